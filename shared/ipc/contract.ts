@@ -1,0 +1,29 @@
+import type { AppInvoke } from './domains/app';
+import type { OrgsEvents, OrgsInvoke } from './domains/orgs';
+import type { Result } from './result';
+
+export type { AppInfo } from './domains/app';
+export type { OrgSummary } from './domains/orgs';
+
+/** Every invoke channel (`domain:verb`) with its argument and result types. */
+export type InvokeMap = AppInvoke & OrgsInvoke;
+
+/** Every event (`domain:noun`) main pushes to the renderer, with its payload type. */
+export type EventMap = OrgsEvents;
+
+/** The name of an invoke channel. */
+export type InvokeChannel = keyof InvokeMap & string;
+/** The name of an event channel. */
+export type EventChannel = keyof EventMap & string;
+/** The argument type of an invoke channel. */
+export type InvokeArgs<C extends InvokeChannel> = InvokeMap[C]['args'];
+/** The result value type of an invoke channel. */
+export type InvokeResult<C extends InvokeChannel> = InvokeMap[C]['result'];
+/** The payload type of an event channel. */
+export type EventPayload<E extends EventChannel> = EventMap[E];
+
+/** The one object the renderer may use to reach main: `window.orgdesk`. */
+export type OrgDeskBridge = {
+  invoke<C extends InvokeChannel>(channel: C, args: InvokeArgs<C>): Promise<Result<InvokeResult<C>>>;
+  on<E extends EventChannel>(channel: E, listener: (payload: EventPayload<E>) => void): () => void;
+};

@@ -1,0 +1,35 @@
+import { z } from 'zod';
+import type { ChannelSchemas, EventSchemas } from './channel';
+import type { EventChannel, EventMap, InvokeChannel, InvokeMap } from './contract';
+import { appSchemas } from './domains/app';
+import { orgsEventSchemas, orgsSchemas } from './domains/orgs';
+
+/** The argument schema of every invoke channel; the type check fails when one is missing. */
+export const invokeSchemas = {
+  ...appSchemas,
+  ...orgsSchemas,
+} satisfies ChannelSchemas<InvokeMap>;
+
+/** Every invoke channel, derived from the schema table (exhaustive by construction). */
+export const INVOKE_CHANNELS = Object.keys(invokeSchemas) as InvokeChannel[];
+
+/** The payload schema of every event channel; the type check fails when one is missing. */
+export const eventSchemas = {
+  ...orgsEventSchemas,
+} satisfies EventSchemas<EventMap>;
+
+/** Every event channel main may push, derived from the schema table. */
+export const EVENT_CHANNELS = Object.keys(eventSchemas) as EventChannel[];
+
+/** Tells whether a string names an invoke channel of the contract. */
+export function isInvokeChannel(name: unknown): name is InvokeChannel {
+  return typeof name === 'string' && Object.hasOwn(invokeSchemas, name);
+}
+
+/** Tells whether a string names an event channel of the contract. */
+export function isEventChannel(name: unknown): name is EventChannel {
+  return typeof name === 'string' && Object.hasOwn(eventSchemas, name);
+}
+
+/** Zod, re-exported so that handlers validate with the same instance. */
+export { z };

@@ -1,0 +1,48 @@
+import { fileURLToPath } from 'node:url';
+import react from '@vitejs/plugin-react';
+import { defineConfig } from 'vitest/config';
+
+const here = (path: string): string => fileURLToPath(new URL(path, import.meta.url));
+
+/** Unit and service tests, one project per runtime (conventions.md, "Tests"). */
+export default defineConfig({
+  test: {
+    projects: [
+      {
+        test: { name: 'shared', environment: 'node', include: ['shared/**/*.test.ts'] },
+      },
+      {
+        test: { name: 'emulator', environment: 'node', include: ['emulator/**/*.test.ts'], testTimeout: 60_000, hookTimeout: 60_000 },
+      },
+      {
+        resolve: { alias: { electron: here('./test/electron-forbidden.ts') } },
+        test: {
+          name: 'electron',
+          environment: 'node',
+          include: ['electron/**/*.test.ts'],
+          exclude: ['electron/**/*.keychain.test.ts'],
+          testTimeout: 60_000,
+          hookTimeout: 60_000,
+        },
+      },
+      {
+        plugins: [react()],
+        test: {
+          name: 'renderer',
+          environment: 'jsdom',
+          include: ['renderer/**/*.test.ts', 'renderer/**/*.test.tsx'],
+          setupFiles: ['renderer/test/setup.ts'],
+        },
+      },
+      {
+        resolve: { alias: { electron: here('./test/electron-forbidden.ts') } },
+        test: {
+          name: 'keychain',
+          environment: 'node',
+          include: ['electron/**/*.keychain.test.ts'],
+          testTimeout: 60_000,
+        },
+      },
+    ],
+  },
+});
