@@ -1,15 +1,17 @@
 import type { AppInvoke } from './domains/app';
 import type { OrgsEvents, OrgsInvoke } from './domains/orgs';
+import type { QueryEvents, QueryInvoke } from './domains/query';
 import type { Result } from './result';
 
 export type { AppInfo } from './domains/app';
 export type { OrgSummary } from './domains/orgs';
+export type * from './domains/query';
 
 /** Every invoke channel (`domain:verb`) with its argument and result types. */
-export type InvokeMap = AppInvoke & OrgsInvoke;
+export type InvokeMap = AppInvoke & OrgsInvoke & QueryInvoke;
 
 /** Every event (`domain:noun`) main pushes to the renderer, with its payload type. */
-export type EventMap = OrgsEvents;
+export type EventMap = OrgsEvents & QueryEvents;
 
 /** The name of an invoke channel. */
 export type InvokeChannel = keyof InvokeMap & string;

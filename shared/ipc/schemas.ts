@@ -3,11 +3,13 @@ import type { ChannelSchemas, EventSchemas } from './channel';
 import type { EventChannel, EventMap, InvokeChannel, InvokeMap } from './contract';
 import { appSchemas } from './domains/app';
 import { orgsEventSchemas, orgsSchemas } from './domains/orgs';
+import { queryEventSchemas, querySchemas } from './domains/query';
 
 /** The argument schema of every invoke channel; the type check fails when one is missing. */
 export const invokeSchemas = {
   ...appSchemas,
   ...orgsSchemas,
+  ...querySchemas,
 } satisfies ChannelSchemas<InvokeMap>;
 
 /** Every invoke channel, derived from the schema table (exhaustive by construction). */
@@ -16,6 +18,7 @@ export const INVOKE_CHANNELS = Object.keys(invokeSchemas) as InvokeChannel[];
 /** The payload schema of every event channel; the type check fails when one is missing. */
 export const eventSchemas = {
   ...orgsEventSchemas,
+  ...queryEventSchemas,
 } satisfies EventSchemas<EventMap>;
 
 /** Every event channel main may push, derived from the schema table. */
