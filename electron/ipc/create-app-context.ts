@@ -1,0 +1,62 @@
+import type { AppInfo } from '../../shared/ipc/domains/app';
+import { createEventHub, type AppEventListener, type EventHub } from './event-hub';
+import { createHandlerTable, type InvokeFn } from './handler-table';
+import { createAppHandlers } from './handlers/app';
+import { createOrgsHandlers } from './handlers/orgs';
+
+/** What the composition root needs to know about where and how the app runs. */
+export type AppContextOptions = {
+  /** A writable folder for the app's own files (database, exports); Electron's userData or a temp folder in tests. */
+  userDataDir: string;
+  /** Which transport serves the renderer. */
+  mode: AppInfo['mode'];
+  /** The app version shown to the person (package.json's version). */
+  version: string;
+  /** The OS platform (`process.platform`). */
+  platform: string;
+  /** Called with errors that became INTERNAL, so a transport can log them (never shown to the person). */
+  onInternalError?: (channel: string, error: unknown) => void;
+};
+
+/** The running app as a transport sees it: one invoke entry point, one event stream, one disposer. */
+export type AppContext = {
+  /** Validates, routes and answers one contract call. */
+  invoke: InvokeFn;
+  /** Subscribes to every contract event; returns its disposer. */
+  subscribe: (listener: AppEventListener) => () => void;
+  /** Where services push events (exposed for tests and for services built outside the context). */
+  events: EventHub;
+  /** Stops every service (timers, sockets, subscriptions, the database). Safe to call twice. */
+  dispose: () => Promise<void>;
+};
+
+/**
+ * The composition root shared by Electron main and browser mode: builds the services with their ports and the handler table.
+ *
+ * To wire a new service: build it here (push its disposer onto `disposers`), then pass it to its domain's handler factory in
+ * `handlers/<domain>.ts` and spread that into the table below. The type check fails until every contract channel has a handler.
+ */
+export async function createAppContext(options: AppContextOptions): Promise<AppContext> {
+  const events = createEventHub();
+  const disposers: (() => Promise<void> | void)[] = [];
+
+  const invoke = createHandlerTable(
+    {
+      ...createAppHandlers({ version: options.version, platform: options.platform, mode: options.mode }),
+      ...createOrgsHandlers({ listOrgs: () => [] }),
+    },
+    options.onInternalError === undefined ? {} : { onInternalError: options.onInternalError },
+  );
+
+  let disposed = false;
+  return {
+    invoke,
+    subscribe: (listener) => events.subscribe(listener),
+    events,
+    async dispose() {
+      if (disposed) return;
+      disposed = true;
+      for (const dispose of disposers.reverse()) await dispose();
+    },
+  };
+}

@@ -1,0 +1,59 @@
+import type { ChannelSpec } from '../../shared/ipc/channel';
+import type { InvokeMap } from '../../shared/ipc/contract';
+import { fail, ok, type Result } from '../../shared/ipc/result';
+import { invokeSchemas, isInvokeChannel } from '../../shared/ipc/schemas';
+import { toAppError } from '../services/errors';
+
+/** Who sent a call: lets long-running work send progress to, and be disposed with, the window or socket that asked. */
+export type InvokeSender = { id: string };
+
+/** The handler of one channel: gets arguments already validated against the channel's schema. */
+export type ChannelHandler<S extends ChannelSpec> = (args: S['args'], sender: InvokeSender) => Promise<S['result']> | S['result'];
+
+/** A handler for every channel of a (domain's) invoke map; a missing one fails the type check. */
+export type HandlersFor<M extends Record<string, ChannelSpec>> = { [K in keyof M]: ChannelHandler<M[K]> };
+
+/** The transport-neutral entry point both Electron IPC and browser mode call. */
+export type InvokeFn = (channel: string, rawArgs: unknown, sender?: InvokeSender) => Promise<Result<unknown>>;
+
+/** The sender used when a transport does not say who called. */
+export const ANONYMOUS_SENDER: InvokeSender = { id: 'anonymous' };
+
+/**
+ * Builds the table that routes a channel name to its handler: validate the arguments with the channel's zod schema, call the
+ * handler, and map the outcome to a Result. Nothing thrown ever leaves it: ServiceErrors keep their message and hint, the rest
+ * become INTERNAL.
+ */
+export function createHandlerTable(
+  handlers: HandlersFor<InvokeMap>,
+  options: { onInternalError?: (channel: string, error: unknown) => void } = {},
+): InvokeFn {
+  return async (channel, rawArgs, sender = ANONYMOUS_SENDER) => {
+    if (!isInvokeChannel(channel)) {
+      return fail('VALIDATION', `Unknown channel: ${describeChannel(channel)}.`, 'OrgDesk only answers the channels of its contract.');
+    }
+    const parsed = invokeSchemas[channel].safeParse(rawArgs ?? {});
+    if (!parsed.success) {
+      return fail('VALIDATION', `Invalid arguments for ${channel}: ${formatIssues(parsed.error.issues)}.`, 'Check the values you entered and try again.');
+    }
+    try {
+      const handler = handlers[channel] as ChannelHandler<ChannelSpec>;
+      return ok(await handler(parsed.data, sender));
+    } catch (error) {
+      const appError = toAppError(error);
+      if (appError.code === 'INTERNAL') options.onInternalError?.(channel, error);
+      return { ok: false, error: appError };
+    }
+  };
+}
+
+function describeChannel(channel: unknown): string {
+  return typeof channel === 'string' ? JSON.stringify(channel.slice(0, 80)) : typeof channel;
+}
+
+function formatIssues(issues: readonly { path: readonly PropertyKey[]; message: string }[]): string {
+  return issues
+    .slice(0, 5)
+    .map((issue) => (issue.path.length > 0 ? `${issue.path.map(String).join('.')}: ${issue.message}` : issue.message))
+    .join('; ');
+}
