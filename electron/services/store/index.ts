@@ -1,0 +1,5 @@
+export { DATABASE_FILE, moveAsideAndStartFresh, openDatabase } from './database';
+export type { OpenDatabaseOptions, OrgDeskDatabase, SqliteDatabase } from './database';
+export { MIGRATIONS } from './migrations';
+export { createAppSettings } from './settings';
+export type { AppSettings } from './settings';
