@@ -1,0 +1,30 @@
+import type { IncomingMessage } from 'node:http';
+import { describe, expect, it } from 'vitest';
+import { createRequestGuard } from './request-guard';
+
+const guard = createRequestGuard({ port: 4000, token: 'secret-token' });
+const fakeRequest = (headers: Record<string, string>): IncomingMessage => ({ headers }) as unknown as IncomingMessage;
+
+describe('createRequestGuard', () => {
+  it('lets through an API call to 127.0.0.1 with the token and the app origin', () => {
+    const verdict = guard.checkApi(fakeRequest({ host: '127.0.0.1:4000', origin: 'http://127.0.0.1:4000', 'x-orgdesk-token': 'secret-token' }));
+    expect(verdict).toEqual({ allowed: true });
+  });
+
+  it('refuses the same host on another port', () => {
+    expect(guard.checkSite(fakeRequest({ host: '127.0.0.1:4001' }))).toMatchObject({ allowed: false, status: 403 });
+  });
+
+  it('refuses a request without a Host header', () => {
+    expect(guard.checkSite(fakeRequest({}))).toMatchObject({ allowed: false, status: 403 });
+  });
+
+  it('checks the site before the token, so a foreign page learns nothing about the token', () => {
+    expect(guard.checkApi(fakeRequest({ host: 'evil.example:4000' }))).toMatchObject({ status: 403 });
+  });
+
+  it('reads the WebSocket token from the subprotocol list', () => {
+    const verdict = guard.checkEvents(fakeRequest({ host: 'localhost:4000', 'sec-websocket-protocol': 'orgdesk-events, orgdesk-token.secret-token' }));
+    expect(verdict).toEqual({ allowed: true });
+  });
+});

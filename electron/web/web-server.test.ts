@@ -1,0 +1,129 @@
+import { request } from 'node:http';
+import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { WebSocket } from 'ws';
+import { TOKEN_HEADER, TOKEN_PROTOCOL_PREFIX } from './request-guard';
+import { startWebServer, type WebServer } from './web-server';
+
+let dir: string;
+let server: WebServer;
+
+beforeAll(async () => {
+  dir = await mkdtemp(join(tmpdir(), 'orgdesk-web-'));
+  await mkdir(join(dir, 'renderer', 'assets'), { recursive: true });
+  await writeFile(join(dir, 'renderer', 'index.html'), '<!doctype html><title>OrgDesk</title>');
+  await writeFile(join(dir, 'renderer', 'assets', 'app.js'), 'console.log(1)');
+  await writeFile(join(dir, 'secret.txt'), 'outside the build');
+  server = await startWebServer({ userDataDir: dir, rendererDir: join(dir, 'renderer'), version: '9.9.9' });
+});
+
+afterAll(async () => {
+  await server.stop();
+  await rm(dir, { recursive: true, force: true });
+});
+
+function invoke(body: unknown, headers: Record<string, string> = {}): Promise<Response> {
+  return fetch(`${server.origin}/api/invoke`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', [TOKEN_HEADER]: server.token, ...headers },
+    body: JSON.stringify(body),
+  });
+}
+
+/** A raw request, because fetch will not let a test forge the Host header. */
+function rawGet(path: string, headers: Record<string, string>): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const req = request({ host: '127.0.0.1', port: server.port, path, headers }, (res) => {
+      res.resume();
+      resolve(res.statusCode ?? 0);
+    });
+    req.on('error', reject);
+    req.end();
+  });
+}
+
+function openSocket(protocols: string[], headers: Record<string, string> = {}): Promise<{ ws: WebSocket } | { status: number }> {
+  return new Promise((resolve, reject) => {
+    const ws = new WebSocket(`ws://127.0.0.1:${server.port}/api/events`, protocols, { headers });
+    ws.once('open', () => resolve({ ws }));
+    ws.once('unexpected-response', (_req, res) => resolve({ status: res.statusCode ?? 0 }));
+    ws.once('error', reject);
+  });
+}
+
+describe('startWebServer', () => {
+  it('prints a URL on 127.0.0.1 that carries the token in the fragment, never in the query', () => {
+    expect(server.url).toBe(`http://127.0.0.1:${server.port}/#token=${server.token}`);
+    expect(server.token.length).toBeGreaterThanOrEqual(32);
+  });
+
+  it('serves the renderer build with a strict Content-Security-Policy', async () => {
+    const response = await fetch(`${server.origin}/`);
+    expect(response.status).toBe(200);
+    expect(await response.text()).toContain('<title>OrgDesk</title>');
+    const csp = response.headers.get('content-security-policy') ?? '';
+    expect(csp).toContain("script-src 'self'");
+    expect(csp).toContain("object-src 'none'");
+    expect(csp).not.toMatch(/script-src[^;]*unsafe/);
+  });
+
+  it('does not serve files outside the renderer build', async () => {
+    expect(await rawGet('/../secret.txt', { host: `127.0.0.1:${server.port}` })).toBe(404);
+    expect(await rawGet('/%2e%2e/secret.txt', { host: `127.0.0.1:${server.port}` })).toBe(404);
+  });
+
+  it('answers a contract call made with the token', async () => {
+    const response = await invoke({ channel: 'app:info', args: {} });
+    expect(response.status).toBe(200);
+    expect(await response.json()).toEqual({ ok: true, value: { version: '9.9.9', platform: process.platform, mode: 'browser' } });
+  });
+
+  it('refuses an unknown channel with a VALIDATION Result', async () => {
+    const response = await invoke({ channel: 'shell:exec', args: { command: 'id' } });
+    expect(await response.json()).toMatchObject({ ok: false, error: { code: 'VALIDATION' } });
+  });
+
+  it('answers 401 to a call without the token', async () => {
+    const response = await fetch(`${server.origin}/api/invoke`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ channel: 'app:info', args: {} }),
+    });
+    expect(response.status).toBe(401);
+  });
+
+  it('answers 401 to a call with a wrong token', async () => {
+    const response = await invoke({ channel: 'app:info', args: {} }, { [TOKEN_HEADER]: 'x'.repeat(server.token.length) });
+    expect(response.status).toBe(401);
+  });
+
+  it('answers 403 to a call from a foreign Origin, even with the token', async () => {
+    const response = await invoke({ channel: 'app:info', args: {} }, { origin: 'https://evil.example' });
+    expect(response.status).toBe(403);
+  });
+
+  it('answers 403 to a request for a foreign Host (DNS rebinding), even for static files', async () => {
+    expect(await rawGet('/', { host: `evil.example:${server.port}` })).toBe(403);
+    expect(await rawGet('/', { host: `localhost:${server.port}` })).toBe(200);
+  });
+
+  it('pushes contract events over a WebSocket opened with the token', async () => {
+    const opened = await openSocket(['orgdesk-events', `${TOKEN_PROTOCOL_PREFIX}${server.token}`], { origin: server.origin });
+    if (!('ws' in opened)) throw new Error(`socket refused with ${opened.status}`);
+    const received = new Promise<unknown>((resolve) => opened.ws.once('message', (data: Buffer) => resolve(JSON.parse(data.toString('utf8')))));
+    server.context.events.emit('orgs:changed', { activeOrgId: 'org-42' });
+    await expect(received).resolves.toEqual({ channel: 'orgs:changed', payload: { activeOrgId: 'org-42' } });
+    opened.ws.close();
+  });
+
+  it('refuses a WebSocket without the token with 401', async () => {
+    await expect(openSocket(['orgdesk-events'], { origin: server.origin })).resolves.toEqual({ status: 401 });
+  });
+
+  it('refuses a WebSocket from a foreign Origin with 403', async () => {
+    const opened = await openSocket([`${TOKEN_PROTOCOL_PREFIX}${server.token}`], { origin: 'https://evil.example' });
+    expect(opened).toEqual({ status: 403 });
+  });
+});

@@ -1,0 +1,212 @@
+import { randomBytes } from 'node:crypto';
+import { existsSync } from 'node:fs';
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { resolve } from 'node:path';
+import { WebSocketServer, type WebSocket } from 'ws';
+import { fail } from '../../shared/ipc/result';
+import { createAppContext, type AppContext, type AppContextOptions } from '../ipc/create-app-context';
+import { contentSecurityPolicy } from '../main/content-security-policy';
+import { createRequestGuard, EVENTS_PROTOCOL, type GuardVerdict } from './request-guard';
+import { serveStaticFile } from './static-files';
+
+/** The path the web bridge POSTs `{ channel, args }` to. */
+export const INVOKE_PATH = '/api/invoke';
+/** The path of the WebSocket carrying contract events. */
+export const EVENTS_PATH = '/api/events';
+/** The header naming the browser tab, used as the sender id of its calls. */
+export const CLIENT_HEADER = 'x-orgdesk-client';
+
+const MAX_BODY_BYTES = 5 * 1024 * 1024;
+
+/** How to start browser mode. */
+export type WebServerOptions = {
+  /** The port on 127.0.0.1; 0 or absent picks a free one. */
+  port?: number;
+  /** A writable folder for the app's files. */
+  userDataDir: string;
+  /** The renderer build to serve; defaults to `dist/renderer` under the current directory. */
+  rendererDir?: string;
+  /** The version app:info reports. */
+  version?: string;
+  /** The token to require; a fresh random one per launch when absent. */
+  token?: string;
+  /** Builds the app context; defaults to createAppContext (tests may pass one that wires extra services). */
+  createContext?: (options: AppContextOptions) => Promise<AppContext>;
+  /** Where INTERNAL errors are logged; silent by default. */
+  onInternalError?: (channel: string, error: unknown) => void;
+};
+
+/** A running browser-mode server. */
+export type WebServer = {
+  /** The URL to open, token in the fragment: `http://127.0.0.1:PORT/#token=...`. */
+  url: string;
+  /** `http://127.0.0.1:PORT`, without the token. */
+  origin: string;
+  /** The per-launch token. */
+  token: string;
+  /** The port it listens on. */
+  port: number;
+  /** The app context behind it (for tests that emit events or call services directly). */
+  context: AppContext;
+  /** Closes sockets and the server, then disposes the app context. */
+  stop: () => Promise<void>;
+};
+
+/**
+ * Starts browser mode: serves the renderer build and the app's handler table on 127.0.0.1 over HTTP (`POST /api/invoke`) and
+ * a WebSocket (`/api/events`), guarded by a per-launch token and a Host/Origin check against DNS rebinding.
+ */
+export async function startWebServer(options: WebServerOptions): Promise<WebServer> {
+  const token = options.token ?? randomBytes(32).toString('base64url');
+  const rendererDir = resolve(options.rendererDir ?? 'dist/renderer');
+  const build = options.createContext ?? createAppContext;
+  const context = await build({
+    userDataDir: options.userDataDir,
+    mode: 'browser',
+    version: options.version ?? '0.0.0',
+    platform: process.platform,
+    ...(options.onInternalError === undefined ? {} : { onInternalError: options.onInternalError }),
+  });
+
+  let guard = createRequestGuard({ port: 0, token });
+  let pageHeaders: Record<string, string> = {};
+  const sockets = new WebSocketServer({ noServer: true, handleProtocols: () => EVENTS_PROTOCOL });
+
+  const server = createServer((request, response) => {
+    handleRequest(request, response).catch(() => {
+      if (!response.headersSent) response.writeHead(500, { 'content-type': 'text/plain; charset=utf-8' });
+      response.end('Internal error');
+    });
+  });
+
+  async function handleRequest(request: IncomingMessage, response: ServerResponse): Promise<void> {
+    const path = new URL(request.url ?? '/', 'http://127.0.0.1').pathname;
+    if (path.startsWith('/api/')) {
+      const verdict = guard.checkApi(request);
+      if (!verdict.allowed) return refuse(response, verdict);
+      if (path !== INVOKE_PATH || request.method !== 'POST') {
+        return sendJson(response, 404, fail('NOT_FOUND', `No API at ${request.method ?? 'GET'} ${path}.`));
+      }
+      return handleInvoke(request, response);
+    }
+    const verdict = guard.checkSite(request);
+    if (!verdict.allowed) return refuse(response, verdict);
+    if (request.method !== 'GET' && request.method !== 'HEAD') {
+      response.writeHead(405, { allow: 'GET, HEAD' }).end();
+      return;
+    }
+    if (!existsSync(resolve(rendererDir, 'index.html'))) {
+      response
+        .writeHead(503, { ...pageHeaders, 'content-type': 'text/plain; charset=utf-8' })
+        .end(`The renderer is not built (${rendererDir}/index.html is missing): run \`npm run build\` first.`);
+      return;
+    }
+    await serveStaticFile(response, rendererDir, path, pageHeaders);
+  }
+
+  async function handleInvoke(request: IncomingMessage, response: ServerResponse): Promise<void> {
+    if (!(request.headers['content-type'] ?? '').startsWith('application/json')) {
+      return sendJson(response, 415, fail('VALIDATION', 'OrgDesk calls must be sent as application/json.'));
+    }
+    const body = await readBody(request);
+    if (body === null) return sendJson(response, 413, fail('VALIDATION', 'The request is too large.'));
+    let message: unknown;
+    try {
+      message = JSON.parse(body);
+    } catch {
+      return sendJson(response, 400, fail('VALIDATION', 'The request is not valid JSON.'));
+    }
+    const { channel, args } = (typeof message === 'object' && message !== null ? message : {}) as { channel?: unknown; args?: unknown };
+    const client = request.headers[CLIENT_HEADER];
+    const sender = { id: `web:${typeof client === 'string' ? client.slice(0, 64) : 'unknown'}` };
+    const result = await context.invoke(typeof channel === 'string' ? channel : '', args, sender);
+    sendJson(response, 200, result);
+  }
+
+  server.on('upgrade', (request, socket, head) => {
+    const path = new URL(request.url ?? '/', 'http://127.0.0.1').pathname;
+    const verdict: GuardVerdict = path === EVENTS_PATH ? guard.checkEvents(request) : { allowed: false, status: 403, reason: 'No such socket.' };
+    if (!verdict.allowed) {
+      socket.end(`HTTP/1.1 ${verdict.status} ${verdict.status === 401 ? 'Unauthorized' : 'Forbidden'}\r\nConnection: close\r\nContent-Length: 0\r\n\r\n`);
+      return;
+    }
+    sockets.handleUpgrade(request, socket, head, (ws) => attachEvents(ws));
+  });
+
+  function attachEvents(ws: WebSocket): void {
+    const unsubscribe = context.subscribe((event) => {
+      if (ws.readyState === ws.OPEN) ws.send(JSON.stringify(event));
+    });
+    ws.on('close', unsubscribe);
+    ws.on('error', unsubscribe);
+    ws.on('message', () => ws.close(1008, 'This socket only carries events from OrgDesk.'));
+  }
+
+  await new Promise<void>((resolveListen, rejectListen) => {
+    server.once('error', rejectListen);
+    server.listen(options.port ?? 0, '127.0.0.1', () => {
+      server.off('error', rejectListen);
+      resolveListen();
+    });
+  });
+  const port = (server.address() as AddressInfo).port;
+  guard = createRequestGuard({ port, token });
+  pageHeaders = securityHeaders(port);
+  const origin = `http://127.0.0.1:${port}`;
+
+  let stopped: Promise<void> | undefined;
+  return {
+    url: `${origin}/#token=${token}`,
+    origin,
+    token,
+    port,
+    context,
+    stop: () => {
+      stopped ??= (async () => {
+        for (const client of sockets.clients) client.terminate();
+        sockets.close();
+        server.closeAllConnections();
+        await new Promise<void>((resolveClose) => server.close(() => resolveClose()));
+        await context.dispose();
+      })();
+      return stopped;
+    },
+  };
+}
+
+function securityHeaders(port: number): Record<string, string> {
+  return {
+    'content-security-policy': contentSecurityPolicy({ connectSrc: [`ws://127.0.0.1:${port}`, `ws://localhost:${port}`] }),
+    'x-content-type-options': 'nosniff',
+    'x-frame-options': 'DENY',
+    'referrer-policy': 'no-referrer',
+    'cross-origin-opener-policy': 'same-origin',
+    'cross-origin-resource-policy': 'same-origin',
+  };
+}
+
+function refuse(response: ServerResponse, verdict: { status: number; reason: string }): void {
+  sendJson(response, verdict.status, fail(verdict.status === 401 ? 'AUTH' : 'VALIDATION', verdict.reason));
+}
+
+function sendJson(response: ServerResponse, status: number, body: unknown): void {
+  const text = JSON.stringify(body);
+  response.writeHead(status, { 'content-type': 'application/json; charset=utf-8', 'cache-control': 'no-store', 'x-content-type-options': 'nosniff' });
+  response.end(text);
+}
+
+function readBody(request: IncomingMessage): Promise<string | null> {
+  return new Promise((resolveBody, rejectBody) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    let tooLarge = false;
+    request.on('data', (chunk: Buffer) => {
+      size += chunk.length;
+      if (size > MAX_BODY_BYTES) tooLarge = true;
+      else chunks.push(chunk);
+    });
+    request.on('end', () => resolveBody(tooLarge ? null : Buffer.concat(chunks).toString('utf8')));
+    request.on('error', rejectBody);
+  });
+}
