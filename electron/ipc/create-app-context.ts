@@ -1,6 +1,7 @@
+import type { InvokeChannel } from '../../shared/ipc/contract';
 import type { AppInfo } from '../../shared/ipc/domains/app';
 import { createEventHub, type AppEventListener, type EventHub } from './event-hub';
-import { createHandlerTable, type InvokeFn } from './handler-table';
+import { createHandlerTable, pendingChannels, type HandlerTableInput, type InvokeFn } from './handler-table';
 import { createAppHandlers } from './handlers/app';
 import { createOrgsHandlers } from './handlers/orgs';
 
@@ -26,6 +27,8 @@ export type AppContext = {
   subscribe: (listener: AppEventListener) => () => void;
   /** Where services push events (exposed for tests and for services built outside the context). */
   events: EventHub;
+  /** Contract channels nothing answers yet (they reply NOT_FOUND); empty once every domain is wired. */
+  pendingChannels: InvokeChannel[];
   /** Stops every service (timers, sockets, subscriptions, the database). Safe to call twice. */
   dispose: () => Promise<void>;
 };
@@ -40,17 +43,19 @@ export async function createAppContext(options: AppContextOptions): Promise<AppC
   const events = createEventHub();
   const disposers: (() => Promise<void> | void)[] = [];
 
+  const handlers: HandlerTableInput = {
+    ...createAppHandlers({ version: options.version, platform: options.platform, mode: options.mode }),
+    ...createOrgsHandlers({ listOrgs: () => [] }),
+  };
   const invoke = createHandlerTable(
-    {
-      ...createAppHandlers({ version: options.version, platform: options.platform, mode: options.mode }),
-      ...createOrgsHandlers({ listOrgs: () => [] }),
-    },
+    handlers,
     options.onInternalError === undefined ? {} : { onInternalError: options.onInternalError },
   );
 
   let disposed = false;
   return {
     invoke,
+    pendingChannels: pendingChannels(handlers),
     subscribe: (listener) => events.subscribe(listener),
     events,
     async dispose() {

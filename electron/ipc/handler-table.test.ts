@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { ServiceError } from '../services/errors';
-import { createHandlerTable } from './handler-table';
+import { createHandlerTable, pendingChannels } from './handler-table';
 import { createAppHandlers } from './handlers/app';
 
 const appHandlers = createAppHandlers({ version: '1.2.3', platform: 'linux', mode: 'browser' });
@@ -84,5 +84,15 @@ describe('createHandlerTable', () => {
     });
     await invoke('orgs:list', {}, { id: 'window-7' });
     expect(senders).toEqual(['window-7']);
+  });
+});
+
+describe('pendingChannels', () => {
+  it('lists the contract channels a table leaves unanswered, and those answer NOT_FOUND', async () => {
+    const handlers = { ...appHandlers };
+    expect(pendingChannels(handlers)).toContain('orgs:list');
+    expect(pendingChannels(handlers)).not.toContain('app:info');
+    const result = await createHandlerTable(handlers)('orgs:list', {});
+    expect(result).toMatchObject({ ok: false, error: { code: 'NOT_FOUND' } });
   });
 });

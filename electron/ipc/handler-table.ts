@@ -1,7 +1,7 @@
 import type { ChannelSpec } from '../../shared/ipc/channel';
-import type { InvokeMap } from '../../shared/ipc/contract';
+import type { InvokeChannel, InvokeMap } from '../../shared/ipc/contract';
 import { fail, ok, type Result } from '../../shared/ipc/result';
-import { invokeSchemas, isInvokeChannel } from '../../shared/ipc/schemas';
+import { INVOKE_CHANNELS, invokeSchemas, isInvokeChannel } from '../../shared/ipc/schemas';
 import { toAppError } from '../services/errors';
 
 /** Who sent a call: lets long-running work send progress to, and be disposed with, the window or socket that asked. */
@@ -12,6 +12,12 @@ export type ChannelHandler<S extends ChannelSpec> = (args: S['args'], sender: In
 
 /** A handler for every channel of a (domain's) invoke map; a missing one fails the type check. */
 export type HandlersFor<M extends Record<string, ChannelSpec>> = { [K in keyof M]: ChannelHandler<M[K]> };
+
+/**
+ * The handlers the app wires. Partial while the contract grows ahead of its services (domains land in parallel): a contract
+ * channel without a handler answers NOT_FOUND instead of failing the build. `pendingChannels` lists them.
+ */
+export type HandlerTableInput = Partial<HandlersFor<InvokeMap>>;
 
 /** The transport-neutral entry point both Electron IPC and browser mode call. */
 export type InvokeFn = (channel: string, rawArgs: unknown, sender?: InvokeSender) => Promise<Result<unknown>>;
@@ -25,7 +31,7 @@ export const ANONYMOUS_SENDER: InvokeSender = { id: 'anonymous' };
  * become INTERNAL.
  */
 export function createHandlerTable(
-  handlers: HandlersFor<InvokeMap>,
+  handlers: HandlerTableInput,
   options: { onInternalError?: (channel: string, error: unknown) => void } = {},
 ): InvokeFn {
   return async (channel, rawArgs, sender = ANONYMOUS_SENDER) => {
@@ -36,8 +42,11 @@ export function createHandlerTable(
     if (!parsed.success) {
       return fail('VALIDATION', `Invalid arguments for ${channel}: ${formatIssues(parsed.error.issues)}.`, 'Check the values you entered and try again.');
     }
+    const handler = handlers[channel] as ChannelHandler<ChannelSpec> | undefined;
+    if (handler === undefined) {
+      return fail('NOT_FOUND', `${channel} is not available in this build of OrgDesk yet.`, 'Update OrgDesk to use this feature.');
+    }
     try {
-      const handler = handlers[channel] as ChannelHandler<ChannelSpec>;
       return ok(await handler(parsed.data, sender));
     } catch (error) {
       const appError = toAppError(error);
@@ -45,6 +54,11 @@ export function createHandlerTable(
       return { ok: false, error: appError };
     }
   };
+}
+
+/** The contract channels a handler table input leaves unanswered. */
+export function pendingChannels(handlers: HandlerTableInput): InvokeChannel[] {
+  return INVOKE_CHANNELS.filter((channel) => !Object.hasOwn(handlers, channel));
 }
 
 function describeChannel(channel: unknown): string {

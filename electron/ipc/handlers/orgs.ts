@@ -5,7 +5,7 @@ import type { HandlersFor } from '../handler-table';
 export type OrgsHandlerPorts = { listOrgs: () => Promise<OrgSummary[]> | OrgSummary[] };
 
 /** The handlers of the orgs domain. */
-export function createOrgsHandlers(ports: OrgsHandlerPorts): HandlersFor<OrgsInvoke> {
+export function createOrgsHandlers(ports: OrgsHandlerPorts): Pick<HandlersFor<OrgsInvoke>, 'orgs:list'> {
   return {
     'orgs:list': () => ports.listOrgs(),
   };

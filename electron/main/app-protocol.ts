@@ -1,0 +1,31 @@
+import { readFile } from 'node:fs/promises';
+import type { Protocol } from 'electron';
+import { APP_HOST, APP_SCHEME } from '../ipc/sender-check';
+import { contentTypeFor, resolveStaticPath } from '../web/static-files';
+import { contentSecurityPolicy } from './content-security-policy';
+
+/** The privileges app:// needs to behave like a secure, standard origin (so fetch, workers and storage work; no file://). */
+export const APP_SCHEME_PRIVILEGES = {
+  scheme: APP_SCHEME,
+  privileges: { standard: true, secure: true, supportFetchAPI: true, codeCache: true },
+} as const;
+
+/**
+ * Serves the renderer build from app://orgdesk/ with the strict CSP on every response (Electron security checklist: "Avoid
+ * usage of the file:// protocol and prefer usage of custom protocols", "Define a Content Security Policy").
+ */
+export function handleAppProtocol(protocol: Protocol, rendererDir: string): void {
+  const headers = {
+    'content-security-policy': contentSecurityPolicy(),
+    'x-content-type-options': 'nosniff',
+  };
+  protocol.handle(APP_SCHEME, async (request) => {
+    const url = new URL(request.url);
+    const path = url.host === APP_HOST ? resolveStaticPath(rendererDir, url.pathname) : null;
+    const body = path === null ? null : await readFile(path).catch(() => null);
+    if (path === null || body === null) {
+      return new Response('Not found', { status: 404, headers: { ...headers, 'content-type': 'text/plain; charset=utf-8' } });
+    }
+    return new Response(new Uint8Array(body), { status: 200, headers: { ...headers, 'content-type': contentTypeFor(path) } });
+  });
+}

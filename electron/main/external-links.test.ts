@@ -1,0 +1,21 @@
+import { describe, expect, it } from 'vitest';
+import { isAllowedExternalUrl } from './external-links';
+
+describe('isAllowedExternalUrl', () => {
+  it('allows https links to Salesforce hosts', () => {
+    expect(isAllowedExternalUrl('https://acme.my.salesforce.com/lightning/setup/ConnectedApplication/home')).toBe(true);
+    expect(isAllowedExternalUrl('https://acme.lightning.force.com/')).toBe(true);
+    expect(isAllowedExternalUrl('https://acme.my.salesforce-setup.com/')).toBe(true);
+    expect(isAllowedExternalUrl('https://login.salesforce.com/')).toBe(true);
+  });
+
+  it('refuses http, other schemes, look-alike hosts and credentials in the URL', () => {
+    expect(isAllowedExternalUrl('http://login.salesforce.com/')).toBe(false);
+    expect(isAllowedExternalUrl('file:///etc/passwd')).toBe(false);
+    expect(isAllowedExternalUrl('https://evilsalesforce.com/')).toBe(false);
+    expect(isAllowedExternalUrl('https://salesforce.com.evil.example/')).toBe(false);
+    expect(isAllowedExternalUrl('https://user:pass@login.salesforce.com/')).toBe(false);
+    expect(isAllowedExternalUrl('https://.force.com/')).toBe(false);
+    expect(isAllowedExternalUrl('not a url')).toBe(false);
+  });
+});
