@@ -1,0 +1,215 @@
+/**
+ * Processing an ingest job the way a real org does: asynchronously after UploadComplete, in chunks with the event loop
+ * free between them (so the server answers and `numberRecordsProcessed` grows observably), per-row validation through the
+ * org's write layer, and job-level failures (`Failed` + `errorMessage`) for problems with the file itself.
+ */
+import type { OrgStore } from '../org/store';
+import { type RecordWriter, type WriteContext, type WriteInput, RecordWriteError } from '../org/write';
+import { planColumns } from './column-plan';
+import { delimiterChar, scanCsv, splitRecord } from './csv-input';
+import { type IngestJob, OUTCOME } from './job-info';
+import { type RowError, coerceCell } from './value-coercion';
+
+/** Salesforce splits a Bulk 2.0 upload into internal batches of 10,000 records. */
+const BATCH_SIZE = 10_000;
+
+/** A fault armed through the admin API for the next ingest job(s). */
+export type IngestFaults = {
+  /** The next ingest job to run goes Failed after this many rows (0 = before any row), with this errorMessage. */
+  failNextJob?: { afterRows: number; errorMessage: string } | undefined;
+  /** Processing pauses after this many rows of the next job until `release()` is called. */
+  stallNextJob?: { afterRows: number } | undefined;
+};
+
+/** What the processor needs from its surroundings. */
+export type ProcessorPorts = {
+  store: OrgStore;
+  writer: RecordWriter;
+  now: () => number;
+  faults: IngestFaults;
+  /** Rows per chunk; the event loop runs between chunks. */
+  chunkSize: number;
+  /** Resolves when a stalled job may continue (set by the fault controller). */
+  waitForRelease: () => Promise<void>;
+};
+
+/** Formats a row error as `sf__Error`: `CODE:message:fields --`, or `CODE:message:--` with no fields (real captures). */
+export function formatSfError(error: RowError): string {
+  return `${error.statusCode}:${error.message}:${error.fields.length > 0 ? `${error.fields.join(',')} ` : ''}--`;
+}
+
+function finish(job: IngestJob, ports: ProcessorPorts, state: 'JobComplete' | 'Failed', errorMessage?: string): void {
+  const now = ports.now();
+  job.state = state;
+  if (errorMessage !== undefined) job.errorMessage = errorMessage;
+  job.systemModstamp = now;
+  const elapsed = Math.max(1, now - (job.startedAt ?? now));
+  job.totalProcessingTime = elapsed;
+  job.apiActiveProcessingTime = Math.max(1, Math.round(elapsed * 0.75));
+  job.apexProcessingTime = 0;
+  job.content = job.content ?? '';
+}
+
+/** Runs one ingest job from UploadComplete to JobComplete or Failed; resolves when it is done (or stopped). */
+export async function processIngestJob(job: IngestJob, ports: ProcessorPorts): Promise<void> {
+  await new Promise<void>((resolve) => setImmediate(resolve));
+  if (job.stopped || job.state !== 'UploadComplete') return;
+  job.state = 'InProgress';
+  job.startedAt = ports.now();
+  job.systemModstamp = job.startedAt;
+  const failFault = ports.faults.failNextJob;
+  ports.faults.failNextJob = undefined;
+  let stallFault = ports.faults.stallNextJob;
+  ports.faults.stallNextJob = undefined;
+
+  const content = job.content ?? '';
+  const layout = scanCsv(content, job.columnDelimiter, job.lineEnding);
+  if ('errorMessage' in layout) {
+    finish(job, ports, 'Failed', layout.errorMessage);
+    return;
+  }
+  job.layout = layout;
+  const rowCount = Math.max(0, layout.count - 1);
+  job.outcomes = new Uint8Array(rowCount);
+  job.ids = new Array<string | undefined>(rowCount);
+  const schema = ports.store.objectSchema(job.object);
+  if (!schema) {
+    finish(job, ports, 'Failed', `InvalidJob : Unable to find object: ${job.object}`);
+    return;
+  }
+  const delimiter = delimiterChar(job.columnDelimiter);
+  const headers = layout.count === 0 ? [] : splitRecord(content, layout.starts[0] ?? 0, layout.ends[0] ?? 0, delimiter);
+  const plan = planColumns(headers, schema, ports.store, job.operation);
+  if ('errorMessage' in plan) {
+    finish(job, ports, 'Failed', plan.errorMessage);
+    return;
+  }
+  job.plan = plan;
+  const ctx: WriteContext = { userId: job.createdById, origin: 'bulkapi' };
+  const idColumn = plan.columns.find((c) => c.kind === 'field' && c.field.name === 'Id');
+  const externalIdField = job.externalIdFieldName === undefined ? undefined : schema.fields.find((f) => f.name.toLowerCase() === job.externalIdFieldName?.toLowerCase());
+  const externalIdColumn = externalIdField === undefined ? undefined : plan.columns.find((c) => c.kind === 'field' && c.field === externalIdField);
+  // Bulk upserts fail every row whose external id appears twice in the same internal batch of 10,000 records.
+  let duplicateWindow = -1;
+  let duplicates = new Set<string>();
+  const externalKey = (value: string): string => (externalIdField?.caseSensitive ? value : value.toLowerCase());
+  const findDuplicates = (row: number): void => {
+    const window = Math.floor(row / BATCH_SIZE);
+    if (window === duplicateWindow || externalIdColumn === undefined) return;
+    duplicateWindow = window;
+    const seen = new Set<string>();
+    duplicates = new Set();
+    const last = Math.min(rowCount, (window + 1) * BATCH_SIZE);
+    for (let r = window * BATCH_SIZE; r < last; r += 1) {
+      const cell = splitRecord(content, layout.starts[r + 1] ?? 0, layout.ends[r + 1] ?? 0, delimiter)[externalIdColumn.index] ?? '';
+      if (cell === '') continue;
+      const key = externalKey(cell);
+      if (seen.has(key)) duplicates.add(key);
+      else seen.add(key);
+    }
+  };
+  const isUpdate = job.operation === 'update';
+  const isDelete = job.operation === 'delete' || job.operation === 'hardDelete';
+
+  const processRow = (row: number): void => {
+    const record = row + 1;
+    const cells = splitRecord(content, layout.starts[record] ?? 0, layout.ends[record] ?? 0, delimiter);
+    const fail = (error: RowError): void => {
+      (job.outcomes as Uint8Array)[row] = OUTCOME.failed;
+      job.errors.set(row, formatSfError(error));
+      job.numberRecordsFailed += 1;
+    };
+    const idCell = idColumn ? (cells[idColumn.index] ?? '') : '';
+    if (idCell !== '') job.ids[row] = idCell;
+    if (isDelete) {
+      if (idCell === '') {
+        fail({ statusCode: 'MISSING_ARGUMENT', message: 'Id not specified in a delete call', fields: [] });
+        return;
+      }
+      try {
+        const hard = job.operation === 'hardDelete';
+        job.ids[row] = (hard ? ports.writer.hardDeleteRecord(schema.name, idCell, ctx) : ports.writer.deleteRecord(schema.name, idCell, ctx)).id;
+        (job.outcomes as Uint8Array)[row] = OUTCOME.updated;
+      } catch (error) {
+        if (!(error instanceof RecordWriteError)) throw error;
+        fail(error.errors[0] ?? { statusCode: 'UNKNOWN_EXCEPTION', message: error.message, fields: [] });
+      }
+      return;
+    }
+    const values: WriteInput = {};
+    for (const column of plan.columns) {
+      const raw = cells[column.index] ?? '';
+      if (raw === '') continue; // Blank cells are ignored (on update they leave the field unchanged).
+      if (column.kind === 'field' && column === idColumn) continue;
+      if (raw === '#N/A') {
+        values[column.field.name] = null;
+        continue;
+      }
+      if (column.kind === 'relationship') {
+        const relationship = column.field.relationshipName ?? column.field.name;
+        values[relationship] = column.field.referenceTo.length > 1
+          ? { kind: 'parentReference', type: column.parentObject, field: column.parentField.name, value: raw }
+          : { kind: 'parentReference', field: column.parentField.name, value: raw };
+        continue;
+      }
+      const coerced = coerceCell(raw, column.field, column.index);
+      if (!coerced.ok) {
+        fail(coerced.error);
+        return;
+      }
+      values[column.field.name] = coerced.value;
+    }
+    try {
+      if (isUpdate) {
+        if (idCell === '') {
+          fail({ statusCode: 'MISSING_ARGUMENT', message: 'Id not specified in an update call', fields: [] });
+          return;
+        }
+        job.ids[row] = ports.writer.updateRecord(schema.name, idCell, values, ctx).id;
+        (job.outcomes as Uint8Array)[row] = OUTCOME.updated;
+      } else if (job.operation === 'upsert' && externalIdField !== undefined) {
+        const key = externalIdField.type === 'id' ? idCell : (externalIdColumn ? (cells[externalIdColumn.index] ?? '') : '');
+        findDuplicates(row);
+        if (key !== '' && externalIdField.type !== 'id' && duplicates.has(externalKey(key))) {
+          fail({ statusCode: 'DUPLICATE_VALUE', message: `Duplicate external id specified: ${key}`, fields: [] });
+          return;
+        }
+        const result = ports.writer.upsertByExternalId(schema.name, externalIdField.name, key === '' ? null : key, values, ctx);
+        job.ids[row] = result.id;
+        (job.outcomes as Uint8Array)[row] = result.created ? OUTCOME.created : OUTCOME.updated;
+      } else {
+        if (idCell !== '') values.Id = idCell;
+        job.ids[row] = ports.writer.createRecord(schema.name, values, ctx).id;
+        (job.outcomes as Uint8Array)[row] = OUTCOME.created;
+      }
+    } catch (error) {
+      if (!(error instanceof RecordWriteError)) throw error;
+      fail(error.errors[0] ?? { statusCode: 'UNKNOWN_EXCEPTION', message: error.message, fields: [] });
+    }
+  };
+
+  while (job.cursor < rowCount) {
+    if (job.stopped || job.state !== 'InProgress') return;
+    let end = Math.min(rowCount, job.cursor + ports.chunkSize);
+    if (failFault && failFault.afterRows < end && failFault.afterRows >= job.cursor) end = failFault.afterRows;
+    if (stallFault && stallFault.afterRows < end && stallFault.afterRows >= job.cursor) end = stallFault.afterRows;
+    for (let row = job.cursor; row < end; row += 1) processRow(row);
+    job.numberRecordsProcessed += end - job.cursor;
+    job.cursor = end;
+    job.systemModstamp = ports.now();
+    if (failFault && job.cursor === failFault.afterRows) {
+      finish(job, ports, 'Failed', failFault.errorMessage);
+      return;
+    }
+    if (stallFault && job.cursor === stallFault.afterRows) {
+      stallFault = undefined;
+      await ports.waitForRelease();
+    } else await new Promise<void>((resolve) => setImmediate(resolve));
+  }
+  if (job.stopped || job.state !== 'InProgress') return;
+  if (failFault && failFault.afterRows >= rowCount) {
+    finish(job, ports, 'Failed', failFault.errorMessage);
+    return;
+  }
+  finish(job, ports, 'JobComplete');
+}
