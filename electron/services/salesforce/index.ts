@@ -1,0 +1,11 @@
+export { apiError, parseErrorBody, SalesforceRequestError } from './api-errors';
+export { createSystemClock } from './clock';
+export type { Clock } from './clock';
+export { createCountingTransport, createFetchTransport, isNetworkError, networkError } from './http-transport';
+export type { FetchTransportOptions, HttpTransport } from './http-transport';
+export { parseLimitInfo } from './limit-info';
+export { createRestApi, listApiVersions, newestApiVersion } from './rest';
+export type { RestApi } from './rest';
+export { createSalesforceClient } from './salesforce-client';
+export type { FetchBody, HttpMethod, RequestBody, RequestInit, RetryPolicy, SalesforceClient, SalesforceClientOptions } from './salesforce-client';
+export type { SalesforceSession, SessionAccess } from './salesforce-session';
