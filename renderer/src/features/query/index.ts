@@ -1,0 +1,2 @@
+/** The Query feature's public surface: the shell and other features import only from here. */
+export { QueryArea } from './query-area';

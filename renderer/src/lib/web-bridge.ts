@@ -1,0 +1,112 @@
+import type { EventChannel, InvokeChannel, OrgDeskBridge } from '../../../shared/ipc/contract';
+import { fail, type Result } from '../../../shared/ipc/result';
+
+/** The header, path and subprotocols of browser mode (mirrors electron/web/web-server.ts and request-guard.ts). */
+export const WEB_PROTOCOL = {
+  tokenHeader: 'x-orgdesk-token',
+  clientHeader: 'x-orgdesk-client',
+  invokePath: '/api/invoke',
+  eventsPath: '/api/events',
+  eventsProtocol: 'orgdesk-events',
+  tokenProtocolPrefix: 'orgdesk-token.',
+} as const;
+
+const TOKEN_STORAGE_KEY = 'orgdesk.token';
+
+/**
+ * Takes the per-launch token from the URL fragment (`#token=...`), keeps it in this tab's sessionStorage so a reload still
+ * works, and removes it from the address bar. Returns null when there is none.
+ */
+export function takeTokenFromLocation(
+  location: Pick<Location, 'hash' | 'pathname' | 'search'>,
+  history: Pick<History, 'replaceState'>,
+  storage: Pick<Storage, 'getItem' | 'setItem'>,
+): string | null {
+  const fromHash = new URLSearchParams(location.hash.replace(/^#/, '')).get('token');
+  if (fromHash !== null && fromHash !== '') {
+    storage.setItem(TOKEN_STORAGE_KEY, fromHash);
+    history.replaceState(null, '', `${location.pathname}${location.search}`);
+    return fromHash;
+  }
+  return storage.getItem(TOKEN_STORAGE_KEY);
+}
+
+/** What the web bridge needs from the page (injected so tests can pass fakes). */
+export type WebBridgeOptions = {
+  /** `http://127.0.0.1:PORT` */
+  origin: string;
+  token: string;
+  fetch?: typeof fetch;
+  WebSocket?: typeof WebSocket;
+  /** Delay before reconnecting the event socket after it dropped. */
+  reconnectDelayMs?: number;
+};
+
+/**
+ * Builds `window.orgdesk` for browser mode: calls go as `POST /api/invoke` with the token header, events come over one
+ * WebSocket carrying the token as a subprotocol. Transport failures become NETWORK Results; nothing throws.
+ */
+export function createWebBridge(options: WebBridgeOptions): OrgDeskBridge {
+  const doFetch = options.fetch ?? globalThis.fetch.bind(globalThis);
+  const Socket = options.WebSocket ?? globalThis.WebSocket;
+  const clientId = crypto.randomUUID();
+  const listeners = new Map<string, Set<(payload: unknown) => void>>();
+  let socket: WebSocket | null = null;
+
+  const dispatch = (data: unknown): void => {
+    if (typeof data !== 'string') return;
+    let message: { channel?: unknown; payload?: unknown };
+    try {
+      message = JSON.parse(data) as typeof message;
+    } catch {
+      return;
+    }
+    if (typeof message.channel !== 'string') return;
+    for (const listener of listeners.get(message.channel) ?? []) listener(message.payload);
+  };
+
+  const connect = (): void => {
+    if (socket !== null) return;
+    const url = `${options.origin.replace(/^http/, 'ws')}${WEB_PROTOCOL.eventsPath}`;
+    const current = new Socket(url, [WEB_PROTOCOL.eventsProtocol, `${WEB_PROTOCOL.tokenProtocolPrefix}${options.token}`]);
+    socket = current;
+    current.addEventListener('message', (event: MessageEvent) => dispatch(event.data));
+    current.addEventListener('close', () => {
+      socket = null;
+      if ([...listeners.values()].some((set) => set.size > 0)) setTimeout(connect, options.reconnectDelayMs ?? 1000);
+    });
+  };
+
+  return {
+    async invoke(channel: InvokeChannel, args: unknown) {
+      try {
+        const response = await doFetch(`${options.origin}${WEB_PROTOCOL.invokePath}`, {
+          method: 'POST',
+          headers: {
+            'content-type': 'application/json',
+            [WEB_PROTOCOL.tokenHeader]: options.token,
+            [WEB_PROTOCOL.clientHeader]: clientId,
+          },
+          body: JSON.stringify({ channel, args }),
+        });
+        const body = (await response.json()) as Result<never>;
+        if (response.status === 401) {
+          return fail('AUTH', 'This browser tab is not connected to OrgDesk.', 'Open the URL printed by `npm run web` (it carries the token).');
+        }
+        return body;
+      } catch {
+        return fail('NETWORK', 'OrgDesk is not answering.', 'Check that `npm run web` is still running, then reload the page.');
+      }
+    },
+    on(channel: EventChannel, listener: (payload: never) => void) {
+      const set = listeners.get(channel) ?? new Set();
+      listeners.set(channel, set);
+      const wrapped = (payload: unknown): void => listener(payload as never);
+      set.add(wrapped);
+      connect();
+      return () => {
+        set.delete(wrapped);
+      };
+    },
+  } as OrgDeskBridge;
+}

@@ -1,0 +1,18 @@
+import '@salesforce-ux/design-system/assets/styles/salesforce-lightning-design-system.css';
+import './styles/theme.css';
+import { StrictMode } from 'react';
+import { createRoot } from 'react-dom/client';
+import { App } from './app/app';
+import { ensureBridge } from './lib/api';
+
+const root = document.getElementById('root');
+if (root === null) throw new Error('index.html has no #root element');
+if (!ensureBridge()) {
+  root.textContent = 'This page is not connected to OrgDesk: open the URL that `npm run web` printed (it carries a one-time token).';
+} else {
+  createRoot(root).render(
+    <StrictMode>
+      <App />
+    </StrictMode>,
+  );
+}

@@ -1,0 +1,75 @@
+import type { EventChannel, EventPayload, InvokeArgs, InvokeChannel, InvokeResult, OrgDeskBridge } from '../../shared/ipc/contract';
+import { fail, ok, type AppError, type Result } from '../../shared/ipc/result';
+
+/** A fake answer for one channel: a plain value, an AppError (wrapped with `{ error }`), or a function of the arguments. */
+export type FakeAnswer<C extends InvokeChannel> =
+  | InvokeResult<C>
+  | { error: AppError }
+  | ((args: InvokeArgs<C>) => InvokeResult<C> | Result<InvokeResult<C>> | Promise<InvokeResult<C> | Result<InvokeResult<C>>>);
+
+/** Answers per channel; a channel left out answers NOT_FOUND, like a main process that does not wire it yet. */
+export type FakeAnswers = { [C in InvokeChannel]?: FakeAnswer<C> };
+
+/** A fake `window.orgdesk` typed by the contract, with the calls it saw and a way to push events. */
+export type FakeBridge = {
+  bridge: OrgDeskBridge;
+  /** Every call, in order. */
+  calls: { channel: InvokeChannel; args: unknown }[];
+  /** Pushes one event to the page's listeners, as main would. */
+  emit<E extends EventChannel>(channel: E, payload: EventPayload<E>): void;
+  /** Changes the answer of one channel from now on. */
+  answer<C extends InvokeChannel>(channel: C, answer: FakeAnswer<C>): void;
+};
+
+function isResult(value: unknown): value is Result<unknown> {
+  return typeof value === 'object' && value !== null && 'ok' in value && typeof (value as { ok: unknown }).ok === 'boolean';
+}
+
+/** Builds a fake bridge from per-channel answers. */
+export function createFakeBridge(answers: FakeAnswers = {}): FakeBridge {
+  const table = new Map<string, unknown>(Object.entries(answers));
+  const listeners = new Map<string, Set<(payload: never) => void>>();
+  const calls: FakeBridge['calls'] = [];
+  const bridge: OrgDeskBridge = {
+    async invoke(channel, args) {
+      calls.push({ channel, args });
+      if (!table.has(channel)) return fail('NOT_FOUND', `${channel} is not answered by this fake bridge.`);
+      const answer = table.get(channel);
+      if (typeof answer === 'object' && answer !== null && 'error' in answer && !Array.isArray(answer)) {
+        return { ok: false, error: (answer as { error: AppError }).error };
+      }
+      const value: unknown = typeof answer === 'function' ? await (answer as (a: unknown) => unknown)(args) : answer;
+      return (isResult(value) ? value : ok(value)) as never;
+    },
+    on(channel, listener) {
+      const set = listeners.get(channel) ?? new Set();
+      listeners.set(channel, set);
+      set.add(listener as (payload: never) => void);
+      return () => {
+        set.delete(listener as (payload: never) => void);
+      };
+    },
+  };
+  return {
+    bridge,
+    calls,
+    emit(channel, payload) {
+      for (const listener of listeners.get(channel) ?? []) listener(payload as never);
+    },
+    answer(channel, answer) {
+      table.set(channel, answer);
+    },
+  };
+}
+
+/** Installs a fake bridge as `window.orgdesk` for one test (setup.ts removes it after each test). */
+export function installFakeBridge(answers: FakeAnswers = {}): FakeBridge {
+  const fake = createFakeBridge(answers);
+  Object.defineProperty(window, 'orgdesk', { value: fake.bridge, configurable: true, writable: false });
+  return fake;
+}
+
+/** Removes whatever `window.orgdesk` a test installed. */
+export function removeBridge(): void {
+  Reflect.deleteProperty(window, 'orgdesk');
+}
