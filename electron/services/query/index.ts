@@ -1,0 +1,7 @@
+export { createQueryService } from './query-service';
+export type { QueryService, QueryServiceOptions, RunArgs } from './query-service';
+export { createQueryLibrary } from './query-library';
+export type { HistoryRecord, QueryLibrary } from './query-library';
+export { createFolderSavePicker } from './folder-save-picker';
+export type { QueryConnection, QueryConnections, SaveFilePicker } from './ports';
+export { readQueryShape } from './soql-columns';

@@ -1,0 +1,131 @@
+import { once } from 'node:events';
+import { createWriteStream, type WriteStream } from 'node:fs';
+import { basename, dirname, extname, join } from 'node:path';
+import { stringify } from 'csv-stringify';
+import type { CellValue } from '../../../shared/ipc/domains/query';
+import type { ResultStore } from './result-store';
+import { readPath } from './result-store';
+
+/** Where an export went and how many parent rows it holds. */
+export type ExportOutcome = { files: string[]; rows: number };
+
+/**
+ * Writes a result as CSV (RFC 4180: CRLF, quotes doubled, UTF-8, a header of dotted parent paths), one more CSV per child
+ * relationship beside it (`<name>.<Relationship>.csv`, keyed by the parent's Id, or its row number when Id was not
+ * selected), streamed row by row with back-pressure: nothing is built whole.
+ */
+export async function exportCsv(store: ResultStore, path: string): Promise<ExportOutcome> {
+  const columns = store.columns;
+  const fieldIndexes = columns.flatMap((c, i) => (c.kind === 'children' ? [] : [i]));
+  const idIndex = columns.findIndex((c) => c.kind === 'field' && c.path.toLowerCase() === 'id');
+  const files = [path];
+  await writeCsv(path, function* () {
+    yield fieldIndexes.map((i) => columns[i]?.path ?? '');
+    for (let r = 0; r < store.size; r += 1) {
+      const row = store.row(r);
+      yield fieldIndexes.map((i) => csvCell(row[i] ?? null));
+    }
+  });
+  for (const column of columns.filter((c) => c.kind === 'children')) {
+    const childColumns = store.childColumns(column.path).filter((c) => c.kind !== 'children');
+    const childPath = siblingPath(path, column.path, '.csv');
+    files.push(childPath);
+    const casing = new Map<string, string>();
+    await writeCsv(childPath, function* () {
+      yield [idIndex >= 0 ? 'ParentId' : 'ParentRow', ...childColumns.map((c) => c.path)];
+      for (let r = 0; r < store.size; r += 1) {
+        const records = store.childRecords(r, column.path);
+        if (records === null || records.length === 0) continue;
+        const key = idIndex >= 0 ? csvCell(store.row(r)[idIndex] ?? null) : String(r + 1);
+        for (const record of records) yield [key, ...childColumns.map((c) => csvCell(cellOf(readPath(record, c.read, casing))))];
+      }
+    });
+  }
+  return { files, rows: store.size };
+}
+
+/**
+ * Writes a result as a JSON array of records: parent paths nested back into objects (`{"Account":{"Name":…}}`), child
+ * relationships as arrays of their records, `attributes` dropped. Streamed one record at a time.
+ */
+export async function exportJson(store: ResultStore, path: string): Promise<ExportOutcome> {
+  const columns = store.columns;
+  const out = createWriteStream(path, { encoding: 'utf8' });
+  try {
+    await write(out, '[');
+    for (let r = 0; r < store.size; r += 1) {
+      const row = store.row(r);
+      const record: Record<string, unknown> = {};
+      columns.forEach((column, i) => {
+        const value = column.kind === 'children' ? childArray(store.childRecords(r, column.path)) : (row[i] ?? null);
+        setPath(record, column.path.split('.'), value);
+      });
+      await write(out, `${r === 0 ? '\n' : ',\n'}${JSON.stringify(record)}`);
+    }
+    await write(out, store.size === 0 ? ']\n' : '\n]\n');
+  } finally {
+    out.end();
+    await once(out, 'close');
+  }
+  return { files: [path], rows: store.size };
+}
+
+async function writeCsv(path: string, rows: () => Generator<string[]>): Promise<void> {
+  const out = createWriteStream(path);
+  const csv = stringify({ record_delimiter: 'windows', quoted_match: /^\s|\s$/ });
+  csv.pipe(out);
+  for (const row of rows()) {
+    if (!csv.write(row)) await once(csv, 'drain');
+  }
+  csv.end();
+  await once(out, 'close');
+}
+
+async function write(out: WriteStream, text: string): Promise<void> {
+  if (!out.write(text)) await once(out, 'drain');
+}
+
+function csvCell(value: CellValue): string {
+  if (value === null) return '';
+  if (typeof value === 'object') return String(value.children);
+  return String(value);
+}
+
+function cellOf(value: unknown): CellValue {
+  if (value === null || value === undefined) return null;
+  if (typeof value === 'string' || typeof value === 'number' || typeof value === 'boolean') return value;
+  return JSON.stringify(value);
+}
+
+function childArray(records: readonly Record<string, unknown>[] | null): unknown[] | null {
+  return records === null ? null : records.map((r) => withoutAttributes(r));
+}
+
+function withoutAttributes(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map(withoutAttributes);
+  if (value === null || typeof value !== 'object') return value;
+  const out: Record<string, unknown> = {};
+  for (const [key, inner] of Object.entries(value)) {
+    if (key === 'attributes') continue;
+    const nested = inner as { records?: unknown } | null;
+    out[key] = nested !== null && typeof nested === 'object' && Array.isArray(nested.records) ? withoutAttributes(nested.records) : withoutAttributes(inner);
+  }
+  return out;
+}
+
+function setPath(target: Record<string, unknown>, path: string[], value: unknown): void {
+  let node = target;
+  for (let i = 0; i < path.length - 1; i += 1) {
+    const key = path[i] ?? '';
+    const next = node[key];
+    if (next === null || typeof next !== 'object') node[key] = {};
+    node = node[key] as Record<string, unknown>;
+  }
+  node[path[path.length - 1] ?? ''] = value;
+}
+
+/** `/x/contacts.csv` + `Cases` → `/x/contacts.Cases.csv`. */
+export function siblingPath(path: string, part: string, extension: string): string {
+  const ext = extname(path);
+  return join(dirname(path), `${basename(path, ext)}.${part.replace(/[^\w.-]/g, '_')}${extension}`);
+}
