@@ -4,6 +4,13 @@ import { createEventHub, type AppEventListener, type EventHub } from './event-hu
 import { createHandlerTable, pendingChannels, type HandlerTableInput, type InvokeFn } from './handler-table';
 import { createAppHandlers } from './handlers/app';
 import { createOrgsHandlers } from './handlers/orgs';
+import { createDemoOrg, type StartLocalOrg } from '../services/demo-org/demo-org';
+import { createOrgsService } from '../services/orgs/orgs-service';
+import { createKeytarSecretStore } from '../services/secrets/keytar-secret-store';
+import type { SecretStore } from '../services/secrets/secret-store';
+import { createSystemClock, type Clock } from '../services/salesforce/clock';
+import { createFetchTransport, type HttpTransport } from '../services/salesforce/http-transport';
+import { openDatabase } from '../services/store/database';
 
 /** What the composition root needs to know about where and how the app runs. */
 export type AppContextOptions = {
@@ -17,6 +24,14 @@ export type AppContextOptions = {
   platform: string;
   /** Called with errors that became INTERNAL, so a transport can log them (never shown to the person). */
   onInternalError?: (channel: string, error: unknown) => void;
+  /** Starts the local org for the demo profile (electron/main and electron/web pass the emulator's startEmulator). */
+  startLocalOrg?: StartLocalOrg;
+  /** Whether to start the demo org at launch (first launch, or when its profile exists); default true when startLocalOrg is given. */
+  demoOnLaunch?: boolean;
+  /** Ports tests may replace: the keychain (default keytar), the HTTP transport (default fetch), the clock. */
+  secrets?: SecretStore;
+  transport?: HttpTransport;
+  clock?: Clock;
 };
 
 /** The running app as a transport sees it: one invoke entry point, one event stream, one disposer. */
@@ -43,9 +58,27 @@ export async function createAppContext(options: AppContextOptions): Promise<AppC
   const events = createEventHub();
   const disposers: (() => Promise<void> | void)[] = [];
 
+  const database = openDatabase({ folder: options.userDataDir });
+  disposers.push(() => database.close());
+  const secrets = options.secrets ?? createKeytarSecretStore();
+  const transport = options.transport ?? createFetchTransport();
+  const clock = options.clock ?? createSystemClock();
+  const orgs = createOrgsService({ db: database.db, secrets, transport, clock, onChange: (payload) => events.emit('orgs:changed', payload) });
+  disposers.push(() => orgs.dispose());
+  const demo = createDemoOrg({
+    userDataDir: options.userDataDir,
+    startLocalOrg: options.startLocalOrg ?? (() => Promise.reject(new Error('No local org in this build.'))),
+    orgs,
+    secrets,
+    transport,
+    onStatus: (status) => events.emit('orgs:demo-status', status),
+  });
+  disposers.push(() => demo.stop());
+  if (options.startLocalOrg !== undefined && options.demoOnLaunch !== false) void demo.startOnLaunch();
+
   const handlers: HandlerTableInput = {
     ...createAppHandlers({ version: options.version, platform: options.platform, mode: options.mode }),
-    ...createOrgsHandlers({ listOrgs: () => [] }),
+    ...createOrgsHandlers({ orgs, demo }),
   };
   const invoke = createHandlerTable(
     handlers,
