@@ -1,9 +1,11 @@
+import { join } from 'node:path';
 import type { InvokeChannel } from '../../shared/ipc/contract';
 import type { AppInfo } from '../../shared/ipc/domains/app';
 import { createEventHub, type AppEventListener, type EventHub } from './event-hub';
 import { createHandlerTable, pendingChannels, type HandlerTableInput, type InvokeFn } from './handler-table';
 import { createAppHandlers } from './handlers/app';
 import { createOrgsHandlers } from './handlers/orgs';
+import { createQueryHandlers } from './handlers/query';
 import { createDemoOrg, type StartLocalOrg } from '../services/demo-org/demo-org';
 import { createOrgsService } from '../services/orgs/orgs-service';
 import { createKeytarSecretStore } from '../services/secrets/keytar-secret-store';
@@ -11,6 +13,7 @@ import type { SecretStore } from '../services/secrets/secret-store';
 import { createSystemClock, type Clock } from '../services/salesforce/clock';
 import { createFetchTransport, type HttpTransport } from '../services/salesforce/http-transport';
 import { openDatabase } from '../services/store/database';
+import { createFolderSavePicker, createQueryLibrary, createQueryService, type SaveFilePicker } from '../services/query';
 
 /** What the composition root needs to know about where and how the app runs. */
 export type AppContextOptions = {
@@ -32,6 +35,8 @@ export type AppContextOptions = {
   secrets?: SecretStore;
   transport?: HttpTransport;
   clock?: Clock;
+  /** Where exports go: Electron passes a save dialog; by default a folder `<userData>/exports/` with timestamped names. */
+  saveFilePicker?: SaveFilePicker;
 };
 
 /** The running app as a transport sees it: one invoke entry point, one event stream, one disposer. */
@@ -76,9 +81,25 @@ export async function createAppContext(options: AppContextOptions): Promise<AppC
   disposers.push(() => demo.stop());
   if (options.startLocalOrg !== undefined && options.demoOnLaunch !== false) void demo.startOnLaunch();
 
+  const query = createQueryService({
+    connections: {
+      connectionFor: async (orgId) => {
+        const connection = await orgs.connection(orgId);
+        return { client: connection.client, apiVersion: connection.rest.version };
+      },
+    },
+    emit: (progress) => events.emit('query:progress', progress),
+    clock,
+    library: createQueryLibrary(database.db),
+    resultsDir: join(options.userDataDir, 'query-results'),
+    picker: options.saveFilePicker ?? createFolderSavePicker(join(options.userDataDir, 'exports')),
+  });
+  disposers.push(() => query.dispose());
+
   const handlers: HandlerTableInput = {
     ...createAppHandlers({ version: options.version, platform: options.platform, mode: options.mode }),
     ...createOrgsHandlers({ orgs, demo }),
+    ...createQueryHandlers({ query }),
   };
   const invoke = createHandlerTable(
     handlers,
