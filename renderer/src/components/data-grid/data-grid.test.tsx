@@ -1,0 +1,136 @@
+import { fireEvent, render, screen, within } from '@testing-library/react';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { DataGrid } from './data-grid';
+import type { GridCell, GridColumn } from './grid-types';
+
+// jsdom lays nothing out: give the scroller a size so the virtualizer renders rows (toolchain.md).
+const sizes = { clientHeight: 400, clientWidth: 1000 };
+const saved = new Map<string, PropertyDescriptor | undefined>();
+beforeAll(() => {
+  for (const [key, value] of Object.entries(sizes)) {
+    saved.set(key, Object.getOwnPropertyDescriptor(HTMLElement.prototype, key));
+    Object.defineProperty(HTMLElement.prototype, key, { configurable: true, get: () => value });
+  }
+});
+afterAll(() => {
+  for (const [key, descriptor] of saved) {
+    if (descriptor === undefined) Reflect.deleteProperty(HTMLElement.prototype, key);
+    else Object.defineProperty(HTMLElement.prototype, key, descriptor);
+  }
+});
+
+const columns: GridColumn[] = [
+  { id: 'Id', header: 'Id', kind: 'field' },
+  { id: 'Name', header: 'Name', kind: 'field' },
+  { id: 'Owner.Name', header: 'Owner.Name', kind: 'field' },
+  { id: 'Contacts', header: 'Contacts', kind: 'children' },
+];
+const row = (i: number): GridCell[] => [
+  '001000000000001AAA',
+  i === 1 ? '' : `Account ${i}`,
+  i === 1 ? null : 'Ada',
+  { children: i % 3 },
+];
+
+describe('DataGrid', () => {
+  it('renders only the rows on screen plus overscan out of a large result', () => {
+    render(<DataGrid ariaLabel="Results" columns={columns} rowCount={200_000} getRow={row} />);
+    const rows = screen.getAllByRole('row');
+    expect(rows.length).toBeGreaterThan(10);
+    expect(rows.length).toBeLessThan(60);
+    expect(screen.getByText('Account 0')).toBeInTheDocument();
+  });
+
+  it('shows the columns in the given order with dotted parent paths', () => {
+    render(<DataGrid ariaLabel="Results" columns={columns} rowCount={1} getRow={row} />);
+    const headers = screen.getAllByRole('columnheader').map((h) => h.textContent);
+    expect(headers).toEqual(['#', 'Id', 'Name', 'Owner.Name', 'Contacts']);
+  });
+
+  it('draws null and the empty string differently', () => {
+    render(<DataGrid ariaLabel="Results" columns={columns} rowCount={3} getRow={row} />);
+    const second = screen.getAllByRole('row')[2]!;
+    expect(within(second).getByText('null')).toHaveClass('orgdesk-grid__null');
+    expect(within(second).getByTitle('empty string')).toHaveTextContent('""');
+  });
+
+  it('draws placeholders for rows still being fetched and reports the visible window', () => {
+    const onRange = vi.fn();
+    render(<DataGrid ariaLabel="Results" columns={columns} rowCount={1000} getRow={() => undefined} onVisibleRangeChange={onRange} />);
+    expect(screen.getAllByLabelText('loading').length).toBeGreaterThan(0);
+    expect(onRange).toHaveBeenCalledWith(0, expect.any(Number));
+    const [, last] = onRange.mock.calls.at(-1) as [number, number];
+    expect(last).toBeGreaterThan(10);
+    expect(last).toBeLessThan(60);
+  });
+
+  it('cycles a column through ascending, descending and no sort, and adds keys with shift', () => {
+    const onSort = vi.fn();
+    const { rerender } = render(<DataGrid ariaLabel="Results" columns={columns} rowCount={1} getRow={row} sort={[]} onSortChange={onSort} />);
+    fireEvent.click(screen.getByTitle(/Sort by Name/));
+    expect(onSort).toHaveBeenLastCalledWith([{ column: 'Name', descending: false }]);
+    rerender(<DataGrid ariaLabel="Results" columns={columns} rowCount={1} getRow={row} sort={[{ column: 'Name', descending: false }]} onSortChange={onSort} />);
+    expect(screen.getAllByRole('columnheader')[2]).toHaveAttribute('aria-sort', 'ascending');
+    fireEvent.click(screen.getByTitle(/Sort by Name/));
+    expect(onSort).toHaveBeenLastCalledWith([{ column: 'Name', descending: true }]);
+    fireEvent.click(screen.getByTitle(/Sort by Id/), { shiftKey: true });
+    expect(onSort).toHaveBeenLastCalledWith([
+      { column: 'Name', descending: false },
+      { column: 'Id', descending: false },
+    ]);
+  });
+
+  it('opens record ids through the owner', () => {
+    const onOpen = vi.fn();
+    render(<DataGrid ariaLabel="Results" columns={columns} rowCount={1} getRow={row} onOpenRecord={onOpen} />);
+    fireEvent.click(screen.getByText('001000000000001AAA'));
+    expect(onOpen).toHaveBeenCalledWith('001000000000001AAA');
+  });
+
+  it('expands a child subquery cell into the nested grid under its row', () => {
+    render(
+      <DataGrid
+        ariaLabel="Results"
+        columns={columns}
+        rowCount={5}
+        getRow={row}
+        renderChildren={(rowIndex, column) => <p>children of {rowIndex} in {column}</p>}
+      />,
+    );
+    const button = screen.getAllByRole('button', { name: /2 records/ })[0]!;
+    fireEvent.click(button);
+    expect(screen.getByText('children of 2 in Contacts')).toBeInTheDocument();
+    expect(screen.getByRole('region', { name: 'Contacts of row 3' })).toBeInTheDocument();
+    fireEvent.click(screen.getAllByRole('button', { name: /2 records/ })[0]!);
+    expect(screen.queryByText('children of 2 in Contacts')).not.toBeInTheDocument();
+    expect(screen.getAllByRole('button', { name: /0 records/ })[0]).toBeDisabled();
+  });
+
+  it('selects a cell range with shift-click, reports it and copies it as TSV with a header', async () => {
+    const writeText = vi.fn(() => Promise.resolve());
+    Object.defineProperty(navigator, 'clipboard', { configurable: true, value: { writeText } });
+    const onSelection = vi.fn();
+    render(<DataGrid ariaLabel="Results" columns={columns} rowCount={10} getRow={row} onSelectionChange={onSelection} />);
+    const cells = (r: number): HTMLElement[] => within(screen.getAllByRole('row')[r + 1]!).getAllByRole('gridcell');
+    fireEvent.mouseDown(cells(0)[1]!);
+    fireEvent.mouseUp(window);
+    fireEvent.mouseDown(cells(2)[2]!, { shiftKey: true });
+    expect(onSelection).toHaveBeenLastCalledWith({ firstRow: 0, lastRow: 2, columns: ['Name', 'Owner.Name'] });
+    expect(cells(1)[2]).toHaveAttribute('aria-selected', 'true');
+    fireEvent.keyDown(screen.getByRole('grid'), { key: 'c', ctrlKey: true });
+    await vi.waitFor(() => expect(writeText).toHaveBeenCalled());
+    expect(writeText).toHaveBeenCalledWith('Name\tOwner.Name\nAccount 0\tAda\n\t\nAccount 2\tAda');
+  });
+
+  it('fetches rows that are not loaded when a copy reaches beyond them', async () => {
+    const writeText = vi.fn(() => Promise.resolve());
+    Object.defineProperty(navigator, 'clipboard', { configurable: true, value: { writeText } });
+    const fetchRows = vi.fn((first: number, count: number) => Promise.resolve(Array.from({ length: count }, (_, i) => row(first + i))));
+    render(<DataGrid ariaLabel="Results" columns={columns} rowCount={100_000} getRow={(i) => (i < 50 ? row(i) : undefined)} fetchRows={fetchRows} />);
+    const grid = screen.getByRole('grid');
+    fireEvent.mouseDown(within(screen.getAllByRole('row')[1]!).getAllByRole('gridcell')[1]!);
+    fireEvent.keyDown(grid, { key: 'a', ctrlKey: true });
+    fireEvent.keyDown(grid, { key: 'c', ctrlKey: true });
+    await vi.waitFor(() => expect(fetchRows).toHaveBeenCalledWith(0, 100_000));
+  });
+});
