@@ -119,6 +119,16 @@ export async function processIngestJob(job: IngestJob, ports: ProcessorPorts): P
       job.errors.set(row, formatSfError(error));
       job.numberRecordsFailed += 1;
     };
+    const failWrite = (error: RecordWriteError): void => {
+      const first = error.errors[0] ?? { statusCode: 'UNKNOWN_EXCEPTION', message: error.message, fields: [] };
+      if (first.statusCode === 'NOT_FOUND') {
+        // Bulk reports an id that matches no record as a bad reference, with an empty sf__Id (real capture).
+        job.ids[row] = undefined;
+        fail({ statusCode: 'INVALID_CROSS_REFERENCE_KEY', message: 'invalid cross reference id', fields: [] });
+        return;
+      }
+      fail(first);
+    };
     const idCell = idColumn ? (cells[idColumn.index] ?? '') : '';
     if (idCell !== '') job.ids[row] = idCell;
     if (isDelete) {
@@ -132,7 +142,7 @@ export async function processIngestJob(job: IngestJob, ports: ProcessorPorts): P
         (job.outcomes as Uint8Array)[row] = OUTCOME.updated;
       } catch (error) {
         if (!(error instanceof RecordWriteError)) throw error;
-        fail(error.errors[0] ?? { statusCode: 'UNKNOWN_EXCEPTION', message: error.message, fields: [] });
+        failWrite(error);
       }
       return;
     }
@@ -184,7 +194,7 @@ export async function processIngestJob(job: IngestJob, ports: ProcessorPorts): P
       }
     } catch (error) {
       if (!(error instanceof RecordWriteError)) throw error;
-      fail(error.errors[0] ?? { statusCode: 'UNKNOWN_EXCEPTION', message: error.message, fields: [] });
+      failWrite(error);
     }
   };
 

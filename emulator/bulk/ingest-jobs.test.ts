@@ -1,0 +1,408 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type BulkTestOrg, startBulkTestOrg } from './bulk-test-org';
+
+let org: BulkTestOrg;
+
+beforeAll(async () => {
+  org = await startBulkTestOrg({ maxUploadBytes: 64 * 1024, chunkSize: 50 });
+});
+
+afterAll(async () => {
+  await org.close();
+});
+
+type Json = Record<string, unknown>;
+
+async function call(method: string, path: string, body?: unknown, version?: string): Promise<Response> {
+  const init: RequestInit = { method, headers: { 'Content-Type': 'application/json; charset=UTF-8', Accept: 'application/json' } };
+  if (body !== undefined) init.body = JSON.stringify(body);
+  return fetch(`${org.base(version)}${path}`, init);
+}
+
+async function createJob(spec: Json): Promise<Json> {
+  const res = await call('POST', '/jobs/ingest', spec);
+  expect(res.status).toBe(200);
+  return (await res.json()) as Json;
+}
+
+async function upload(id: string, csv: string): Promise<Response> {
+  return fetch(`${org.base()}/jobs/ingest/${id}/batches`, { method: 'PUT', headers: { 'Content-Type': 'text/csv' }, body: csv });
+}
+
+async function info(id: string): Promise<Json> {
+  return (await (await call('GET', `/jobs/ingest/${id}`)).json()) as Json;
+}
+
+async function finished(id: string): Promise<Json> {
+  await org.bulk.idle();
+  return info(id);
+}
+
+/** Creates, uploads, closes and waits; returns the final job info. */
+async function runJob(spec: Json, csv: string): Promise<Json> {
+  const job = await createJob(spec);
+  expect((await upload(job.id as string, csv)).status).toBe(201);
+  const closed = await call('PATCH', `/jobs/ingest/${String(job.id)}`, { state: 'UploadComplete' });
+  expect(closed.status).toBe(200);
+  return finished(job.id as string);
+}
+
+async function text(id: string, file: string): Promise<string> {
+  const res = await call('GET', `/jobs/ingest/${id}/${file}`);
+  expect(res.status).toBe(200);
+  expect(res.headers.get('content-type')).toBe('text/csv');
+  return res.text();
+}
+
+describe('creating an ingest job', () => {
+  it('answers 200 with an Open job, a relative contentUrl, a numeric apiVersion and real date formats', async () => {
+    const res = await call('POST', '/jobs/ingest', { object: 'account', operation: 'insert', lineEnding: 'LF' });
+    expect(res.status).toBe(200);
+    expect(res.headers.get('content-type')).toBe('application/json;charset=UTF-8');
+    const job = (await res.json()) as Json;
+    expect(Object.keys(job)).toEqual([
+      'id', 'operation', 'object', 'createdById', 'createdDate', 'systemModstamp', 'state', 'concurrencyMode', 'contentType', 'apiVersion', 'contentUrl', 'lineEnding', 'columnDelimiter',
+    ]);
+    expect(job).toMatchObject({ operation: 'insert', object: 'Account', state: 'Open', concurrencyMode: 'Parallel', contentType: 'CSV', apiVersion: 62, lineEnding: 'LF', columnDelimiter: 'COMMA', createdById: org.adminId });
+    expect(job.id).toMatch(/^750[0-9A-Za-z]{15}$/);
+    expect(job.contentUrl).toBe(`services/data/v62.0/jobs/ingest/${String(job.id)}/batches`);
+    expect(job.createdDate).toMatch(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.000\+0000$/);
+  });
+
+  it('shows jobType, contentUrl while Open and zeroed counters and timings in the job info', async () => {
+    const job = await createJob({ object: 'Account', operation: 'insert' });
+    const got = await info(job.id as string);
+    expect(got).toMatchObject({ jobType: 'V2Ingest', contentUrl: job.contentUrl, numberRecordsProcessed: 0, numberRecordsFailed: 0, retries: 0, totalProcessingTime: 0, apiActiveProcessingTime: 0, apexProcessingTime: 0 });
+  });
+
+  it('refuses an upsert without externalIdFieldName and an unknown object', async () => {
+    const upsert = await call('POST', '/jobs/ingest', { object: 'Account', operation: 'upsert' });
+    expect(upsert.status).toBe(400);
+    expect(await upsert.json()).toEqual([{ errorCode: 'INVALIDJOB', message: 'InvalidJob : External ID was blank for Account. An External ID must be specified for upsert.' }]);
+    const unknown = await call('POST', '/jobs/ingest', { object: 'Nope__c', operation: 'insert' });
+    expect(unknown.status).toBe(400);
+    const upper = await call('POST', '/jobs/ingest', { object: 'Account', operation: 'Insert' });
+    expect(upper.status).toBe(400);
+  });
+
+  it('does not exist before v41.0', async () => {
+    const res = await call('POST', '/jobs/ingest', { object: 'Account', operation: 'insert' }, '40.0');
+    expect(res.status).toBe(404);
+    expect(await res.json()).toEqual([{ errorCode: 'NOT_FOUND', message: 'The requested resource does not exist' }]);
+  });
+});
+
+describe('uploading and the job state machine', () => {
+  it('accepts the CSV with 201 and no body, only while the job is Open', async () => {
+    const job = await createJob({ object: 'Account', operation: 'insert' });
+    const res = await upload(job.id as string, 'Name\nUp1\n');
+    expect(res.status).toBe(201);
+    expect(await res.text()).toBe('');
+    const again = await upload(job.id as string, 'Name\nUp2\n');
+    expect(again.status).toBe(400);
+    await call('PATCH', `/jobs/ingest/${String(job.id)}`, { state: 'UploadComplete' });
+    const late = await upload(job.id as string, 'Name\nUp3\n');
+    expect(late.status).toBe(400);
+    expect(((await late.json()) as Json[])[0]?.errorCode).toBe('INVALIDJOBSTATE');
+  });
+
+  it('refuses an upload over the size limit and keeps the job Open', async () => {
+    const job = await createJob({ object: 'Account', operation: 'insert' });
+    const big = `Name\n${'x'.repeat(70 * 1024)}\n`;
+    const res = await upload(job.id as string, big);
+    expect(res.status).toBe(400);
+    expect(((await res.json()) as Json[])[0]?.errorCode).toBe('EXCEEDED_QUOTA');
+    expect((await info(job.id as string)).state).toBe('Open');
+    expect((await upload(job.id as string, 'Name\nSmall\n')).status).toBe(201);
+  });
+
+  it('closes with UploadComplete, answering 200 with the job info, then runs to JobComplete', async () => {
+    const job = await createJob({ object: 'Account', operation: 'insert' });
+    await upload(job.id as string, 'Name,NumberOfEmployees\nState1,10\nState2,20\n');
+    const res = await call('PATCH', `/jobs/ingest/${String(job.id)}`, { state: 'UploadComplete' });
+    expect(res.status).toBe(200);
+    const closed = (await res.json()) as Json;
+    expect(closed).toMatchObject({ id: job.id, state: 'UploadComplete', jobType: 'V2Ingest' });
+    expect(closed.contentUrl).toBeUndefined();
+    const done = await finished(job.id as string);
+    expect(done).toMatchObject({ state: 'JobComplete', numberRecordsProcessed: 2, numberRecordsFailed: 0 });
+    expect(done.totalProcessingTime).toBeGreaterThan(0);
+  });
+
+  it('aborts an Open job and refuses to abort a completed one with the real INVALIDJOBSTATE text', async () => {
+    const open = await createJob({ object: 'Account', operation: 'insert' });
+    const aborted = await call('PATCH', `/jobs/ingest/${String(open.id)}`, { state: 'Aborted' });
+    expect(aborted.status).toBe(200);
+    expect(((await aborted.json()) as Json).state).toBe('Aborted');
+    const again = await call('PATCH', `/jobs/ingest/${String(open.id)}`, { state: 'Aborted' });
+    expect(await again.json()).toEqual([{ errorCode: 'INVALIDJOBSTATE', message: 'Aborting already Aborted Job not allowed' }]);
+
+    const done = await runJob({ object: 'Account', operation: 'insert' }, 'Name\nAbortMe\n');
+    const res = await call('PATCH', `/jobs/ingest/${String(done.id)}`, { state: 'Aborted' });
+    expect(res.status).toBe(400);
+    expect(await res.json()).toEqual([{ errorCode: 'INVALIDJOBSTATE', message: 'Aborting already Completed Job not allowed' }]);
+    const close = await call('PATCH', `/jobs/ingest/${String(done.id)}`, { state: 'UploadComplete' });
+    expect(close.status).toBe(400);
+  });
+
+  it('does not delete an Open job, deletes a finished one with 204, and then answers 404', async () => {
+    const open = await createJob({ object: 'Account', operation: 'insert' });
+    const refused = await call('DELETE', `/jobs/ingest/${String(open.id)}`);
+    expect(refused.status).toBe(400);
+    expect(((await refused.json()) as Json[])[0]?.errorCode).toBe('INVALIDJOBSTATE');
+    const done = await runJob({ object: 'Account', operation: 'insert' }, 'Name\nDeleteMe\n');
+    const res = await call('DELETE', `/jobs/ingest/${String(done.id)}`);
+    expect(res.status).toBe(204);
+    expect(await res.text()).toBe('');
+    const gone = await call('GET', `/jobs/ingest/${String(done.id)}`);
+    expect(gone.status).toBe(404);
+    expect(await gone.json()).toEqual([{ errorCode: 'NOT_FOUND', message: 'The requested resource does not exist' }]);
+  });
+
+  it('lists jobs with done, nextRecordsUrl and records carrying jobType and contentUrl', async () => {
+    const job = await createJob({ object: 'Contact', operation: 'insert' });
+    const list = (await (await call('GET', '/jobs/ingest')).json()) as { done: boolean; nextRecordsUrl: null; records: Json[] };
+    expect(list.done).toBe(true);
+    expect(list.nextRecordsUrl).toBeNull();
+    const mine = list.records.find((r) => r.id === job.id);
+    expect(mine).toMatchObject({ object: 'Contact', state: 'Open', jobType: 'V2Ingest', contentUrl: job.contentUrl });
+  });
+
+  it('has no results while the job is still Open', async () => {
+    const job = await createJob({ object: 'Account', operation: 'insert' });
+    expect((await call('GET', `/jobs/ingest/${String(job.id)}/successfulResults`)).status).toBe(400);
+  });
+});
+
+describe('result files', () => {
+  it('writes successfulResults as sf__Id,sf__Created plus the uploaded columns, quoted like a real org', async () => {
+    const done = await runJob({ object: 'Account', operation: 'insert' }, 'Name,Description,NumberOfEmployees\nTestAccount1,"Says ""hi"", twice",30\nTestAccount2,,40\n');
+    expect(done).toMatchObject({ state: 'JobComplete', numberRecordsProcessed: 2, numberRecordsFailed: 0 });
+    const body = await text(done.id as string, 'successfulResults');
+    const ids = [...org.store.rows('Account', { includeDeleted: false })].filter((r) => String(r.Name).startsWith('TestAccount')).map((r) => r.Id as string);
+    expect(body).toBe(
+      `"sf__Id","sf__Created",Name,Description,NumberOfEmployees\n` +
+        `"${ids[0]}","true","TestAccount1","Says ""hi"", twice","30"\n` +
+        `"${ids[1]}","true","TestAccount2","","40"\n`,
+    );
+    expect(await text(done.id as string, 'failedResults')).toBe('"sf__Id","sf__Error",Name,Description,NumberOfEmployees\n');
+    expect(await text(done.id as string, 'unprocessedrecords')).toBe('Name,Description,NumberOfEmployees\n');
+  });
+
+  it('writes failedResults with sf__Id first and sf__Error as CODE:message:fields --', async () => {
+    const done = await runJob({ object: 'Account', operation: 'insert' }, 'Name,Description,NumberOfEmployees\n,Description of TestAccount1,30\nGood,ok,1\n');
+    expect(done).toMatchObject({ state: 'JobComplete', numberRecordsProcessed: 2, numberRecordsFailed: 1 });
+    expect(await text(done.id as string, 'failedResults')).toBe(
+      '"sf__Id","sf__Error",Name,Description,NumberOfEmployees\n' + '"","REQUIRED_FIELD_MISSING:Required fields are missing: [Name]:Name --","","Description of TestAccount1","30"\n',
+    );
+  });
+
+  it('writes an unknown Id as INVALID_CROSS_REFERENCE_KEY:invalid cross reference id:-- with an empty sf__Id', async () => {
+    const done = await runJob({ object: 'Account', operation: 'update' }, 'Id,Phone\n001000000000000AAA,value\n');
+    expect(done.numberRecordsFailed).toBe(1);
+    expect(await text(done.id as string, 'failedResults')).toBe('"sf__Id","sf__Error",Id,Phone\n"","INVALID_CROSS_REFERENCE_KEY:invalid cross reference id:--","001000000000000AAA","value"\n');
+  });
+
+  it('keeps the Id of a failed update of an existing record in sf__Id', async () => {
+    const created = await runJob({ object: 'Account', operation: 'insert' }, 'Name\nKeepId\n');
+    const id = (await text(created.id as string, 'successfulResults')).split('\n')[1]?.split(',')[0]?.replaceAll('"', '') ?? '';
+    const done = await runJob({ object: 'Account', operation: 'update' }, `Id,Name\n${id},#N/A\n`);
+    expect((await text(done.id as string, 'failedResults')).split('\n')[1]).toBe(`"${id}","REQUIRED_FIELD_MISSING:Required fields are missing: [Name]:Name --","${id}","#N/A"`);
+  });
+
+  it('serves unprocessed records under both spellings after an abort-like failure', async () => {
+    org.bulk.faults.failNextIngestJob({ afterRows: 1, errorMessage: 'InternalServerError : injected' });
+    const done = await runJob({ object: 'Account', operation: 'insert' }, 'Name,NumberOfEmployees\nU1,1\nU2,2\nU3,3\n');
+    expect(done).toMatchObject({ state: 'Failed', errorMessage: 'InternalServerError : injected', numberRecordsProcessed: 1 });
+    expect(await text(done.id as string, 'unprocessedrecords')).toBe('Name,NumberOfEmployees\nU2,2\nU3,3\n');
+    expect(await text(done.id as string, 'unprocessedRecords')).toBe('Name,NumberOfEmployees\nU2,2\nU3,3\n');
+    expect((await text(done.id as string, 'successfulResults')).split('\n')).toHaveLength(3);
+  });
+
+  it('uses the job delimiter and line ending in result files', async () => {
+    const done = await runJob({ object: 'Account', operation: 'insert', columnDelimiter: 'SEMICOLON', lineEnding: 'CRLF' }, 'Name;Description\r\nSemi;"a;b"\r\n');
+    expect(done.state).toBe('JobComplete');
+    const body = await text(done.id as string, 'successfulResults');
+    expect(body).toMatch(/^"sf__Id";"sf__Created";Name;Description\r\n"001[0-9A-Za-z]{15}";"true";"Semi";"a;b"\r\n$/);
+  });
+});
+
+describe('job-level failures', () => {
+  it('fails an LF job given CRLF data with the real LineEnding errorMessage', async () => {
+    const done = await runJob({ object: 'Account', operation: 'insert', lineEnding: 'LF' }, 'Name\r\nA\r\n');
+    expect(done).toMatchObject({ state: 'Failed', numberRecordsProcessed: 0, errorMessage: 'ClientInputError : LineEnding is invalid on user data. Current LineEnding setting is LF' });
+  });
+
+  it('fails a CRLF job given LF data, including an unquoted newline inside a row', async () => {
+    const lf = await runJob({ object: 'Account', operation: 'insert', lineEnding: 'CRLF' }, 'Name\nA\n');
+    expect(lf.errorMessage).toBe('ClientInputError : LineEnding is invalid on user data. Current LineEnding setting is CRLF');
+    const embedded = await runJob({ object: 'Account', operation: 'insert', lineEnding: 'CRLF' }, 'Name,Description\r\nA,one\ntwo\r\n');
+    expect(embedded.state).toBe('Failed');
+    const quoted = await runJob({ object: 'Account', operation: 'insert', lineEnding: 'CRLF' }, 'Name,Description\r\nA,"one\ntwo"\r\n');
+    expect(quoted).toMatchObject({ state: 'JobComplete', numberRecordsProcessed: 1 });
+  });
+
+  it('fails on the first unknown column, naming only it', async () => {
+    const done = await runJob({ object: 'Account', operation: 'insert' }, 'Name,Industryy,Foo\nA,B,C\n');
+    expect(done).toMatchObject({ state: 'Failed', errorMessage: 'InvalidBatch : Field name not found : Industryy' });
+    expect(await text(done.id as string, 'unprocessedrecords')).toBe('Name,Industryy,Foo\nA,B,C\n');
+  });
+
+  it('fails a file whose header starts with a UTF-8 BOM, the first column being not found', async () => {
+    const done = await runJob({ object: 'Account', operation: 'insert' }, '\uFEFFName\nA\n');
+    expect(done).toMatchObject({ state: 'Failed', errorMessage: 'InvalidBatch : Field name not found : \uFEFFName' });
+  });
+
+  it('fails relationship columns with a type on a non-polymorphic lookup or an unknown relationship', async () => {
+    const typed = await runJob({ object: 'Contact', operation: 'insert' }, 'LastName,Account:Account.External_Id__c\nA,X\n');
+    expect(typed.errorMessage).toBe('InvalidBatch : type is not needed for non polymorphic foreign key references: Account');
+    const unknown = await runJob({ object: 'Contact', operation: 'insert' }, 'LastName,Acount.External_Id__c\nA,X\n');
+    expect(unknown.errorMessage).toBe('InvalidBatch : Unable to find relationship: Acount');
+    const untyped = await runJob({ object: 'Lead', operation: 'insert' }, 'LastName,Company,Owner.Username\nA,B,x\n');
+    expect(untyped.state).toBe('Failed');
+  });
+});
+
+describe('delimiters', () => {
+  const cases: [string, string][] = [
+    ['COMMA', ','],
+    ['SEMICOLON', ';'],
+    ['TAB', '\t'],
+    ['PIPE', '|'],
+    ['CARET', '^'],
+    ['BACKQUOTE', '`'],
+  ];
+  it.each(cases)('reads a %s-delimited file, with the delimiter inside a quoted cell', async (name, d) => {
+    const done = await runJob({ object: 'Account', operation: 'insert', columnDelimiter: name }, `Name${d}Description\nDelim ${name}${d}"x${d}y"\n`);
+    expect(done).toMatchObject({ state: 'JobComplete', numberRecordsProcessed: 1, numberRecordsFailed: 0, columnDelimiter: name });
+    const row = [...org.store.rows('Account', { includeDeleted: false })].find((r) => r.Name === `Delim ${name}`);
+    expect(row?.Description).toBe(`x${d}y`);
+  });
+});
+
+describe('per-row values', () => {
+  it('reads dates, datetimes, numbers and booleans and reports unreadable cells like a real org', async () => {
+    const csv = 'LastName,Birthdate,HasOptedOutOfEmail,Description\nTypes1,1990-02-28,TRUE,ok\nTypes2,6/15/19,false,bad date\nTypes3,1990-01-01,maybe,bad bool\n';
+    const done = await runJob({ object: 'Contact', operation: 'insert' }, csv);
+    expect(done).toMatchObject({ numberRecordsProcessed: 3, numberRecordsFailed: 2 });
+    const failed = (await text(done.id as string, 'failedResults')).split('\n');
+    expect(failed[1]).toBe(`"","INVALID_FIELD:Failed to deserialize field at col 1. Due to, '6/15/19' is not a valid value for the type xsd:date:Birthdate --","Types2","6/15/19","false","bad date"`);
+    expect(failed[2]).toContain("'maybe' is not a valid value for the type xsd:boolean:HasOptedOutOfEmail --");
+    const row = [...org.store.rows('Contact', { includeDeleted: false })].find((r) => r.LastName === 'Types1');
+    expect(row).toMatchObject({ Birthdate: '1990-02-28', HasOptedOutOfEmail: true });
+  });
+
+  it('stores datetimes in UTC and reads numbers', async () => {
+    const done = await runJob({ object: 'Opportunity', operation: 'insert' }, 'Name,StageName,CloseDate,Amount\nOpp1,Prospecting,2024-03-01,1234.5\nOpp2,Prospecting,2024-03-01,12x\n');
+    expect(done).toMatchObject({ numberRecordsProcessed: 2, numberRecordsFailed: 1 });
+    const failed = await text(done.id as string, 'failedResults');
+    expect(failed).toContain("'12x' is not a valid value for the type xsd:double:Amount --");
+  });
+
+  it('ignores blank cells on update and nulls a field given #N/A', async () => {
+    const created = await runJob({ object: 'Contact', operation: 'insert' }, 'LastName,Title,Department\nBlanky,Boss,Sales\n');
+    const id = (await text(created.id as string, 'successfulResults')).split('\n')[1]?.split(',')[0]?.replaceAll('"', '');
+    const done = await runJob({ object: 'Contact', operation: 'update' }, `Id,Title,Department\n${id},,#N/A\n`);
+    expect(done).toMatchObject({ state: 'JobComplete', numberRecordsFailed: 0 });
+    expect((await text(done.id as string, 'successfulResults')).split('\n')[1]).toBe(`"${id}","false","${id}","","#N/A"`);
+    const row = org.store.findById(id ?? '')?.row;
+    expect(row).toMatchObject({ Title: 'Boss', Department: null });
+  });
+
+  it('applies the REST write rules: lengths, restricted picklists, ids of the wrong object or deleted records', async () => {
+    const account = await runJob({ object: 'Account', operation: 'insert' }, 'Name\nRules Parent\n');
+    const accountId = (await text(account.id as string, 'successfulResults')).split('\n')[1]?.split(',')[0]?.replaceAll('"', '') ?? '';
+    const long = 'x'.repeat(81);
+    const csv = `LastName,AccountId\n${long},\nWrongObject,${org.adminId}\n`;
+    const done = await runJob({ object: 'Contact', operation: 'insert' }, csv);
+    expect(done.numberRecordsFailed).toBe(2);
+    const failed = (await text(done.id as string, 'failedResults')).split('\n');
+    expect(failed[1]).toContain('STRING_TOO_LONG:');
+    expect(failed[2]).toMatch(/FIELD_INTEGRITY_EXCEPTION|MALFORMED_ID/);
+    const invoice = await runJob({ object: 'Invoice__c', operation: 'insert' }, 'Status__c\nTerrible\n');
+    expect((await text(invoice.id as string, 'failedResults')).split('\n')[1]).toContain('INVALID_OR_NULL_FOR_RESTRICTED_PICKLIST:Status: bad value for restricted picklist field: Terrible:Status__c --');
+    const deleted = await runJob({ object: 'Account', operation: 'delete' }, `Id\n${accountId}\n`);
+    expect(deleted).toMatchObject({ state: 'JobComplete', numberRecordsFailed: 0 });
+    const update = await runJob({ object: 'Account', operation: 'update' }, `Id,Name\n${accountId},Again\n`);
+    expect((await text(update.id as string, 'failedResults')).split('\n')[1]).toContain('ENTITY_IS_DELETED:entity is deleted:--');
+  });
+
+  it('resolves Account.External_Id__c and polymorphic User:Owner.Username relationship columns', async () => {
+    await runJob({ object: 'Account', operation: 'insert' }, 'Name,External_Id__c\nRel Parent,REL-1\n');
+    const parent = [...org.store.rows('Account', { includeDeleted: false })].find((r) => r.External_Id__c === 'REL-1');
+    const done = await runJob({ object: 'Contact', operation: 'insert' }, 'LastName,Account.External_Id__c\nRelChild,REL-1\nRelOrphan,REL-404\n');
+    expect(done).toMatchObject({ numberRecordsProcessed: 2, numberRecordsFailed: 1 });
+    const child = [...org.store.rows('Contact', { includeDeleted: false })].find((r) => r.LastName === 'RelChild');
+    expect(child?.AccountId).toBe(parent?.Id);
+    expect((await text(done.id as string, 'failedResults')).split('\n')[1]).toBe(
+      '"","INVALID_FIELD:Foreign key external ID: REL-404 not found for field External_Id__c in entity Account:--","RelOrphan","REL-404"',
+    );
+    const admin = org.store.findById(org.adminId)?.row;
+    const lead = await runJob({ object: 'Lead', operation: 'insert' }, `LastName,Company,User:Owner.Username\nPoly,Co,${String(admin?.Username)}\n`);
+    expect(lead).toMatchObject({ state: 'JobComplete', numberRecordsFailed: 0 });
+    expect([...org.store.rows('Lead', { includeDeleted: false })].find((r) => r.LastName === 'Poly')?.OwnerId).toBe(org.adminId);
+  });
+
+  it('upserts by external id, reporting sf__Created, and fails rows whose external id repeats in the file', async () => {
+    const first = await runJob({ object: 'Account', operation: 'upsert', externalIdFieldName: 'External_Id__c' }, 'External_Id__c,Name\nUPS-1,One\n');
+    expect(first.externalIdFieldName).toBe('External_Id__c');
+    const done = await runJob({ object: 'Account', operation: 'upsert', externalIdFieldName: 'External_Id__c' }, 'External_Id__c,Name\nUPS-1,One again\nUPS-2,Two\nUPS-3,Three\nups-3,Three bis\n');
+    expect(done).toMatchObject({ numberRecordsProcessed: 4, numberRecordsFailed: 2 });
+    const ok = (await text(done.id as string, 'successfulResults')).split('\n');
+    expect(ok[1]).toMatch(/^"001\w{15}","false","UPS-1","One again"$/);
+    expect(ok[2]).toMatch(/^"001\w{15}","true","UPS-2","Two"$/);
+    expect(await text(done.id as string, 'failedResults')).toContain('"","DUPLICATE_VALUE:Duplicate external id specified: UPS-3:--","UPS-3","Three"');
+  });
+
+  it('deletes and hard-deletes by Id', async () => {
+    const created = await runJob({ object: 'Account', operation: 'insert' }, 'Name\nDel1\nDel2\n');
+    const ids = (await text(created.id as string, 'successfulResults')).trim().split('\n').slice(1).map((l) => l.split(',')[0]?.replaceAll('"', '') ?? '');
+    const soft = await runJob({ object: 'Account', operation: 'delete' }, `Id\n${ids[0]}\n`);
+    expect(soft.numberRecordsFailed).toBe(0);
+    expect(org.store.findById(ids[0] ?? '')?.row.IsDeleted).toBe(true);
+    const hard = await runJob({ object: 'Account', operation: 'hardDelete' }, `Id\n${ids[1]}\n`);
+    expect(hard.numberRecordsFailed).toBe(0);
+    expect(org.store.findById(ids[1] ?? '')).toBeUndefined();
+    expect((await text(hard.id as string, 'successfulResults')).split('\n')[1]).toBe(`"${ids[1]}","false","${ids[1]}"`);
+  });
+});
+
+describe('faults and progress', () => {
+  it('shows numberRecordsProcessed growing while a stalled job is InProgress, then completes once released', async () => {
+    org.bulk.faults.stallNextIngestJob({ afterRows: 100 });
+    const job = await createJob({ object: 'Account', operation: 'insert' });
+    const rows = Array.from({ length: 250 }, (_, i) => `Stall ${i}`).join('\n');
+    await upload(job.id as string, `Name\n${rows}\n`);
+    await call('PATCH', `/jobs/ingest/${String(job.id)}`, { state: 'UploadComplete' });
+    let current = await info(job.id as string);
+    while (current.numberRecordsProcessed !== 100) {
+      await new Promise((resolve) => setTimeout(resolve, 5));
+      current = await info(job.id as string);
+    }
+    expect(current.state).toBe('InProgress');
+    org.bulk.faults.releaseStall();
+    expect(await finished(job.id as string)).toMatchObject({ state: 'JobComplete', numberRecordsProcessed: 250 });
+  });
+
+  it('can abort an InProgress job, leaving the rest unprocessed', async () => {
+    org.bulk.faults.stallNextIngestJob({ afterRows: 50 });
+    const job = await createJob({ object: 'Account', operation: 'insert' });
+    await upload(job.id as string, `Name\n${Array.from({ length: 120 }, (_, i) => `Abort ${i}`).join('\n')}\n`);
+    await call('PATCH', `/jobs/ingest/${String(job.id)}`, { state: 'UploadComplete' });
+    while ((await info(job.id as string)).numberRecordsProcessed !== 50) await new Promise((resolve) => setTimeout(resolve, 5));
+    const res = await call('PATCH', `/jobs/ingest/${String(job.id)}`, { state: 'Aborted' });
+    expect(res.status).toBe(200);
+    org.bulk.faults.releaseStall();
+    const done = await finished(job.id as string);
+    expect(done).toMatchObject({ state: 'Aborted', numberRecordsProcessed: 50 });
+    expect((await text(job.id as string, 'unprocessedrecords')).trim().split('\n')).toHaveLength(71);
+  });
+
+  it('drops the connection during an upload and leaves the job Open without data', async () => {
+    org.bulk.faults.dropNextUpload({ afterBytes: 10 });
+    const job = await createJob({ object: 'Account', operation: 'insert' });
+    await expect(upload(job.id as string, `Name\n${'y'.repeat(20_000)}\n`)).rejects.toThrow();
+    expect((await info(job.id as string)).state).toBe('Open');
+    expect((await upload(job.id as string, 'Name\nAfterDrop\n')).status).toBe(201);
+  });
+});

@@ -1,0 +1,212 @@
+/**
+ * The Bulk API 2.0 ingest resources: `/jobs/ingest` (create, list), `/jobs/ingest/<id>` (info, close/abort, delete),
+ * `/batches` (upload, only while Open) and the three result files.
+ */
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { COLUMN_DELIMITERS, type ColumnDelimiter, type LineEnding } from './csv-input';
+import { streamChunks } from './csv-output';
+import { type BulkContext, type BulkEnv, listPage, stateVerb } from './bulk-env';
+import { readBody, readJsonObject, sendError, sendJson, sendNotFound } from './http-io';
+import { INGEST_OPERATIONS, type IngestJob, type IngestOperation, ingestCreateJson, ingestInfoJson, ingestListJson } from './job-info';
+import { processIngestJob } from './ingest-processor';
+import { resultSource, type ResultKind } from './result-files';
+
+const RESULT_PATHS: Record<string, ResultKind> = {
+  successfulResults: 'successfulResults',
+  failedResults: 'failedResults',
+  unprocessedrecords: 'unprocessedrecords',
+  // simple-salesforce asks for the camel-cased spelling; real orgs answer both.
+  unprocessedRecords: 'unprocessedrecords',
+};
+
+function isDelimiter(value: unknown): value is ColumnDelimiter {
+  return typeof value === 'string' && (COLUMN_DELIMITERS as readonly string[]).includes(value);
+}
+
+async function createJob(req: IncomingMessage, res: ServerResponse, env: BulkEnv, ctx: BulkContext): Promise<void> {
+  const body = await readJsonObject(req);
+  if (!body) {
+    sendError(res, 400, 'JSON_PARSER_ERROR', 'The request body is not a JSON object: send {"object":"Account","operation":"insert"}');
+    return;
+  }
+  const { object, operation, externalIdFieldName, contentType, lineEnding, columnDelimiter, assignmentRuleId } = body;
+  if (typeof operation !== 'string' || !(INGEST_OPERATIONS as readonly string[]).includes(operation)) {
+    sendError(res, 400, 'INVALIDJOB', `InvalidJob : Invalid operation: ${String(operation)}`);
+    return;
+  }
+  if (typeof object !== 'string' || object === '') {
+    sendError(res, 400, 'INVALIDJOB', 'InvalidJob : The object of the job is required');
+    return;
+  }
+  const schema = env.store.objectSchema(object);
+  if (!schema) {
+    sendError(res, 400, 'INVALIDJOB', `InvalidJob : Unable to find object: ${object}`);
+    return;
+  }
+  if (contentType !== undefined && contentType !== 'CSV') {
+    sendError(res, 400, 'INVALIDJOB', `InvalidJob : Invalid content type: ${String(contentType)}; Bulk API 2.0 accepts CSV`);
+    return;
+  }
+  if (lineEnding !== undefined && lineEnding !== 'LF' && lineEnding !== 'CRLF') {
+    sendError(res, 400, 'JSON_PARSER_ERROR', `Invalid lineEnding: ${String(lineEnding)}; use LF or CRLF`);
+    return;
+  }
+  if (columnDelimiter !== undefined && !isDelimiter(columnDelimiter)) {
+    sendError(res, 400, 'JSON_PARSER_ERROR', `Invalid columnDelimiter: ${String(columnDelimiter)}; use one of ${COLUMN_DELIMITERS.join(', ')}`);
+    return;
+  }
+  let externalId: string | undefined;
+  if (operation === 'upsert') {
+    if (typeof externalIdFieldName !== 'string' || externalIdFieldName === '') {
+      sendError(res, 400, 'INVALIDJOB', `InvalidJob : External ID was blank for ${schema.name}. An External ID must be specified for upsert.`);
+      return;
+    }
+    const field = schema.fields.find((f) => f.name.toLowerCase() === externalIdFieldName.toLowerCase());
+    if (!field || !(field.externalId || field.idLookup)) {
+      sendError(res, 400, 'INVALIDJOB', `InvalidJob : Field ${externalIdFieldName} on ${schema.name} is not an External ID or indexed field`);
+      return;
+    }
+    externalId = field.name;
+  }
+  const now = env.now();
+  const job: IngestJob = {
+    kind: 'ingest',
+    id: env.newJobId(),
+    operation: operation as IngestOperation,
+    object: schema.name,
+    createdById: ctx.userId,
+    createdDate: now,
+    systemModstamp: now,
+    state: 'Open',
+    apiVersion: ctx.apiVersion,
+    externalIdFieldName: externalId,
+    assignmentRuleId: typeof assignmentRuleId === 'string' ? assignmentRuleId : undefined,
+    lineEnding: (lineEnding ?? 'LF') as LineEnding,
+    columnDelimiter: (columnDelimiter ?? 'COMMA') as ColumnDelimiter,
+    retries: 0,
+    totalProcessingTime: 0,
+    apiActiveProcessingTime: 0,
+    apexProcessingTime: 0,
+    numberRecordsProcessed: 0,
+    numberRecordsFailed: 0,
+    errorMessage: undefined,
+    startedAt: undefined,
+    content: undefined,
+    layout: undefined,
+    plan: undefined,
+    outcomes: undefined,
+    ids: [],
+    errors: new Map(),
+    cursor: 0,
+    stopped: false,
+  };
+  env.ingestJobs.set(job.id, job);
+  sendJson(res, 200, ingestCreateJson(job));
+}
+
+async function upload(req: IncomingMessage, res: ServerResponse, env: BulkEnv, job: IngestJob): Promise<void> {
+  if (job.state !== 'Open' || job.content !== undefined) {
+    req.resume();
+    // [INF] wording: the docs only say data can be uploaded while the job is Open, and that one upload per job is the design.
+    const why = job.state !== 'Open' ? `Job is in state ${job.state}; data can only be uploaded while it is Open` : 'Data was already uploaded for this job; create another job for more data';
+    sendError(res, 400, 'INVALIDJOBSTATE', why);
+    return;
+  }
+  const drop = env.faults.takeDropUpload();
+  const result = await readBody(req, env.maxUploadBytes, drop === undefined ? undefined : (bytes) => bytes < drop.afterBytes);
+  if (!result.ok) {
+    if (result.reason === 'too-large') {
+      // [INF] the code and wording: a job accepts at most 150 MB of base64-encoded data, about 100 MB of raw CSV (docs).
+      sendError(res, 400, 'EXCEEDED_QUOTA', `The upload exceeds the maximum of ${env.maxUploadBytes} bytes of CSV data per job (150 MB after base64): split the file across several jobs`);
+    }
+    return;
+  }
+  job.content = result.body.toString('utf8');
+  job.systemModstamp = env.now();
+  res.writeHead(201);
+  res.end();
+}
+
+function patchState(res: ServerResponse, env: BulkEnv, job: IngestJob, body: Record<string, unknown> | undefined): void {
+  const target = body?.state;
+  if (target === 'UploadComplete') {
+    if (job.state !== 'Open') {
+      sendError(res, 400, 'INVALIDJOBSTATE', `Closing already ${stateVerb(job.state)} Job not allowed`);
+      return;
+    }
+    job.state = 'UploadComplete';
+    job.systemModstamp = env.now();
+    sendJson(res, 200, ingestInfoJson(job));
+    if (job.content === undefined || job.content.length === 0) {
+      // [INF] wording: a job closed without data fails at once.
+      job.content = '';
+      job.state = 'Failed';
+      job.errorMessage = 'InvalidBatch : Records not processed: no data was uploaded for this job';
+      return;
+    }
+    env.track(processIngestJob(job, env.processorPorts()));
+    return;
+  }
+  if (target === 'Aborted') {
+    if (job.state === 'JobComplete' || job.state === 'Failed' || job.state === 'Aborted') {
+      sendError(res, 400, 'INVALIDJOBSTATE', `Aborting already ${stateVerb(job.state)} Job not allowed`);
+      return;
+    }
+    job.state = 'Aborted';
+    job.stopped = true;
+    job.systemModstamp = env.now();
+    sendJson(res, 200, ingestInfoJson(job));
+    return;
+  }
+  sendError(res, 400, 'INVALIDJOBSTATE', `Invalid state: ${String(target)}; send {"state":"UploadComplete"} or {"state":"Aborted"}`);
+}
+
+/** Handles `/jobs/ingest[...]`; `rest` is the path after `/jobs/ingest`. */
+export async function handleIngest(req: IncomingMessage, res: ServerResponse, env: BulkEnv, ctx: BulkContext, rest: string[], url: URL): Promise<void> {
+  const method = req.method ?? 'GET';
+  if (rest.length === 0) {
+    if (method === 'POST') return createJob(req, res, env, ctx);
+    if (method === 'GET') {
+      sendJson(res, 200, listPage([...env.ingestJobs.values()], url, ctx, 'ingest', ingestListJson));
+      return;
+    }
+    sendError(res, 405, 'METHOD_NOT_ALLOWED', `HTTP Method '${method}' not allowed. Allowed are GET,POST`);
+    return;
+  }
+  const job = env.ingestJobs.get(rest[0] ?? '');
+  if (!job) {
+    req.resume();
+    sendNotFound(res);
+    return;
+  }
+  if (rest.length === 1) {
+    if (method === 'GET') return sendJson(res, 200, ingestInfoJson(job));
+    if (method === 'PATCH') return patchState(res, env, job, await readJsonObject(req));
+    if (method === 'DELETE') {
+      if (job.state === 'Open' || job.state === 'InProgress') {
+        // [INF] wording; the rule (an Open job cannot be deleted; abort it first) is documented.
+        sendError(res, 400, 'INVALIDJOBSTATE', `Deleting a Job in state ${job.state} not allowed; abort it or wait for it to finish`);
+        return;
+      }
+      job.stopped = true;
+      env.ingestJobs.delete(job.id);
+      res.writeHead(204);
+      res.end();
+      return;
+    }
+  }
+  if (rest.length === 2 && rest[1] === 'batches' && method === 'PUT') return upload(req, res, env, job);
+  const kind = rest.length === 2 ? RESULT_PATHS[rest[1] ?? ''] : undefined;
+  if (kind !== undefined && method === 'GET') {
+    if (job.state !== 'JobComplete' && job.state !== 'Failed' && job.state !== 'Aborted') {
+      // [INF] wording: results exist only once the job is JobComplete or Failed (docs).
+      sendError(res, 400, 'INVALIDJOBSTATE', `Results are not available while the job is ${job.state}; poll the job until it is JobComplete or Failed`);
+      return;
+    }
+    res.writeHead(200, { 'Content-Type': 'text/csv' });
+    await streamChunks(res, resultSource(job, kind));
+    return;
+  }
+  req.resume();
+  sendNotFound(res);
+}

@@ -1,0 +1,238 @@
+/**
+ * The Bulk API 2.0 query resources: `/jobs/query` (create, list), `/jobs/query/<id>` (info, abort, delete) and
+ * `/results` with `locator`/`maxRecords` paging. Results are CSV with every cell double-quoted, parent fields as dotted
+ * columns, `Sforce-NumberOfRecords` and `Sforce-Locator` (the literal `null` on the last page), gzip when asked, and only
+ * for the API version that created the job (409 otherwise).
+ */
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { createGzip } from 'node:zlib';
+import type { FieldValue } from '../org/types';
+import { SoqlError, executeSoqlRows } from '../soql';
+import { type BulkContext, type BulkEnv, listPage, stateVerb } from './bulk-env';
+import { COLUMN_DELIMITERS, type ColumnDelimiter, type LineEnding, delimiterChar } from './csv-input';
+import { quoteCell, streamChunks } from './csv-output';
+import { readJsonObject, sendError, sendJson, sendNotFound } from './http-io';
+import { type QueryJob, queryCreateJson, queryInfoJson, queryListJson } from './job-info';
+import { bulkQueryRefusal } from './query-rules';
+
+function renderCell(value: FieldValue): string {
+  if (value === null) return '""';
+  return quoteCell(typeof value === 'string' ? value : String(value));
+}
+
+/** Encodes a row offset as an opaque locator (base64 without padding, like the real `MTAwMDA`). */
+export function encodeLocator(offset: number): string {
+  return Buffer.from(String(offset)).toString('base64').replace(/=+$/, '');
+}
+
+function decodeLocator(locator: string): number | undefined {
+  const n = Number(Buffer.from(locator, 'base64').toString('utf8'));
+  return Number.isSafeInteger(n) && n >= 0 ? n : undefined;
+}
+
+async function runQueryJob(job: QueryJob, rows: Iterable<FieldValue[]>, env: BulkEnv): Promise<void> {
+  await new Promise<void>((resolve) => setImmediate(resolve));
+  if (job.stopped || job.state !== 'UploadComplete') return;
+  job.state = 'InProgress';
+  job.startedAt = env.now();
+  job.systemModstamp = job.startedAt;
+  const delimiter = delimiterChar(job.columnDelimiter);
+  try {
+    let sinceYield = 0;
+    for (const row of rows) {
+      let line = renderCell(row[0] ?? null);
+      for (let c = 1; c < row.length; c += 1) line += delimiter + renderCell(row[c] ?? null);
+      job.lines.push(line);
+      sinceYield += 1;
+      if (sinceYield === 5000) {
+        sinceYield = 0;
+        job.numberRecordsProcessed = job.lines.length;
+        await new Promise<void>((resolve) => setImmediate(resolve));
+        if (job.stopped || job.state !== 'InProgress') return;
+      }
+    }
+    job.numberRecordsProcessed = job.lines.length;
+    job.state = 'JobComplete';
+  } catch (error) {
+    job.state = 'Failed';
+    job.errorMessage = error instanceof SoqlError ? `${error.errorCode} : ${error.message}` : `InternalServerError : ${String(error)}`;
+  }
+  const now = env.now();
+  job.systemModstamp = now;
+  job.totalProcessingTime = Math.max(1, now - (job.startedAt ?? now));
+}
+
+async function createJob(req: IncomingMessage, res: ServerResponse, env: BulkEnv, ctx: BulkContext): Promise<void> {
+  const body = await readJsonObject(req);
+  if (!body) {
+    sendError(res, 400, 'JSON_PARSER_ERROR', 'The request body is not a JSON object: send {"operation":"query","query":"SELECT Id FROM Account"}');
+    return;
+  }
+  const { operation = 'query', query, contentType, lineEnding, columnDelimiter } = body;
+  if (operation !== 'query' && operation !== 'queryAll') {
+    sendError(res, 400, 'INVALIDJOB', `InvalidJob : Invalid operation: ${String(operation)}; use query or queryAll`);
+    return;
+  }
+  if (typeof query !== 'string' || query.trim() === '') {
+    sendError(res, 400, 'INVALIDJOB', 'InvalidJob : The query of the job is required');
+    return;
+  }
+  if (contentType !== undefined && contentType !== 'CSV') {
+    sendError(res, 400, 'INVALIDJOB', `InvalidJob : Invalid content type: ${String(contentType)}; Bulk API 2.0 returns CSV`);
+    return;
+  }
+  if (lineEnding !== undefined && lineEnding !== 'LF' && lineEnding !== 'CRLF') {
+    sendError(res, 400, 'JSON_PARSER_ERROR', `Invalid lineEnding: ${String(lineEnding)}; use LF or CRLF`);
+    return;
+  }
+  if (columnDelimiter !== undefined && !(typeof columnDelimiter === 'string' && (COLUMN_DELIMITERS as readonly string[]).includes(columnDelimiter))) {
+    sendError(res, 400, 'JSON_PARSER_ERROR', `Invalid columnDelimiter: ${String(columnDelimiter)}; use one of ${COLUMN_DELIMITERS.join(', ')}`);
+    return;
+  }
+  let result: { object: string; columns: string[]; rows: Iterable<FieldValue[]> };
+  try {
+    const refusal = bulkQueryRefusal(query, env.store);
+    if (refusal) {
+      sendError(res, 400, refusal.errorCode, refusal.message);
+      return;
+    }
+    // The rows are selected now (the job's snapshot) and rendered in the background.
+    result = executeSoqlRows(env.store, query, { includeDeleted: operation === 'queryAll', now: new Date(env.now()), apiVersion: ctx.versionText });
+  } catch (error) {
+    if (error instanceof SoqlError) {
+      sendError(res, 400, error.errorCode, error.message);
+      return;
+    }
+    throw error;
+  }
+  const now = env.now();
+  const job: QueryJob = {
+    kind: 'query',
+    id: env.newJobId(),
+    operation,
+    object: result.object,
+    query,
+    createdById: ctx.userId,
+    createdDate: now,
+    systemModstamp: now,
+    state: 'UploadComplete',
+    apiVersion: ctx.apiVersion,
+    lineEnding: (lineEnding ?? 'LF') as LineEnding,
+    columnDelimiter: (columnDelimiter ?? 'COMMA') as ColumnDelimiter,
+    retries: 0,
+    totalProcessingTime: 0,
+    numberRecordsProcessed: 0,
+    errorMessage: undefined,
+    startedAt: undefined,
+    header: result.columns.map(quoteCell).join(delimiterChar((columnDelimiter ?? 'COMMA') as ColumnDelimiter)),
+    lines: [],
+    stopped: false,
+  };
+  env.queryJobs.set(job.id, job);
+  sendJson(res, 200, queryCreateJson(job));
+  env.track(runQueryJob(job, result.rows, env));
+}
+
+async function sendResults(req: IncomingMessage, res: ServerResponse, env: BulkEnv, ctx: BulkContext, job: QueryJob, url: URL): Promise<void> {
+  if (ctx.apiVersion !== job.apiVersion) {
+    // [INF] body wording; the 409 for a version other than the job's is documented.
+    sendError(res, 409, 'INVALIDJOB', `This job was created with API version ${job.apiVersion.toFixed(1)}: request its results with /services/data/v${job.apiVersion.toFixed(1)}`);
+    return;
+  }
+  if (job.state !== 'JobComplete') {
+    sendError(res, 400, 'INVALIDJOBSTATE', `Results are not available while the job is ${job.state}; poll the job until it is JobComplete`);
+    return;
+  }
+  const locatorParam = url.searchParams.get('locator');
+  const start = locatorParam === null || locatorParam === '' || locatorParam === 'null' ? 0 : decodeLocator(locatorParam);
+  if (start === undefined || start > job.lines.length) {
+    sendError(res, 400, 'INVALIDLOCATOR', `Invalid locator: ${locatorParam ?? ''}; pass the Sforce-Locator header of the previous page`);
+    return;
+  }
+  const maxParam = url.searchParams.get('maxRecords');
+  const max = maxParam === null ? env.queryPageSize : Number(maxParam);
+  if (!Number.isSafeInteger(max) || max < 1) {
+    sendError(res, 400, 'INVALIDMAXRECORDS', `Invalid maxRecords: ${maxParam ?? ''}; use a positive whole number`);
+    return;
+  }
+  const end = Math.min(job.lines.length, start + max);
+  const eol = job.lineEnding === 'CRLF' ? '\r\n' : '\n';
+  const gzip = /\bgzip\b/.test(String(req.headers['accept-encoding'] ?? ''));
+  res.writeHead(200, {
+    'Content-Type': 'text/csv',
+    'Sforce-NumberOfRecords': String(end - start),
+    'Sforce-Locator': end >= job.lines.length ? 'null' : encodeLocator(end),
+    ...(gzip ? { 'Content-Encoding': 'gzip' } : {}),
+  });
+  let row = -1;
+  const lines = job.lines;
+  const source = (): string | undefined => {
+    if (row >= end) return undefined;
+    let out = '';
+    if (row === -1) {
+      out = (job.header ?? '') + eol;
+      row = start;
+    }
+    const stop = Math.min(end, row + 4000);
+    for (; row < stop; row += 1) out += (lines[row] as string) + eol;
+    return out;
+  };
+  if (gzip) {
+    const zip = createGzip({ level: 1 });
+    zip.pipe(res);
+    await streamChunks(res, source, zip);
+  } else {
+    await streamChunks(res, source);
+  }
+}
+
+/** Handles `/jobs/query[...]`; `rest` is the path after `/jobs/query`. */
+export async function handleQuery(req: IncomingMessage, res: ServerResponse, env: BulkEnv, ctx: BulkContext, rest: string[], url: URL): Promise<void> {
+  const method = req.method ?? 'GET';
+  if (rest.length === 0) {
+    if (method === 'POST') return createJob(req, res, env, ctx);
+    if (method === 'GET') return sendJson(res, 200, listPage([...env.queryJobs.values()], url, ctx, 'query', queryListJson));
+    sendError(res, 405, 'METHOD_NOT_ALLOWED', `HTTP Method '${method}' not allowed. Allowed are GET,POST`);
+    return;
+  }
+  const job = env.queryJobs.get(rest[0] ?? '');
+  if (!job) {
+    req.resume();
+    sendNotFound(res);
+    return;
+  }
+  if (rest.length === 1) {
+    if (method === 'GET') return sendJson(res, 200, queryInfoJson(job));
+    if (method === 'PATCH') {
+      const body = await readJsonObject(req);
+      if (body?.state !== 'Aborted') {
+        sendError(res, 400, 'INVALIDJOBSTATE', `Invalid state: ${String(body?.state)}; a query job can only be set to {"state":"Aborted"}`);
+        return;
+      }
+      if (job.state === 'JobComplete' || job.state === 'Failed' || job.state === 'Aborted') {
+        sendError(res, 400, 'INVALIDJOBSTATE', `Aborting already ${stateVerb(job.state)} Job not allowed`);
+        return;
+      }
+      job.state = 'Aborted';
+      job.stopped = true;
+      job.systemModstamp = env.now();
+      sendJson(res, 200, queryInfoJson(job));
+      return;
+    }
+    if (method === 'DELETE') {
+      if (job.state === 'InProgress') {
+        sendError(res, 400, 'INVALIDJOBSTATE', 'Deleting a Job in state InProgress not allowed; abort it or wait for it to finish');
+        return;
+      }
+      job.stopped = true;
+      job.lines = [];
+      env.queryJobs.delete(job.id);
+      res.writeHead(204);
+      res.end();
+      return;
+    }
+  }
+  if (rest.length === 2 && rest[1] === 'results' && method === 'GET') return sendResults(req, res, env, ctx, job, url);
+  req.resume();
+  sendNotFound(res);
+}
