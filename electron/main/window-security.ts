@@ -1,6 +1,6 @@
 import type { Session, Shell, WebContents } from 'electron';
 import { isTrustedSender } from '../ipc/sender-check';
-import { isAllowedExternalUrl } from './external-links';
+import { isAllowedExternalUrl } from '../../shared/ipc/external-links';
 
 /**
  * Locks one web contents down (Electron security checklist): no navigation away from the app, no new windows, no webviews;

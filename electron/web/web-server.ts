@@ -31,6 +31,8 @@ export type WebServerOptions = {
   version?: string;
   /** The token to require; a fresh random one per launch when absent. */
   token?: string;
+  /** Extra options for the app context (ports, the local org starter, ...), passed through to createAppContext. */
+  appOptions?: Partial<Omit<AppContextOptions, 'userDataDir' | 'mode' | 'version' | 'platform'>>;
   /** Builds the app context; defaults to createAppContext (tests may pass one that wires extra services). */
   createContext?: (options: AppContextOptions) => Promise<AppContext>;
   /** Where INTERNAL errors are logged; silent by default. */
@@ -62,6 +64,7 @@ export async function startWebServer(options: WebServerOptions): Promise<WebServ
   const rendererDir = resolve(options.rendererDir ?? 'dist/renderer');
   const build = options.createContext ?? createAppContext;
   const context = await build({
+    ...options.appOptions,
     userDataDir: options.userDataDir,
     mode: 'browser',
     version: options.version ?? '0.0.0',

@@ -19,3 +19,15 @@ describe('isAllowedExternalUrl', () => {
     expect(isAllowedExternalUrl('not a url')).toBe(false);
   });
 });
+
+describe('isAllowedExternalUrl on tricky spellings', () => {
+  it('refuses a backslash trick, a port and an empty label', () => {
+    expect(isAllowedExternalUrl('https://evil.example\\@login.salesforce.com/')).toBe(false);
+    expect(isAllowedExternalUrl('https://login.salesforce.com:8443/')).toBe(false);
+    expect(isAllowedExternalUrl('https://acme..salesforce.com/')).toBe(false);
+  });
+
+  it('accepts an upper-case host and a bare host without a path', () => {
+    expect(isAllowedExternalUrl('https://ACME.my.salesforce.com')).toBe(true);
+  });
+});

@@ -16,13 +16,10 @@ export const SALESFORCE_HOST_SUFFIXES = [
  * (Electron security checklist: "Do not use shell.openExternal with untrusted content").
  */
 export function isAllowedExternalUrl(raw: string): boolean {
-  let url: URL;
-  try {
-    url = new URL(raw);
-  } catch {
-    return false;
-  }
-  if (url.protocol !== 'https:' || url.username !== '' || url.password !== '' || url.port !== '') return false;
-  const host = url.hostname.toLowerCase();
-  return SALESFORCE_HOST_SUFFIXES.some((suffix) => host.endsWith(suffix) && host.length > suffix.length);
+  // Parsed by hand because shared/ has no URL global (ES lib only); anything unusual (credentials, a port, odd characters
+  // before the path) fails the match and is refused.
+  const match = /^https:\/\/([a-z0-9.-]+)(?:[/?#]|$)/i.exec(raw);
+  const host = match?.[1]?.toLowerCase();
+  if (host === undefined || host.includes('..')) return false;
+  return SALESFORCE_HOST_SUFFIXES.some((suffix) => host.endsWith(suffix) && host.length > suffix.length && !host.startsWith('.'));
 }

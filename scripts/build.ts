@@ -1,0 +1,45 @@
+/**
+ * `npm run build`: the renderer with Vite to dist/renderer, then esbuild bundles of Electron main (dist/electron/main.cjs),
+ * the preload (dist/electron/preload.cjs, one CJS file as a sandboxed preload needs) and browser mode (dist/web/cli.mjs).
+ * `--renderer-only` skips the bundles (the e2e setup needs only the renderer).
+ */
+import { rm } from 'node:fs/promises';
+import { fileURLToPath } from 'node:url';
+import { build as esbuild } from 'esbuild';
+import { build as viteBuild } from 'vite';
+
+const root = fileURLToPath(new URL('..', import.meta.url));
+const at = (path: string): string => fileURLToPath(new URL(`../${path}`, import.meta.url));
+
+/** Native modules and Electron itself are loaded at run time, never bundled. */
+const NATIVE = ['electron', 'better-sqlite3', 'keytar'];
+
+/** Builds the renderer and, unless asked not to, the three Node bundles. */
+export async function buildAll(options: { rendererOnly?: boolean; quiet?: boolean } = {}): Promise<void> {
+  await viteBuild({ configFile: at('vite.config.ts'), logLevel: options.quiet === true ? 'warn' : 'info' });
+  if (options.rendererOnly === true) return;
+  await rm(at('dist/electron'), { recursive: true, force: true });
+  await rm(at('dist/web'), { recursive: true, force: true });
+  const common = { bundle: true, platform: 'node', target: 'node20', sourcemap: true, logLevel: 'warning', absWorkingDir: root } as const;
+  await Promise.all([
+    esbuild({
+      ...common,
+      entryPoints: [at('electron/main/main.ts')],
+      outfile: at('dist/electron/main.cjs'),
+      format: 'cjs',
+      external: NATIVE,
+      // Services use createRequire(import.meta.url) for native modules; in a CJS bundle import.meta is empty, so supply it.
+      define: { 'import.meta.url': '__orgdeskImportMetaUrl' },
+      banner: { js: "const __orgdeskImportMetaUrl = require('node:url').pathToFileURL(__filename).href;" },
+    }),
+    esbuild({ ...common, entryPoints: [at('electron/preload/preload.ts')], outfile: at('dist/electron/preload.cjs'), format: 'cjs', external: ['electron'] }),
+    esbuild({ ...common, entryPoints: [at('electron/web/cli.ts')], outfile: at('dist/web/cli.mjs'), format: 'esm', packages: 'external' }),
+  ]);
+}
+
+if (process.argv[1] !== undefined && fileURLToPath(import.meta.url) === process.argv[1]) {
+  buildAll({ rendererOnly: process.argv.includes('--renderer-only') }).catch((error: unknown) => {
+    console.error(`The build failed: ${error instanceof Error ? error.message : String(error)}`);
+    process.exit(1);
+  });
+}
