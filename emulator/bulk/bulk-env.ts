@@ -19,6 +19,10 @@ export type BulkFaultController = {
   failNextIngestJob(options: { afterRows?: number; errorMessage?: string }): void;
   /** The next ingest job stops after `afterRows` rows (staying InProgress) until `releaseStall()`. */
   stallNextIngestJob(options: { afterRows?: number }): void;
+  /** The next query job stays UploadComplete (not yet run) until `releaseStall()`. */
+  stallNextQueryJob(): void;
+  /** Takes (and disarms) the query stall, for the query runner. */
+  takeQueryStall(): boolean;
   /** Lets a stalled job continue. */
   releaseStall(): void;
   /** The next upload's connection is destroyed once `afterBytes` bytes of its body arrived. */
@@ -41,6 +45,8 @@ export type BulkEnv = {
   maxUploadBytes: number;
   queryPageSize: number;
   processorPorts: () => ProcessorPorts;
+  /** Resolves when a stalled job may continue. */
+  waitForRelease: () => Promise<void>;
   /** Keeps track of background work so `idle()` can wait for it. */
   track: (work: Promise<void>) => void;
 };
@@ -49,6 +55,7 @@ export type BulkEnv = {
 export function createBulkFaults(): { controller: BulkFaultController; ingest: IngestFaults; waitForRelease: () => Promise<void> } {
   const ingest: IngestFaults = {};
   let drop: { afterBytes: number } | undefined;
+  let queryStall = false;
   let waiters: (() => void)[] = [];
   let released = false;
   const release = (): void => {
@@ -65,6 +72,15 @@ export function createBulkFaults(): { controller: BulkFaultController; ingest: I
       released = false;
       ingest.stallNextJob = { afterRows };
     },
+    stallNextQueryJob() {
+      released = false;
+      queryStall = true;
+    },
+    takeQueryStall() {
+      const current = queryStall;
+      queryStall = false;
+      return current;
+    },
     releaseStall: release,
     dropNextUpload({ afterBytes = 0 }) {
       drop = { afterBytes };
@@ -73,6 +89,7 @@ export function createBulkFaults(): { controller: BulkFaultController; ingest: I
       ingest.failNextJob = undefined;
       ingest.stallNextJob = undefined;
       drop = undefined;
+      queryStall = false;
       release();
     },
     takeDropUpload() {

@@ -70,6 +70,7 @@ export function createBulkRoutes(options: BulkRoutesOptions): BulkRoutes {
     faults: faults.controller,
     maxUploadBytes: options.maxUploadBytes ?? Math.floor((150 * 1024 * 1024 * 3) / 4),
     queryPageSize: options.queryPageSize ?? 50_000,
+    waitForRelease: faults.waitForRelease,
     processorPorts: () => ({ store: options.store, writer: options.writer, now, faults: faults.ingest, chunkSize, waitForRelease: faults.waitForRelease }),
     track: (work) => {
       const tracked = work.catch(() => undefined).finally(() => running.delete(tracked));

@@ -30,8 +30,9 @@ function decodeLocator(locator: string): number | undefined {
   return Number.isSafeInteger(n) && n >= 0 ? n : undefined;
 }
 
-async function runQueryJob(job: QueryJob, rows: Iterable<FieldValue[]>, env: BulkEnv): Promise<void> {
+async function runQueryJob(job: QueryJob, rows: Iterable<FieldValue[]>, env: BulkEnv, stalled: boolean): Promise<void> {
   await new Promise<void>((resolve) => setImmediate(resolve));
+  if (stalled) await env.waitForRelease();
   if (job.stopped || job.state !== 'UploadComplete') return;
   job.state = 'InProgress';
   job.startedAt = env.now();
@@ -130,7 +131,7 @@ async function createJob(req: IncomingMessage, res: ServerResponse, env: BulkEnv
   };
   env.queryJobs.set(job.id, job);
   sendJson(res, 200, queryCreateJson(job));
-  env.track(runQueryJob(job, result.rows, env));
+  env.track(runQueryJob(job, result.rows, env, env.faults.takeQueryStall()));
 }
 
 async function sendResults(req: IncomingMessage, res: ServerResponse, env: BulkEnv, ctx: BulkContext, job: QueryJob, url: URL): Promise<void> {
