@@ -651,6 +651,12 @@ function runAggregate(ctx: Context, scope: Scope): QueryRun {
   const groupOperand = (fn: FunctionExp | undefined, raw: string | undefined, from: number): Operand<Group> => {
     if (fn !== undefined) {
       const offset = wordOffset(ctx, fn.functionName ?? '', from);
+      const dateFunction = DATE_FUNCTIONS[(fn.functionName ?? '').toUpperCase()];
+      if (dateFunction !== undefined) {
+        const path = resolvePath(ctx, scope, functionParameter(fn), offset);
+        const index = groupIndex(`${(fn.functionName ?? '').toLowerCase()}(${path.dotted.toLowerCase()})`, offset, fn.rawValue ?? '');
+        return { get: (group) => group.values[index] ?? null, type: dateFunction.type, name: fn.rawValue ?? '', offset };
+      }
       const { compute, type } = aggregateOf(ctx, scope, fn, offset);
       return { get: (group) => compute(group.rows), type, name: fn.rawValue ?? fn.functionName ?? '', offset };
     }
@@ -826,7 +832,10 @@ export type QueryShape = { object: ObjectSchema; filterFields: FieldSchema[]; ma
 
 /** Validates a query and measures it for an explain plan: the filtered fields of its WHERE and how many rows match. */
 export function describeQuery(org: OrgData, soql: string, options: SoqlOptions): QueryShape {
-  const { ctx, scope } = prepare(org, soql, options);
+  const { ctx, query, scope } = prepare(org, soql, options);
+  // Validate the whole query (fields, subqueries, ORDER BY) so explain refuses what a query would refuse.
+  if (isAggregateQuery(query) && !isCountOnly(query)) runAggregate(ctx, scope);
+  else if (!isCountOnly(query)) compileRecordsPlan(ctx, scope, clauseOffset(ctx, 'select'));
   const filterFields: FieldSchema[] = [];
   const predicate =
     scope.query.where === undefined
