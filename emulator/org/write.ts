@@ -347,7 +347,16 @@ export function createRecordWriter({ store, now }: RecordWriterDeps): RecordWrit
     record(() => store.update(schema.name, row.Id as string, previous, { origin: 'rollback', userId: ctx.userId, silent: true }));
   }
 
+  /** Unknown field names are refused before the record is looked up, as real orgs do (a bad id with a bad field gives INVALID_FIELD). */
+  function checkFieldNames(schema: ObjectSchema, values: WriteInput): void {
+    for (const [key, raw] of Object.entries(values)) {
+      if (key === 'attributes' || isParentReference(raw)) continue;
+      if (!store.fieldSchema(schema.name, key)) throw new RecordWriteError({ statusCode: 'INVALID_FIELD', message: `No such column '${key}' on sobject of type ${schema.name}`, fields: [] });
+    }
+  }
+
   function updateRecord(objectName: string, id: string, values: WriteInput, ctx: WriteContext): { id: string } {
+    checkFieldNames(objectOrThrow(objectName), values);
     const target = findTarget(objectName, id);
     const input = normalizeInput(target.schema, values, 'update', target.id);
     applyUpdate(target.schema, target.row, input, ctx);

@@ -1,0 +1,157 @@
+/** The admin API over HTTP, under `/__emulator/` (loopback callers only; no real org has it). Documented in emulator/README.md. */
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { FaultSpec } from '../http/faults';
+import { readText, sendReply, type Reply } from '../http/respond';
+import type { EmulatorAdmin } from './admin-api';
+
+function adminError(status: number, message: string): Reply {
+  return { status, body: { error: message } };
+}
+
+/** True when the caller is on this machine. */
+export function isLoopback(req: IncomingMessage): boolean {
+  const address = req.socket.remoteAddress ?? '';
+  return address === '127.0.0.1' || address === '::1' || address === '::ffff:127.0.0.1' || address.startsWith('127.');
+}
+
+function asObject(value: unknown): Record<string, unknown> | undefined {
+  return typeof value === 'object' && value !== null && !Array.isArray(value) ? (value as Record<string, unknown>) : undefined;
+}
+
+/** Answers a `/__emulator/...` request. */
+export async function handleAdmin(req: IncomingMessage, res: ServerResponse, admin: EmulatorAdmin, url: URL): Promise<void> {
+  if (!isLoopback(req)) {
+    req.resume();
+    return sendReply(res, adminError(403, 'The admin API answers loopback callers only.'));
+  }
+  const method = (req.method ?? 'GET').toUpperCase();
+  let body: Record<string, unknown> = {};
+  if (method === 'POST' || method === 'PATCH' || method === 'PUT' || method === 'DELETE') {
+    const read = await readText(req, 1024 * 1024);
+    if (!read.ok) return sendReply(res, adminError(413, 'The admin request body is larger than 1 MB.'));
+    if (read.text.trim() !== '') {
+      let parsed: unknown;
+      try {
+        parsed = JSON.parse(read.text);
+      } catch {
+        return sendReply(res, adminError(400, 'The body is not valid JSON: send a JSON object.'));
+      }
+      const object = asObject(parsed);
+      if (!object) return sendReply(res, adminError(400, 'The body must be a JSON object.'));
+      body = object;
+    }
+  } else {
+    req.resume();
+  }
+  const parts = url.pathname.split('/').filter((p) => p !== '').slice(1);
+  try {
+    sendReply(res, await route(admin, method, parts, body));
+  } catch (error) {
+    sendReply(res, adminError(400, error instanceof Error ? error.message : String(error)));
+  }
+}
+
+async function route(admin: EmulatorAdmin, method: string, parts: string[], body: Record<string, unknown>): Promise<Reply> {
+  const [area, id] = parts;
+  const str = (name: string): string | undefined => (typeof body[name] === 'string' ? (body[name] as string) : undefined);
+  switch (area) {
+    case 'users': {
+      if (method === 'GET' && id === undefined) return { status: 200, body: admin.users() };
+      if (method === 'POST' && id === undefined) {
+        const username = str('username');
+        const lastName = str('lastName');
+        if (!username || !lastName) return adminError(400, 'A user needs "username" and "lastName".');
+        const input: Parameters<EmulatorAdmin['addUser']>[0] = { username, lastName };
+        const firstName = str('firstName');
+        const email = str('email');
+        const profile = str('profile');
+        if (firstName !== undefined) input.firstName = firstName;
+        if (email !== undefined) input.email = email;
+        if (profile !== undefined) input.profile = profile;
+        if (typeof body.isActive === 'boolean') input.isActive = body.isActive;
+        return { status: 201, body: admin.addUser(input) };
+      }
+      if (method === 'PATCH' && id !== undefined && typeof body.isActive === 'boolean') return { status: 200, body: admin.setUserActive(decodeURIComponent(id), body.isActive) };
+      break;
+    }
+    case 'connected-apps': {
+      if (method === 'POST' && id === undefined) {
+        const consumerKey = str('consumerKey');
+        const certificate = str('certificate');
+        const preAuthorized = body.preAuthorizedUsernames;
+        if (!consumerKey || !certificate) return adminError(400, 'A connected app needs "consumerKey" and "certificate" (PEM).');
+        if (preAuthorized !== undefined && (!Array.isArray(preAuthorized) || preAuthorized.some((u) => typeof u !== 'string'))) {
+          return adminError(400, '"preAuthorizedUsernames" must be an array of usernames.');
+        }
+        const permitted = body.permittedUsers;
+        if (permitted !== undefined && permitted !== 'admin_approved' && permitted !== 'all_users') return adminError(400, '"permittedUsers" must be "admin_approved" or "all_users".');
+        const input: Parameters<EmulatorAdmin['registerConnectedApp']>[0] = { consumerKey, certificate, preAuthorizedUsernames: (preAuthorized as string[] | undefined) ?? [] };
+        if (permitted !== undefined) input.permittedUsers = permitted;
+        const name = str('name');
+        if (name !== undefined) input.name = name;
+        try {
+          return { status: 201, body: await admin.registerConnectedApp(input) };
+        } catch (error) {
+          return adminError(400, `The certificate could not be read (${error instanceof Error ? error.message : String(error)}): send the PEM of an X.509 certificate with an RSA key.`);
+        }
+      }
+      break;
+    }
+    case 'sessions': {
+      if (method === 'POST') {
+        const username = str('username');
+        if (!username) return adminError(400, 'A session needs "username".');
+        return { status: 201, body: admin.createSession(username) };
+      }
+      if (method === 'DELETE') {
+        admin.expireSessions();
+        return { status: 204 };
+      }
+      break;
+    }
+    case 'reset': {
+      if (method === 'POST') {
+        const seed = body.seed;
+        admin.reset(typeof seed === 'number' || seed === false ? { seed } : {});
+        return { status: 200, body: { reset: true } };
+      }
+      break;
+    }
+    case 'faults': {
+      if (method === 'GET') return { status: 200, body: admin.faults() };
+      if (method === 'POST') {
+        if (typeof body.kind !== 'string') return adminError(400, 'A fault needs "kind": latency, error, reset, expire-sessions, api-limit or a bulk-* kind.');
+        const result = admin.addFault(body as FaultSpec);
+        return { status: 201, body: result };
+      }
+      if (method === 'DELETE') {
+        const removed = admin.clearFaults(id);
+        return removed ? { status: 204 } : adminError(404, `No armed fault ${String(id)}.`);
+      }
+      break;
+    }
+    case 'counters': {
+      if (method === 'GET') return { status: 200, body: admin.counters() };
+      break;
+    }
+    case 'generate': {
+      if (method === 'POST') {
+        const count = body.count;
+        if (typeof count !== 'number' || !Number.isInteger(count) || count < 1 || count > 5_000_000) return adminError(400, '"count" must be an integer between 1 and 5000000.');
+        if (body.object !== undefined && body.object !== 'Contact') return adminError(400, 'Only Contacts can be generated.');
+        return { status: 201, body: { generated: admin.generateContacts(count) } };
+      }
+      break;
+    }
+    case 'save': {
+      if (method === 'POST') {
+        admin.save();
+        return { status: 204 };
+      }
+      break;
+    }
+    default:
+      return adminError(404, `Unknown admin resource "${String(area)}": see emulator/README.md.`);
+  }
+  return adminError(405, `${method} is not supported on /__emulator/${parts.join('/')}.`);
+}

@@ -1,0 +1,31 @@
+/** `npm run emulator -- --port <p> [--seed <n>|--no-seed] [--data-dir <dir>]`: runs the local org standalone. */
+import { parseArgs } from 'node:util';
+import { startEmulator, type EmulatorOptions } from './index';
+
+const { values } = parseArgs({
+  options: {
+    port: { type: 'string', default: '0' },
+    host: { type: 'string', default: '127.0.0.1' },
+    seed: { type: 'string' },
+    'no-seed': { type: 'boolean', default: false },
+    'data-dir': { type: 'string' },
+  },
+});
+
+const port = Number(values.port);
+if (!Number.isInteger(port) || port < 0 || port > 65535) {
+  process.stderr.write(`--port must be a number between 0 and 65535, got ${values.port}\n`);
+  process.exit(2);
+}
+const options: EmulatorOptions = { port, host: values.host };
+if (values['no-seed']) options.seed = false;
+else if (values.seed !== undefined) options.seed = Number(values.seed);
+if (values['data-dir'] !== undefined) options.dataDir = values['data-dir'];
+
+const emulator = await startEmulator(options);
+process.stdout.write(`OrgDesk emulator listening on ${emulator.url}\n`);
+const shutdown = (): void => {
+  void emulator.stop().then(() => process.exit(0));
+};
+process.on('SIGINT', shutdown);
+process.on('SIGTERM', shutdown);
