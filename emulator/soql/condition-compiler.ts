@@ -233,23 +233,35 @@ function equalsPredicate<T>(get: (item: T) => FieldValue, normalize: Normalize, 
 
 function comparePredicate<T>(get: (item: T) => FieldValue, normalize: Normalize, operator: string, literal: Literal): Predicate<T> {
   if (literal.kind === 'null') return () => false;
-  // A range compares by its bounds: `< TODAY` is before today's start, `> TODAY` from tomorrow's start.
-  const low = literal.kind === 'range' ? literal.start : literal.value;
-  const high = literal.kind === 'range' ? literal.end : literal.value;
-  const test = <V>(value: FieldValue, fn: (key: V) => boolean): boolean => value !== null && fn(normalize(value) as V);
+  // A range compares by its bounds: `< TODAY` is before today's start, `<= TODAY` before tomorrow's, `> TODAY` from tomorrow.
+  const low = (literal.kind === 'range' ? literal.start : literal.value) as string | number | boolean;
+  const high = (literal.kind === 'range' ? literal.end : literal.value) as string | number | boolean;
+  const ranged = literal.kind === 'range';
   switch (operator) {
     case '<':
-      return (item) => test(get(item), (key: FieldValue) => key !== null && low !== null && key < low);
+      return (item) => {
+        const value = get(item);
+        return value !== null && (normalize(value) as string | number | boolean) < low;
+      };
     case '<=':
-      return literal.kind === 'range'
-        ? (item) => test(get(item), (key: FieldValue) => key !== null && high !== null && key < high)
-        : (item) => test(get(item), (key: FieldValue) => key !== null && high !== null && key <= high);
+      return (item) => {
+        const value = get(item);
+        if (value === null) return false;
+        const key = normalize(value) as string | number | boolean;
+        return ranged ? key < high : key <= high;
+      };
     case '>':
-      return literal.kind === 'range'
-        ? (item) => test(get(item), (key: FieldValue) => key !== null && high !== null && key >= high)
-        : (item) => test(get(item), (key: FieldValue) => key !== null && high !== null && key > high);
+      return (item) => {
+        const value = get(item);
+        if (value === null) return false;
+        const key = normalize(value) as string | number | boolean;
+        return ranged ? key >= high : key > high;
+      };
     default:
-      return (item) => test(get(item), (key: FieldValue) => key !== null && low !== null && key >= low);
+      return (item) => {
+        const value = get(item);
+        return value !== null && (normalize(value) as string | number | boolean) >= low;
+      };
   }
 }
 

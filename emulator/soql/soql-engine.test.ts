@@ -211,6 +211,11 @@ const shapes: ShapeCase[] = [
       rec('Invoice__c', IDS.loose, { Account__c: null, Amount__c: 50, Status__c: 'Open', Due_Date__c: '2026-11-01', External_Id__c: null }),
     ],
   },
+  {
+    name: 'passes toLabel and FORMAT through, under their alias when they have one',
+    soql: "SELECT toLabel(Status__c), FORMAT(Amount__c) amount FROM Invoice__c WHERE Name = 'INV-0001'",
+    records: [rec('Invoice__c', IDS.paid, { Status__c: 'Paid', amount: 100 })],
+  },
   { name: 'answers COUNT() with totalSize and no records', soql: 'SELECT COUNT() FROM Account', records: [], totalSize: 3 },
   { name: 'counts deleted rows for queryAll', soql: 'SELECT COUNT() FROM Account', records: [], totalSize: 4, all: true },
   { name: 'counts with a filter', soql: "SELECT COUNT() FROM Contact WHERE Account.Name = 'Acme'", records: [], totalSize: 2 },

@@ -360,8 +360,10 @@ function compileRecordsPlan(ctx: Context, scope: Scope, from: number): RecordsPl
             addPath(ctx, nodes, { hops: [], field: schemaField, dotted: schemaField.name }, offset);
           }
         } else if (PASS_THROUGH_FUNCTIONS.has(name)) {
-          const raw = functionParameter(field);
-          addPath(ctx, nodes, resolvePath(ctx, scope, raw, offset), offset);
+          const path = resolvePath(ctx, scope, functionParameter(field), offset);
+          // `FORMAT(Amount__c) amt` comes back under its alias.
+          if (field.alias !== undefined && path.hops.length === 0) nodes.push({ kind: 'field', key: field.alias, name: path.field.name });
+          else addPath(ctx, nodes, path, offset);
         } else {
           fail(ctx, 'MALFORMED_QUERY', offset, `unexpected token: '${field.functionName}'`);
         }
