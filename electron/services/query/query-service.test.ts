@@ -1,0 +1,277 @@
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { parse } from 'csv-parse/sync';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import type { QueryProgress } from '../../../shared/ipc/domains/query';
+import { startEmulator, type RunningEmulator } from '../../../emulator';
+import { ServiceError } from '../errors';
+import { createSystemClock } from '../salesforce';
+import { createQueryService, type QueryServiceOptions } from './query-service';
+import { createEmulatorConnections, emulatorAdmin } from './testing/emulator-connections';
+
+const ADMIN = 'admin@orgdesk.example';
+const API = '/services/data/v62.0';
+
+let emulator: RunningEmulator;
+let skewMs = 0;
+let dir: string;
+
+beforeAll(async () => {
+  // The emulator's clock can jump ahead so a query locator really expires (locators live 15 minutes after last use).
+  emulator = await startEmulator({ port: 0, now: () => new Date(Date.now() + skewMs) });
+});
+afterAll(async () => {
+  await emulator.stop();
+});
+beforeEach(() => {
+  skewMs = 0;
+  emulator.admin.reset();
+  dir = mkdtempSync(join(tmpdir(), 'orgdesk-query-'));
+});
+afterEach(() => {
+  rmSync(dir, { recursive: true, force: true });
+});
+
+function setup(overrides: Partial<QueryServiceOptions> = {}) {
+  const connections = createEmulatorConnections({ url: emulator.url, username: ADMIN });
+  const events: QueryProgress[] = [];
+  const listeners: ((progress: QueryProgress) => void)[] = [];
+  const exported: string[] = [];
+  const service = createQueryService({
+    connections,
+    emit: (progress) => {
+      events.push(progress);
+      for (const listener of listeners) listener(progress);
+    },
+    clock: createSystemClock(),
+    resultsDir: join(dir, 'results'),
+    picker: {
+      pickSavePath: ({ suggestedName }) => {
+        const path = join(dir, suggestedName);
+        exported.push(path);
+        return Promise.resolve(path);
+      },
+    },
+    bulkPoll: { initialMs: 20, maxMs: 100 },
+    ...overrides,
+  });
+  return { service, connections, events, exported, onProgress: (listener: (progress: QueryProgress) => void) => listeners.push(listener) };
+}
+
+async function count(soql: string): Promise<number> {
+  const { connection } = createEmulatorConnections({ url: emulator.url, username: ADMIN });
+  const page = await connection.client.json<{ totalSize: number }>('GET', `${API}/queryAll`, { query: { q: soql } });
+  return page.totalSize;
+}
+
+describe('query service over REST', () => {
+  it('fetches every page with the exact row count, reporting progress with columns in SELECT order', async () => {
+    const { service, events } = setup({ batchSize: 200 });
+    const expected = await count('SELECT COUNT() FROM Contact WHERE IsDeleted = false');
+    const { runId } = service.run({ orgId: 'org', soql: 'SELECT Id, LastName, Account.Name, Email FROM Contact', includeDeleted: false, mode: 'auto' });
+    const final = await service.settled(runId);
+    expect(final).toMatchObject({ state: 'done', source: 'rest', fetched: expected, totalSize: expected });
+    expect(final.columns).toEqual([
+      { path: 'Id', kind: 'field' },
+      { path: 'LastName', kind: 'field' },
+      { path: 'Account.Name', kind: 'field' },
+      { path: 'Email', kind: 'field' },
+    ]);
+    const running = events.filter((e) => e.state === 'running');
+    expect(running.length).toBeGreaterThanOrEqual(Math.floor(expected / 2000));
+    expect(running.map((e) => e.fetched)).toEqual([...running.map((e) => e.fetched)].sort((a, b) => a - b));
+    const window = service.rows({ runId, offset: 0, limit: 5000, sort: [], filter: '' });
+    expect(window.matched).toBe(expected);
+    expect(new Set(window.rows.map((r) => r[0])).size).toBe(expected);
+  });
+
+  it('includes a deleted row with queryAll and leaves it out with query', async () => {
+    const { service, connections } = setup();
+    const victim = await connections.connection.client.json<{ records: { Id: string }[] }>('GET', `${API}/query`, { query: { q: 'SELECT Id FROM Contact LIMIT 1' } });
+    const id = victim.records[0]?.Id ?? '';
+    await connections.connection.client.request('DELETE', `${API}/sobjects/Contact/${id}`);
+    const soql = `SELECT Id, IsDeleted FROM Contact WHERE Id = '${id}'`;
+    const withDeleted = service.run({ orgId: 'org', soql, includeDeleted: true, mode: 'rest' });
+    const without = service.run({ orgId: 'org', soql, includeDeleted: false, mode: 'rest' });
+    expect((await service.settled(withDeleted.runId)).fetched).toBe(1);
+    expect(service.rows({ runId: withDeleted.runId, offset: 0, limit: 10, sort: [], filter: '' }).rows).toEqual([[id, true]]);
+    expect((await service.settled(without.runId)).fetched).toBe(0);
+  });
+
+  it('stops fetching when cancelled mid-run and keeps the rows it already has', async () => {
+    const { service, onProgress } = setup({ batchSize: 200 });
+    emulator.admin.addFault({ kind: 'latency', ms: 200, path: `${API}/query/*` });
+    const { runId } = service.run({ orgId: 'org', soql: 'SELECT Id FROM Contact', includeDeleted: false, mode: 'rest' });
+    onProgress((progress) => {
+      if (progress.state === 'running' && progress.fetched >= 400) service.cancel(runId);
+    });
+    const final = await service.settled(runId);
+    expect(final.state).toBe('cancelled');
+    expect(final.fetched).toBeGreaterThanOrEqual(400);
+    expect(final.fetched).toBeLessThan(final.totalSize);
+    expect(service.rows({ runId, offset: 0, limit: 10, sort: [], filter: '' }).matched).toBe(final.fetched);
+    expect(service.cancel(runId)).toEqual({ cancelled: false });
+  });
+
+  it('fails with a clear message and hint when the query locator expired between pages', async () => {
+    const { service, onProgress } = setup({ batchSize: 200 });
+    onProgress((progress) => {
+      if (progress.state === 'running' && progress.fetched === 200) skewMs = 16 * 60 * 1000;
+    });
+    const { runId } = service.run({ orgId: 'org', soql: 'SELECT Id FROM Contact', includeDeleted: false, mode: 'rest' });
+    const final = await service.settled(runId);
+    expect(final.state).toBe('failed');
+    expect(final.fetched).toBe(200);
+    expect(final.error?.message).toMatch(/query locator expired/);
+    expect(final.error?.hint).toMatch(/Run the query again/);
+  });
+
+  it('logs in again after a 401 mid-fetch and goes on to the last row', async () => {
+    const { service, onProgress, connections } = setup({ batchSize: 500 });
+    const expected = await count('SELECT COUNT() FROM Contact WHERE IsDeleted = false');
+    let expired = false;
+    onProgress((progress) => {
+      if (!expired && progress.state === 'running' && progress.fetched >= 1000) {
+        expired = true;
+        emulator.admin.addFault({ kind: 'expire-sessions' });
+      }
+    });
+    const { runId } = service.run({ orgId: 'org', soql: 'SELECT Id FROM Contact', includeDeleted: false, mode: 'rest' });
+    const final = await service.settled(runId);
+    expect(expired).toBe(true);
+    expect(final).toMatchObject({ state: 'done', fetched: expected });
+    expect(connections.logins).toBe(2);
+  });
+
+  it('places a server error at the row and column Salesforce reports', async () => {
+    const { service } = setup();
+    const { runId } = service.run({ orgId: 'org', soql: 'SELECT Bacon__c FROM Account LIMIT 2', includeDeleted: false, mode: 'rest' });
+    const final = await service.settled(runId);
+    expect(final.state).toBe('failed');
+    expect(final.error).toMatchObject({ code: 'SF_API', row: 1, column: 8 });
+    expect(final.error?.message).toMatch(/Bacon__c/);
+    expect(final.error?.message).not.toMatch(/\^/);
+  });
+
+  it('keeps child subquery rows and serves them for a row of the sorted view', async () => {
+    const { service } = setup();
+    const { runId } = service.run({
+      orgId: 'org',
+      soql: 'SELECT Id, Name, (SELECT Id, LastName FROM Contacts ORDER BY LastName) FROM Account ORDER BY Name LIMIT 50',
+      includeDeleted: false,
+      mode: 'auto',
+    });
+    const final = await service.settled(runId);
+    expect(final.columns.map((c) => [c.path, c.kind])).toEqual([
+      ['Id', 'field'],
+      ['Name', 'field'],
+      ['Contacts', 'children'],
+    ]);
+    const sort = [{ column: 'Contacts', descending: true }];
+    const top = service.rows({ runId, offset: 0, limit: 1, sort, filter: '' }).rows[0] ?? [];
+    const childCount = (top[2] as { children: number }).children;
+    expect(childCount).toBeGreaterThan(0);
+    const children = service.children({ runId, rowIndex: 0, sort, filter: '', column: 'Contacts' });
+    expect(children.columns).toEqual([
+      { path: 'Id', kind: 'field' },
+      { path: 'LastName', kind: 'field' },
+    ]);
+    expect(children.rows).toHaveLength(childCount);
+    const expected = await count(`SELECT COUNT() FROM Contact WHERE AccountId = '${String(top[0])}' AND IsDeleted = false`);
+    expect(childCount).toBe(expected);
+  });
+
+  it('exports a run as CSV that reads back to the same rows, with child rows keyed by parent Id', async () => {
+    const { service } = setup();
+    const { runId } = service.run({
+      orgId: 'org',
+      soql: 'SELECT Id, Name, Description, Owner.Name, (SELECT LastName FROM Contacts) FROM Account LIMIT 120',
+      includeDeleted: false,
+      mode: 'rest',
+    });
+    await service.settled(runId);
+    const outcome = await service.exportRun(runId, 'csv');
+    expect(outcome.rows).toBe(120);
+    expect(outcome.files).toHaveLength(2);
+    const parent = parse(readFileSync(outcome.files[0] ?? '', 'utf8')) as string[][];
+    const window = service.rows({ runId, offset: 0, limit: 200, sort: [], filter: '' });
+    expect(parent[0]).toEqual(['Id', 'Name', 'Description', 'Owner.Name']);
+    expect(parent.slice(1)).toEqual(window.rows.map((r) => r.slice(0, 4).map((c) => (c === null ? '' : String(c)))));
+    expect(parent.slice(1).some((r) => (r[2] ?? '').includes('\n'))).toBe(true);
+    const children = parse(readFileSync(outcome.files[1] ?? '', 'utf8')) as string[][];
+    const total = window.rows.reduce((n, r) => n + (r[4] as { children: number }).children, 0);
+    expect(children[0]).toEqual(['ParentId', 'LastName']);
+    expect(children).toHaveLength(total + 1);
+  });
+});
+
+describe('query service over Bulk API 2.0', () => {
+  it('runs a Bulk query job on request, streams its CSV to a file and serves the rows', async () => {
+    const { service } = setup();
+    const expected = await count('SELECT COUNT() FROM Contact WHERE IsDeleted = false');
+    const { runId } = service.run({ orgId: 'org', soql: 'SELECT Id, LastName, Account.Name FROM Contact', includeDeleted: false, mode: 'bulk' });
+    const final = await service.settled(runId);
+    expect(final).toMatchObject({ state: 'done', source: 'bulk', fetched: expected });
+    expect(final.columns.map((c) => c.path)).toEqual(['Id', 'LastName', 'Account.Name']);
+    const file = join(dir, 'results', `${runId}.csv`);
+    expect(existsSync(file)).toBe(true);
+    const lines = parse(readFileSync(file, 'utf8')) as string[][];
+    expect(lines).toHaveLength(expected + 1);
+    const sorted = service.rows({ runId, offset: 0, limit: 3, sort: [{ column: 'LastName', descending: false }], filter: '' });
+    expect(sorted.matched).toBe(expected);
+    const lastNames = lines.slice(1).map((l) => l[1] ?? '').sort((a, b) => a.localeCompare(b, undefined, { sensitivity: 'base', numeric: true }));
+    expect(sorted.rows.map((r) => r[1])).toEqual(lastNames.slice(0, 3));
+  });
+
+  it('switches to Bulk in auto mode when the first page says the result is over the threshold', async () => {
+    const { service } = setup({ bulkThreshold: 1000, bulkMaxRecordsPerPage: 700 });
+    const expected = await count('SELECT COUNT() FROM Contact WHERE IsDeleted = false');
+    const { runId } = service.run({ orgId: 'org', soql: 'SELECT Id, Email FROM Contact', includeDeleted: false, mode: 'auto' });
+    const final = await service.settled(runId);
+    expect(final).toMatchObject({ state: 'done', source: 'bulk', fetched: expected, totalSize: expected });
+  });
+
+  it('refuses a subquery in Bulk mode with a hint to use REST', async () => {
+    const { service } = setup();
+    const { runId } = service.run({ orgId: 'org', soql: 'SELECT Id, (SELECT Id FROM Contacts) FROM Account', includeDeleted: false, mode: 'bulk' });
+    const final = await service.settled(runId);
+    expect(final.state).toBe('failed');
+    expect(final.error).toMatchObject({ code: 'VALIDATION' });
+    expect(final.error?.hint).toMatch(/REST/);
+  });
+});
+
+describe('describe, explain and record links', () => {
+  it('caches describes per org and API version until asked to refresh', async () => {
+    const { service } = setup();
+    const objects = await service.objects('org');
+    expect(objects.find((o) => o.name === 'Contact')).toMatchObject({ queryable: true, keyPrefix: '003' });
+    const contact = await service.describe('org', 'Contact');
+    expect(contact.fields.find((f) => f.name === 'AccountId')).toMatchObject({ type: 'reference', referenceTo: ['Account'], relationshipName: 'Account' });
+    expect(contact.childRelationships.length).toBeGreaterThan(0);
+    const restCalls = async (): Promise<number> => {
+      const counters = (await emulatorAdmin(emulator.url, 'GET', 'counters')) as { total: number; byArea: Record<string, number> };
+      return counters.total - (counters.byArea['admin'] ?? 0);
+    };
+    const before = await restCalls();
+    await service.objects('org');
+    await service.describe('org', 'Contact');
+    expect(await restCalls()).toBe(before);
+    await service.describe('org', 'Contact', true);
+    expect(await restCalls()).toBe(before + 1);
+  });
+
+  it('explains a query and links a record to the org', async () => {
+    const { service } = setup();
+    const { plans } = await service.explain('org', "SELECT Id FROM Account WHERE Name = 'x'");
+    expect(plans.length).toBeGreaterThan(0);
+    expect(plans[0]).toMatchObject({ sobjectType: 'Account' });
+    expect(await service.recordUrl('org', '001000000000001AAA')).toEqual({ url: `${emulator.url}/001000000000001AAA` });
+  });
+
+  it('answers NOT_FOUND for a run that is not in memory', () => {
+    const { service } = setup();
+    expect(() => service.rows({ runId: 'nope', offset: 0, limit: 1, sort: [], filter: '' })).toThrow(ServiceError);
+  });
+});
