@@ -3,6 +3,8 @@
  * a parent-path filter, a GROUP BY, and paging through `/query` locators. Printed, not asserted
  * (run: `npx tsx bench/emulator/soql-engine.ts [rows]`).
  */
+/* eslint-disable no-restricted-imports -- this bench measures the engine in-process, below HTTP and auth, which the
+   emulator's public entry deliberately does not expose; the HTTP paging figure belongs to the REST bench. */
 import { createQueryRoutes, executeSoql, runSoql } from '../../emulator/soql/index';
 import { createTestOrg } from '../../emulator/soql/soql-test-org';
 

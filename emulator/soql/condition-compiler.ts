@@ -20,11 +20,12 @@ type Token = '(' | ')' | 'AND' | 'OR' | 'NOT' | { leaf: ConditionWithValueQuery 
 function flatten(clause: WhereClause | HavingClause | undefined, out: Token[], soql: string): void {
   let node: WhereClause | HavingClause | undefined = clause;
   while (node !== undefined) {
-    const left = node.left as (ConditionWithValueQuery & { openParen?: number; closeParen?: number }) | null;
+    const left = node.left;
     if (left !== null) {
       for (let i = 0; i < (left.openParen ?? 0); i++) out.push('(');
       if ('field' in left || 'fn' in left) out.push({ leaf: left });
-      for (let i = 0; i < (left.closeParen ?? 0); i++) out.push(')');
+      const closeParen = 'closeParen' in left ? (left.closeParen ?? 0) : 0;
+      for (let i = 0; i < closeParen; i++) out.push(')');
     }
     const next: WhereClause | HavingClause | undefined = 'right' in node ? node.right : undefined;
     if (!('operator' in node) || node.operator === undefined) {
