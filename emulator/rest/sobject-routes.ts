@@ -26,8 +26,8 @@ export function recordBody(schema: ObjectSchema, row: RecordRow, versionText: st
 }
 
 /** Converts a write error into REST's error array. Validation errors keep `fields`; INVALID_FIELD and NOT_FOUND do not. */
-export function writeErrorReply(error: RecordWriteError, schema?: ObjectSchema): Reply {
-  if (error.status === 300) return { status: 300, body: error.matches };
+export function writeErrorReply(error: RecordWriteError, schema?: ObjectSchema, versionText = '60.0'): Reply {
+  if (error.status === 300) return { status: 300, body: error.matches.map((id) => recordUrl(versionText, schema?.name ?? '', id)) };
   const body = error.errors.map((e) => {
     if (e.statusCode === 'NOT_FOUND') return { errorCode: e.statusCode, message: e.message };
     if (e.statusCode === 'INVALID_FIELD') return { message: e.message, errorCode: e.statusCode };
@@ -79,11 +79,11 @@ function methodNotAllowed(method: string, allowed: string): Reply {
   return errorReply(405, 'METHOD_NOT_ALLOWED', `HTTP Method '${method}' not allowed. Allowed are ${allowed}`);
 }
 
-function guard(schema: ObjectSchema | undefined, work: () => Reply): Reply {
+function guard(schema: ObjectSchema | undefined, work: () => Reply, versionText?: string): Reply {
   try {
     return work();
   } catch (error) {
-    if (error instanceof RecordWriteError) return writeErrorReply(error, schema);
+    if (error instanceof RecordWriteError) return writeErrorReply(error, schema, versionText);
     throw error;
   }
 }
@@ -227,7 +227,7 @@ function byExternalId(core: EmulatorCore, schema: ObjectSchema, field: string, v
       }
       const body = { id: result.id, success: true, errors: [], created: result.created };
       return result.created ? { status: 201, body, headers: { Location: recordUrl(versionText, schema.name, result.id) } } : { status: 200, body };
-    });
+    }, versionText);
   }
   return methodNotAllowed(method, 'GET,HEAD,PATCH,DELETE');
 }

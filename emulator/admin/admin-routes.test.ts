@@ -1,0 +1,126 @@
+import { request } from 'node:http';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { startTestOrg, type TestOrg } from '../testing';
+
+let org: TestOrg;
+const V = '/services/data/v60.0';
+
+async function admin(method: string, path: string, json?: unknown): Promise<{ status: number; body: unknown }> {
+  const response = await fetch(`${org.url}/__emulator${path}`, { method, body: json === undefined ? null : JSON.stringify(json) });
+  const text = await response.text();
+  return { status: response.status, body: text === '' ? undefined : JSON.parse(text) };
+}
+
+beforeAll(async () => {
+  org = await startTestOrg();
+});
+afterAll(async () => {
+  await org.emulator.stop();
+});
+beforeEach(async () => {
+  await admin('DELETE', '/faults');
+});
+
+describe('admin API', () => {
+  it('lists users with an active admin and an inactive user, and adds one', async () => {
+    const users = (await admin('GET', '/users')).body as { username: string; isActive: boolean; id: string }[];
+    expect(users.find((u) => u.username === 'admin@orgdesk.example')).toMatchObject({ isActive: true, id: expect.stringMatching(/^005/) });
+    expect(users.some((u) => !u.isActive)).toBe(true);
+    const added = await admin('POST', '/users', { username: 'new.user@orgdesk.example', lastName: 'New' });
+    expect(added.status).toBe(201);
+    const session = await admin('POST', '/sessions', { username: 'new.user@orgdesk.example' });
+    expect(session.body).toMatchObject({ instance_url: org.url, token_type: 'Bearer' });
+  });
+
+  it('refuses a connected app whose certificate is not a PEM, and bad JSON', async () => {
+    expect((await admin('POST', '/connected-apps', { consumerKey: 'k', certificate: 'nope' })).status).toBe(400);
+    const response = await fetch(`${org.url}/__emulator/faults`, { method: 'POST', body: '{oops' });
+    expect(response.status).toBe(400);
+  });
+
+  it('injects a 503 on a route pattern exactly once', async () => {
+    await admin('POST', '/faults', { kind: 'error', status: 503, path: '/services/data/*/limits' });
+    expect((await org.call(`${V}/limits`)).status).toBe(503);
+    expect((await org.call(`${V}/limits`)).status).toBe(200);
+  });
+
+  it('injects a 500 N times, only on the matching method', async () => {
+    await admin('POST', '/faults', { kind: 'error', status: 500, path: '/services/data/*/sobjects/Account', method: 'POST', times: 2 });
+    expect((await org.call(`${V}/sobjects/Account`)).status).toBe(200);
+    const first = await org.call(`${V}/sobjects/Account`, { method: 'POST', json: { Name: 'x' } });
+    expect([first.status, (first.body as { errorCode: string }[])[0]?.errorCode]).toEqual([500, 'UNKNOWN_EXCEPTION']);
+    expect((await org.call(`${V}/sobjects/Account`, { method: 'POST', json: { Name: 'x' } })).status).toBe(500);
+    expect((await org.call(`${V}/sobjects/Account`, { method: 'POST', json: { Name: 'x' } })).status).toBe(201);
+  });
+
+  it('injects errors at a rate of 1 until cleared, and lists armed faults', async () => {
+    const added = await admin('POST', '/faults', { kind: 'error', status: 502, path: '*/limits', rate: 1 });
+    expect((await admin('GET', '/faults')).body).toEqual([expect.objectContaining({ kind: 'error', status: 502 })]);
+    expect((await org.call(`${V}/limits`)).status).toBe(502);
+    expect((await org.call(`${V}/limits`)).status).toBe(502);
+    expect((await admin('DELETE', `/faults/${(added.body as { id: string }).id}`)).status).toBe(204);
+    expect((await org.call(`${V}/limits`)).status).toBe(200);
+  });
+
+  it('resets the connection mid-response', async () => {
+    await admin('POST', '/faults', { kind: 'reset', path: '*/sobjects', afterBytes: 100 });
+    const outcome = await new Promise<string>((resolve) => {
+      const req = request(`${org.url}${V}/sobjects`, { headers: { Authorization: `Bearer ${org.token}` } }, (res) => {
+        let bytes = 0;
+        res.on('data', (chunk: Buffer) => {
+          bytes += chunk.length;
+        });
+        res.on('end', () => resolve(`ended after ${bytes}`));
+        res.on('error', () => resolve(`aborted after ${bytes}`));
+        res.on('aborted', () => resolve(`aborted after ${bytes}`));
+      });
+      req.on('error', (error) => resolve(`error ${error.message}`));
+      req.end();
+    });
+    expect(outcome).toBe('aborted after 100');
+    expect((await org.call(`${V}/sobjects`)).status).toBe(200);
+  });
+
+  it('adds latency to matching requests', async () => {
+    await admin('POST', '/faults', { kind: 'latency', ms: 50, path: '*/limits' });
+    expect((await admin('GET', '/faults')).body).toEqual([expect.objectContaining({ kind: 'latency', ms: 50 })]);
+    expect((await org.call(`${V}/limits`)).status).toBe(200);
+    expect(((await admin('GET', '/faults')).body as { fired: number }[])[0]?.fired).toBe(1);
+  });
+
+  it('expires every session and sets the remaining API calls through faults', async () => {
+    const session = (await admin('POST', '/sessions', { username: 'integration@orgdesk.example' })).body as { access_token: string };
+    await admin('POST', '/faults', { kind: 'api-limit', remaining: 0 });
+    const limited = await org.call(`${V}/limits`, { headers: { Authorization: `Bearer ${session.access_token}` } });
+    expect(limited.status).toBe(403);
+    await admin('POST', '/faults', { kind: 'api-limit', remaining: 100 });
+    await admin('POST', '/faults', { kind: 'expire-sessions' });
+    expect((await org.call(`${V}/limits`, { headers: { Authorization: `Bearer ${session.access_token}` } })).status).toBe(401);
+    org.token = org.emulator.admin.createSession('admin@orgdesk.example').access_token;
+  });
+
+  it('refuses an unknown fault kind with a message naming the known ones', async () => {
+    const answer = await admin('POST', '/faults', { kind: 'gremlins' });
+    expect(answer.status).toBe(400);
+    expect((answer.body as { error: string }).error).toContain('latency');
+  });
+
+  it('counts requests served and resets the org', async () => {
+    const before = (await admin('GET', '/counters')).body as { total: number; byArea: Record<string, number> };
+    await org.call(`${V}/limits`);
+    const after = (await admin('GET', '/counters')).body as { total: number; byArea: Record<string, number>; apiUsage: { used: number } };
+    expect(after.total).toBeGreaterThan(before.total);
+    expect(after.byArea.rest).toBeGreaterThan(0);
+    await org.call(`${V}/sobjects/Account`, { method: 'POST', json: { Name: 'temp' } });
+    const count = org.emulator.org.store.count('Account');
+    expect((await admin('POST', '/reset')).status).toBe(200);
+    expect(org.emulator.org.store.count('Account')).toBeLessThan(count);
+    expect((await org.call(`${V}/limits`)).status).toBe(200);
+  });
+
+  it('generates contacts', async () => {
+    const before = org.emulator.org.store.count('Contact');
+    expect((await admin('POST', '/generate', { count: 1000 })).body).toEqual({ generated: 1000 });
+    expect(org.emulator.org.store.count('Contact')).toBe(before + 1000);
+  });
+});
