@@ -59,6 +59,11 @@ function setup(overrides: Partial<QueryServiceOptions> = {}) {
   return { service, connections, events, exported, onProgress: (listener: (progress: QueryProgress) => void) => listeners.push(listener) };
 }
 
+function readCsv(path: string): string[][] {
+  const rows: unknown = parse(readFileSync(path, 'utf8'));
+  return rows as string[][];
+}
+
 async function count(soql: string): Promise<number> {
   const { connection } = createEmulatorConnections({ url: emulator.url, username: ADMIN });
   const page = await connection.client.json<{ totalSize: number }>('GET', `${API}/queryAll`, { query: { q: soql } });
@@ -178,7 +183,7 @@ describe('query service over REST', () => {
       { path: 'LastName', kind: 'field' },
     ]);
     expect(children.rows).toHaveLength(childCount);
-    const expected = await count(`SELECT COUNT() FROM Contact WHERE AccountId = '${String(top[0])}' AND IsDeleted = false`);
+    const expected = await count(`SELECT COUNT() FROM Contact WHERE AccountId = '${top[0] as string}' AND IsDeleted = false`);
     expect(childCount).toBe(expected);
   });
 
@@ -194,12 +199,12 @@ describe('query service over REST', () => {
     const outcome = await service.exportRun(runId, 'csv');
     expect(outcome.rows).toBe(120);
     expect(outcome.files).toHaveLength(2);
-    const parent = parse(readFileSync(outcome.files[0] ?? '', 'utf8')) as string[][];
+    const parent = readCsv(outcome.files[0] ?? '');
     const window = service.rows({ runId, offset: 0, limit: 200, sort: [], filter: '' });
     expect(parent[0]).toEqual(['Id', 'Name', 'Description', 'Owner.Name']);
-    expect(parent.slice(1)).toEqual(window.rows.map((r) => r.slice(0, 4).map((c) => (c === null ? '' : String(c)))));
+    expect(parent.slice(1)).toEqual(window.rows.map((r) => r.slice(0, 4).map((c) => (c === null ? '' : String(c as string | number | boolean)))));
     expect(parent.slice(1).some((r) => (r[2] ?? '').includes('\n'))).toBe(true);
-    const children = parse(readFileSync(outcome.files[1] ?? '', 'utf8')) as string[][];
+    const children = readCsv(outcome.files[1] ?? '');
     const total = window.rows.reduce((n, r) => n + (r[4] as { children: number }).children, 0);
     expect(children[0]).toEqual(['ParentId', 'LastName']);
     expect(children).toHaveLength(total + 1);
@@ -216,7 +221,7 @@ describe('query service over Bulk API 2.0', () => {
     expect(final.columns.map((c) => c.path)).toEqual(['Id', 'LastName', 'Account.Name']);
     const file = join(dir, 'results', `${runId}.csv`);
     expect(existsSync(file)).toBe(true);
-    const lines = parse(readFileSync(file, 'utf8')) as string[][];
+    const lines = readCsv(file);
     expect(lines).toHaveLength(expected + 1);
     const sorted = service.rows({ runId, offset: 0, limit: 3, sort: [{ column: 'LastName', descending: false }], filter: '' });
     expect(sorted.matched).toBe(expected);

@@ -183,7 +183,7 @@ function filterIndexes(columns: StoredColumn[], size: number, needle: string): U
   for (let i = 0; i < size; i += 1) {
     for (const values of searched) {
       const value = values[i];
-      if (value !== null && value !== undefined && String(value).toLowerCase().includes(needle)) {
+      if (value !== null && value !== undefined && typeof value !== 'object' && String(value).toLowerCase().includes(needle)) {
         hits.push(i);
         break;
       }
