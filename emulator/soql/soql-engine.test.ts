@@ -216,6 +216,11 @@ const shapes: ShapeCase[] = [
     soql: "SELECT toLabel(Status__c), FORMAT(Amount__c) amount FROM Invoice__c WHERE Name = 'INV-0001'",
     records: [rec('Invoice__c', IDS.paid, { Status__c: 'Paid', amount: 100 })],
   },
+  {
+    name: 'returns binary fields as the URL of their content',
+    soql: 'SELECT VersionData FROM ContentVersion',
+    records: [rec('ContentVersion', IDS.version, { VersionData: `${V}/sobjects/ContentVersion/${IDS.version}/VersionData` })],
+  },
   { name: 'answers COUNT() with totalSize and no records', soql: 'SELECT COUNT() FROM Account', records: [], totalSize: 3 },
   { name: 'counts deleted rows for queryAll', soql: 'SELECT COUNT() FROM Account', records: [], totalSize: 4, all: true },
   { name: 'counts with a filter', soql: "SELECT COUNT() FROM Contact WHERE Account.Name = 'Acme'", records: [], totalSize: 2 },

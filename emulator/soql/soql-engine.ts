@@ -44,7 +44,7 @@ type Hop = { refField: string; relationshipName: string; target: ObjectSchema };
 type ResolvedPath = { hops: Hop[]; field: FieldSchema; dotted: string };
 
 type OutputNode =
-  | { kind: 'field'; key: string; name: string }
+  | { kind: 'field'; key: string; name: string; binary?: true }
   | { kind: 'parent'; key: string; refField: string; children: OutputNode[] }
   | { kind: 'child'; key: string; plan: RecordsPlan; parentField: string }
   | { kind: 'typeof'; key: string; refField: string; byType: Map<string, string[]>; otherwise: string[] };
@@ -312,7 +312,7 @@ function addPath(ctx: Context, nodes: OutputNode[], path: ResolvedPath, offset: 
     if (nodes.some((node) => node.kind === 'field' && node.key === key)) {
       fail(ctx, 'MALFORMED_QUERY', offset, `duplicate field selected: ${path.dotted}`);
     }
-    nodes.push({ kind: 'field', key, name: key });
+    nodes.push(path.field.type === 'base64' ? { kind: 'field', key, name: key, binary: true } : { kind: 'field', key, name: key });
     return;
   }
   let parent = nodes.find((node) => node.kind === 'parent' && node.key === hop.relationshipName);
@@ -443,9 +443,12 @@ function project(ctx: Context, nodes: OutputNode[], row: RecordRow, type: string
   const record: SoqlRecord = { attributes: { type, url: `${ctx.urlBase}/sobjects/${type}/${String(row.Id)}` } };
   for (const node of nodes) {
     switch (node.kind) {
-      case 'field':
-        record[node.key] = row[node.name] ?? null;
+      case 'field': {
+        const value = row[node.name] ?? null;
+        // Binary fields come back as the URL of their content, not the bytes (recorded from a v55 org).
+        record[node.key] = node.binary === true && value !== null ? `${ctx.urlBase}/sobjects/${type}/${String(row.Id)}/${node.name}` : value;
         break;
+      }
       case 'parent': {
         const id = row[node.refField];
         const parent = id === null || id === undefined ? undefined : ctx.org.findById(String(id));

@@ -17,6 +17,7 @@ export const IDS = {
   loose: 'a00000000000003AAA',
   call: '00T000000000001AAA',
   bill: '00T000000000002AAA',
+  version: '068000000000001AAA',
 } as const;
 
 /** The instant the SOQL tests run at: Saturday 28 November 2026, noon UTC (week of Sunday the 22nd, Q4). */
@@ -68,5 +69,6 @@ export function createSoqlFixture(): TestOrg {
   org.add('Invoice__c', { Id: IDS.loose, Name: 'INV-0003', Amount__c: 50, Status__c: 'Open', Due_Date__c: '2026-11-01', CreatedDate: created });
   org.add('Task', { Id: IDS.call, Subject: 'Call', WhatId: IDS.acme, CreatedDate: created });
   org.add('Task', { Id: IDS.bill, Subject: 'Bill', WhatId: IDS.paid, CreatedDate: created });
+  org.add('ContentVersion', { Id: IDS.version, Title: 'Contract', VersionData: 'SGVsbG8=', CreatedDate: created });
   return org;
 }

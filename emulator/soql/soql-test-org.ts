@@ -114,6 +114,7 @@ export function testSchemas(): ObjectSchema[] {
       field({ name: 'Due_Date__c', type: 'date' }),
       field({ name: 'External_Id__c', type: 'string', externalId: true, unique: true }),
     ]),
+    object('ContentVersion', '068', [field({ name: 'Title', type: 'string' }), field({ name: 'VersionData', type: 'base64' })]),
     object('Task', '00T', [field({ name: 'Subject', type: 'string' }), reference('WhatId', ['Account', 'Invoice__c'], 'What')]),
   ];
 }
