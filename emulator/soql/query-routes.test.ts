@@ -10,6 +10,9 @@ function bigOrg(): TestOrg {
     const id = `001${String(i).padStart(12, '0')}AAA`;
     org.add('Account', { Id: id, Name: `Account ${String(i).padStart(5, '0')}`, Industry: i % 2 === 0 ? 'Technology' : 'Finance', IsDeleted: i % 10 === 9 });
   }
+  for (let i = 0; i < 250; i++) {
+    org.add('Contact', { Id: `003${String(i).padStart(12, '0')}AAA`, LastName: `Contact ${String(i).padStart(3, '0')}`, AccountId: '001000000000000AAA' });
+  }
   return org;
 }
 
@@ -115,6 +118,21 @@ describe('createQueryRoutes', () => {
       status: 400,
       body: [{ message: 'unexpected token: SELEKT', errorCode: 'MALFORMED_QUERY' }],
     });
+  });
+
+  it('moves child rows beyond the first 200 behind a nextRecordsUrl the locator resource serves', () => {
+    const { get } = setup();
+    const page = get('/services/data/v60.0/query', {
+      q: "SELECT Name, (SELECT LastName FROM Contacts ORDER BY LastName) FROM Account WHERE Id = '001000000000000AAA'",
+    }).body as { records: { Contacts: Page }[] };
+    const contacts = page.records[0]?.Contacts;
+    expect(contacts).toMatchObject({ totalSize: 250, done: false });
+    expect(Object.keys(contacts ?? {})).toEqual(['totalSize', 'done', 'nextRecordsUrl', 'records']);
+    expect(contacts?.records).toHaveLength(200);
+    expect(contacts?.nextRecordsUrl).toMatch(/^\/services\/data\/v60\.0\/query\/01g[0-9A-Za-z]{15}-200$/);
+    const rest = get(contacts?.nextRecordsUrl ?? '').body as Page & { records: { LastName: string }[] };
+    expect(rest).toMatchObject({ totalSize: 250, done: true });
+    expect(rest.records.map((record) => record.LastName)).toEqual(Array.from({ length: 50 }, (_, i) => `Contact ${200 + i}`));
   });
 
   it('explains a filter on Name as an Index plan and an unindexed filter as a TableScan with a note', () => {

@@ -1,5 +1,5 @@
 import type { OrgData } from '../org/types';
-import { describeQuery, runSoql, type QueryRun } from './soql-engine';
+import { CHILD_BATCH, describeQuery, runSoql, type QueryRun } from './soql-engine';
 import { SoqlError } from './soql-error';
 
 /** A `/query` or `/queryAll` request as the router hands it over: the locator is the path segment after the resource. */
@@ -147,8 +147,15 @@ export function createQueryRoutes(deps: { org: OrgData; now: () => Date; locator
         }
         const soql = request.search.get('q');
         if (soql === null || soql.trim() === '') return error(400, 'MALFORMED_QUERY', 'A query string has to be specified');
-        const run = runSoql(deps.org, soql, { includeDeleted: request.resource === 'queryAll', now, apiVersion: request.apiVersion });
-        return page(run, 0, batchSizeOf(request.headers), request.apiVersion, null, nowMs);
+        const batchSize = batchSizeOf(request.headers);
+        const childCursor = (childRun: QueryRun): string => {
+          const id = queryId(++sequence);
+          cursors.set(id, { run: childRun, batchSize, expiresAt: deps.now().getTime() + ttl });
+          return `${apiPath(request.apiVersion)}/query/${id}-${CHILD_BATCH}`;
+        };
+        const includeDeleted = request.resource === 'queryAll';
+        const run = runSoql(deps.org, soql, { includeDeleted, now, apiVersion: request.apiVersion, childCursor });
+        return page(run, 0, batchSize, request.apiVersion, null, nowMs);
       } catch (caught) {
         if (caught instanceof SoqlError) return error(400, caught.errorCode, caught.message);
         throw caught;

@@ -15,7 +15,19 @@ import { parseSoql } from './soql-parse';
 import { offsetOfWord } from './soql-tokens';
 
 /** How a query runs: queryAll includes deleted rows; relative dates are evaluated at `now` (UTC); URLs carry the version. */
-export type SoqlOptions = { includeDeleted: boolean; now: Date; apiVersion: string };
+export type SoqlOptions = {
+  includeDeleted: boolean;
+  now: Date;
+  apiVersion: string;
+  /**
+   * Where the REST routes park a child subquery result longer than one child batch: given the whole child result, returns
+   * the `nextRecordsUrl` for the rows after the first CHILD_BATCH. Without it every child row is returned inline.
+   */
+  childCursor?: (run: QueryRun) => string;
+};
+
+/** Child rows a parent record carries inline before the rest moves behind a `nextRecordsUrl` (salesforce-api.md 2.3). */
+export const CHILD_BATCH = 200;
 
 /** One REST-shaped record: `attributes` first, then the selected fields in SELECT order. */
 export type SoqlRecord = Record<string, unknown>;
@@ -460,10 +472,24 @@ function project(ctx: Context, nodes: OutputNode[], row: RecordRow, type: string
           node.plan,
           ctx.org.childRows(node.plan.object.name, node.parentField, String(row.Id), { includeDeleted: ctx.options.includeDeleted }),
         );
-        record[node.key] =
-          children.length === 0
-            ? null
-            : { totalSize: children.length, done: true, records: children.map((child) => project(ctx, node.plan.nodes, child, node.plan.object.name)) };
+        const { plan } = node;
+        const childCursor = ctx.options.childCursor;
+        if (children.length === 0) record[node.key] = null;
+        else if (childCursor === undefined || children.length <= CHILD_BATCH) {
+          record[node.key] = { totalSize: children.length, done: true, records: children.map((child) => project(ctx, plan.nodes, child, plan.object.name)) };
+        } else {
+          const run: QueryRun = {
+            totalSize: children.length,
+            size: children.length,
+            recordAt: (index) => project(ctx, plan.nodes, children[index] ?? { Id: null }, plan.object.name),
+          };
+          record[node.key] = {
+            totalSize: children.length,
+            done: false,
+            nextRecordsUrl: childCursor(run),
+            records: children.slice(0, CHILD_BATCH).map((child) => project(ctx, plan.nodes, child, plan.object.name)),
+          };
+        }
         break;
       }
       case 'typeof': {
