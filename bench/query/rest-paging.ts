@@ -1,0 +1,137 @@
+/**
+ * Bench (a) of issue 5: fetch 100k Contacts through REST paging from the local org with OrgDesk's query service and with
+ * jsforce 3.10.16's `query(...).autoFetch(true)` in the same run, and print records/s, the ratio, and this process's
+ * peak RSS and heap while each client ran. The emulator runs in a child process so its memory is not counted.
+ *
+ *   npx tsx bench/query/rest-paging.ts [--rows 100000] [--rounds 3]
+ *   node --expose-gc --import tsx bench/query/rest-paging.ts   (collects garbage between runs for cleaner peaks)
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { parseArgs } from 'node:util';
+import { Connection } from 'jsforce';
+import { createSystemClock } from '../../electron/services/salesforce';
+import { createQueryService } from '../../electron/services/query';
+import { createEmulatorConnections, emulatorAdmin } from '../../electron/services/query/testing/emulator-connections';
+
+const { values } = parseArgs({ options: { rows: { type: 'string', default: '100000' }, rounds: { type: 'string', default: '3' } } });
+const ROWS = Number(values.rows);
+const ROUNDS = Number(values.rounds);
+const API_VERSION = '62.0';
+const USERNAME = 'admin@orgdesk.example';
+const SOQL = 'SELECT Id, FirstName, LastName, Email, Phone, Title, AccountId, Account.Name, Owner.Name, CreatedDate FROM Contact';
+
+type Sample = { records: number; ms: number; peakRss: number; peakHeap: number; baseRss: number; baseHeap: number };
+
+async function startEmulatorProcess(): Promise<{ url: string; child: ChildProcess }> {
+  const child = spawn(process.execPath, ['--import', 'tsx', 'emulator/cli.ts', '--port', '0'], { stdio: ['ignore', 'pipe', 'inherit'] });
+  const url = await new Promise<string>((resolve, reject) => {
+    let out = '';
+    child.stdout?.on('data', (chunk: Buffer) => {
+      out += chunk.toString('utf8');
+      const match = /listening on (http:\/\/\S+)/.exec(out);
+      if (match?.[1] !== undefined) resolve(match[1]);
+    });
+    child.once('exit', (code) => reject(new Error(`The emulator exited with ${String(code)}: ${out}`)));
+  });
+  return { url, child };
+}
+
+function gc(): void {
+  (globalThis as { gc?: () => void }).gc?.();
+}
+
+async function measure(run: () => Promise<number>): Promise<Sample> {
+  gc();
+  const base = process.memoryUsage();
+  let peakRss = base.rss;
+  let peakHeap = base.heapUsed;
+  const timer = setInterval(() => {
+    const now = process.memoryUsage();
+    peakRss = Math.max(peakRss, now.rss);
+    peakHeap = Math.max(peakHeap, now.heapUsed);
+  }, 10);
+  const started = performance.now();
+  const records = await run();
+  const ms = performance.now() - started;
+  clearInterval(timer);
+  const end = process.memoryUsage();
+  peakRss = Math.max(peakRss, end.rss);
+  peakHeap = Math.max(peakHeap, end.heapUsed);
+  return { records, ms, peakRss, peakHeap, baseRss: base.rss, baseHeap: base.heapUsed };
+}
+
+const mb = (bytes: number): string => `${(bytes / 1024 / 1024).toFixed(0)} MB`;
+const rate = (s: Sample): number => s.records / (s.ms / 1000);
+const median = (xs: number[]): number => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] ?? 0;
+
+async function main(): Promise<void> {
+  const { url, child } = await startEmulatorProcess();
+  const resultsDir = mkdtempSync(join(tmpdir(), 'orgdesk-bench-query-'));
+  try {
+    const existing = await emulatorCount(url);
+    if (existing < ROWS) await emulatorAdmin(url, 'POST', 'generate', { object: 'Contact', count: ROWS - existing });
+    const total = await emulatorCount(url);
+    process.stdout.write(`emulator ${url}: ${total} Contacts; ${ROUNDS} rounds each, alternating; SOQL: ${SOQL}\n`);
+
+    const orgdesk = async (): Promise<number> => {
+      const connections = createEmulatorConnections({ url, username: USERNAME, apiVersion: API_VERSION });
+      const service = createQueryService({
+        connections,
+        emit: () => undefined,
+        clock: createSystemClock(),
+        resultsDir,
+        picker: { pickSavePath: () => Promise.resolve(null) },
+        bulkThreshold: Number.MAX_SAFE_INTEGER,
+      });
+      const { runId } = service.run({ orgId: 'bench', soql: SOQL, includeDeleted: false, mode: 'rest' });
+      const final = await service.settled(runId);
+      if (final.state !== 'done') throw new Error(`OrgDesk run ended ${final.state}: ${final.error?.message ?? ''}`);
+      await service.dispose();
+      return final.fetched;
+    };
+    const jsforce = async (): Promise<number> => {
+      const session = (await emulatorAdmin(url, 'POST', 'sessions', { username: USERNAME })) as { access_token: string; instance_url: string };
+      const conn = new Connection({ instanceUrl: session.instance_url, accessToken: session.access_token, version: API_VERSION });
+      const result = await conn.query(SOQL).autoFetch(true).maxFetch(10_000_000).execute();
+      return result.records.length;
+    };
+
+    // Warm both paths (JIT, sockets) on a small query before measuring.
+    await orgdesk();
+    await jsforce();
+
+    const samples: { orgdesk: Sample[]; jsforce: Sample[] } = { orgdesk: [], jsforce: [] };
+    for (let round = 0; round < ROUNDS; round += 1) {
+      const first = round % 2 === 0 ? 'orgdesk' : 'jsforce';
+      for (const name of first === 'orgdesk' ? (['orgdesk', 'jsforce'] as const) : (['jsforce', 'orgdesk'] as const)) {
+        const sample = await measure(name === 'orgdesk' ? orgdesk : jsforce);
+        if (sample.records !== total) throw new Error(`${name} fetched ${sample.records} of ${total} records`);
+        samples[name].push(sample);
+        process.stdout.write(
+          `  round ${round + 1} ${name.padEnd(7)} ${sample.records} records in ${(sample.ms / 1000).toFixed(2)} s = ${rate(sample).toFixed(0)} rec/s; peak RSS ${mb(sample.peakRss)} (+${mb(sample.peakRss - sample.baseRss)}), peak heap ${mb(sample.peakHeap)} (+${mb(sample.peakHeap - sample.baseHeap)})\n`,
+        );
+      }
+    }
+    const ours = median(samples.orgdesk.map(rate));
+    const theirs = median(samples.jsforce.map(rate));
+    const peak = (s: Sample[], f: (x: Sample) => number): string => mb(Math.max(...s.map(f)));
+    process.stdout.write('\nmedian over rounds\n');
+    process.stdout.write(`  OrgDesk query service : ${ours.toFixed(0)} records/s, peak RSS ${peak(samples.orgdesk, (s) => s.peakRss)}, peak heap ${peak(samples.orgdesk, (s) => s.peakHeap)}\n`);
+    process.stdout.write(`  jsforce 3.10.16 autoFetch: ${theirs.toFixed(0)} records/s, peak RSS ${peak(samples.jsforce, (s) => s.peakRss)}, peak heap ${peak(samples.jsforce, (s) => s.peakHeap)}\n`);
+    process.stdout.write(`  time ratio OrgDesk/jsforce: ${(theirs / ours).toFixed(2)}x (target <= 1.00x)\n`);
+  } finally {
+    child.kill('SIGTERM');
+    rmSync(resultsDir, { recursive: true, force: true });
+  }
+}
+
+async function emulatorCount(url: string): Promise<number> {
+  const { connection } = createEmulatorConnections({ url, username: USERNAME, apiVersion: API_VERSION });
+  const page = await connection.client.json<{ totalSize: number }>('GET', `/services/data/v${API_VERSION}/query`, { query: { q: 'SELECT COUNT() FROM Contact' } });
+  return page.totalSize;
+}
+
+await main();
