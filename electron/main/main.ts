@@ -84,7 +84,7 @@ async function start(): Promise<void> {
     quitting = true;
     event.preventDefault();
     disposeTransport();
-    context.dispose().finally(() => app.exit(0));
+    void context.dispose().finally(() => app.exit(0));
   });
 }
 

@@ -22,7 +22,7 @@ export type FakeBridge = {
 };
 
 function isResult(value: unknown): value is Result<unknown> {
-  return typeof value === 'object' && value !== null && 'ok' in value && typeof (value as { ok: unknown }).ok === 'boolean';
+  return typeof value === 'object' && value !== null && 'ok' in value && typeof (value).ok === 'boolean';
 }
 
 /** Builds a fake bridge from per-channel answers. */
@@ -44,9 +44,9 @@ export function createFakeBridge(answers: FakeAnswers = {}): FakeBridge {
     on(channel, listener) {
       const set = listeners.get(channel) ?? new Set();
       listeners.set(channel, set);
-      set.add(listener as (payload: never) => void);
+      set.add(listener);
       return () => {
-        set.delete(listener as (payload: never) => void);
+        set.delete(listener);
       };
     },
   };

@@ -14,9 +14,9 @@ export type InvokeMap = AppInvoke & OrgsInvoke & QueryInvoke;
 export type EventMap = OrgsEvents & QueryEvents;
 
 /** The name of an invoke channel. */
-export type InvokeChannel = keyof InvokeMap & string;
+export type InvokeChannel = Extract<keyof InvokeMap, string>;
 /** The name of an event channel. */
-export type EventChannel = keyof EventMap & string;
+export type EventChannel = Extract<keyof EventMap, string>;
 /** The argument type of an invoke channel. */
 export type InvokeArgs<C extends InvokeChannel> = InvokeMap[C]['args'];
 /** The result value type of an invoke channel. */

@@ -41,7 +41,7 @@ describe('createWebBridge', () => {
     await expect(bridge.invoke('app:info', {})).resolves.toMatchObject({ ok: true });
     expect(requests[0]?.url).toBe(`http://127.0.0.1:9${WEB_PROTOCOL.invokePath}`);
     expect(new Headers(requests[0]?.init?.headers).get(WEB_PROTOCOL.tokenHeader)).toBe('tok');
-    expect(JSON.parse(String(requests[0]?.init?.body))).toEqual({ channel: 'app:info', args: {} });
+    expect(JSON.parse(requests[0]?.init?.body as string)).toEqual({ channel: 'app:info', args: {} });
   });
 
   it('turns a refused token into an AUTH Result that says how to reconnect', async () => {

@@ -108,5 +108,5 @@ export function createWebBridge(options: WebBridgeOptions): OrgDeskBridge {
         set.delete(wrapped);
       };
     },
-  } as OrgDeskBridge;
+  };
 }

@@ -1,0 +1,59 @@
+import { fileURLToPath } from 'node:url';
+import { ESLint } from 'eslint';
+import tseslint from 'typescript-eslint';
+import { describe, expect, it } from 'vitest';
+
+const root = fileURLToPath(new URL('..', import.meta.url));
+// The repo's own config, with type information turned off: the import zones need none, and probe files are not on disk.
+const eslint = new ESLint({ cwd: root, overrideConfig: [{ files: ['**/*.ts', '**/*.tsx'], ...tseslint.configs.disableTypeChecked }] });
+
+/** The no-restricted-imports messages ESLint reports for a source text placed at a path of the repo. */
+async function importViolations(path: string, code: string): Promise<string[]> {
+  const [result] = await eslint.lintText(code, { filePath: `${root}${path}` });
+  const fatal = result?.messages.find((message) => message.fatal === true);
+  if (fatal !== undefined) throw new Error(`ESLint could not lint the probe: ${fatal.message}`);
+  return (result?.messages ?? []).filter((message) => message.ruleId === 'no-restricted-imports').map((message) => message.message);
+}
+
+describe('the layering rules (architecture.md, import rules)', () => {
+  it('fails the electron test project when a module imports electron', async () => {
+    await expect(import('../test/fixtures/imports-electron')).rejects.toThrow(/electron was imported in a unit test/);
+  });
+
+  it('fails lint for an electron import inside electron/services', async () => {
+    const violations = await importViolations('electron/services/layering-probe.ts', "import { app } from 'electron';\nexport const name = app.name;\n");
+    expect(violations.join('\n')).toMatch(/never import electron/);
+  });
+
+  it('fails lint for a service importing the IPC layer', async () => {
+    const violations = await importViolations(
+      'electron/services/orgs/layering-probe.ts',
+      "import { createHandlerTable } from '../../ipc/handler-table';\nexport const table = createHandlerTable;\n",
+    );
+    expect(violations).toHaveLength(1);
+  });
+
+  it('lets electron/main import electron', async () => {
+    await expect(importViolations('electron/main/layering-probe.ts', "import { app } from 'electron';\nexport const name = app.name;\n")).resolves.toEqual([]);
+  });
+
+  it('fails lint for node:* and electron imports in the renderer, and for reaching into another feature', async () => {
+    const node = await importViolations('renderer/src/app/layering-probe.ts', "import { readFileSync } from 'node:fs';\nexport const read = readFileSync;\n");
+    const deep = await importViolations(
+      'renderer/src/features/load/layering-probe.ts',
+      "import { QueryArea } from '../query/query-area';\nexport const area = QueryArea;\n",
+    );
+    const viaIndex = await importViolations(
+      'renderer/src/features/load/layering-probe.ts',
+      "import { QueryArea } from '../query';\nexport const area = QueryArea;\n",
+    );
+    expect(node).toHaveLength(1);
+    expect(deep).toHaveLength(1);
+    expect(viaIndex).toEqual([]);
+  });
+
+  it('fails lint for shared/ importing anything but shared/ and zod', async () => {
+    const violations = await importViolations('shared/ipc/layering-probe.ts', "import { readFileSync } from 'node:fs';\nexport const read = readFileSync;\n");
+    expect(violations).toHaveLength(1);
+  });
+});

@@ -1,0 +1,193 @@
+// ESLint flat config: typescript-eslint type-aware rules plus import zones that enforce architecture.md's import rules
+// (VS Code's "the path says where code runs, a lint rule checks every import against it").
+import js from '@eslint/js';
+import { defineConfig } from 'eslint/config';
+import tseslint from 'typescript-eslint';
+
+const FEATURES = ['query', 'load', 'events', 'orgs'];
+const NODE_BUILTINS =
+  'assert|async_hooks|buffer|child_process|cluster|console|crypto|dgram|dns|events|fs|fs/promises|http|http2|https|net|os|path|perf_hooks|process|querystring|readline|stream|string_decoder|timers|tls|tty|url|util|v8|vm|worker_threads|zlib';
+
+/** One forbidden import pattern: a regex over the import specifier and the reason shown to the person. */
+const forbid = (regex, message) => ({ regex, message });
+
+const NO_ELECTRON = forbid('^electron(/.*)?$', 'Only electron/main, electron/ipc and electron/preload may import electron (architecture.md, import rules).');
+const NO_NODE = forbid(`^(node:.*|(${NODE_BUILTINS}))$`, 'This code runs without Node: no node:* modules here.');
+const EMULATOR_ONLY_ENTRY = forbid('(^|/)emulator/(?!index$).+', 'Import the emulator only through its public entry (emulator/index), never its internals.');
+const NO_EMULATOR = forbid('(^|/)emulator(/.*)?$', 'Only electron/main, electron/web, tests and bench may import the emulator.');
+
+/** The no-restricted-imports rule for a folder, from its forbidden patterns. */
+const restrict = (...patterns) => ['error', { patterns }];
+
+
+export default defineConfig(
+  {
+    ignores: ['dist/**', '.tsbuild/**', 'node_modules/**', 'test-results/**', 'playwright-report/**', '.reports/**', 'coverage/**'],
+  },
+  js.configs.recommended,
+  tseslint.configs.recommendedTypeChecked,
+  {
+    languageOptions: {
+      parserOptions: { projectService: true, tsconfigRootDir: import.meta.dirname },
+    },
+    linterOptions: { reportUnusedDisableDirectives: 'error' },
+    rules: {
+      '@typescript-eslint/no-floating-promises': 'error',
+      '@typescript-eslint/no-misused-promises': 'error',
+      '@typescript-eslint/await-thenable': 'error',
+      // An async function without await is how a handler or port satisfies a Promise-returning type: not a bug here.
+      '@typescript-eslint/require-await': 'off',
+      '@typescript-eslint/consistent-type-imports': ['error', { fixStyle: 'inline-type-imports' }],
+      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
+      'no-restricted-syntax': [
+        'error',
+        { selector: 'ExportDefaultDeclaration', message: 'Named exports only (conventions.md).' },
+      ],
+    },
+  },
+  {
+    // Config files must default-export their configuration.
+    files: ['*.config.ts', '*.config.js', 'e2e/global-setup.ts'],
+    rules: { 'no-restricted-syntax': 'off' },
+  },
+  {
+    // Playwright fixtures take their dependencies as an object pattern, `{}` when there are none.
+    files: ['e2e/**/*.ts'],
+    rules: { 'no-empty-pattern': 'off' },
+  },
+  {
+    files: ['**/*.js', '**/*.mjs', '**/*.cjs'],
+    extends: [tseslint.configs.disableTypeChecked],
+  },
+
+  // ---- import zones ----------------------------------------------------------------------------------------------
+  {
+    files: ['shared/**/*.ts'],
+    rules: {
+      'no-restricted-imports': restrict(
+        forbid('^(?!zod$)(?!\\.{1,2}/).+', 'shared/ imports only shared/ and zod: it runs in main and in the renderer.'),
+        forbid('^(\\.\\./)+(electron|renderer|emulator|e2e|bench|scripts|test)(/|$)', 'shared/ imports only shared/ and zod.'),
+      ),
+    },
+  },
+  {
+    files: ['shared/**/*.test.ts'],
+    rules: {
+      'no-restricted-imports': restrict(
+        forbid('^(?!zod$|vitest$)(?!\\.{1,2}/).+', 'shared/ tests import only shared/, zod and vitest.'),
+        forbid('^(\\.\\./)+(electron|renderer|emulator|e2e|bench|scripts|test)(/|$)', 'shared/ imports only shared/ and zod.'),
+      ),
+    },
+  },
+  {
+    files: ['emulator/**/*.ts'],
+    rules: {
+      'no-restricted-imports': restrict(
+        NO_ELECTRON,
+        forbid('^(\\.\\./)+(electron|renderer|shared|e2e|bench|scripts|test)(/|$)', 'emulator/ imports only emulator/ and libraries, so a client misunderstanding cannot be mirrored in it.'),
+      ),
+    },
+  },
+  {
+    files: ['electron/services/**/*.ts'],
+    rules: {
+      'no-restricted-imports': restrict(
+        forbid('^electron(/.*)?$', 'electron/services is plain Node: never import electron here (architecture.md, import rules).'),
+        forbid('^(\\.\\./)+(main|ipc|web|preload)(/|$)', 'electron/services never imports electron/{main,ipc,web,preload}.'),
+        forbid('^(\\.\\./)+renderer(/|$)', 'electron/services never imports the renderer.'),
+        NO_EMULATOR,
+      ),
+    },
+  },
+  {
+    files: ['electron/services/**/*.test.ts', 'electron/services/**/fixtures/**', 'electron/services/**/test/**'],
+    rules: {
+      'no-restricted-imports': restrict(
+        forbid('^electron(/.*)?$', 'electron/services is plain Node: never import electron here (architecture.md, import rules).'),
+        forbid('^(\\.\\./)+(main|ipc|web|preload)(/|$)', 'electron/services never imports electron/{main,ipc,web,preload}.'),
+        EMULATOR_ONLY_ENTRY,
+      ),
+    },
+  },
+  {
+    files: ['electron/ipc/**/*.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          paths: [{ name: 'electron', allowTypeImports: true, message: 'electron/ipc is transport-neutral: Electron types only (the transport gets ipcMain passed in).' }],
+          patterns: [forbid('^(\\.\\./)+(renderer|main|web|preload)(/|$)', 'electron/ipc does not import main, web, preload or the renderer.'), EMULATOR_ONLY_ENTRY],
+        },
+      ],
+    },
+  },
+  {
+    files: ['electron/web/**/*.ts'],
+    rules: {
+      'no-restricted-imports': restrict(
+        forbid('^electron(/.*)?$', 'Browser mode runs in plain Node: no electron import.'),
+        forbid('^(\\.\\./)+renderer(/|$)', 'Browser mode serves the renderer build; it never imports renderer code.'),
+        EMULATOR_ONLY_ENTRY,
+      ),
+    },
+  },
+  {
+    files: ['electron/main/**/*.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          paths: [{ name: 'electron', importNames: ['ipcRenderer', 'contextBridge'], message: 'Renderer-side Electron APIs belong in electron/preload.' }],
+          patterns: [forbid('^(\\.\\./)+renderer(/|$)', 'Main never imports renderer code.'), EMULATOR_ONLY_ENTRY],
+        },
+      ],
+    },
+  },
+  {
+    files: ['electron/preload/**/*.ts'],
+    rules: {
+      'no-restricted-imports': restrict(
+        forbid('^(?!electron$)(?!\\.{1,2}/).+', 'The preload is tiny and sandboxed: it imports only electron and the contract.'),
+        forbid('^(\\.\\./)+(main|ipc|web|services|renderer|emulator)(/|$)', 'The preload imports only electron and shared/ipc.'),
+      ),
+    },
+  },
+  {
+    files: ['renderer/**/*.ts', 'renderer/**/*.tsx'],
+    rules: {
+      'no-restricted-imports': restrict(
+        forbid('^electron(/.*)?$', 'The renderer is untrusted UI: it reaches main only through src/lib/api.ts.'),
+        NO_NODE,
+        forbid('^(\\.\\./)+(electron|emulator)(/|$)', 'The renderer imports only renderer/ and shared/.'),
+        forbid('(^|/)features/[^/]+/(?!index$).+', "Import a feature only through its index.ts."),
+      ),
+    },
+  },
+  ...FEATURES.map((feature) => ({
+    files: [`renderer/src/features/${feature}/**/*.ts`, `renderer/src/features/${feature}/**/*.tsx`],
+    rules: {
+      'no-restricted-imports': restrict(
+        forbid('^electron(/.*)?$', 'The renderer is untrusted UI: it reaches main only through src/lib/api.ts.'),
+        NO_NODE,
+        forbid('^(\\.\\./)+(electron|emulator)(/|$)', 'The renderer imports only renderer/ and shared/.'),
+        forbid('(^|/)features/[^/]+/(?!index$).+', 'Import a feature only through its index.ts.'),
+        forbid(
+          `^(\\.\\./)+(${FEATURES.filter((other) => other !== feature).join('|')})/(?!index$).+`,
+          'Features import each other only through their index.ts.',
+        ),
+      ),
+    },
+  })),
+  {
+    // Only api.ts touches window.orgdesk (web-bridge.ts builds it, api.ts installs it).
+    files: ['renderer/src/**/*.ts', 'renderer/src/**/*.tsx'],
+    ignores: ['renderer/src/lib/api.ts', 'renderer/src/**/*.test.ts', 'renderer/src/**/*.test.tsx'],
+    rules: {
+      'no-restricted-properties': ['error', { object: 'window', property: 'orgdesk', message: 'Call main through src/lib/api.ts.' }],
+    },
+  },
+  {
+    files: ['e2e/**/*.ts', 'bench/**/*.ts', 'test/**/*.ts', 'scripts/**/*.ts'],
+    rules: { 'no-restricted-imports': restrict(EMULATOR_ONLY_ENTRY) },
+  },
+);
