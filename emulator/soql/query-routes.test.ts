@@ -130,7 +130,7 @@ describe('createQueryRoutes', () => {
     expect(Object.keys(contacts ?? {})).toEqual(['totalSize', 'done', 'nextRecordsUrl', 'records']);
     expect(contacts?.records).toHaveLength(200);
     expect(contacts?.nextRecordsUrl).toMatch(/^\/services\/data\/v60\.0\/query\/01g[0-9A-Za-z]{15}-200$/);
-    const rest = get(contacts?.nextRecordsUrl ?? '').body as Page & { records: { LastName: string }[] };
+    const rest = get(contacts?.nextRecordsUrl ?? '').body as { totalSize: number; done: boolean; records: { LastName: string }[] };
     expect(rest).toMatchObject({ totalSize: 250, done: true });
     expect(rest.records.map((record) => record.LastName)).toEqual(Array.from({ length: 50 }, (_, i) => `Contact ${200 + i}`));
   });
