@@ -1,0 +1,270 @@
+import { act, fireEvent, render, screen, waitFor, within } from '@testing-library/react';
+import type { ReactNode } from 'react';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import type { CellValue, OrgSummary, QueryProgress, QuerySort, ResultColumn } from '../../../../shared/ipc/contract';
+import { installFakeBridge, type FakeBridge } from '../../../test/fake-bridge';
+import { ActiveOrgProvider } from '../../lib/active-org';
+import { AppErrorProvider } from '../../lib/app-errors';
+import type { SoqlEditorProps } from './monaco/soql-editor';
+import { QueryArea } from './query-area';
+
+// Monaco needs a real browser (e2e covers it); here a textarea stands in with the same props.
+vi.mock('./monaco/soql-editor', () => ({
+  SoqlEditor: (props: SoqlEditorProps): ReactNode => {
+    const current = (el: HTMLTextAreaElement | null): void => {
+      props.onReady?.({ currentStatement: () => (el === null ? null : { soql: el.value.trim(), start: 0 }), format: () => undefined, focus: () => undefined });
+    };
+    return (
+      <div>
+        <textarea
+          aria-label="SOQL editor"
+          ref={current}
+          value={props.value}
+          onChange={(e) => props.onChange(e.target.value)}
+          onKeyDown={(e) => {
+            if (e.key === 'Enter' && e.ctrlKey) props.onRun({ soql: props.value.trim(), start: 0 });
+          }}
+        />
+        {props.serverError === null ? null : <p data-testid="server-marker">{`${props.serverError.row ?? '-'}:${props.serverError.column ?? '-'}`}</p>}
+      </div>
+    );
+  },
+}));
+
+const sizes = { clientHeight: 600, clientWidth: 1200 };
+beforeAll(() => {
+  for (const [key, value] of Object.entries(sizes)) Object.defineProperty(HTMLElement.prototype, key, { configurable: true, get: () => value });
+});
+afterAll(() => {
+  for (const key of Object.keys(sizes)) Reflect.deleteProperty(HTMLElement.prototype, key);
+});
+
+const org: OrgSummary = {
+  id: 'org1',
+  label: 'Demo',
+  environment: 'production',
+  myDomainUrl: null,
+  consumerKey: 'k',
+  username: 'admin@demo',
+  apiVersion: null,
+  color: '#0176d3',
+  isDemo: true,
+  certificate: null,
+  instanceUrl: null,
+  createdAt: '2026-01-01T00:00:00.000Z',
+  updatedAt: '2026-01-01T00:00:00.000Z',
+};
+
+const columns: ResultColumn[] = [
+  { path: 'Id', kind: 'field' },
+  { path: 'Name', kind: 'field' },
+  { path: 'Owner.Name', kind: 'field' },
+  { path: 'Contacts', kind: 'children' },
+];
+const TOTAL = 200_000;
+const idOf = (i: number): string => `001${String(i).padStart(12, '0')}`;
+const rowOf = (i: number): CellValue[] => [idOf(i), `Account ${i}`, i % 2 === 0 ? 'Ada' : null, { children: i % 3 }];
+
+type Harness = { fake: FakeBridge; rowCalls: { offset: number; limit: number; sort: QuerySort[]; filter: string }[] };
+
+function setup(fetched: () => number): Harness {
+  const rowCalls: Harness['rowCalls'] = [];
+  const fake = installFakeBridge({
+    'app:info': { version: '0', platform: 'linux', mode: 'browser' },
+    'orgs:list': [org],
+    'orgs:active': { activeOrgId: 'org1' },
+    'query:tabs-load': { tabs: [{ id: 't1', title: 'Query 1', soql: 'SELECT Id, Name, Owner.Name, (SELECT Id FROM Contacts) FROM Account' }], activeId: 't1' },
+    'query:tabs-save': { saved: true },
+    'query:run': { runId: 'run1' },
+    'query:cancel': { cancelled: true },
+    'query:objects': [],
+    'query:history': [],
+    'query:saved-list': [],
+    'query:rows': (args) => {
+      rowCalls.push({ offset: args.offset, limit: args.limit, sort: args.sort, filter: args.filter });
+      const matched = args.filter === '' ? fetched() : Math.floor(fetched() / 10);
+      const count = Math.max(0, Math.min(args.limit, matched - args.offset));
+      const desc = args.sort[0]?.descending === true;
+      const rows = Array.from({ length: count }, (_, k) => rowOf(desc ? matched - 1 - (args.offset + k) : args.offset + k));
+      return { offset: args.offset, rows, matched, fetched: fetched(), totalSize: TOTAL };
+    },
+    'query:children': () => ({ columns: [{ path: 'Id', kind: 'field' }, { path: 'LastName', kind: 'field' }], rows: [['003000000000001', 'Lovelace']] }),
+    'query:export': { files: ['/home/me/Downloads/Account-2026.csv'], rows: TOTAL },
+  });
+  return { fake, rowCalls };
+}
+
+const progress = (fetched: number, state: QueryProgress['state'] = 'running', extra: Partial<QueryProgress> = {}): QueryProgress => ({
+  runId: 'run1',
+  state,
+  source: 'rest',
+  fetched,
+  totalSize: TOTAL,
+  columns,
+  durationMs: 1200,
+  ...extra,
+});
+
+function renderArea(): void {
+  render(
+    <AppErrorProvider>
+      <ActiveOrgProvider>
+        <QueryArea />
+      </ActiveOrgProvider>
+    </AppErrorProvider>,
+  );
+}
+
+async function runQuery(h: Harness): Promise<void> {
+  const editor = await screen.findByLabelText('SOQL editor');
+  await waitFor(() => expect(screen.getByRole('button', { name: /Run/ })).toBeEnabled());
+  fireEvent.keyDown(editor, { key: 'Enter', ctrlKey: true });
+  await waitFor(() => expect(h.fake.calls.some((c) => c.channel === 'query:run')).toBe(true));
+}
+
+describe('QueryArea', () => {
+  it('runs the statement with Ctrl+Enter against the active org', async () => {
+    const h = setup(() => 0);
+    renderArea();
+    await runQuery(h);
+    expect(h.fake.calls.find((c) => c.channel === 'query:run')?.args).toEqual({
+      orgId: 'org1',
+      soql: 'SELECT Id, Name, Owner.Name, (SELECT Id FROM Contacts) FROM Account',
+      includeDeleted: false,
+      mode: 'auto',
+    });
+  });
+
+  it('sends queryAll and Bulk when toggled', async () => {
+    const h = setup(() => 0);
+    renderArea();
+    fireEvent.click(await screen.findByLabelText(/Include deleted/));
+    fireEvent.click(screen.getByLabelText(/Bulk API/));
+    await runQuery(h);
+    expect(h.fake.calls.find((c) => c.channel === 'query:run')?.args).toMatchObject({ includeDeleted: true, mode: 'bulk' });
+  });
+
+  it('shows progress, streams rows into the grid as pages arrive and asks main only for the visible window', async () => {
+    let fetched = 0;
+    const h = setup(() => fetched);
+    renderArea();
+    await runQuery(h);
+    fetched = 2000;
+    act(() => h.fake.emit('query:progress', progress(2000)));
+    await screen.findByText('Account 0');
+    expect(screen.getByText(/2,000 \/ 200,000 rows/)).toBeInTheDocument();
+    expect(screen.getByRole('progressbar')).toHaveAttribute('aria-valuenow', '1');
+    fetched = TOTAL;
+    act(() => h.fake.emit('query:progress', progress(TOTAL, 'done')));
+    await screen.findByText('200,000 rows');
+    const maxEnd = Math.max(...h.rowCalls.map((c) => c.offset + c.limit));
+    expect(maxEnd).toBeLessThanOrEqual(400);
+    expect(h.rowCalls.every((c) => c.limit <= 400)).toBe(true);
+  });
+
+  it('shows null and empty differently and sends a header sort to main', async () => {
+    const h = setup(() => 500);
+    renderArea();
+    await runQuery(h);
+    act(() => h.fake.emit('query:progress', progress(500, 'done')));
+    await screen.findByText('Account 0');
+    expect(screen.getAllByText('null')[0]).toHaveClass('orgdesk-grid__null');
+    fireEvent.click(screen.getByTitle(/Sort by Name/));
+    await waitFor(() => expect(h.rowCalls.at(-1)?.sort).toEqual([{ column: 'Name', descending: false }]));
+    fireEvent.click(screen.getByTitle(/Sort by Name/));
+    await screen.findByText('Account 499');
+  });
+
+  it('sends the filter to main, debounced', async () => {
+    const h = setup(() => 500);
+    renderArea();
+    await runQuery(h);
+    act(() => h.fake.emit('query:progress', progress(500, 'done')));
+    await screen.findByText('Account 0');
+    fireEvent.change(screen.getByLabelText('Filter rows'), { target: { value: 'Acme' } });
+    await waitFor(() => expect(h.rowCalls.at(-1)?.filter).toBe('Acme'));
+    await screen.findByText('50 of 500 rows match');
+  });
+
+  it('expands a child subquery cell into a nested grid from query:children', async () => {
+    const h = setup(() => 10);
+    renderArea();
+    await runQuery(h);
+    act(() => h.fake.emit('query:progress', progress(10, 'done')));
+    await screen.findByText('Account 0');
+    fireEvent.click(screen.getAllByRole('button', { name: /1 record$/ })[0]!);
+    const nested = await screen.findByRole('region', { name: 'Contacts of row 2' });
+    expect(await within(nested).findByText('Lovelace')).toBeInTheDocument();
+    expect(h.fake.calls.find((c) => c.channel === 'query:children')?.args).toEqual({ runId: 'run1', rowIndex: 1, column: 'Contacts', sort: [], filter: '' });
+  });
+
+  it('exports through main and shows where the file went', async () => {
+    const h = setup(() => 10);
+    renderArea();
+    await runQuery(h);
+    act(() => h.fake.emit('query:progress', progress(10, 'done')));
+    fireEvent.click(await screen.findByRole('button', { name: 'Export CSV' }));
+    expect(await screen.findByText(/Exported 200,000 rows to \/home\/me\/Downloads\/Account-2026.csv/)).toBeInTheDocument();
+    expect(h.fake.calls.find((c) => c.channel === 'query:export')?.args).toEqual({ runId: 'run1', format: 'csv' });
+  });
+
+  it('copies a selected id column as a quoted SOQL IN list', async () => {
+    const writeText = vi.fn(() => Promise.resolve());
+    Object.defineProperty(navigator, 'clipboard', { configurable: true, value: { writeText } });
+    const h = setup(() => 10);
+    renderArea();
+    await runQuery(h);
+    act(() => h.fake.emit('query:progress', progress(10, 'done')));
+    await screen.findByText('Account 0');
+    const cells = (r: number): HTMLElement[] => within(screen.getAllByRole('row')[r + 1]!).getAllByRole('gridcell');
+    fireEvent.mouseDown(cells(0)[0]!);
+    fireEvent.mouseUp(window);
+    fireEvent.mouseDown(cells(2)[0]!, { shiftKey: true });
+    fireEvent.click(screen.getByRole('button', { name: 'Copy as IN (…)' }));
+    await waitFor(() => expect(writeText).toHaveBeenCalledWith(`('${idOf(0)}', '${idOf(1)}', '${idOf(2)}')`));
+  });
+
+  it('cancels a running query', async () => {
+    const h = setup(() => 0);
+    renderArea();
+    await runQuery(h);
+    act(() => h.fake.emit('query:progress', progress(2000)));
+    fireEvent.click(await screen.findByRole('button', { name: 'Cancel' }));
+    await waitFor(() => expect(h.fake.calls.find((c) => c.channel === 'query:cancel')?.args).toEqual({ runId: 'run1' }));
+  });
+
+  it('shows a server error and hands its row and column to the editor as a marker', async () => {
+    const h = setup(() => 0);
+    renderArea();
+    await runQuery(h);
+    const message = "\nSELECT Bacon__c FROM Account\n       ^\nERROR at Row:1:Column:8\nNo such column 'Bacon__c' on entity 'Account'.";
+    act(() => h.fake.emit('query:progress', progress(0, 'failed', { error: { code: 'SF_API', message, row: 1, column: 8 } })));
+    expect(await screen.findByRole('alert')).toHaveTextContent("No such column 'Bacon__c' on entity 'Account'.");
+    expect(screen.getByTestId('server-marker')).toHaveTextContent('1:8');
+  });
+
+  it('keeps progress that arrives before the run id', async () => {
+    const h = setup(() => 3);
+    h.fake.answer('query:run', () => {
+      h.fake.emit('query:progress', progress(3, 'done'));
+      return { runId: 'run1' };
+    });
+    renderArea();
+    await runQuery(h);
+    expect(await screen.findByText('Account 2')).toBeInTheDocument();
+  });
+
+  it('saves edited tabs to main after a pause and adds new tabs', async () => {
+    const h = setup(() => 0);
+    renderArea();
+    const editor = await screen.findByLabelText('SOQL editor');
+    fireEvent.change(editor, { target: { value: 'SELECT Id FROM Contact' } });
+    await waitFor(() => expect(h.fake.calls.some((c) => c.channel === 'query:tabs-save')).toBe(true), { timeout: 3000 });
+    expect(h.fake.calls.filter((c) => c.channel === 'query:tabs-save').at(-1)?.args).toEqual({
+      tabs: [{ id: 't1', title: 'Query 1', soql: 'SELECT Id FROM Contact' }],
+      activeId: 't1',
+    });
+    fireEvent.click(screen.getByRole('button', { name: 'New query tab' }));
+    expect(screen.getAllByRole('tab', { name: /Query/ })).toHaveLength(2);
+  });
+});
