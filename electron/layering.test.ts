@@ -17,7 +17,9 @@ async function importViolations(path: string, code: string): Promise<string[]> {
 
 describe('the layering rules (architecture.md, import rules)', () => {
   it('fails the electron test project when a module imports electron', async () => {
-    await expect(import('../test/fixtures/imports-electron')).rejects.toThrow(/electron was imported in a unit test/);
+    // A variable specifier keeps the fixture (which lives outside this tsconfig project) out of the type check.
+    const fixture = '../test/fixtures/imports-electron';
+    await expect(import(fixture)).rejects.toThrow(/electron was imported in a unit test/);
   });
 
   it('fails lint for an electron import inside electron/services', async () => {
