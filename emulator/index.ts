@@ -51,6 +51,8 @@ export type EmulatorOptions = {
   now?: () => Date;
   /** Extra REST resources, asked before the core ones. */
   extensions?: RestExtension[];
+  /** Rows per Bulk query results page when the client sends no maxRecords (default 50000). */
+  bulkQueryPageSize?: number;
 };
 
 /** A running emulator. */
@@ -95,7 +97,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
   const usage = createApiUsage(options.dailyApiLimit ?? 100_000);
   const faults = createFaultTable();
   const query = createQueryRoutes(options.locatorTtlMs === undefined ? { org: store, now } : { org: store, now, locatorTtlMs: options.locatorTtlMs });
-  const bulk = createBulkRoutes({ store, writer, now: () => now().getTime() });
+  const bulk = createBulkRoutes({ store, writer, now: () => now().getTime(), ...(options.bulkQueryPageSize === undefined ? {} : { queryPageSize: options.bulkQueryPageSize }) });
   let url = '';
   const core: EmulatorCore = {
     store,
@@ -219,6 +221,9 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
         }
         case 'bulk-stall-ingest':
           bulk.faults.stallNextIngestJob(typeof spec.afterRows === 'number' ? { afterRows: spec.afterRows } : {});
+          return { applied: spec.kind };
+        case 'bulk-stall-query':
+          bulk.faults.stallNextQueryJob();
           return { applied: spec.kind };
         case 'bulk-release-stall':
           bulk.faults.releaseStall();

@@ -80,6 +80,23 @@ function displayValue(value: FieldValue): string {
 /** Creates the write layer over a store. */
 export function createRecordWriter({ store, now }: RecordWriterDeps): RecordWriter {
   let undoLog: UndoStep[] | undefined;
+  const templates = new Map<ObjectSchema, RecordRow>();
+
+  /**
+   * A new row's defaults, built once per object. Rows are spread from it because an object given 25+ properties one
+   * computed key at a time drops to V8's dictionary mode (about 2 KB per row, slower reads), which a 1M-row Bulk load feels.
+   */
+  function rowTemplate(schema: ObjectSchema): RecordRow {
+    let template = templates.get(schema);
+    if (!template) {
+      const defaults: RecordRow = {};
+      for (const f of schema.fields) defaults[f.name] = f.defaultValue !== null && f.defaultedOnCreate ? f.defaultValue : f.type === 'boolean' ? false : null;
+      // JSON.parse builds the object with fast properties, and a spread of a fast object stays fast.
+      template = JSON.parse(JSON.stringify(defaults)) as RecordRow;
+      templates.set(schema, template);
+    }
+    return template;
+  }
 
   function objectOrThrow(objectName: string): ObjectSchema {
     const schema = store.objectSchema(objectName);
@@ -299,8 +316,7 @@ export function createRecordWriter({ store, now }: RecordWriterDeps): RecordWrit
     const schema = objectOrThrow(objectName);
     if (!schema.createable) throw new RecordWriteError({ statusCode: 'INVALID_TYPE', message: `entity type ${schema.name} does not support create`, fields: [] });
     const input = normalizeInput(schema, values, 'create');
-    const row: RecordRow = {};
-    for (const f of schema.fields) row[f.name] = f.defaultValue !== null && f.defaultedOnCreate ? f.defaultValue : f.type === 'boolean' ? false : null;
+    const row: RecordRow = { ...rowTemplate(schema) };
     Object.assign(row, input);
     derive(schema, row);
     checkRequired(schema, row);
