@@ -18,7 +18,7 @@ export function startLocalOrg(options: { dataDir?: string } = {}): Promise<Runni
   return startEmulator({
     port: 0,
     host: '127.0.0.1',
-    seedSize: { accounts: 20, contacts: 50, opportunities: 10, cases: 10, leads: 10, invoices: 10 },
+    seedSize: { accounts: 20, contacts: 450, opportunities: 10, cases: 10, leads: 10, invoices: 10 },
     ...options,
   });
 }

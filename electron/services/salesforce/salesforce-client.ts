@@ -90,38 +90,48 @@ export function createSalesforceClient(options: SalesforceClientOptions): Salesf
     return response;
   }
 
-  async function request(method: HttpMethod, path: string, init: RequestInit = {}): Promise<Response> {
+  /**
+   * One exchange with retries: `read` consumes the 2xx response inside the attempt, so a connection dropped mid-body is
+   * retried like one dropped before the headers (for idempotent requests).
+   */
+  async function exchange<T>(method: HttpMethod, path: string, init: RequestInit, read: (response: Response) => Promise<T>): Promise<T> {
     const idempotent = init.idempotent ?? (method === 'GET' || method === 'HEAD');
     const attempts = idempotent ? Math.max(1, retry.attempts) : 1;
     let access = await session.access();
     let renewed = false;
     for (let attempt = 1; ; attempt += 1) {
-      let response: Response;
+      let sessionExpired = false;
       try {
-        response = await send(access, method, path, init);
-      } catch (error) {
+        const response = await send(access, method, path, init);
+        if (response.ok) return await read(response);
+        const text = await response.text();
+        if (response.status === 401 && !renewed && text.includes('INVALID_SESSION_ID')) {
+          sessionExpired = true;
+        } else if (RETRYABLE_STATUS.has(response.status) && attempt < attempts) {
+          await backoff(attempt, init.signal);
+          continue;
+        } else {
+          throw apiError(response.status, text, response.headers.get('content-type'));
+        }
+      } catch (caught) {
+        const error = caught instanceof TypeError && !init.signal?.aborted ? networkError(caught, path) : caught;
         if (attempt < attempts && isNetworkError(error)) {
           await backoff(attempt, init.signal);
           continue;
         }
         throw error;
       }
-      if (response.ok) return response;
-      const text = await response.text();
-      if (response.status === 401 && !renewed && text.includes('INVALID_SESSION_ID')) {
+      if (sessionExpired) {
         // Salesforce rejects an expired session before doing any work, so re-sending is safe for every method.
         renewed = true;
         access = await session.renew(access);
         attempt -= 1;
-        continue;
       }
-      if (RETRYABLE_STATUS.has(response.status) && attempt < attempts) {
-        await backoff(attempt, init.signal);
-        continue;
-      }
-      throw apiError(response.status, text, response.headers.get('content-type'));
     }
   }
+
+  const request = (method: HttpMethod, path: string, init: RequestInit = {}): Promise<Response> =>
+    exchange(method, path, init, (response) => Promise.resolve(response));
 
   function backoff(attempt: number, signal: AbortSignal | undefined): Promise<void> {
     const base = retry.baseDelayMs * 2 ** (attempt - 1);
@@ -130,9 +140,8 @@ export function createSalesforceClient(options: SalesforceClientOptions): Salesf
 
   return {
     request,
-    async json<T>(method: HttpMethod, path: string, init?: RequestInit): Promise<T> {
-      const response = await request(method, path, init);
-      const text = await response.text();
+    async json<T>(method: HttpMethod, path: string, init: RequestInit = {}): Promise<T> {
+      const text = await exchange(method, path, init, (response) => response.text());
       if (text === '') return undefined as T;
       try {
         return JSON.parse(text) as T;

@@ -1,0 +1,132 @@
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import type { RunningEmulator } from '../../../emulator/index';
+import { adminCall, localLogin, startLocalOrg, type LocalLogin } from '../auth/local-org.fixture';
+import { createSystemClock } from './clock';
+import { createRestApi, newestApiVersion } from './rest';
+import { createSalesforceClient, type SalesforceClient } from './salesforce-client';
+
+let org: RunningEmulator;
+let login: LocalLogin;
+let client: SalesforceClient;
+
+beforeAll(async () => {
+  org = await startLocalOrg();
+});
+afterAll(async () => {
+  await org.stop();
+});
+beforeEach(async () => {
+  await adminCall(org.url, 'faults', 'DELETE');
+  login = await localLogin(org.url);
+  client = createSalesforceClient({ session: login.session, transport: login.transport, clock: createSystemClock(), retry: { attempts: 3, baseDelayMs: 5 } });
+});
+
+const fault = async (spec: Record<string, unknown>): Promise<void> => {
+  const { status, body } = await adminCall(org.url, 'faults', 'POST', spec);
+  expect(status, JSON.stringify(body)).toBe(201);
+};
+
+describe('the Salesforce client against the local org', () => {
+  it('re-logs in once for 10 parallel requests whose session expired, and every request succeeds', async () => {
+    const version = await newestApiVersion(client);
+    await client.json('GET', `/services/data/v${version}/limits`);
+    expect(login.transport.count('/services/oauth2/token')).toBe(1);
+    const before = (await login.session.access()).accessToken;
+
+    expect((await adminCall(org.url, 'sessions', 'DELETE')).status).toBe(204);
+    const results = await Promise.all(
+      Array.from({ length: 10 }, () => client.json<{ totalSize: number }>('GET', `/services/data/v${version}/query`, { query: { q: 'SELECT Id FROM Account LIMIT 1' } })),
+    );
+
+    expect(results.every((r) => r.totalSize >= 1)).toBe(true);
+    expect(login.transport.count('/services/oauth2/token')).toBe(2);
+    expect((await login.session.access()).accessToken).not.toBe(before);
+  });
+
+  it('re-signs only once: a second INVALID_SESSION_ID in a row becomes an AUTH error', async () => {
+    const version = await newestApiVersion(client);
+    await fault({ kind: 'error', status: 401, path: '/services/data/*/limits', times: 2, body: [{ message: 'Session expired or invalid', errorCode: 'INVALID_SESSION_ID' }] });
+    await expect(client.json('GET', `/services/data/v${version}/limits`)).rejects.toMatchObject({ code: 'AUTH', errorCode: 'INVALID_SESSION_ID' });
+    expect(login.transport.count('/services/oauth2/token')).toBe(2);
+    expect(login.transport.count('/limits')).toBe(2);
+  });
+
+  it('keeps the latest Sforce-Limit-Info usage', async () => {
+    expect(client.apiUsage()).toBeNull();
+    const version = await newestApiVersion(client);
+    await client.json('GET', `/services/data/v${version}/sobjects`);
+    const first = client.apiUsage();
+    await client.json('GET', `/services/data/v${version}/sobjects`);
+    expect(first?.max).toBe(100_000);
+    expect(client.apiUsage()?.used).toBe((first?.used ?? 0) + 1);
+  });
+
+  it('retries an idempotent GET through 503s with back-off', async () => {
+    const version = await newestApiVersion(client);
+    await fault({ kind: 'error', status: 503, path: '/services/data/*/limits', times: 2 });
+    const limits = await client.json<Record<string, unknown>>('GET', `/services/data/v${version}/limits`);
+    expect(limits).toHaveProperty('DailyApiRequests');
+    expect(login.transport.count('/limits')).toBe(3);
+  });
+
+  it('retries a GET whose connection was dropped', async () => {
+    const version = await newestApiVersion(client);
+    await fault({ kind: 'reset', path: '/services/data/*/sobjects', times: 1 });
+    await expect(client.json('GET', `/services/data/v${version}/sobjects`)).resolves.toHaveProperty('sobjects');
+    expect(login.transport.count('/sobjects')).toBe(2);
+  });
+
+  it('gives up after the retry budget and reports the last 503', async () => {
+    const version = await newestApiVersion(client);
+    await fault({ kind: 'error', status: 503, path: '/services/data/*/limits', times: 5 });
+    await expect(client.json('GET', `/services/data/v${version}/limits`)).rejects.toMatchObject({ code: 'SF_API', status: 503 });
+    expect(login.transport.count('/limits')).toBe(3);
+  });
+
+  it('never retries a POST that failed with a 5xx (it may have been applied)', async () => {
+    const version = await newestApiVersion(client);
+    await fault({ kind: 'error', status: 503, path: '/services/data/*/sobjects/Account', method: 'POST', times: 1 });
+    await expect(client.json('POST', `/services/data/v${version}/sobjects/Account`, { json: { Name: 'Once' } })).rejects.toMatchObject({ status: 503 });
+    expect(login.transport.count('/sobjects/Account')).toBe(1);
+  });
+
+  it('maps REQUEST_LIMIT_EXCEEDED to LIMIT', async () => {
+    const version = await newestApiVersion(client);
+    await fault({ kind: 'api-limit', remaining: 0 });
+    try {
+      await expect(client.json('GET', `/services/data/v${version}/limits`)).rejects.toMatchObject({ code: 'LIMIT', errorCode: 'REQUEST_LIMIT_EXCEEDED', hint: expect.stringMatching(/allowance/) });
+    } finally {
+      await fault({ kind: 'api-limit', remaining: 100_000 });
+    }
+  });
+
+  it('maps a Salesforce error array to SF_API with its code and message', async () => {
+    const rest = createRestApi(client, await newestApiVersion(client));
+    await expect(rest.query('SELEKT Id FROM Account')).rejects.toMatchObject({ code: 'SF_API', status: 400, errorCode: 'MALFORMED_QUERY', message: expect.stringMatching(/^MALFORMED_QUERY: /) });
+    await expect(client.json('GET', '/services/data/v1.0/limits')).rejects.toMatchObject({ status: 404, errorCode: 'NOT_FOUND' });
+  });
+
+  it('never sends the bearer token to another origin', async () => {
+    const sent = login.transport.total;
+    await client.access();
+    const afterLogin = login.transport.total;
+    await expect(client.request('GET', 'https://elsewhere.example/steal')).rejects.toMatchObject({ code: 'INTERNAL' });
+    expect(login.transport.total).toBe(afterLogin);
+    expect(afterLogin).toBeGreaterThanOrEqual(sent);
+  });
+
+  it('serves the REST helpers: versions, describe, identity, and query pages with their locator', async () => {
+    const version = await newestApiVersion(client);
+    expect(version).toMatch(/^\d+\.0$/);
+    const rest = createRestApi(client, version);
+    expect((await rest.describeGlobal()).sobjects.some((o) => o.name === 'Account')).toBe(true);
+    expect((await rest.describe('Account')).fields.some((f) => f.name === 'Name')).toBe(true);
+    const identity = await rest.identity();
+    expect(identity.user_id).toBe((await client.access()).userId);
+    const first = await rest.query('SELECT Id FROM Contact', { batchSize: 200 });
+    expect(first.done).toBe(false);
+    expect(first.records).toHaveLength(200);
+    const second = await rest.queryMore(first.nextRecordsUrl ?? '');
+    expect(second.records.length).toBeGreaterThan(0);
+  });
+});
