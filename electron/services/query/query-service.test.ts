@@ -280,3 +280,51 @@ describe('describe, explain and record links', () => {
     expect(() => service.rows({ runId: 'nope', offset: 0, limit: 1, sort: [], filter: '' })).toThrow(ServiceError);
   });
 });
+
+describe('query service edge cases', () => {
+  it('shows SELECT COUNT() as a one-cell result holding the count', async () => {
+    const { service } = setup();
+    const expected = await count('SELECT COUNT() FROM Account WHERE IsDeleted = false');
+    const { runId } = service.run({ orgId: 'org', soql: 'SELECT COUNT() FROM Account', includeDeleted: false, mode: 'auto' });
+    expect(await service.settled(runId)).toMatchObject({ state: 'done', fetched: 1, columns: [{ path: 'COUNT()', kind: 'aggregate' }] });
+    expect(service.rows({ runId, offset: 0, limit: 10, sort: [], filter: '' }).rows).toEqual([[expected]]);
+  });
+
+  it('reads aggregate rows by their expr names in SELECT order', async () => {
+    const { service } = setup();
+    const { runId } = service.run({ orgId: 'org', soql: 'SELECT LeadSource, COUNT(Id) FROM Contact GROUP BY LeadSource', includeDeleted: false, mode: 'auto' });
+    const final = await service.settled(runId);
+    expect(final.columns).toEqual([
+      { path: 'LeadSource', kind: 'field' },
+      { path: 'COUNT(Id)', kind: 'aggregate' },
+    ]);
+    const rows = service.rows({ runId, offset: 0, limit: 100, sort: [], filter: '' }).rows;
+    const total = rows.reduce((n, r) => n + (r[1] as number), 0);
+    expect(total).toBe(await count('SELECT COUNT() FROM Contact WHERE IsDeleted = false'));
+  });
+
+  it('records every run in the history with its org, SOQL, rows and source', async () => {
+    const entries: unknown[] = [];
+    const { service } = setup({
+      library: {
+        addHistory: (entry) => entries.push(entry),
+        history: () => [],
+        savedList: () => [],
+        save: () => ({ id: 1, name: '', soql: '', orgId: null, savedAt: '' }),
+        deleteSaved: () => false,
+        loadTabs: () => ({ tabs: [], activeId: null }),
+        saveTabs: () => undefined,
+      },
+    });
+    const ok = service.run({ orgId: 'org-a', soql: 'SELECT Id FROM Account LIMIT 7', includeDeleted: false, mode: 'rest' });
+    const bad = service.run({ orgId: 'org-a', soql: 'SELECT Nope__c FROM Account', includeDeleted: false, mode: 'rest' });
+    await service.settled(ok.runId);
+    await service.settled(bad.runId);
+    expect(entries).toEqual(
+      expect.arrayContaining([
+        expect.objectContaining({ orgId: 'org-a', soql: 'SELECT Id FROM Account LIMIT 7', rows: 7, source: 'rest', state: 'done' }),
+        expect.objectContaining({ orgId: 'org-a', soql: 'SELECT Nope__c FROM Account', rows: 0, state: 'failed' }),
+      ]),
+    );
+  });
+});

@@ -204,13 +204,21 @@ export function createQueryService(options: QueryServiceOptions): QueryService {
         if (args.mode === 'auto' && !page.done && page.totalSize > threshold && shape.bulkBlocker === null) {
           await bulk();
         } else {
-          for (;;) {
-            await completeChildResults(rest, page.records, pageOptions);
-            run.store.appendRecords(page.records);
-            run.fetched += page.records.length;
-            if (page.done || page.nextRecordsUrl === undefined) break;
-            emit(run);
-            page = await rest.queryMore(page.nextRecordsUrl, pageOptions);
+          if (shape.countOnly) {
+            // `SELECT COUNT()` answers with totalSize and no records: show the count as a one-cell result.
+            run.store.setColumns([{ path: 'COUNT()', kind: 'aggregate', read: [] }]);
+            run.store.appendRows([[page.totalSize]]);
+            run.fetched = 1;
+            run.totalSize = 1;
+          } else {
+            for (;;) {
+              await completeChildResults(rest, page.records, pageOptions);
+              run.store.appendRecords(page.records);
+              run.fetched += page.records.length;
+              if (page.done || page.nextRecordsUrl === undefined) break;
+              emit(run);
+              page = await rest.queryMore(page.nextRecordsUrl, pageOptions);
+            }
           }
         }
       }

@@ -15,6 +15,8 @@ export type QueryShape = {
   columns: ColumnSpec[];
   /** True when the columns must come from the records themselves. */
   columnsFromRecords: boolean;
+  /** True for `SELECT COUNT() FROM …`: no records come back, only totalSize. */
+  countOnly: boolean;
   /** Why Bulk API 2.0 cannot run it (subqueries, aggregates, GROUP BY, OFFSET, TYPEOF), or null when it can. */
   bulkBlocker: string | null;
 };
@@ -25,7 +27,7 @@ export function readQueryShape(soql: string): QueryShape {
   try {
     query = parseQuery(soql, { allowApexBindVariables: true, ignoreParseErrors: false });
   } catch {
-    return { object: null, columns: [], columnsFromRecords: true, bulkBlocker: null };
+    return { object: null, columns: [], columnsFromRecords: true, countOnly: false, bulkBlocker: null };
   }
   const object = query.sObject ?? null;
   const fields = query.fields ?? [];
@@ -41,6 +43,7 @@ export function readQueryShape(soql: string): QueryShape {
     object,
     columns: built.columns,
     columnsFromRecords: built.fromRecords,
+    countOnly: fields.length === 1 && fields[0]?.type === 'FieldFunctionExpression' && fields[0].functionName.toUpperCase() === 'COUNT' && fields[0].parameters.length === 0,
     bulkBlocker: bulkBlocker(query, built),
   };
 }
