@@ -159,7 +159,7 @@ export default defineConfig(
         forbid('^electron(/.*)?$', 'The renderer is untrusted UI: it reaches main only through src/lib/api.ts.'),
         NO_NODE,
         forbid('^(\\.\\./)+(electron|emulator)(/|$)', 'The renderer imports only renderer/ and shared/.'),
-        forbid('(^|/)features/[^/]+/(?!index$).+', "Import a feature only through its index.ts."),
+        forbid('^\\.{1,2}/(.*/)?features/[^/]+/(?!index$).+', "Import a feature only through its index.ts."),
       ),
     },
   },
@@ -170,7 +170,7 @@ export default defineConfig(
         forbid('^electron(/.*)?$', 'The renderer is untrusted UI: it reaches main only through src/lib/api.ts.'),
         NO_NODE,
         forbid('^(\\.\\./)+(electron|emulator)(/|$)', 'The renderer imports only renderer/ and shared/.'),
-        forbid('(^|/)features/[^/]+/(?!index$).+', 'Import a feature only through its index.ts.'),
+        forbid('^\\.{1,2}/(.*/)?features/[^/]+/(?!index$).+', 'Import a feature only through its index.ts.'),
         forbid(
           `^(\\.\\./)+(${FEATURES.filter((other) => other !== feature).join('|')})/(?!index$).+`,
           'Features import each other only through their index.ts.',

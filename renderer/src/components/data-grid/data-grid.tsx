@@ -148,10 +148,9 @@ export function DataGrid(props: DataGridProps): ReactNode {
   const copy = async (): Promise<void> => {
     if (range === null) return;
     const count = range.lastRow - range.firstRow + 1;
-    let rows: (GridCell | undefined)[][] = [];
     const loaded = Array.from({ length: count }, (_, i) => getRow(range.firstRow + i));
-    if (loaded.every((row) => row !== undefined) || fetchRows === undefined) rows = loaded.map((row) => row ?? []);
-    else rows = await fetchRows(range.firstRow, count);
+    const rows: (GridCell | undefined)[][] =
+      loaded.every((row) => row !== undefined) || fetchRows === undefined ? loaded.map((row) => row ?? []) : await fetchRows(range.firstRow, count);
     const picks = range.columns.map((id) => indexById.get(id) ?? -1);
     const header = count > 1 || range.columns.length > 1 ? range.columns : null;
     const text = toTsv(header, rows.map((row) => picks.map((i) => row[i])));
