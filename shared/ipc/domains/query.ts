@@ -63,7 +63,10 @@ export type QueryProgress = {
   error?: QueryError | undefined;
 };
 
-/** Sort order for a column of a run's rows, applied in main. */
+/**
+ * Sort order for a column of a run's rows, applied in main: numbers (and Bulk's numeric text) as numbers, text by a
+ * case-insensitive collator, nulls first ascending and last descending (SOQL's default), ties keep the fetched order.
+ */
 export type QuerySort = { column: string; descending: boolean };
 
 /** A run's row window, sorted and filtered in main so the renderer holds only what it shows. */
@@ -102,11 +105,19 @@ export type QueryInvoke = {
     args: { runId: string; offset: number; limit: number; sort: QuerySort[]; filter: string };
     result: RowWindow;
   };
+  /**
+   * The child rows of one child subquery cell. `rowIndex` is the row's position in the grid's view, under the same `sort`
+   * and `filter` the grid passes to `query:rows`; `column` is the children column's path (`Contacts`).
+   */
   'query:children': {
     args: { runId: string; rowIndex: number; sort: QuerySort[]; filter: string; column: string };
     result: { columns: ResultColumn[]; rows: CellValue[][] };
   };
   'query:explain': { args: { orgId: string; soql: string }; result: { plans: ExplainPlan[] } };
+  /**
+   * Streams a finished or cancelled run to disk: `files[0]` is the main file (a save dialog in Electron; in browser mode
+   * `<userData>/exports/<Object>-<timestamp>.<ext>`), then for CSV one `<name>.<Relationship>.csv` per child relationship.
+   */
   'query:export': { args: { runId: string; format: 'csv' | 'json' }; result: { files: string[]; rows: number } };
   'query:record-url': { args: { orgId: string; recordId: string }; result: { url: string } };
   'query:history': { args: { search: string; limit: number }; result: HistoryEntry[] };
