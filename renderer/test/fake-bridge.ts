@@ -1,11 +1,11 @@
 import type { EventChannel, EventPayload, InvokeArgs, InvokeChannel, InvokeResult, OrgDeskBridge } from '../../shared/ipc/contract';
 import { fail, ok, type AppError, type Result } from '../../shared/ipc/result';
 
-/** A fake answer for one channel: a plain value, an AppError (wrapped with `{ error }`), or a function of the arguments. */
-export type FakeAnswer<C extends InvokeChannel> =
-  | InvokeResult<C>
-  | { error: AppError }
-  | ((args: InvokeArgs<C>) => InvokeResult<C> | Result<InvokeResult<C>> | Promise<InvokeResult<C> | Result<InvokeResult<C>>>);
+/** What a fake answer may produce: the value, a whole Result, or an AppError wrapped as `{ error }`. */
+export type FakeOutcome<C extends InvokeChannel> = InvokeResult<C> | Result<InvokeResult<C>> | { error: AppError };
+
+/** A fake answer for one channel: an outcome, or a function of the arguments returning one (or a promise of one). */
+export type FakeAnswer<C extends InvokeChannel> = FakeOutcome<C> | ((args: InvokeArgs<C>) => FakeOutcome<C> | Promise<FakeOutcome<C>>);
 
 /** Answers per channel; a channel left out answers NOT_FOUND, like a main process that does not wire it yet. */
 export type FakeAnswers = { [C in InvokeChannel]?: FakeAnswer<C> };
@@ -35,11 +35,12 @@ export function createFakeBridge(answers: FakeAnswers = {}): FakeBridge {
       calls.push({ channel, args });
       if (!table.has(channel)) return fail('NOT_FOUND', `${channel} is not answered by this fake bridge.`);
       const answer = table.get(channel);
-      if (typeof answer === 'object' && answer !== null && 'error' in answer && !Array.isArray(answer)) {
-        return { ok: false, error: (answer as { error: AppError }).error };
-      }
       const value: unknown = typeof answer === 'function' ? await (answer as (a: unknown) => unknown)(args) : answer;
-      return (isResult(value) ? value : ok(value)) as never;
+      if (isResult(value)) return value as never;
+      if (typeof value === 'object' && value !== null && !Array.isArray(value) && 'error' in value && Object.keys(value).length === 1) {
+        return { ok: false, error: (value as { error: AppError }).error };
+      }
+      return ok(value) as never;
     },
     on(channel, listener) {
       const set = listeners.get(channel) ?? new Set();
