@@ -77,12 +77,11 @@ export function createDemoOrg(options: DemoOrgOptions): DemoOrg {
 
   const demoUsername = async (url: string): Promise<string> => {
     const users = (await admin(url, 'users', { method: 'GET' })) as unknown;
-    const list = Array.isArray(users) ? users : ((users as { users?: unknown } | null)?.users ?? []);
-    const usernames = (list as Array<{ username?: unknown; Username?: unknown; isActive?: unknown; IsActive?: unknown }>)
-      .filter((user) => user.isActive !== false && user.IsActive !== false)
-      .map((user) => user.username ?? user.Username)
-      .filter((name): name is string => typeof name === 'string');
-    const username = usernames[0];
+    const list = (Array.isArray(users) ? users : []) as Array<{ username?: unknown; isActive?: unknown; profile?: unknown }>;
+    const active = list.filter((user) => user.isActive === true && typeof user.username === 'string');
+    // Log in as the org's administrator when there is one, as an admin trying OrgDesk would.
+    const chosen = active.find((user) => typeof user.profile === 'string' && /admin/i.test(user.profile)) ?? active[0];
+    const username = chosen?.username as string | undefined;
     if (username === undefined) {
       throw new ServiceError('INTERNAL', 'The local org has no active user to log in as.', 'Reset the demo org from the Orgs area.');
     }
