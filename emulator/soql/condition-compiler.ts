@@ -15,10 +15,11 @@ export type ConditionNode =
   | { kind: 'not'; child: ConditionNode }
   | { kind: 'leaf'; condition: ConditionWithValueQuery };
 
-type Token = '(' | ')' | 'AND' | 'OR' | 'NOT' | { leaf: ConditionWithValueQuery };
+type Token = '(' | ')' | { op: 'AND' | 'OR' | 'NOT'; index: number } | { leaf: ConditionWithValueQuery };
 
-function flatten(clause: WhereClause | HavingClause | undefined, out: Token[], soql: string): void {
+function flatten(clause: WhereClause | HavingClause | undefined, out: Token[], fail: (index: number, text: string) => never): void {
   let node: WhereClause | HavingClause | undefined = clause;
+  let operators = 0;
   while (node !== undefined) {
     const left = node.left;
     if (left !== null) {
@@ -29,56 +30,64 @@ function flatten(clause: WhereClause | HavingClause | undefined, out: Token[], s
     }
     const next: WhereClause | HavingClause | undefined = 'right' in node ? node.right : undefined;
     if (!('operator' in node) || node.operator === undefined) {
-      if (next !== undefined) {
-        // soql-parser-js accepts two conditions with no AND/OR between them; a real org rejects the second one.
-        const stray = next.left as { field?: string } | null;
-        const at = stray?.field === undefined ? soql.length : soql.indexOf(stray.field, soql.search(/\bwhere\b/i));
-        throw new SoqlError('MALFORMED_QUERY', caretMessage(soql, at, `unexpected token: '${stray?.field ?? '<EOF>'}'`));
-      }
+      // soql-parser-js accepts two conditions with no AND/OR between them; a real org rejects the second one.
+      if (next !== undefined) fail(-1, (next.left as { field?: string } | null)?.field ?? '<EOF>');
       break;
     }
-    out.push(node.operator);
+    out.push({ op: node.operator, index: operators++ });
     node = next;
   }
 }
 
-/** Rebuilds the precedence tree (NOT binds tighter than AND, AND tighter than OR) from a parsed WHERE or HAVING clause. */
-export function conditionTree(clause: WhereClause | HavingClause, soql: string): ConditionNode {
+/**
+ * Rebuilds the condition tree from a parsed WHERE or HAVING clause, with SOQL's rules rather than SQL precedence: AND and
+ * OR may not be mixed without parentheses (`unexpected token: OR`), and NOT may only open a parenthesised expression or
+ * the clause. `positions` locate the clause and its AND/OR/NOT words in the text, to place the caret.
+ */
+export function conditionTree(
+  clause: WhereClause | HavingClause,
+  soql: string,
+  positions: { clause: number; operators: readonly number[] } = { clause: 0, operators: [] },
+): ConditionNode {
+  const fallbackOffset = soql.trimEnd().length;
+  const fail = (index: number, text: string): never => {
+    const at = index === -1 ? Math.max(0, soql.indexOf(text, positions.clause)) : (positions.operators[index] ?? fallbackOffset);
+    throw new SoqlError('MALFORMED_QUERY', caretMessage(soql, text === '<EOF>' ? fallbackOffset : at, `unexpected token: '${text}'`));
+  };
   const tokens: Token[] = [];
-  flatten(clause, tokens, soql);
+  flatten(clause, tokens, fail);
   let position = 0;
-  const malformed = (): never => {
-    throw new SoqlError('MALFORMED_QUERY', 'unexpected token: WHERE');
-  };
-  const parseOr = (): ConditionNode => {
-    let left = parseAnd();
-    while (tokens[position] === 'OR') {
+  const parseExpression = (): ConditionNode => {
+    let left = parseUnary(true);
+    let mode: 'AND' | 'OR' | undefined;
+    for (;;) {
+      const token = tokens[position];
+      if (token === undefined || typeof token === 'string' || !('op' in token) || token.op === 'NOT') break;
+      if (mode !== undefined && token.op !== mode) fail(token.index, token.op);
+      mode = token.op;
       position++;
-      left = { kind: 'or', left, right: parseAnd() };
+      const right = parseUnary(false);
+      left = { kind: mode === 'AND' ? 'and' : 'or', left, right };
     }
     return left;
   };
-  const parseAnd = (): ConditionNode => {
-    let left = parseUnary();
-    while (tokens[position] === 'AND') {
-      position++;
-      left = { kind: 'and', left, right: parseUnary() };
-    }
-    return left;
-  };
-  const parseUnary = (): ConditionNode => {
+  const parseUnary = (allowNot: boolean): ConditionNode => {
     const token = tokens[position++];
-    if (token === 'NOT') return { kind: 'not', child: parseUnary() };
     if (token === '(') {
-      const inner = parseOr();
-      if (tokens[position++] !== ')') malformed();
+      const inner = parseExpression();
+      if (tokens[position++] !== ')') fail(-1, '<EOF>');
       return inner;
     }
-    if (token === undefined || typeof token === 'string') return malformed();
+    if (token === undefined || token === ')') return fail(-1, '<EOF>');
+    if ('op' in token) {
+      if (token.op !== 'NOT' || !allowNot) return fail(token.index, token.op);
+      return { kind: 'not', child: parseUnary(false) };
+    }
     return { kind: 'leaf', condition: token.leaf };
   };
-  const tree = parseOr();
-  if (position !== tokens.length) malformed();
+  const tree = parseExpression();
+  const rest = tokens[position];
+  if (rest !== undefined) fail(typeof rest !== 'string' && 'op' in rest ? rest.index : -1, typeof rest !== 'string' && 'op' in rest ? rest.op : '<EOF>');
   return tree;
 }
 

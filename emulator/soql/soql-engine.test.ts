@@ -42,9 +42,10 @@ const selections: IdCase[] = [
   { soql: "SELECT Id FROM Account WHERE Regions__c INCLUDES ('EMEA;APAC', 'x')", ids: [IDS.acme] },
   { soql: "SELECT Id FROM Account WHERE Regions__c INCLUDES ('EMEA;AMER')", ids: [] },
   { soql: "SELECT Id FROM Account WHERE Regions__c EXCLUDES ('AMER')", ids: [IDS.acme, IDS.gamma] },
-  { soql: "SELECT Id FROM Account WHERE (Industry = 'Finance' OR NumberOfEmployees > 50) AND NOT Name LIKE 'b%'", ids: [IDS.acme] },
+  { soql: "SELECT Id FROM Account WHERE (Industry = 'Finance' OR NumberOfEmployees > 50) AND (NOT Name LIKE 'b%')", ids: [IDS.acme] },
+  { soql: 'SELECT Id FROM Account WHERE Industry != null AND (NOT NumberOfEmployees > 50)', ids: [IDS.beta] },
+  { soql: "SELECT Id FROM Account WHERE NOT Name LIKE 'b%' AND Industry != null", ids: [IDS.acme] },
   { soql: "SELECT Id FROM Account WHERE NOT (Name = 'Acme' OR Name = 'beta Corp')", ids: [IDS.gamma] },
-  { soql: "SELECT Id FROM Account WHERE Name = 'Gamma_Ltd' OR Industry = 'Finance' AND NumberOfEmployees > 50", ids: [IDS.gamma] },
   { soql: 'SELECT Id FROM Account WHERE Industry = null', ids: [IDS.gamma] },
   { soql: 'SELECT Id FROM Account WHERE Industry != null', ids: [IDS.acme, IDS.beta] },
   { soql: 'SELECT Id FROM User WHERE IsActive = true', ids: [IDS.ada] },
@@ -336,6 +337,32 @@ const errors: ErrorCase[] = [
     soql: "SELECT Id FROM Account WHERE Name = 'x",
     errorCode: 'MALFORMED_QUERY',
     message: "line 1:38 mismatched character '<EOF>' expecting '''",
+  },
+  {
+    soql: "SELECT Id FROM Contact WHERE AccountId = '001000000000001AAA' AND LastName LIKE 'test' OR Email LIKE 'test'",
+    errorCode: 'MALFORMED_QUERY',
+    message:
+      "\nSELECT Id FROM Contact WHERE AccountId = '001000000000001AAA' AND LastName LIKE 'test' OR Email LIKE 'test'\n" +
+      `${' '.repeat(87)}^\nERROR at Row:1:Column:88\nunexpected token: 'OR'`,
+  },
+  {
+    soql: 'SELECT Id FROM Account WHERE Name != null AND NOT (NumberOfEmployees > 0)',
+    errorCode: 'MALFORMED_QUERY',
+    message: `\nSELECT Id FROM Account WHERE Name != null AND NOT (NumberOfEmployees > 0)\n${' '.repeat(46)}^\nERROR at Row:1:Column:47\nunexpected token: 'NOT'`,
+  },
+  {
+    soql: "SELECT Id, (SELECT Id FROM Contacts WHERE LastName = 'x' ORDER BY LastName) FROM Account WHERE Nme = 'x' ORDER BY Name",
+    errorCode: 'INVALID_FIELD',
+    message:
+      "\nSELECT Id, (SELECT Id FROM Contacts WHERE LastName = 'x' ORDER BY LastName) FROM Account WHERE Nme = 'x' ORDER BY Name\n" +
+      `${' '.repeat(95)}^\nERROR at Row:1:Column:96\nNo such column 'Nme' on entity 'Account'. ${FIELD_HINT}`,
+  },
+  {
+    soql: "SELECT Id, (SELECT Id FROM Contacts WHERE Nme = 'x') FROM Account WHERE Name = 'x'",
+    errorCode: 'INVALID_FIELD',
+    message:
+      "\nSELECT Id, (SELECT Id FROM Contacts WHERE Nme = 'x') FROM Account WHERE Name = 'x'\n" +
+      `${' '.repeat(42)}^\nERROR at Row:1:Column:43\nNo such column 'Nme' on entity 'Contact'. ${FIELD_HINT}`,
   },
   {
     soql: "SELECT Id FROM Account WHERE NumberOfEmployees = '5'",

@@ -12,7 +12,7 @@ import { type Operand, compilePredicate, conditionTree, normalizerFor } from './
 import { type SchemaIndex, createSchemaIndex } from './schema-index';
 import { SoqlError, caretMessage } from './soql-error';
 import { parseSoql } from './soql-parse';
-import { offsetOfWord } from './soql-tokens';
+import { type SoqlToken, clauseStart, logicalOperatorOffsets, offsetOfWord, subqueryStart, tokenizeSoql } from './soql-tokens';
 
 /** How a query runs: queryAll includes deleted rows; relative dates are evaluated at `now` (UTC); URLs carry the version. */
 export type SoqlOptions = {
@@ -47,6 +47,7 @@ type Context = {
   org: OrgData;
   index: SchemaIndex;
   soql: string;
+  tokens: SoqlToken[];
   options: SoqlOptions;
   urlBase: string;
 };
@@ -72,7 +73,8 @@ type RecordsPlan = {
   offset: number;
 };
 
-type Scope = { object: ObjectSchema; alias: string | undefined; query: QueryBase };
+/** One SELECT being compiled: its object, FROM alias, parsed query and where its text starts (for carets). */
+type Scope = { object: ObjectSchema; alias: string | undefined; query: QueryBase; from: number };
 
 const DAY_MS = 86_400_000;
 
@@ -108,9 +110,8 @@ function fail(ctx: Context, code: SoqlError['errorCode'], offset: number, text: 
   throw new SoqlError(code, caretMessage(ctx.soql, offset, text));
 }
 
-function clauseOffset(ctx: Context, keyword: string): number {
-  const match = new RegExp(`\\b${keyword}\\b`, 'i').exec(ctx.soql);
-  return match === null ? 0 : match.index;
+function clauseOffset(ctx: Context, scope: Scope, keyword: string): number {
+  return clauseStart(ctx.tokens, scope.from, keyword) ?? scope.from;
 }
 
 function wordOffset(ctx: Context, text: string, from = 0): number {
@@ -210,12 +211,13 @@ function rowOperand(ctx: Context, scope: Scope, condition: ConditionWithValueQue
   return { get: rowGetter(ctx, path), type: path.field.type, name: path.field.name, offset };
 }
 
-function semiJoinValues(ctx: Context, condition: ValueQueryCondition): FieldValue[] {
+function semiJoinValues(ctx: Context, outer: Scope, condition: ValueQueryCondition): FieldValue[] {
   const inner = condition.valueQuery;
-  const from = wordOffset(ctx, inner.sObject ?? '', clauseOffset(ctx, 'where'));
+  const start = subqueryStart(ctx.tokens, inner.sObject ?? '') ?? outer.from;
+  const from = wordOffset(ctx, inner.sObject ?? '', start);
   const object = ctx.index.object(inner.sObject ?? '');
   if (object === undefined) fail(ctx, 'INVALID_TYPE', from, NOT_SUPPORTED_TYPE(inner.sObject ?? ''));
-  const scope: Scope = { object, alias: inner.sObjectAlias, query: inner };
+  const scope: Scope = { object, alias: inner.sObjectAlias, query: inner, from: start };
   const field = inner.fields?.[0];
   const raw = field?.type === 'Field' ? field.field : field?.type === 'FieldRelationship' ? (field.rawValue ?? field.field) : '';
   if (inner.fields?.length !== 1 || raw === '') {
@@ -233,12 +235,13 @@ function semiJoinValues(ctx: Context, condition: ValueQueryCondition): FieldValu
 
 function compileWhere(ctx: Context, scope: Scope): ((row: RecordRow) => boolean) | null {
   if (scope.query.where === undefined) return null;
-  const from = clauseOffset(ctx, 'where');
-  return compilePredicate<RecordRow>(conditionTree(scope.query.where, ctx.soql), {
+  const from = clauseOffset(ctx, scope, 'where');
+  const positions = { clause: from, operators: logicalOperatorOffsets(ctx.tokens, from) };
+  return compilePredicate<RecordRow>(conditionTree(scope.query.where, ctx.soql, positions), {
     soql: ctx.soql,
     now: ctx.options.now,
     operand: (condition) => rowOperand(ctx, scope, condition, from),
-    semiJoin: (condition) => semiJoinValues(ctx, condition),
+    semiJoin: (condition) => semiJoinValues(ctx, scope, condition),
   });
 }
 
@@ -294,7 +297,7 @@ function sortDirection(clause: OrderByClause): { descending: boolean; nullsFirst
 function compileRowSorter(ctx: Context, scope: Scope): Sorter<RecordRow> | null {
   const clauses = orderClauses(scope.query);
   if (clauses.length === 0) return null;
-  const from = clauseOffset(ctx, 'order');
+  const from = clauseOffset(ctx, scope, 'order');
   return makeSorter(
     clauses.map((clause) => {
       if ('fn' in clause) {
@@ -311,9 +314,9 @@ function compileRowSorter(ctx: Context, scope: Scope): Sorter<RecordRow> | null 
   );
 }
 
-function checkLimits(ctx: Context, query: QueryBase): void {
-  if (query.offset !== undefined && query.offset > 2000) {
-    fail(ctx, 'NUMBER_OUTSIDE_VALID_RANGE', wordOffset(ctx, String(query.offset), clauseOffset(ctx, 'offset')), 'maximum SOQL offset allowed is 2000');
+function checkLimits(ctx: Context, scope: Scope): void {
+  if (scope.query.offset !== undefined && scope.query.offset > 2000) {
+    fail(ctx, 'NUMBER_OUTSIDE_VALID_RANGE', wordOffset(ctx, String(scope.query.offset), clauseOffset(ctx, scope, 'offset')), 'maximum SOQL offset allowed is 2000');
   }
 }
 
@@ -353,7 +356,7 @@ function fieldRaw(field: ParsedField): string {
 }
 
 function compileRecordsPlan(ctx: Context, scope: Scope, from: number): RecordsPlan {
-  checkLimits(ctx, scope.query);
+  checkLimits(ctx, scope);
   const nodes: OutputNode[] = [];
   for (const field of scope.query.fields ?? []) {
     switch (field.type) {
@@ -394,8 +397,8 @@ function compileRecordsPlan(ctx: Context, scope: Scope, from: number): RecordsPl
             `Didn't understand relationship '${subquery.relationshipName}' in FROM part of query call. If you are attempting to use a custom relationship, be sure to append the '__r' after the custom relationship name. Please reference your WSDL or the describe call for the appropriate names.`,
           );
         }
-        const subFrom = Math.max(0, ctx.soql.lastIndexOf('(', offset));
-        const plan = compileRecordsPlan(ctx, { object: child, alias: undefined, query: subquery }, subFrom);
+        const subFrom = subqueryStart(ctx.tokens, [...(subquery.sObjectPrefix ?? []), subquery.relationshipName].join('.')) ?? offset;
+        const plan = compileRecordsPlan(ctx, { object: child, alias: undefined, query: subquery, from: subFrom }, subFrom);
         nodes.push({ kind: 'child', key: relationship.relationshipName, plan, parentField: relationship.field });
         break;
       }
@@ -609,7 +612,7 @@ function aggregateOf(
 
 function groupItems(ctx: Context, scope: Scope): GroupItem[] {
   const clauses = scope.query.groupBy === undefined ? [] : Array.isArray(scope.query.groupBy) ? scope.query.groupBy : [scope.query.groupBy];
-  const from = clauseOffset(ctx, 'group');
+  const from = clauseOffset(ctx, scope, 'group');
   return clauses.map((clause) => {
     if ('fn' in clause) {
       const raw = functionParameter(clause.fn);
@@ -640,9 +643,9 @@ function buildGroups(items: GroupItem[], rows: RecordRow[]): Group[] {
 }
 
 function runAggregate(ctx: Context, scope: Scope): QueryRun {
-  checkLimits(ctx, scope.query);
+  checkLimits(ctx, scope);
   const items = groupItems(ctx, scope);
-  const selectFrom = clauseOffset(ctx, 'select');
+  const selectFrom = clauseOffset(ctx, scope, 'select');
   const columns: AggregateColumn[] = [];
   let expression = 0;
   const groupIndex = (lower: string, offset: number, shown: string): number => {
@@ -697,8 +700,9 @@ function runAggregate(ctx: Context, scope: Scope): QueryRun {
     return { get: (group) => group.values[index] ?? null, type: path.field.type, name: path.field.name, offset };
   };
   if (scope.query.having !== undefined) {
-    const from = clauseOffset(ctx, 'having');
-    const having = compilePredicate<Group>(conditionTree(scope.query.having, ctx.soql), {
+    const from = clauseOffset(ctx, scope, 'having');
+    const positions = { clause: from, operators: logicalOperatorOffsets(ctx.tokens, from) };
+    const having = compilePredicate<Group>(conditionTree(scope.query.having, ctx.soql, positions), {
       soql: ctx.soql,
       now: ctx.options.now,
       operand: (condition) =>
@@ -709,7 +713,7 @@ function runAggregate(ctx: Context, scope: Scope): QueryRun {
   }
   const clauses = orderClauses(scope.query);
   if (clauses.length > 0) {
-    const from = clauseOffset(ctx, 'order');
+    const from = clauseOffset(ctx, scope, 'order');
     groups = makeSorter<Group>(
       clauses.map((clause) => {
         const operand = 'fn' in clause ? groupOperand(clause.fn, undefined, from) : groupOperand(undefined, clause.field, from);
@@ -754,19 +758,19 @@ function isCountOnly(query: Query): boolean {
 
 function prepare(org: OrgData, soql: string, options: SoqlOptions): { ctx: Context; query: Query; scope: Scope } {
   const query = parseSoql(soql);
-  const ctx: Context = { org, index: createSchemaIndex(org), soql, options, urlBase: apiPath(options.apiVersion) };
+  const ctx: Context = { org, index: createSchemaIndex(org), soql, tokens: tokenizeSoql(soql), options, urlBase: apiPath(options.apiVersion) };
   const object = ctx.index.object(query.sObject ?? '');
   if (object === undefined) {
     fail(ctx, 'INVALID_TYPE', offsetOfWord(soql, query.sObject ?? '', { afterKeyword: 'from' }), NOT_SUPPORTED_TYPE(query.sObject ?? ''));
   }
-  return { ctx, query, scope: { object, alias: query.sObjectAlias, query } };
+  return { ctx, query, scope: { object, alias: query.sObjectAlias, query, from: 0 } };
 }
 
 /** Parses, validates and runs a query, keeping the matching rows so pages can be projected on demand. */
 export function runSoql(org: OrgData, soql: string, options: SoqlOptions): QueryRun {
   const { ctx, query, scope } = prepare(org, soql, options);
   if (isCountOnly(query)) {
-    checkLimits(ctx, query);
+    checkLimits(ctx, scope);
     const predicate = compileWhere(ctx, scope);
     let count = 0;
     for (const row of org.rows(scope.object.name, { includeDeleted: options.includeDeleted })) {
@@ -776,7 +780,7 @@ export function runSoql(org: OrgData, soql: string, options: SoqlOptions): Query
     return { totalSize: total, size: 0, recordAt: () => ({}) };
   }
   if (isAggregateQuery(query)) return runAggregate(ctx, scope);
-  const plan = compileRecordsPlan(ctx, scope, clauseOffset(ctx, 'select'));
+  const plan = compileRecordsPlan(ctx, scope, clauseOffset(ctx, scope, 'select'));
   const rows = selectRows(plan, org.rows(scope.object.name, { includeDeleted: options.includeDeleted }));
   return {
     totalSize: rows.length,
@@ -818,7 +822,7 @@ export function executeSoqlRows(org: OrgData, soql: string, options: SoqlOptions
     throw new SoqlError('MALFORMED_QUERY', `Bulk API 2.0 query jobs do not support ${unsupported.join(', ')}`);
   }
   const { ctx, scope } = prepare(org, soql, options);
-  const from = clauseOffset(ctx, 'select');
+  const from = clauseOffset(ctx, scope, 'select');
   const columns: string[] = [];
   const getters: Getter<RecordRow>[] = [];
   const add = (path: ResolvedPath): void => {
@@ -866,7 +870,7 @@ export function describeQuery(org: OrgData, soql: string, options: SoqlOptions):
   const { ctx, query, scope } = prepare(org, soql, options);
   // Validate the whole query (fields, subqueries, ORDER BY) so explain refuses what a query would refuse.
   if (isAggregateQuery(query) && !isCountOnly(query)) runAggregate(ctx, scope);
-  else if (!isCountOnly(query)) compileRecordsPlan(ctx, scope, clauseOffset(ctx, 'select'));
+  else if (!isCountOnly(query)) compileRecordsPlan(ctx, scope, clauseOffset(ctx, scope, 'select'));
   const filterFields: FieldSchema[] = [];
   const predicate =
     scope.query.where === undefined
@@ -875,13 +879,13 @@ export function describeQuery(org: OrgData, soql: string, options: SoqlOptions):
           soql,
           now: options.now,
           operand: (condition) => {
-            const operand = rowOperand(ctx, scope, condition, clauseOffset(ctx, 'where'));
+            const operand = rowOperand(ctx, scope, condition, clauseOffset(ctx, scope, 'where'));
             const raw = 'field' in condition ? condition.field : '';
             const path = raw === '' ? undefined : resolvePath(ctx, scope, raw, operand.offset);
             if (path !== undefined && path.hops.length === 0) filterFields.push(path.field);
             return operand;
           },
-          semiJoin: (condition) => semiJoinValues(ctx, condition),
+          semiJoin: (condition) => semiJoinValues(ctx, scope, condition),
         });
   let matched = 0;
   let total = 0;

@@ -45,3 +45,70 @@ export function offsetOfWord(soql: string, text: string, options: { afterKeyword
   }
   return from;
 }
+
+const CLAUSE_END = new Set(['group', 'order', 'limit', 'offset', 'having', 'with', 'for', 'update', 'using']);
+
+function isWord(token: SoqlToken | undefined, text: string): boolean {
+  return token !== undefined && token.kind === 'word' && token.text.toLowerCase() === text;
+}
+
+/** The offset of `keyword` at the nesting level of the query starting at `from` (subqueries skipped), if present. */
+export function clauseStart(tokens: readonly SoqlToken[], from: number, keyword: string): number | undefined {
+  let depth = 0;
+  for (const token of tokens) {
+    if (token.start < from) continue;
+    if (token.text === '(') depth++;
+    else if (token.text === ')' && --depth < 0) return undefined;
+    else if (depth === 0 && isWord(token, keyword)) return token.start;
+  }
+  return undefined;
+}
+
+/** The offset just inside the `(` of the first `(SELECT … FROM <fromWord>` subquery, if present. */
+export function subqueryStart(tokens: readonly SoqlToken[], fromWord: string): number | undefined {
+  const wanted = fromWord.toLowerCase();
+  for (let i = 0; i < tokens.length - 1; i++) {
+    if (tokens[i]?.text !== '(' || !isWord(tokens[i + 1], 'select')) continue;
+    let depth = 0;
+    for (let j = i + 2; j < tokens.length; j++) {
+      const token = tokens[j];
+      if (token?.text === '(') depth++;
+      else if (token?.text === ')' && --depth < 0) break;
+      else if (depth === 0 && isWord(token, 'from')) {
+        if (tokens[j + 1]?.text.toLowerCase() === wanted) return (tokens[i]?.start ?? 0) + 1;
+        break;
+      }
+    }
+  }
+  return undefined;
+}
+
+/**
+ * The offsets of the logical operators (AND, OR, NOT, but not the NOT of `NOT IN`) of the WHERE or HAVING clause
+ * starting at `clauseOffset`, in order, skipping semi-join subqueries; they pair up with the parser's operator chain.
+ */
+export function logicalOperatorOffsets(tokens: readonly SoqlToken[], clauseOffset: number): number[] {
+  const offsets: number[] = [];
+  let depth = 0;
+  let skipUntilDepth = -1;
+  for (let i = 0; i < tokens.length; i++) {
+    const token = tokens[i] as SoqlToken;
+    if (token.start <= clauseOffset) continue;
+    if (token.text === '(') {
+      if (skipUntilDepth === -1 && isWord(tokens[i + 1], 'select')) skipUntilDepth = depth;
+      depth++;
+      continue;
+    }
+    if (token.text === ')') {
+      depth--;
+      if (depth < 0) break;
+      if (depth === skipUntilDepth) skipUntilDepth = -1;
+      continue;
+    }
+    if (skipUntilDepth !== -1 || token.kind !== 'word') continue;
+    const word = token.text.toLowerCase();
+    if (depth === 0 && CLAUSE_END.has(word)) break;
+    if (word === 'and' || word === 'or' || (word === 'not' && !isWord(tokens[i + 1], 'in'))) offsets.push(token.start);
+  }
+  return offsets;
+}
