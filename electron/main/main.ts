@@ -4,6 +4,7 @@
  */
 import { join } from 'node:path';
 import { app, BrowserWindow, ipcMain, protocol, session, shell } from 'electron';
+import { startEmulator } from '../../emulator/index';
 import { createAppContext, type AppContext } from '../ipc/create-app-context';
 import { registerElectronTransport } from '../ipc/electron-transport';
 import { APP_START_URL } from '../ipc/sender-check';
@@ -58,6 +59,7 @@ async function start(): Promise<void> {
     mode: 'electron',
     version: app.getVersion(),
     platform: process.platform,
+    startLocalOrg: startEmulator,
     onInternalError: (channel, error) => console.error(`[orgdesk] ${channel} failed:`, error),
   });
   const disposeTransport = registerElectronTransport({

@@ -1,6 +1,7 @@
 import { mkdirSync, readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
+import { startEmulator } from '../../emulator/index';
 import { defaultUserDataDir } from './user-data-dir';
 import { startWebServer } from './web-server';
 
@@ -25,6 +26,7 @@ export async function runWebCli(argv: readonly string[]): Promise<void> {
     userDataDir,
     rendererDir: resolve(values['renderer-dir'] ?? 'dist/renderer'),
     version: readVersion(),
+    appOptions: { startLocalOrg: startEmulator },
     onInternalError: (channel, error) => console.error(`[orgdesk] ${channel} failed:`, error),
   });
   console.log(`OrgDesk is running in browser mode: open ${server.url}`);
