@@ -187,6 +187,25 @@ describe('query service over REST', () => {
     expect(childCount).toBe(expected);
   });
 
+  it('follows the nextRecordsUrl of a child subquery over 200 rows so the parent carries all its children', async () => {
+    const { service } = setup();
+    const userId = emulator.admin.users()[0]?.id ?? '';
+    const accountId = emulator.org.writer.createRecord('Account', { Name: 'Many Children Inc' }, { userId, origin: 'test' }).id;
+    for (let i = 0; i < 450; i += 1) {
+      emulator.org.writer.createRecord('Contact', { LastName: `Child ${i}`, AccountId: accountId }, { userId, origin: 'test' });
+    }
+    const { runId } = service.run({
+      orgId: 'org',
+      soql: `SELECT Id, (SELECT Id, LastName FROM Contacts) FROM Account WHERE Id = '${accountId}'`,
+      includeDeleted: false,
+      mode: 'rest',
+    });
+    expect(await service.settled(runId)).toMatchObject({ state: 'done', fetched: 1 });
+    expect(service.rows({ runId, offset: 0, limit: 1, sort: [], filter: '' }).rows[0]?.[1]).toEqual({ children: 450 });
+    const children = service.children({ runId, rowIndex: 0, sort: [], filter: '', column: 'Contacts' });
+    expect(new Set(children.rows.map((r) => r[0])).size).toBe(450);
+  });
+
   it('exports a run as CSV that reads back to the same rows, with child rows keyed by parent Id', async () => {
     const { service } = setup();
     const { runId } = service.run({
@@ -326,5 +345,20 @@ describe('query service edge cases', () => {
         expect.objectContaining({ orgId: 'org-a', soql: 'SELECT Nope__c FROM Account', rows: 0, state: 'failed' }),
       ]),
     );
+  });
+});
+
+describe('query service memory', () => {
+  it('drops the oldest finished results past the row budget but keeps the newest one', async () => {
+    const { service } = setup({ keepRows: 150 });
+    const first = service.run({ orgId: 'org', soql: 'SELECT Id FROM Account LIMIT 100', includeDeleted: false, mode: 'rest' });
+    await service.settled(first.runId);
+    const second = service.run({ orgId: 'org', soql: 'SELECT Id FROM Account LIMIT 100', includeDeleted: false, mode: 'rest' });
+    await service.settled(second.runId);
+    expect(() => service.rows({ runId: first.runId, offset: 0, limit: 1, sort: [], filter: '' })).toThrow(/no longer in memory/);
+    expect(service.rows({ runId: second.runId, offset: 0, limit: 1, sort: [], filter: '' }).matched).toBe(100);
+    const third = service.run({ orgId: 'org', soql: 'SELECT Id FROM Contact', includeDeleted: false, mode: 'rest' });
+    await service.settled(third.runId);
+    expect(service.rows({ runId: third.runId, offset: 0, limit: 1, sort: [], filter: '' }).matched).toBeGreaterThan(150);
   });
 });

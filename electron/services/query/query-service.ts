@@ -50,6 +50,8 @@ export type QueryServiceOptions = {
   bulkMaxRecordsPerPage?: number;
   /** How many finished results stay in memory (the oldest are dropped first; default 8). */
   keepRuns?: number;
+  /** Finished results are also dropped, oldest first, while all results together hold more rows (default 1,000,000). */
+  keepRows?: number;
 };
 
 /** The arguments of `query:run`. */
@@ -118,8 +120,11 @@ export function createQueryService(options: QueryServiceOptions): QueryService {
   const { connections, clock } = options;
   const runs = new Map<string, Run>();
   const describes = createDescribeCache({ connections });
+  // Bulk result files of an earlier session belong to runs no longer in memory.
+  rmSync(options.resultsDir, { recursive: true, force: true });
   const threshold = options.bulkThreshold ?? DEFAULT_BULK_THRESHOLD;
   const keepRuns = options.keepRuns ?? 8;
+  const keepRows = options.keepRows ?? 1_000_000;
 
   const progressOf = (run: Run): QueryProgress => {
     const progress: QueryProgress = {
@@ -146,7 +151,11 @@ export function createQueryService(options: QueryServiceOptions): QueryService {
 
   const forgetOldRuns = (): void => {
     const finished = [...runs.values()].filter((r) => r.state !== 'running');
-    for (const run of finished.slice(0, Math.max(0, finished.length - keepRuns))) {
+    let rows = [...runs.values()].reduce((n, r) => n + r.store.size, 0);
+    // The newest finished result always stays: it is the one on screen.
+    for (const [index, run] of finished.slice(0, -1).entries()) {
+      if (finished.length - index <= keepRuns && rows <= keepRows) break;
+      rows -= run.store.size;
       runs.delete(run.id);
       if (run.file !== null) rmSync(run.file, { force: true });
     }
