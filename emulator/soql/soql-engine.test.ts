@@ -184,6 +184,11 @@ const shapes: ShapeCase[] = [
     ],
   },
   {
+    name: 'answers What.Type with the concrete type of a polymorphic parent',
+    soql: "SELECT Subject, What.Type, What.Name FROM Task WHERE What.Type = 'Invoice__c'",
+    records: [rec('Task', IDS.bill, { Subject: 'Bill', What: rec('Invoice__c', IDS.paid, { Type: 'Invoice__c', Name: 'INV-0001' }) })],
+  },
+  {
     name: 'picks TYPEOF branches by the parent type',
     soql: 'SELECT Subject, TYPEOF What WHEN Account THEN Name, Industry ELSE Name END FROM Task',
     records: [

@@ -52,12 +52,13 @@ type Context = {
   urlBase: string;
 };
 
-type Hop = { refField: string; relationshipName: string; target: ObjectSchema };
+type Hop = { refField: string; relationshipName: string; target: ObjectSchema; polymorphic: boolean };
 
-type ResolvedPath = { hops: Hop[]; field: FieldSchema; dotted: string };
+/** A resolved field path; `objectType` marks `What.Type`, the concrete type of a polymorphic parent. */
+type ResolvedPath = { hops: Hop[]; field: FieldSchema; dotted: string; objectType?: true };
 
 type OutputNode =
-  | { kind: 'field'; key: string; name: string; binary?: true }
+  | { kind: 'field'; key: string; name: string; binary?: true; objectType?: true }
   | { kind: 'parent'; key: string; refField: string; children: OutputNode[] }
   | { kind: 'child'; key: string; plan: RecordsPlan; parentField: string }
   | { kind: 'typeof'; key: string; refField: string; byType: Map<string, string[]>; otherwise: string[] };
@@ -141,11 +142,22 @@ function resolvePath(ctx: Context, scope: Scope, raw: string, offset: number): R
         `Didn't understand relationship '${segment}' in field path. If you are attempting to use a custom relationship, be sure to append the '__r' after the custom relationship name. Please reference your WSDL or the describe call for the appropriate names.`,
       );
     }
-    hops.push({ refField: reference.name, relationshipName: reference.relationshipName, target });
+    hops.push({
+      refField: reference.name,
+      relationshipName: reference.relationshipName,
+      target,
+      polymorphic: reference.referenceTo.length > 1 || reference.polymorphicForeignKey,
+    });
     object = target;
   }
   const last = segments[segments.length - 1] ?? '';
   const field = ctx.index.field(object, last);
+  const lastHop = hops[hops.length - 1];
+  if (field === undefined && lastHop?.polymorphic === true && last.toLowerCase() === 'type') {
+    // Polymorphic parents are queried through the Name entity, whose Type is the parent's object name.
+    const typeField: FieldSchema = { ...(ctx.index.field(object, 'Id') ?? object.fields[0]), name: 'Type', label: 'Object Type', type: 'picklist' } as FieldSchema;
+    return { hops, field: typeField, dotted: [...hops.map((hop) => hop.relationshipName), 'Type'].join('.'), objectType: true };
+  }
   if (field === undefined) {
     fail(
       ctx,
@@ -161,17 +173,20 @@ function rowGetter(ctx: Context, path: ResolvedPath): Getter<RecordRow> {
   const name = path.field.name;
   if (path.hops.length === 0) return (row) => row[name] ?? null;
   const references = path.hops.map((hop) => hop.refField);
+  const objectType = path.objectType === true;
   const { org } = ctx;
   return (row) => {
     let current: RecordRow = row;
+    let type = '';
     for (const reference of references) {
       const id = current[reference];
       if (id === null || id === undefined) return null;
       const parent = org.findById(String(id));
       if (parent === undefined) return null;
       current = parent.row;
+      type = parent.objectName;
     }
-    return current[name] ?? null;
+    return objectType ? type : (current[name] ?? null);
   };
 }
 
@@ -327,7 +342,8 @@ function addPath(ctx: Context, nodes: OutputNode[], path: ResolvedPath, offset: 
     if (nodes.some((node) => node.kind === 'field' && node.key === key)) {
       fail(ctx, 'MALFORMED_QUERY', offset, `duplicate field selected: ${path.dotted}`);
     }
-    nodes.push(path.field.type === 'base64' ? { kind: 'field', key, name: key, binary: true } : { kind: 'field', key, name: key });
+    if (path.objectType === true) nodes.push({ kind: 'field', key, name: key, objectType: true });
+    else nodes.push(path.field.type === 'base64' ? { kind: 'field', key, name: key, binary: true } : { kind: 'field', key, name: key });
     return;
   }
   let parent = nodes.find((node) => node.kind === 'parent' && node.key === hop.relationshipName);
@@ -459,7 +475,7 @@ function project(ctx: Context, nodes: OutputNode[], row: RecordRow, type: string
   for (const node of nodes) {
     switch (node.kind) {
       case 'field': {
-        const value = row[node.name] ?? null;
+        const value = node.objectType === true ? type : (row[node.name] ?? null);
         // Binary fields come back as the URL of their content, not the bytes (recorded from a v55 org).
         record[node.key] = node.binary === true && value !== null ? `${ctx.urlBase}/sobjects/${type}/${String(row.Id)}/${node.name}` : value;
         break;
