@@ -3,7 +3,7 @@
  * `/batches` (upload, only while Open) and the three result files.
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { COLUMN_DELIMITERS, type ColumnDelimiter, type LineEnding } from './csv-input';
+import { COLUMN_DELIMITERS, type ColumnDelimiter } from './csv-input';
 import { streamChunks } from './csv-output';
 import { type BulkContext, type BulkEnv, listPage, stateVerb } from './bulk-env';
 import { readBody, readJsonObject, sendError, sendJson, sendNotFound } from './http-io';
@@ -44,15 +44,15 @@ async function createJob(req: IncomingMessage, res: ServerResponse, env: BulkEnv
     return;
   }
   if (contentType !== undefined && contentType !== 'CSV') {
-    sendError(res, 400, 'INVALIDJOB', `InvalidJob : Invalid content type: ${String(contentType)}; Bulk API 2.0 accepts CSV`);
+    sendError(res, 400, 'INVALIDJOB', `InvalidJob : Invalid content type: ${JSON.stringify(contentType)}; Bulk API 2.0 accepts CSV`);
     return;
   }
   if (lineEnding !== undefined && lineEnding !== 'LF' && lineEnding !== 'CRLF') {
-    sendError(res, 400, 'JSON_PARSER_ERROR', `Invalid lineEnding: ${String(lineEnding)}; use LF or CRLF`);
+    sendError(res, 400, 'JSON_PARSER_ERROR', `Invalid lineEnding: ${JSON.stringify(lineEnding)}; use LF or CRLF`);
     return;
   }
   if (columnDelimiter !== undefined && !isDelimiter(columnDelimiter)) {
-    sendError(res, 400, 'JSON_PARSER_ERROR', `Invalid columnDelimiter: ${String(columnDelimiter)}; use one of ${COLUMN_DELIMITERS.join(', ')}`);
+    sendError(res, 400, 'JSON_PARSER_ERROR', `Invalid columnDelimiter: ${JSON.stringify(columnDelimiter)}; use one of ${COLUMN_DELIMITERS.join(', ')}`);
     return;
   }
   let externalId: string | undefined;
@@ -81,8 +81,8 @@ async function createJob(req: IncomingMessage, res: ServerResponse, env: BulkEnv
     apiVersion: ctx.apiVersion,
     externalIdFieldName: externalId,
     assignmentRuleId: typeof assignmentRuleId === 'string' ? assignmentRuleId : undefined,
-    lineEnding: (lineEnding ?? 'LF') as LineEnding,
-    columnDelimiter: (columnDelimiter ?? 'COMMA') as ColumnDelimiter,
+    lineEnding: (lineEnding ?? 'LF'),
+    columnDelimiter: (columnDelimiter ?? 'COMMA'),
     retries: 0,
     totalProcessingTime: 0,
     apiActiveProcessingTime: 0,

@@ -9,7 +9,7 @@ import { createGzip } from 'node:zlib';
 import type { FieldValue } from '../org/types';
 import { SoqlError, executeSoqlRows } from '../soql';
 import { type BulkContext, type BulkEnv, listPage, stateVerb } from './bulk-env';
-import { COLUMN_DELIMITERS, type ColumnDelimiter, type LineEnding, delimiterChar } from './csv-input';
+import { COLUMN_DELIMITERS, type ColumnDelimiter, delimiterChar } from './csv-input';
 import { quoteCell, streamChunks } from './csv-output';
 import { readJsonObject, sendError, sendJson, sendNotFound } from './http-io';
 import { type QueryJob, queryCreateJson, queryInfoJson, queryListJson } from './job-info';
@@ -79,15 +79,15 @@ async function createJob(req: IncomingMessage, res: ServerResponse, env: BulkEnv
     return;
   }
   if (contentType !== undefined && contentType !== 'CSV') {
-    sendError(res, 400, 'INVALIDJOB', `InvalidJob : Invalid content type: ${String(contentType)}; Bulk API 2.0 returns CSV`);
+    sendError(res, 400, 'INVALIDJOB', `InvalidJob : Invalid content type: ${JSON.stringify(contentType)}; Bulk API 2.0 returns CSV`);
     return;
   }
   if (lineEnding !== undefined && lineEnding !== 'LF' && lineEnding !== 'CRLF') {
-    sendError(res, 400, 'JSON_PARSER_ERROR', `Invalid lineEnding: ${String(lineEnding)}; use LF or CRLF`);
+    sendError(res, 400, 'JSON_PARSER_ERROR', `Invalid lineEnding: ${JSON.stringify(lineEnding)}; use LF or CRLF`);
     return;
   }
   if (columnDelimiter !== undefined && !(typeof columnDelimiter === 'string' && (COLUMN_DELIMITERS as readonly string[]).includes(columnDelimiter))) {
-    sendError(res, 400, 'JSON_PARSER_ERROR', `Invalid columnDelimiter: ${String(columnDelimiter)}; use one of ${COLUMN_DELIMITERS.join(', ')}`);
+    sendError(res, 400, 'JSON_PARSER_ERROR', `Invalid columnDelimiter: ${JSON.stringify(columnDelimiter)}; use one of ${COLUMN_DELIMITERS.join(', ')}`);
     return;
   }
   let result: { object: string; columns: string[]; rows: Iterable<FieldValue[]> };
@@ -118,7 +118,7 @@ async function createJob(req: IncomingMessage, res: ServerResponse, env: BulkEnv
     systemModstamp: now,
     state: 'UploadComplete',
     apiVersion: ctx.apiVersion,
-    lineEnding: (lineEnding ?? 'LF') as LineEnding,
+    lineEnding: (lineEnding ?? 'LF'),
     columnDelimiter: (columnDelimiter ?? 'COMMA') as ColumnDelimiter,
     retries: 0,
     totalProcessingTime: 0,
