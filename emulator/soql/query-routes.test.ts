@@ -108,6 +108,18 @@ describe('createQueryRoutes', () => {
     expect(get('/services/data/v60.0/query/garbage').status).toBe(400);
   });
 
+  it('releases the least recently used locator once 50 are open', () => {
+    const { get } = setup();
+    const first = (get('/services/data/v60.0/query', { q: 'SELECT Id FROM Account' }).body as Page).nextRecordsUrl ?? '';
+    const second = (get('/services/data/v60.0/query', { q: 'SELECT Id FROM Account' }).body as Page).nextRecordsUrl ?? '';
+    for (let i = 0; i < 49; i++) {
+      expect(get(second).status).toBe(200);
+      get('/services/data/v60.0/query', { q: 'SELECT Id FROM Account' });
+    }
+    expect(get(first).status).toBe(400);
+    expect(get(second).status).toBe(200);
+  });
+
   it('answers a missing q and bad SOQL with a JSON array of errors', () => {
     const { get } = setup();
     expect(get('/services/data/v60.0/query')).toEqual({

@@ -23,6 +23,8 @@ const DEFAULT_BATCH = 2000;
 const MIN_BATCH = 200;
 const MAX_BATCH = 2000;
 const DEFAULT_TTL_MS = 15 * 60 * 1000;
+/** Open locators kept at once; the least recently used is released first, as real orgs release the oldest cursor. */
+const MAX_CURSORS = 50;
 const BASE62 = '0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz';
 const CHECKSUM = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ012345';
 
@@ -71,6 +73,14 @@ export function createQueryRoutes(deps: { org: OrgData; now: () => Date; locator
   const ttl = deps.locatorTtlMs ?? DEFAULT_TTL_MS;
   const cursors = new Map<string, Cursor>();
   let sequence = Math.floor(deps.now().getTime() / 1000) % 1_000_000;
+  const open = (id: string, cursor: Cursor): void => {
+    cursors.delete(id);
+    cursors.set(id, cursor);
+    for (const oldest of cursors.keys()) {
+      if (cursors.size <= MAX_CURSORS) break;
+      cursors.delete(oldest);
+    }
+  };
 
   const page = (run: QueryRun, start: number, batchSize: number, apiVersion: string, id: string | null, nowMs: number) => {
     const end = Math.min(run.size, start + batchSize);
@@ -80,7 +90,7 @@ export function createQueryRoutes(deps: { org: OrgData; now: () => Date; locator
     let cursorId = id;
     if (cursorId === null) {
       cursorId = queryId(++sequence);
-      cursors.set(cursorId, { run, batchSize, expiresAt: nowMs + ttl });
+      open(cursorId, { run, batchSize, expiresAt: nowMs + ttl });
     }
     return {
       status: 200,
@@ -137,6 +147,7 @@ export function createQueryRoutes(deps: { org: OrgData; now: () => Date; locator
           return error(400, 'INVALID_QUERY_LOCATOR', 'invalid query locator');
         }
         cursor.expiresAt = nowMs + ttl;
+        open(id, cursor);
         return page(cursor.run, start, cursor.batchSize, request.apiVersion, id, nowMs);
       }
       try {
@@ -150,7 +161,7 @@ export function createQueryRoutes(deps: { org: OrgData; now: () => Date; locator
         const batchSize = batchSizeOf(request.headers);
         const childCursor = (childRun: QueryRun): string => {
           const id = queryId(++sequence);
-          cursors.set(id, { run: childRun, batchSize, expiresAt: deps.now().getTime() + ttl });
+          open(id, { run: childRun, batchSize, expiresAt: deps.now().getTime() + ttl });
           return `${apiPath(request.apiVersion)}/query/${id}-${CHILD_BATCH}`;
         };
         const includeDeleted = request.resource === 'queryAll';
