@@ -256,6 +256,22 @@ describe('query service over Bulk API 2.0', () => {
     expect(final).toMatchObject({ state: 'done', source: 'bulk', fetched: expected, totalSize: expected });
   });
 
+  it('aborts the Bulk query job in the org when the run is cancelled while the job runs', async () => {
+    const { service, onProgress, connections } = setup();
+    emulator.admin.addFault({ kind: 'bulk-stall-query' });
+    const { runId } = service.run({ orgId: 'org', soql: 'SELECT Id FROM Contact', includeDeleted: false, mode: 'bulk' });
+    let polls = 0;
+    onProgress((progress) => {
+      if (progress.source === 'bulk' && progress.state === 'running' && ++polls === 2) service.cancel(runId);
+    });
+    const final = await service.settled(runId);
+    emulator.admin.addFault({ kind: 'bulk-release-stall' });
+    expect(final.state).toBe('cancelled');
+    const jobs = await connections.connection.client.json<{ records: { id: string; state: string }[] }>('GET', `${API}/jobs/query`);
+    expect(jobs.records.filter((j) => j.state === 'Aborted')).toHaveLength(1);
+    expect(jobs.records.filter((j) => j.state === 'InProgress' || j.state === 'UploadComplete')).toEqual([]);
+  });
+
   it('refuses a subquery in Bulk mode with a hint to use REST', async () => {
     const { service } = setup();
     const { runId } = service.run({ orgId: 'org', soql: 'SELECT Id, (SELECT Id FROM Contacts) FROM Account', includeDeleted: false, mode: 'bulk' });
