@@ -134,20 +134,25 @@ async function readPage(run: BulkQueryRun, response: Response, out: NodeJS.Writa
   consume.catch(() => undefined);
   let skippingHeader = !first;
   const body = response.body;
-  if (body !== null) {
-    for await (const chunk of body as unknown as AsyncIterable<Uint8Array>) {
-      let toFile = chunk;
-      if (skippingHeader) {
-        const newline = chunk.indexOf(0x0a);
-        if (newline === -1) toFile = new Uint8Array(0);
-        else {
-          toFile = chunk.subarray(newline + 1);
-          skippingHeader = false;
+  try {
+    if (body !== null) {
+      for await (const chunk of body as unknown as AsyncIterable<Uint8Array>) {
+        let toFile = chunk;
+        if (skippingHeader) {
+          const newline = chunk.indexOf(0x0a);
+          if (newline === -1) toFile = new Uint8Array(0);
+          else {
+            toFile = chunk.subarray(newline + 1);
+            skippingHeader = false;
+          }
         }
+        if (toFile.length > 0 && !out.write(toFile)) await once(out, 'drain');
+        if (!parser.write(chunk)) await Promise.race([once(parser, 'drain'), consume]);
       }
-      if (toFile.length > 0 && !out.write(toFile)) await once(out, 'drain');
-      if (!parser.write(chunk)) await Promise.race([once(parser, 'drain'), consume]);
     }
+  } catch (error) {
+    parser.destroy();
+    throw error;
   }
   parser.end();
   await consume;

@@ -159,6 +159,16 @@ describe('query service over REST', () => {
     expect(final.error?.message).not.toMatch(/\^/);
   });
 
+  it('reports a malformed query with the position Salesforce gives', async () => {
+    const { service } = setup();
+    const { runId } = service.run({ orgId: 'org', soql: 'SELECT Id FROM Account WHERE', includeDeleted: false, mode: 'rest' });
+    const final = await service.settled(runId);
+    expect(final.state).toBe('failed');
+    expect(final.error).toMatchObject({ code: 'SF_API', row: 1 });
+    expect(final.error?.column).toBeGreaterThan(20);
+    expect(final.error?.hint).toMatch(/SOQL/);
+  });
+
   it('keeps child subquery rows and serves them for a row of the sorted view', async () => {
     const { service } = setup();
     const { runId } = service.run({
