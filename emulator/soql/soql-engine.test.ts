@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { bulkUnsupportedConstructs, executeSoql, executeSoqlRows, type SoqlRecord } from './index';
 import { SoqlError } from './soql-error';
 import { IDS, NOW, createSoqlFixture } from './soql-fixture';
+import { createTestOrg } from './soql-test-org';
 
 const org = createSoqlFixture();
 const V = '/services/data/v60.0';
@@ -467,5 +468,24 @@ describe('executeSoqlRows feeds Bulk API 2.0 query jobs', () => {
 
   it('refuses a query Bulk API 2.0 cannot run', () => {
     expect(() => executeSoqlRows(org, 'SELECT COUNT() FROM Account', { includeDeleted: false, now: NOW, apiVersion: '60.0' })).toThrow(SoqlError);
+  });
+});
+
+describe('ORDER BY with LIMIT', () => {
+  it('returns the same rows as a full sort would, ties in insertion order and nulls where asked', () => {
+    const many = createTestOrg();
+    for (let i = 0; i < 1000; i++) {
+      many.add('Account', {
+        Id: `001${String(i).padStart(12, '0')}AAA`,
+        Name: `Name ${(i * 7919) % 97}`,
+        NumberOfEmployees: i % 13 === 0 ? null : (i * 31) % 50,
+      });
+    }
+    const options = { includeDeleted: false, now: NOW, apiVersion: '60.0' };
+    for (const order of ['NumberOfEmployees DESC NULLS FIRST, Name', 'Name DESC, NumberOfEmployees', 'NumberOfEmployees']) {
+      const full = idsOf(executeSoql(many, `SELECT Id FROM Account ORDER BY ${order}`, options).records);
+      const page = idsOf(executeSoql(many, `SELECT Id FROM Account ORDER BY ${order} LIMIT 25 OFFSET 10`, options).records);
+      expect(page).toEqual(full.slice(10, 35));
+    }
   });
 });

@@ -63,7 +63,8 @@ type OutputNode =
   | { kind: 'child'; key: string; plan: RecordsPlan; parentField: string }
   | { kind: 'typeof'; key: string; refField: string; byType: Map<string, string[]>; otherwise: string[] };
 
-type Sorter<T> = (items: T[]) => T[];
+/** Sorts items; with `take`, only the first `take` of the sorted order are returned (a bounded heap, not a full sort). */
+type Sorter<T> = (items: T[], take?: number) => T[];
 
 type RecordsPlan = {
   object: ObjectSchema;
@@ -267,7 +268,7 @@ function makeSorter<T>(keys: SortKey<T>[]): Sorter<T> {
   const normalizers = keys.map((key) => normalizerFor(key.type));
   const descending = keys.map((key) => key.descending);
   const nullsFirst = keys.map((key) => key.nullsFirst);
-  return (items) => {
+  return (items, take) => {
     const count = items.length;
     const columns = keys.map((key, column) => {
       const normalize = normalizers[column] ?? ((value: FieldValue) => value);
@@ -278,9 +279,7 @@ function makeSorter<T>(keys: SortKey<T>[]): Sorter<T> {
       }
       return values;
     });
-    const order = new Uint32Array(count);
-    for (let i = 0; i < count; i++) order[i] = i;
-    order.sort((a, b) => {
+    const compare = (a: number, b: number): number => {
       for (let column = 0; column < columns.length; column++) {
         const values = columns[column] as FieldValue[];
         const x = values[a] ?? null;
@@ -292,11 +291,51 @@ function makeSorter<T>(keys: SortKey<T>[]): Sorter<T> {
         return descending[column] === true ? -result : result;
       }
       return a - b;
-    });
-    const sorted = new Array<T>(count);
-    for (let i = 0; i < count; i++) sorted[i] = items[order[i] as number] as T;
+    };
+    const order = take !== undefined && take < count / 4 ? smallest(count, take, compare) : new Uint32Array(count).map((_, i) => i);
+    order.sort(compare);
+    const sorted = new Array<T>(order.length);
+    for (let i = 0; i < order.length; i++) sorted[i] = items[order[i] as number] as T;
     return sorted;
   };
+}
+
+/** The indices of the `take` smallest of `0..count-1` under `compare`, unordered, kept in a bounded max-heap. */
+function smallest(count: number, take: number, compare: (a: number, b: number) => number): Uint32Array {
+  const heap = new Uint32Array(take);
+  let size = 0;
+  const siftDown = (): void => {
+    let parent = 0;
+    for (;;) {
+      const left = 2 * parent + 1;
+      if (left >= size) return;
+      const right = left + 1;
+      const larger = right < size && compare(heap[right] as number, heap[left] as number) > 0 ? right : left;
+      if (compare(heap[larger] as number, heap[parent] as number) <= 0) return;
+      const swap = heap[parent] as number;
+      heap[parent] = heap[larger] as number;
+      heap[larger] = swap;
+      parent = larger;
+    }
+  };
+  for (let i = 0; i < count && take > 0; i++) {
+    if (size < take) {
+      let child = size++;
+      heap[child] = i;
+      while (child > 0) {
+        const parent = (child - 1) >> 1;
+        if (compare(heap[child] as number, heap[parent] as number) <= 0) break;
+        const swap = heap[parent] as number;
+        heap[parent] = heap[child] as number;
+        heap[child] = swap;
+        child = parent;
+      }
+    } else if (compare(i, heap[0] as number) < 0) {
+      heap[0] = i;
+      siftDown();
+    }
+  }
+  return heap.subarray(0, size);
 }
 
 function orderClauses(query: QueryBase): OrderByClause[] {
@@ -463,7 +502,7 @@ function selectRows(plan: RecordsPlan, source: Iterable<RecordRow>): RecordRow[]
       }
     }
   }
-  if (sorter !== null) rows = sorter(rows);
+  if (sorter !== null) rows = sorter(rows, limit === undefined ? undefined : offset + limit);
   if (offset > 0 || (limit !== undefined && rows.length > limit)) {
     rows = rows.slice(offset, limit === undefined ? undefined : offset + limit);
   }
