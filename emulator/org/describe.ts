@@ -45,7 +45,6 @@ export function describeField(f: FieldSchema): Record<string, unknown> {
   const text = f.length > 0 && f.type !== 'id' && f.type !== 'reference';
   return {
     aggregatable: f.aggregatable,
-    aiPredictionField: false,
     autoNumber: f.autoNumber,
     byteLength: text ? f.length * 3 : f.type === 'id' || f.type === 'reference' ? 18 : 0,
     calculated: f.calculated,
@@ -68,7 +67,6 @@ export function describeField(f: FieldSchema): Record<string, unknown> {
     extraTypeInfo: f.type === 'textarea' ? 'plaintextarea' : null,
     filterable: f.filterable,
     filteredLookupInfo: null,
-    formulaTreatNullNumberAsZero: false,
     groupable: f.groupable,
     highScaleNumber: false,
     htmlFormatted: false,

@@ -48,10 +48,20 @@ const INDUSTRIES = ['Banking', 'Technology', 'Retail', 'Healthcare', 'Manufactur
 
 const DAY = 86_400_000;
 
+const makers = new WeakMap<ObjectSchema, () => RecordRow>();
+
+/**
+ * A row with every field of the schema at its default. Built by a function compiled from the field list, because an
+ * object literal with fixed keys is several times faster to make than copying a template (this is the generator's hot path).
+ */
 function blankRow(schema: ObjectSchema): RecordRow {
-  const row: RecordRow = {};
-  for (const f of schema.fields) row[f.name] = f.type === 'boolean' ? (f.defaultValue === true) : null;
-  return row;
+  let make = makers.get(schema);
+  if (!make) {
+    const body = schema.fields.map((f) => `${JSON.stringify(f.name)}: ${f.type === 'boolean' ? String(f.defaultValue === true) : 'null'}`).join(', ');
+    make = new Function(`return () => ({ ${body} });`)() as () => RecordRow;
+    makers.set(schema, make);
+  }
+  return make();
 }
 
 type Stamp = { created: string; modified: string; userId: string };

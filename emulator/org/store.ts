@@ -82,12 +82,17 @@ type ObjectTable = {
   schema: ObjectSchema;
   rows: RecordRow[];
   fieldsByLower: Map<string, FieldSchema>;
-  /** Unique or external-id fields: field name → value key → rows. */
-  valueIndexes: Map<string, Map<string, RecordRow[]>>;
+  /** Unique or external-id fields: field name → value key → the row (or rows, when an external id is not unique). */
+  valueIndexes: Map<string, Map<string, RecordRow | RecordRow[]>>;
+  /** The same indexes with their fields, for the insert path. */
+  valueIndexList: { field: FieldSchema; index: Map<string, RecordRow | RecordRow[]> }[];
   /** Reference fields: field name → parent id → rows (deleted rows included). */
   childIndexes: Map<string, Map<string, Set<RecordRow>>>;
   liveCount: number;
 };
+
+/** Reference fields left out of the child index (see buildTable). */
+const UNINDEXED_REFERENCES: ReadonlySet<string> = new Set(['OwnerId', 'CreatedById', 'LastModifiedById']);
 
 function indexKey(field: FieldSchema, value: FieldValue): string | undefined {
   if (value === null || value === '') return undefined;
@@ -109,13 +114,15 @@ export function createOrgStore(schemas: readonly ObjectSchema[]): OrgStore {
 
   function buildTable(schema: ObjectSchema): ObjectTable {
     const fieldsByLower = new Map(schema.fields.map((f) => [f.name.toLowerCase(), f]));
-    const valueIndexes = new Map<string, Map<string, RecordRow[]>>();
+    const valueIndexes = new Map<string, Map<string, RecordRow | RecordRow[]>>();
     const childIndexes = new Map<string, Map<string, Set<RecordRow>>>();
     for (const f of schema.fields) {
       if (f.unique || f.externalId) valueIndexes.set(f.name, new Map());
-      if (f.type === 'reference') childIndexes.set(f.name, new Map());
+      // Owner and audit lookups point a million rows at a handful of users: they are scanned instead of indexed.
+      if (f.type === 'reference' && !UNINDEXED_REFERENCES.has(f.name)) childIndexes.set(f.name, new Map());
     }
-    return { schema, rows: [], fieldsByLower, valueIndexes, childIndexes, liveCount: 0 };
+    const valueIndexList = [...valueIndexes].map(([name, index]) => ({ field: fieldsByLower.get(name.toLowerCase()) as FieldSchema, index }));
+    return { schema, rows: [], fieldsByLower, valueIndexes, valueIndexList, childIndexes, liveCount: 0 };
   }
 
   for (const schema of schemas) {
@@ -131,31 +138,37 @@ export function createOrgStore(schemas: readonly ObjectSchema[]): OrgStore {
     return t;
   }
 
-  function indexValues(t: ObjectTable, row: RecordRow, fieldNames?: Iterable<string>): void {
-    for (const name of fieldNames ?? t.valueIndexes.keys()) {
+  function valueTargets(t: ObjectTable, fieldNames?: Iterable<string>): { field: FieldSchema; index: Map<string, RecordRow | RecordRow[]> }[] {
+    if (fieldNames === undefined) return t.valueIndexList;
+    const out: { field: FieldSchema; index: Map<string, RecordRow | RecordRow[]> }[] = [];
+    for (const name of fieldNames) {
       const index = t.valueIndexes.get(name);
-      const f = t.fieldsByLower.get(name.toLowerCase());
-      if (!index || !f) continue;
-      const key = indexKey(f, row[name] ?? null);
+      const field = t.fieldsByLower.get(name.toLowerCase());
+      if (index && field) out.push({ field, index });
+    }
+    return out;
+  }
+
+  function indexValues(t: ObjectTable, row: RecordRow, fieldNames?: Iterable<string>): void {
+    for (const { field, index } of valueTargets(t, fieldNames)) {
+      const key = indexKey(field, row[field.name] ?? null);
       if (key === undefined) continue;
-      const list = index.get(key);
-      if (list) list.push(row);
-      else index.set(key, [row]);
+      const current = index.get(key);
+      if (current === undefined) index.set(key, row);
+      else if (Array.isArray(current)) current.push(row);
+      else index.set(key, [current, row]);
     }
   }
 
   function unindexValues(t: ObjectTable, row: RecordRow, fieldNames?: Iterable<string>): void {
-    for (const name of fieldNames ?? t.valueIndexes.keys()) {
-      const index = t.valueIndexes.get(name);
-      const f = t.fieldsByLower.get(name.toLowerCase());
-      if (!index || !f) continue;
-      const key = indexKey(f, row[name] ?? null);
+    for (const { field, index } of valueTargets(t, fieldNames)) {
+      const key = indexKey(field, row[field.name] ?? null);
       if (key === undefined) continue;
-      const list = index.get(key);
-      if (!list) continue;
-      const rest = list.filter((r) => r !== row);
+      const current = index.get(key);
+      if (current === undefined) continue;
+      const rest = (Array.isArray(current) ? current : [current]).filter((r) => r !== row);
       if (rest.length === 0) index.delete(key);
-      else index.set(key, rest);
+      else index.set(key, rest.length === 1 ? (rest[0] as RecordRow) : rest);
     }
   }
 
@@ -236,7 +249,12 @@ export function createOrgStore(schemas: readonly ObjectSchema[]): OrgStore {
       const f = t?.fieldsByLower.get(fieldName.toLowerCase());
       const normalized = normalizeId(parentId);
       if (!t || !f || normalized === undefined) return;
-      const set = t.childIndexes.get(f.name)?.get(normalized);
+      const index = t.childIndexes.get(f.name);
+      if (!index) {
+        for (const row of t.rows) if (row[f.name] === normalized && (options.includeDeleted || row.IsDeleted !== true)) yield row;
+        return;
+      }
+      const set = index.get(normalized);
       if (!set) return;
       for (const row of set) if (options.includeDeleted || row.IsDeleted !== true) yield row;
     },
@@ -254,7 +272,11 @@ export function createOrgStore(schemas: readonly ObjectSchema[]): OrgStore {
       const index = t.valueIndexes.get(f.name);
       const key = indexKey(f, value);
       if (key === undefined) return [];
-      if (index) return (index.get(key) ?? []).filter((r) => r.IsDeleted !== true);
+      if (index) {
+        const hit = index.get(key);
+        if (hit === undefined) return [];
+        return (Array.isArray(hit) ? hit : [hit]).filter((r) => r.IsDeleted !== true);
+      }
       return t.rows.filter((r) => r.IsDeleted !== true && indexKey(f, r[f.name] ?? null) === key);
     },
     count(objectName, options = { includeDeleted: false }) {

@@ -95,6 +95,23 @@ describe('describe', () => {
     expect(account.childRelationships).toEqual(expect.arrayContaining([expect.objectContaining({ childSObject: 'Invoice__c', field: 'Account__c', relationshipName: 'Invoices__r' }), expect.objectContaining({ childSObject: 'Contact', relationshipName: 'Contacts' })]));
   });
 
+  it('gives every field exactly the key set of a real describe (salesforce-api.md 3.2)', async () => {
+    const real = 'aggregatable autoNumber byteLength calculated calculatedFormula cascadeDelete caseSensitive compoundFieldName controllerName createable custom defaultValue defaultValueFormula defaultedOnCreate dependentPicklist deprecatedAndHidden digits displayLocationInDecimal encrypted externalId extraTypeInfo filterable filteredLookupInfo groupable highScaleNumber htmlFormatted idLookup inlineHelpText label length mask maskType name nameField namePointing nillable permissionable picklistValues polymorphicForeignKey precision queryByDistance referenceTargetField referenceTo relationshipName relationshipOrder restrictedDelete restrictedPicklist scale searchPrefilterable soapType sortable type unique updateable writeRequiresMasterRead'.split(' ');
+    for (const objectName of ['Account', 'Contact', 'Opportunity', 'Lead', 'Case', 'User', 'Invoice__c']) {
+      const body = (await org.call(`${V}/sobjects/${objectName}/describe`)).body as { fields: Row[] };
+      for (const f of body.fields) expect([objectName, f.name, Object.keys(f)]).toEqual([objectName, f.name, real]);
+    }
+  });
+
+  it('answers the basic info of an object with objectDescribe and recentItems, and approximate record counts', async () => {
+    const info = (await org.call(`${V}/sobjects/Contact`)).body as { objectDescribe: Row; recentItems: Row[] };
+    expect(info.objectDescribe).toMatchObject({ name: 'Contact', keyPrefix: '003' });
+    expect(info.recentItems.length).toBeGreaterThan(0);
+    const counts = (await org.call(`${V}/limits/recordCount?sObjects=Account,Contact`)).body as { sObjects: { count: number; name: string }[] };
+    expect(counts.sObjects.map((s) => s.name)).toEqual(['Account', 'Contact']);
+    expect(counts.sObjects[0]?.count).toBeGreaterThan(0);
+  });
+
   it('has a polymorphic owner on Case', async () => {
     const body = (await org.call(`${V}/sobjects/Case/describe`)).body as { fields: Row[] };
     expect(body.fields.find((f) => f.name === 'OwnerId')).toMatchObject({ referenceTo: ['Group', 'User'], polymorphicForeignKey: true, relationshipName: 'Owner' });
