@@ -22,7 +22,7 @@ export type BulkTestOrg = {
 };
 
 /** Starts a test org on 127.0.0.1:0. */
-export async function startBulkTestOrg(options: Partial<Pick<BulkRoutesOptions, 'maxUploadBytes' | 'chunkSize' | 'queryPageSize'>> = {}): Promise<BulkTestOrg> {
+export async function startBulkTestOrg(options: Partial<Pick<BulkRoutesOptions, 'maxUploadBytes' | 'chunkSize' | 'queryPageSize' | 'now'>> = {}): Promise<BulkTestOrg> {
   const store = createOrgStore(buildSchemas());
   const { adminId } = seedUsers(store, new Date());
   const writer = createRecordWriter({ store, now: () => new Date() });

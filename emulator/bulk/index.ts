@@ -50,6 +50,7 @@ export type BulkRoutes = {
 
 const BULK_PATH = /^\/services\/data\/v(\d+)\.(\d)\/jobs\/(ingest|query)(\/.*)?$/;
 const JOB_ID_PREFIX = '750';
+const RETENTION_MS = 7 * 24 * 60 * 60 * 1000;
 
 /** Creates the Bulk API 2.0 routes over the org's store and write layer. */
 export function createBulkRoutes(options: BulkRoutesOptions): BulkRoutes {
@@ -78,6 +79,20 @@ export function createBulkRoutes(options: BulkRoutesOptions): BulkRoutes {
     },
   };
 
+  /** Jobs in a terminal state are deleted after 7 days (docs, Bulk API 2.0 limits). */
+  const sweepExpiredJobs = (): void => {
+    const cutoff = now() - RETENTION_MS;
+    for (const jobs of [ingestJobs, queryJobs] as Map<string, IngestJob | QueryJob>[]) {
+      for (const [id, job] of jobs) {
+        const terminal = job.state === 'JobComplete' || job.state === 'Failed' || job.state === 'Aborted';
+        if (terminal && job.systemModstamp < cutoff) {
+          job.stopped = true;
+          jobs.delete(id);
+        }
+      }
+    }
+  };
+
   return {
     async handle(req, res, ctx) {
       const url = new URL(req.url ?? '/', 'http://localhost');
@@ -92,6 +107,7 @@ export function createBulkRoutes(options: BulkRoutesOptions): BulkRoutes {
         res.end(JSON.stringify([{ errorCode: 'NOT_FOUND', message: 'The requested resource does not exist' }]));
         return true;
       }
+      sweepExpiredJobs();
       const rest = (match[4] ?? '').split('/').filter((part) => part !== '');
       const bulkCtx = { apiVersion: version, versionText: version.toFixed(1), userId: ctx.userId };
       if (kind === 'ingest') await handleIngest(req, res, env, bulkCtx, rest, url);

@@ -406,3 +406,48 @@ describe('faults and progress', () => {
     expect((await upload(job.id as string, 'Name\nAfterDrop\n')).status).toBe(201);
   });
 });
+
+describe('creating a job with its data in one multipart request', () => {
+  it('creates the job already UploadComplete and processes the content part', async () => {
+    const boundary = 'BOUNDARY';
+    const body = [
+      `--${boundary}`,
+      'Content-Type: application/json',
+      'Content-Disposition: form-data; name="job"',
+      '',
+      JSON.stringify({ object: 'Account', operation: 'insert', contentType: 'CSV', lineEnding: 'LF' }),
+      `--${boundary}`,
+      'Content-Type: text/csv',
+      'Content-Disposition: form-data; name="content"; filename="content"',
+      '',
+      'Name\nMultipart One\nMultipart Two',
+      `--${boundary}--`,
+      '',
+    ].join('\r\n');
+    const res = await fetch(`${org.base()}/jobs/ingest`, { method: 'POST', headers: { 'Content-Type': `multipart/form-data; boundary=${boundary}` }, body });
+    expect(res.status).toBe(200);
+    const job = (await res.json()) as Json;
+    expect(job.state).toBe('UploadComplete');
+    expect(await finished(job.id as string)).toMatchObject({ state: 'JobComplete', numberRecordsProcessed: 2, numberRecordsFailed: 0 });
+  });
+});
+
+describe('retention', () => {
+  it('deletes jobs 7 days after they finished', async () => {
+    let clock = Date.now();
+    const local = await startBulkTestOrg({ now: () => clock });
+    try {
+      const created = (await (await fetch(`${local.base()}/jobs/ingest`, { method: 'POST', body: JSON.stringify({ object: 'Account', operation: 'insert' }) })).json()) as Json;
+      const id = created.id as string;
+      await fetch(`${local.base()}/jobs/ingest/${id}/batches`, { method: 'PUT', body: 'Name\nOld\n' });
+      await fetch(`${local.base()}/jobs/ingest/${id}`, { method: 'PATCH', body: JSON.stringify({ state: 'UploadComplete' }) });
+      await local.bulk.idle();
+      clock += 6 * 24 * 60 * 60 * 1000;
+      expect((await fetch(`${local.base()}/jobs/ingest/${id}`)).status).toBe(200);
+      clock += 2 * 24 * 60 * 60 * 1000;
+      expect((await fetch(`${local.base()}/jobs/ingest/${id}`)).status).toBe(404);
+    } finally {
+      await local.close();
+    }
+  });
+});

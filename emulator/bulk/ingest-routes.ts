@@ -9,6 +9,7 @@ import { type BulkContext, type BulkEnv, listPage, stateVerb } from './bulk-env'
 import { readBody, readJsonObject, sendError, sendJson, sendNotFound } from './http-io';
 import { INGEST_OPERATIONS, type IngestJob, type IngestOperation, ingestCreateJson, ingestInfoJson, ingestListJson } from './job-info';
 import { processIngestJob } from './ingest-processor';
+import { multipartBoundary, parseMultipart } from './multipart';
 import { resultSource, type ResultKind } from './result-files';
 
 const RESULT_PATHS: Record<string, ResultKind> = {
@@ -23,8 +24,41 @@ function isDelimiter(value: unknown): value is ColumnDelimiter {
   return typeof value === 'string' && (COLUMN_DELIMITERS as readonly string[]).includes(value);
 }
 
+/** Multipart creation is for small jobs: at most 100,000 characters of CSV (docs). */
+const MULTIPART_MAX_CHARS = 100_000;
+
+async function readJobRequest(req: IncomingMessage, res: ServerResponse): Promise<{ body: Record<string, unknown> | undefined; content: string | undefined } | undefined> {
+  const boundary = multipartBoundary(req.headers['content-type']);
+  if (boundary === undefined) return { body: await readJsonObject(req), content: undefined };
+  const read = await readBody(req, 4 * MULTIPART_MAX_CHARS + 64 * 1024);
+  if (!read.ok) {
+    if (read.reason === 'too-large') sendError(res, 400, 'INVALIDJOB', `InvalidJob : A multipart job request holds at most ${MULTIPART_MAX_CHARS} characters of CSV: upload larger files with PUT .../batches`);
+    return undefined;
+  }
+  const parts = parseMultipart(read.body.toString('utf8'), boundary);
+  const content = parts?.get('content');
+  let body: Record<string, unknown> | undefined;
+  try {
+    const value: unknown = JSON.parse(parts?.get('job') ?? '');
+    body = typeof value === 'object' && value !== null && !Array.isArray(value) ? (value as Record<string, unknown>) : undefined;
+  } catch {
+    body = undefined;
+  }
+  if (body && content === undefined) {
+    sendError(res, 400, 'INVALIDJOB', 'InvalidJob : The multipart request has no part named "content" with the CSV data');
+    return undefined;
+  }
+  if (content !== undefined && content.length > MULTIPART_MAX_CHARS) {
+    sendError(res, 400, 'INVALIDJOB', `InvalidJob : A multipart job request holds at most ${MULTIPART_MAX_CHARS} characters of CSV: upload larger files with PUT .../batches`);
+    return undefined;
+  }
+  return { body, content };
+}
+
 async function createJob(req: IncomingMessage, res: ServerResponse, env: BulkEnv, ctx: BulkContext): Promise<void> {
-  const body = await readJsonObject(req);
+  const request = await readJobRequest(req, res);
+  if (!request) return;
+  const { body, content } = request;
   if (!body) {
     sendError(res, 400, 'JSON_PARSER_ERROR', 'The request body is not a JSON object: send {"object":"Account","operation":"insert"}');
     return;
@@ -101,7 +135,15 @@ async function createJob(req: IncomingMessage, res: ServerResponse, env: BulkEnv
     stopped: false,
   };
   env.ingestJobs.set(job.id, job);
+  if (content === undefined) {
+    sendJson(res, 200, ingestCreateJson(job));
+    return;
+  }
+  // With the data in the same request the job is closed at once and starts processing.
+  job.content = content;
+  job.state = 'UploadComplete';
   sendJson(res, 200, ingestCreateJson(job));
+  env.track(processIngestJob(job, env.processorPorts()));
 }
 
 async function upload(req: IncomingMessage, res: ServerResponse, env: BulkEnv, job: IngestJob): Promise<void> {
