@@ -116,8 +116,13 @@ function clauseOffset(ctx: Context, scope: Scope, keyword: string): number {
   return clauseStart(ctx.tokens, scope.from, keyword) ?? scope.from;
 }
 
+/** The offset of the first word equal to `text` (case-insensitively) at or after `from`, else `from`. */
 function wordOffset(ctx: Context, text: string, from = 0): number {
-  return offsetOfWord(ctx.soql, text, { from });
+  const wanted = text.toLowerCase();
+  for (const token of ctx.tokens) {
+    if (token.start >= from && token.kind === 'word' && token.text.toLowerCase() === wanted) return token.start;
+  }
+  return from;
 }
 
 /** Resolves `Account.Owner.Name` (optionally alias- or object-qualified) against a scope, or throws INVALID_FIELD. */
