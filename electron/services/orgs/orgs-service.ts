@@ -1,4 +1,5 @@
 import { readFile, stat, writeFile } from 'node:fs/promises';
+import { homedir } from 'node:os';
 import type { CertificateView, OrgProfileChanges } from '../../../shared/ipc/domains/orgs';
 import type { CertificateInfo, ConnectionTestResult, OrgProfile, OrgProfileInput } from '../../../shared/salesforce/org-profile';
 import { certificateFileName, certificateForKey, describeCertificate, generateKeyAndCertificate } from '../auth/certificate';
@@ -13,6 +14,7 @@ import { createRestApi, newestApiVersion, type RestApi } from '../salesforce/res
 import { createSalesforceClient, type SalesforceClient } from '../salesforce/salesforce-client';
 import type { SqliteDatabase } from '../store/database';
 import { createOrgProfileStore, type OrgProfileStore, type StoredOrgProfile } from './org-profile-store';
+import { resolveUserPath } from './user-path';
 
 /** A live connection to one org, for every feature that talks to it (query, load, events). */
 export type OrgConnection = {
@@ -174,7 +176,7 @@ export function createOrgsService(options: OrgsServiceOptions): OrgsService {
     },
     async importKey(id, path, passphrase) {
       const profile = profiles.get(id);
-      const pem = await readKeyFile(path);
+      const pem = await readKeyFile(resolveUserPath(path, homedir(), process.cwd()));
       const { key, pkcs8Pem } = readPrivateKeyPem(pem, passphrase);
       const certificatePem = await certificateForKey(key, { commonName: profile.label, now: new Date(clock.now()) });
       return storeKey(id, pkcs8Pem, certificatePem);
@@ -182,12 +184,13 @@ export function createOrgsService(options: OrgsServiceOptions): OrgsService {
     certificate: certificateView,
     async saveCertificate(id, path) {
       const { pem } = certificateView(id);
+      const target = resolveUserPath(path, homedir(), process.cwd());
       try {
-        await writeFile(path, pem, { mode: 0o644 });
+        await writeFile(target, pem, { mode: 0o644 });
       } catch (error) {
-        throw new ServiceError('VALIDATION', `The certificate could not be saved to ${path}.`, 'Pick a folder you can write to.', { cause: error });
+        throw new ServiceError('VALIDATION', `The certificate could not be saved to ${target}.`, 'Pick a folder you can write to.', { cause: error });
       }
-      return { path };
+      return { path: target };
     },
     async testConnection(id, signal) {
       const profile = profiles.get(id);
