@@ -57,7 +57,8 @@ export type AppContext = {
  * The composition root shared by Electron main and browser mode: builds the services with their ports and the handler table.
  *
  * To wire a new service: build it here (push its disposer onto `disposers`), then pass it to its domain's handler factory in
- * `handlers/<domain>.ts` and spread that into the table below. The type check fails until every contract channel has a handler.
+ * `handlers/<domain>.ts` and spread that into `handlers` below. A channel without a handler answers NOT_FOUND and is listed
+ * in `pendingChannels` (electron/ipc/handler-table.ts).
  */
 export async function createAppContext(options: AppContextOptions): Promise<AppContext> {
   const events = createEventHub();
