@@ -10,6 +10,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { Connection } from 'jsforce';
 import { createSystemClock } from '../../electron/services/salesforce';
@@ -26,7 +27,10 @@ const SOQL = 'SELECT Id, FirstName, LastName, Email, Phone, Title, AccountId, Ac
 type Sample = { records: number; ms: number; peakRss: number; peakHeap: number; baseRss: number; baseHeap: number };
 
 async function startEmulatorProcess(): Promise<{ url: string; child: ChildProcess }> {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'emulator/cli.ts', '--port', '0'], { stdio: ['ignore', 'pipe', 'inherit'] });
+  const child = spawn(process.execPath, ['--import', 'tsx', 'emulator/cli.ts', '--port', '0'], {
+    cwd: fileURLToPath(new URL('../..', import.meta.url)),
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
   const url = await new Promise<string>((resolve, reject) => {
     let out = '';
     child.stdout?.on('data', (chunk: Buffer) => {
@@ -142,10 +146,10 @@ async function gridWindows(url: string, resultsDir: string): Promise<void> {
   await service.settled(runId);
   const time = (label: string, args: { sort: { column: string; descending: boolean }[]; filter: string }): void => {
     const started = performance.now();
-    const window = service.rows({ runId, offset: 50_000, limit: 100, ...args });
+    const window = service.rows({ runId, offset: Math.floor(ROWS / 2), limit: 100, ...args });
     process.stdout.write(`  ${label.padEnd(44)} ${(performance.now() - started).toFixed(1)} ms (${window.matched} rows match)\n`);
   };
-  process.stdout.write('\nrow windows served from main (100 rows at offset 50,000)\n');
+  process.stdout.write(`\nrow windows served from main (100 rows at offset ${Math.floor(ROWS / 2)})\n`);
   const sort = [{ column: 'LastName', descending: false }, { column: 'CreatedDate', descending: true }];
   time('sort LastName asc, CreatedDate desc (first)', { sort, filter: '' });
   time('same sort again (cached index)', { sort, filter: '' });
