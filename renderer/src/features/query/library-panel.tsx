@@ -71,11 +71,11 @@ export function LibraryPanel(props: LibraryPanelProps): ReactNode {
 
   return (
     <aside className="orgdesk-library" aria-label="Query library">
-      <div className="slds-button-group orgdesk-library__switch" role="tablist">
-        <button type="button" role="tab" aria-selected={view === 'history'} className={`slds-button ${view === 'history' ? 'slds-button_brand' : 'slds-button_neutral'}`} onClick={() => setView('history')}>
+      <div className="slds-button-group orgdesk-library__switch" role="group" aria-label="Show">
+        <button type="button" aria-pressed={view === 'history'} className={`slds-button ${view === 'history' ? 'slds-button_brand' : 'slds-button_neutral'}`} onClick={() => setView('history')}>
           History
         </button>
-        <button type="button" role="tab" aria-selected={view === 'saved'} className={`slds-button ${view === 'saved' ? 'slds-button_brand' : 'slds-button_neutral'}`} onClick={() => setView('saved')}>
+        <button type="button" aria-pressed={view === 'saved'} className={`slds-button ${view === 'saved' ? 'slds-button_brand' : 'slds-button_neutral'}`} onClick={() => setView('saved')}>
           Saved
         </button>
       </div>

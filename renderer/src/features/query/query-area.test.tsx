@@ -265,6 +265,6 @@ describe('QueryArea', () => {
       activeId: 't1',
     });
     fireEvent.click(screen.getByRole('button', { name: 'New query tab' }));
-    expect(screen.getAllByRole('tab', { name: /Query/ })).toHaveLength(2);
+    expect(within(screen.getByRole('toolbar', { name: 'Query tabs' })).getAllByRole('button', { name: /^Query \d$/ })).toHaveLength(2);
   });
 });

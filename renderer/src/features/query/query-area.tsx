@@ -83,10 +83,10 @@ export function QueryArea(): ReactNode {
   return (
     <div className={`orgdesk-query${libraryOpen ? ' orgdesk-query_library' : ''}`}>
       <div className="orgdesk-query__main">
-        <div className="orgdesk-query__tabs" role="tablist" aria-label="Query tabs">
+        <div className="orgdesk-query__tabs" role="toolbar" aria-label="Query tabs">
           {tabs.tabs.map((tab) => (
             <div key={tab.id} className={`orgdesk-query__tab${tab.id === tabs.activeId ? ' orgdesk-query__tab_active' : ''}`}>
-              <button type="button" role="tab" aria-selected={tab.id === tabs.activeId} className="orgdesk-query__tab-title" onClick={() => tabs.select(tab.id)}>
+              <button type="button" aria-pressed={tab.id === tabs.activeId} className="orgdesk-query__tab-title" onClick={() => tabs.select(tab.id)}>
                 {tab.title}
               </button>
               <button type="button" className="orgdesk-query__tab-close" aria-label={`Close ${tab.title}`} title="Close tab" onClick={() => tabs.close(tab.id)}>

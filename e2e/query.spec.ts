@@ -1,0 +1,126 @@
+import { readFile } from 'node:fs/promises';
+import type { Page } from '@playwright/test';
+import { startEmulator } from '../emulator/index';
+import { createMemorySecretStore } from '../electron/services/secrets/memory-secret-store';
+import type { WebServer } from '../electron/web/web-server';
+import { expect, startBrowserMode, test as base } from './fixtures';
+
+/**
+ * The SOQL workbench as a person uses it, against browser mode with the built-in demo org (the emulator, started in-process
+ * by the app itself) and an in-memory keychain.
+ */
+const test = base.extend<{ demo: WebServer; workbench: Page }>({
+  demo: async ({}, use) => {
+    const server = await startBrowserMode({
+      appOptions: {
+        secrets: createMemorySecretStore(),
+        startLocalOrg: ({ port, host }) => startEmulator({ port, host }),
+      },
+    });
+    await use(server);
+    await server.stop();
+  },
+  workbench: async ({ page, demo }, use) => {
+    await page.goto(demo.url);
+    await expect(page.getByRole('tab', { name: 'Query' })).toBeVisible();
+    await expect
+      .poll(
+        async () =>
+          page.evaluate(async () => {
+            const bridge = (window as unknown as { orgdesk: { invoke: (c: string, a: unknown) => Promise<{ ok: boolean; value?: { state: string } }> } }).orgdesk;
+            const result = await bridge.invoke('orgs:demo-status', {});
+            return result.ok ? (result.value?.state ?? 'unknown') : 'unknown';
+          }),
+        { timeout: 30_000 },
+      )
+      .toBe('ready');
+    await expect(page.getByRole('button', { name: /Run/ })).toBeEnabled({ timeout: 15_000 });
+    await expect(page.locator('.monaco-editor')).toBeVisible({ timeout: 15_000 });
+    await use(page);
+  },
+});
+
+/** Replaces the editor's text by typing (insertText: plain typing races the suggest widget). */
+async function typeQuery(page: Page, text: string): Promise<void> {
+  await page.locator('.monaco-editor .view-lines').click();
+  await page.keyboard.press('ControlOrMeta+A');
+  await page.keyboard.press('Delete');
+  await page.keyboard.insertText(text);
+}
+
+/** The editor's text as shown (Monaco renders spaces as non-breaking). */
+async function editorText(page: Page): Promise<string> {
+  return (await page.locator('.monaco-editor .view-lines').innerText()).replace(/\u00a0/g, ' ');
+}
+
+test.describe('the SOQL workbench', () => {
+  test('completes a child relationship inside a subquery, runs with the keyboard, expands, sorts and exports', async ({ workbench: page }) => {
+    // The outer FROM first, as completion inside a subquery needs the parent object; then the subquery in the SELECT list.
+    await typeQuery(page, 'SELECT Id, Name FROM Account ORDER BY Name LIMIT 50');
+    await page.keyboard.press('Home');
+    for (let i = 0; i < 'SELECT Id, Name'.length; i += 1) await page.keyboard.press('ArrowRight');
+    await page.keyboard.insertText(', (SELECT LastName FROM Co');
+    await page.keyboard.insertText('n');
+    const suggest = page.locator('.editor-widget.suggest-widget');
+    await expect(suggest.getByRole('option', { name: /^Contacts/ })).toBeVisible();
+    await expect(suggest.getByRole('option', { name: /^Contact\b(?!s)/ })).toHaveCount(0);
+    await page.keyboard.press('Enter');
+    if (!(await editorText(page)).includes('Contacts)')) await page.keyboard.insertText(')');
+    await expect.poll(() => editorText(page)).toBe('SELECT Id, Name, (SELECT LastName FROM Contacts) FROM Account ORDER BY Name LIMIT 50');
+
+    await page.keyboard.press('ControlOrMeta+Enter');
+    const grid = page.getByRole('grid', { name: 'Query results' });
+    await expect(page.getByText('50 rows', { exact: true })).toBeVisible();
+    await expect(grid.getByRole('columnheader')).toHaveText(['#', 'Id', 'Name', 'Contacts']);
+
+    const expand = grid.getByRole('button', { name: /^▸ [1-9]\d* records?$/ }).first();
+    await expand.click();
+    const nested = page.getByRole('region', { name: /^Contacts of row \d+$/ });
+    await expect(nested.getByRole('columnheader', { name: 'LastName' })).toBeVisible();
+    await expect(nested.getByRole('gridcell').first()).not.toBeEmpty();
+
+    await grid.getByRole('button', { name: /^▾ / }).click();
+    await expect(nested).toHaveCount(0);
+
+    const nameHeader = grid.getByRole('columnheader', { name: /^Name / });
+    await grid.getByTitle(/^Sort by Name/).click();
+    await expect(nameHeader).toHaveAttribute('aria-sort', 'ascending');
+    await grid.getByTitle(/^Sort by Name/).click();
+    await expect(nameHeader).toHaveAttribute('aria-sort', 'descending');
+    const names = async (): Promise<string[]> => grid.locator('[role=row] [role=gridcell]:nth-child(3)').allInnerTexts();
+    await expect.poll(async () => {
+      const shown = (await names()).slice(0, 10);
+      return shown.length > 1 && shown.every((n, i) => i === 0 || shown[i - 1]!.localeCompare(n) >= 0);
+    }).toBe(true);
+
+    await page.getByRole('button', { name: 'Export CSV' }).click();
+    const notice = page.getByRole('status').filter({ hasText: /^Exported/ });
+    await expect(notice).toBeVisible();
+    const text = (await notice.innerText()).replace(/Dismiss$/, '').trim();
+    const files = /^Exported 50 rows to (.+)$/.exec(text)?.[1]?.split(', ') ?? [];
+    expect(files.length).toBeGreaterThanOrEqual(1);
+    const csv = await readFile(files[0]!, 'utf8');
+    const lines = csv.trim().split(/\r?\n/);
+    expect(lines[0]).toMatch(/^"?Id"?,"?Name"?/);
+    expect(lines).toHaveLength(51);
+  });
+
+  test('marks a misspelt field while typing and fixes it with the quick fix', async ({ workbench: page }) => {
+    await typeQuery(page, 'SELECT Id, Nmae FROM Account LIMIT 5');
+    const squiggle = page.locator('.monaco-editor .squiggly-error');
+    await expect(squiggle).toHaveCount(1);
+    await page.keyboard.press('Home');
+    for (let i = 0; i < 'SELECT Id, N'.length; i += 1) await page.keyboard.press('ArrowRight');
+    await page.keyboard.press('ControlOrMeta+.');
+    await page.getByText("Change to 'Name'").click();
+    await expect.poll(() => editorText(page)).toBe('SELECT Id, Name FROM Account LIMIT 5');
+    await expect(squiggle).toHaveCount(0);
+  });
+
+  test('places the error Salesforce returns at its row and column', async ({ workbench: page }) => {
+    await typeQuery(page, "SELECT Id FROM Account WHERE Name = 'x' AND AnnualRevenue = 'not a number'");
+    await page.keyboard.press('ControlOrMeta+Enter');
+    await expect(page.locator('.orgdesk-query__error')).toBeVisible();
+    await expect(page.locator('.monaco-editor .squiggly-error')).not.toHaveCount(0);
+  });
+});
