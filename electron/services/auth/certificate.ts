@@ -14,19 +14,17 @@ export const EXPIRY_WARNING_DAYS = 30;
 
 const DAY_MS = 86_400_000;
 const RSA_SHA256 = { name: 'RSASSA-PKCS1-v1_5', hash: 'SHA-256' } as const;
-// Passing the provider per call instead of x509.cryptoProvider.set keeps this module free of global state.
-const provider = webcrypto as unknown as NonNullable<Parameters<typeof x509.X509CertificateGenerator.createSelfSigned>[1]>;
-/** The key pair type @peculiar/x509 signs with (WebCrypto's CryptoKeyPair; the electron tsconfig has no DOM lib). */
-type CryptoKeyPair = Parameters<typeof x509.X509CertificateGenerator.createSelfSigned>[0]['keys'];
+/** Node's WebCrypto key pair (the electron tsconfig has no DOM lib, so @peculiar/x509's global types are Node's here). */
+type CryptoKeyPair = webcrypto.CryptoKeyPair;
 
 /** Generates an RSA 2048 key pair and a self-signed X.509 certificate with CN = `commonName`. */
 export async function generateKeyAndCertificate(options: { commonName: string; now: Date; validityDays?: number }): Promise<GeneratedKey> {
-  const keys = (await webcrypto.subtle.generateKey(
+  const keys = await webcrypto.subtle.generateKey(
     { ...RSA_SHA256, modulusLength: 2048, publicExponent: new Uint8Array([1, 0, 1]) },
     true,
     ['sign', 'verify'],
-  )) as unknown as CryptoKeyPair;
-  const pkcs8 = await webcrypto.subtle.exportKey('pkcs8', keys.privateKey as unknown as webcrypto.CryptoKey);
+  );
+  const pkcs8 = await webcrypto.subtle.exportKey('pkcs8', keys.privateKey);
   const certificatePem = await selfSign(keys, options);
   return { privateKeyPem: toPem(Buffer.from(pkcs8), 'PRIVATE KEY'), certificatePem };
 }
@@ -35,10 +33,10 @@ export async function generateKeyAndCertificate(options: { commonName: string; n
 export async function certificateForKey(privateKey: KeyObject, options: { commonName: string; now: Date; validityDays?: number }): Promise<string> {
   const privateDer = privateKey.export({ type: 'pkcs8', format: 'der' });
   const publicDer = createPublicKey(privateKey).export({ type: 'spki', format: 'der' });
-  const keys = {
+  const keys: CryptoKeyPair = {
     privateKey: await webcrypto.subtle.importKey('pkcs8', privateDer, RSA_SHA256, true, ['sign']),
     publicKey: await webcrypto.subtle.importKey('spki', publicDer, RSA_SHA256, true, ['verify']),
-  } as unknown as CryptoKeyPair;
+  };
   return selfSign(keys, options);
 }
 
@@ -55,7 +53,8 @@ async function selfSign(keys: CryptoKeyPair, options: { commonName: string; now:
       keys,
       extensions: [new x509.BasicConstraintsExtension(false, undefined, true), new x509.KeyUsagesExtension(x509.KeyUsageFlags.digitalSignature, true)],
     },
-    provider,
+    // The provider is passed per call instead of x509.cryptoProvider.set, so this module keeps no global state.
+    webcrypto,
   );
   return `${certificate.toString('pem').trim()}\n`;
 }

@@ -2,7 +2,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RunningEmulator } from '../../../emulator/index';
 import { createSystemClock } from '../salesforce/clock';
 import { generateKeyAndCertificate } from './certificate';
-import { adminCall, LOCAL_ADMIN, localLogin, registerConnectedApp, startLocalOrg } from './local-org.fixture';
+import { adminCall, LOCAL_ADMIN, localLogin, registerConnectedApp, startLocalOrg } from './test/local-org';
+import { matching } from './test/matchers';
 
 let org: RunningEmulator;
 beforeAll(async () => {
@@ -33,7 +34,7 @@ describe('JWT bearer login against the local org', () => {
 
   it('maps an unknown consumer key to AUTH with a consumer key hint', async () => {
     const { session } = await localLogin(org.url, { register: false });
-    await expect(session.access()).rejects.toMatchObject({ code: 'AUTH', message: expect.stringMatching(/consumer key/), hint: expect.stringMatching(/Consumer Details/) });
+    await expect(session.access()).rejects.toMatchObject({ code: 'AUTH', message: matching(/consumer key/), hint: matching(/Consumer Details/) });
   });
 
   it('maps a certificate that does not match the key to the upload-the-certificate hint', async () => {
@@ -42,45 +43,45 @@ describe('JWT bearer login against the local org', () => {
     await registerConnectedApp(org.url, { consumerKey: login.consumerKey, certificate: other.certificatePem, preAuthorizedUsernames: [LOCAL_ADMIN] });
     await expect(login.session.access()).rejects.toMatchObject({
       code: 'AUTH',
-      message: expect.stringMatching(/no certificate matching this key/),
-      hint: expect.stringMatching(/orgdesk-local-test\.crt/),
+      message: matching(/no certificate matching this key/),
+      hint: matching(/orgdesk-local-test\.crt/),
     });
   });
 
   it('maps a user who is not pre-authorized to the pre-authorize hint (admin approved and all-users policies)', async () => {
     const adminApproved = await localLogin(org.url, { preAuthorized: [] });
-    await expect(adminApproved.session.access()).rejects.toMatchObject({ code: 'AUTH', hint: expect.stringMatching(/^Pre-authorize this user's profile or permission set/) });
+    await expect(adminApproved.session.access()).rejects.toMatchObject({ code: 'AUTH', hint: matching(/^Pre-authorize this user's profile or permission set/) });
 
     const allUsers = await localLogin(org.url, { register: false });
     await registerConnectedApp(org.url, { consumerKey: allUsers.consumerKey, certificate: allUsers.certificatePem, preAuthorizedUsernames: [], permittedUsers: 'all_users' });
     await expect(allUsers.session.access()).rejects.toMatchObject({
       code: 'AUTH',
-      message: expect.stringMatching(/has not approved/),
+      message: matching(/has not approved/),
       hint: "Pre-authorize this user's profile or permission set on the connected app (Admin approved users are pre-authorized).",
     });
   });
 
   it('maps a wrong audience (a login URL that is not the org) to the environment hint', async () => {
     const { session } = await localLogin(org.url, { loginUrl: org.url.replace('127.0.0.1', 'localhost') });
-    await expect(session.access()).rejects.toMatchObject({ code: 'AUTH', message: expect.stringMatching(/audience/), hint: expect.stringMatching(/My Domain/) });
+    await expect(session.access()).rejects.toMatchObject({ code: 'AUTH', message: matching(/audience/), hint: matching(/My Domain/) });
   });
 
   it("names the clock skew when the computer's clock is 10 minutes slow", async () => {
     const { session } = await localLogin(org.url, { clock: createSystemClock({ offsetMs: -10 * 60_000 }) });
-    await expect(session.access()).rejects.toMatchObject({ code: 'AUTH', message: expect.stringMatching(/expired/), hint: expect.stringMatching(/10 minutes behind/) });
+    await expect(session.access()).rejects.toMatchObject({ code: 'AUTH', message: matching(/expired/), hint: matching(/10 minutes behind/) });
   });
 
   it('maps an inactive user to the authentication failure hint', async () => {
     const username = `inactive-${Date.now()}@orgdesk.example`;
     expect((await adminCall(org.url, 'users', 'POST', { username, lastName: 'Inactive', isActive: false })).status).toBe(201);
     const { session } = await localLogin(org.url, { username });
-    await expect(session.access()).rejects.toMatchObject({ code: 'AUTH', hint: expect.stringMatching(/active/) });
+    await expect(session.access()).rejects.toMatchObject({ code: 'AUTH', hint: matching(/active/) });
   });
 
   it('asks for a key when the keychain has none for the profile', async () => {
     const login = await localLogin(org.url);
     await login.secrets.delete('profile-1');
-    await expect(login.session.access()).rejects.toMatchObject({ code: 'AUTH', hint: expect.stringMatching(/Generate a key/) });
+    await expect(login.session.access()).rejects.toMatchObject({ code: 'AUTH', hint: matching(/Generate a key/) });
     expect(login.transport.total).toBe(0);
   });
 
@@ -88,6 +89,6 @@ describe('JWT bearer login against the local org', () => {
     const stopped = await startLocalOrg();
     const { session } = await localLogin(stopped.url);
     await stopped.stop();
-    await expect(session.access()).rejects.toMatchObject({ code: 'NETWORK', message: expect.stringMatching(/refused/) });
+    await expect(session.access()).rejects.toMatchObject({ code: 'NETWORK', message: matching(/refused/) });
   });
 });

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { DemoOrgStatus } from '../../../shared/ipc/domains/orgs';
-import { startLocalOrg } from '../auth/local-org.fixture';
+import { startLocalOrg } from '../auth/test/local-org';
 import { ServiceError } from '../errors';
 import { createOrgsService, type OrgsService } from '../orgs/orgs-service';
 import { createMemorySecretStore } from '../secrets/memory-secret-store';
@@ -12,6 +12,7 @@ import { createSystemClock } from '../salesforce/clock';
 import { createFetchTransport } from '../salesforce/http-transport';
 import { openDatabase, type OrgDeskDatabase } from '../store/database';
 import { createDemoOrg, DEMO_ORG_LABEL, type DemoOrg, type StartLocalOrg } from './demo-org';
+import { containing, matching } from '../auth/test/matchers';
 
 let userDataDir: string;
 let database: OrgDeskDatabase;
@@ -88,7 +89,7 @@ describe('the demo org', () => {
     expect(orgs.get(after.profileId ?? '').myDomainUrl).toBe(after.url);
     const again = await orgs.connection(after.profileId ?? '');
     const page = await again.rest.query(`SELECT Name FROM Account WHERE Id = '${created.id}'`);
-    expect(page.records).toEqual([expect.objectContaining({ Name: 'Kept across launches' })]);
+    expect(page.records).toEqual([containing({ Name: 'Kept across launches' })]);
   });
 
   it('is not started at launch once the person deleted it and has other orgs', async () => {
@@ -121,7 +122,7 @@ describe('the demo org', () => {
       delete: () => Promise.resolve(false),
     };
     const demo = launch({ secrets: noKeychain });
-    expect(await demo.start()).toMatchObject({ state: 'failed', error: { message: 'No Secret Service.', hint: expect.stringMatching(/gnome-keyring/) } });
+    expect(await demo.start()).toMatchObject({ state: 'failed', error: { message: 'No Secret Service.', hint: matching(/gnome-keyring/) } });
     expect(orgs.list()[0]?.certificate).toBeNull();
   });
 });

@@ -76,7 +76,7 @@ export function createDemoOrg(options: DemoOrgOptions): DemoOrg {
   };
 
   const demoUsername = async (url: string): Promise<string> => {
-    const users = (await admin(url, 'users', { method: 'GET' })) as unknown;
+    const users = await admin(url, 'users', { method: 'GET' });
     const list = (Array.isArray(users) ? users : []) as Array<{ username?: unknown; isActive?: unknown; profile?: unknown }>;
     const active = list.filter((user) => user.isActive === true && typeof user.username === 'string');
     // Log in as the org's administrator when there is one, as an admin trying OrgDesk would.

@@ -3,13 +3,14 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RunningEmulator } from '../../../emulator/index';
-import { LOCAL_ADMIN, registerConnectedApp, startLocalOrg } from '../auth/local-org.fixture';
+import { LOCAL_ADMIN, registerConnectedApp, startLocalOrg } from '../auth/test/local-org';
 import { createMemorySecretStore } from '../secrets/memory-secret-store';
 import { createSystemClock } from '../salesforce/clock';
 import { createFetchTransport } from '../salesforce/http-transport';
 import { newestApiVersion } from '../salesforce/rest';
 import { openDatabase, type OrgDeskDatabase } from '../store/database';
 import { createOrgsService, type OrgsService } from './orgs-service';
+import { matching } from '../auth/test/matchers';
 
 let org: RunningEmulator;
 let folder: string;
@@ -58,7 +59,7 @@ describe('test connection', () => {
   it('shows the consumer key hint when the consumer key is wrong, and works once it is corrected', async () => {
     const id = await connectedProfile('CK-right');
     orgs.update(id, { consumerKey: 'CK-wrong' });
-    await expect(orgs.testConnection(id)).rejects.toMatchObject({ code: 'AUTH', hint: expect.stringMatching(/consumer key/) });
+    await expect(orgs.testConnection(id)).rejects.toMatchObject({ code: 'AUTH', hint: matching(/consumer key/) });
     orgs.update(id, { consumerKey: 'CK-right' });
     await expect(orgs.testConnection(id)).resolves.toMatchObject({ orgId: org.orgId });
   });
@@ -67,7 +68,7 @@ describe('test connection', () => {
     const id = await connectedProfile('CK-rotate');
     await orgs.testConnection(id);
     await orgs.generateKey(id);
-    await expect(orgs.testConnection(id)).rejects.toMatchObject({ code: 'AUTH', message: expect.stringMatching(/no certificate matching/) });
+    await expect(orgs.testConnection(id)).rejects.toMatchObject({ code: 'AUTH', message: matching(/no certificate matching/) });
     await registerConnectedApp(org.url, { consumerKey: 'CK-rotate', certificate: orgs.certificate(id).pem, preAuthorizedUsernames: [LOCAL_ADMIN] });
     await expect(orgs.testConnection(id)).resolves.toMatchObject({ orgId: org.orgId });
   });

@@ -2,6 +2,7 @@ import { createServer as createHttpServer, type Server } from 'node:http';
 import { createServer } from 'node:net';
 import { describe, expect, it } from 'vitest';
 import { createFetchTransport } from './http-transport';
+import { matching } from '../auth/test/matchers';
 
 async function closedPort(): Promise<number> {
   const server = createServer();
@@ -28,7 +29,7 @@ describe('createFetchTransport', () => {
   it('turns a refused connection into NETWORK naming the host', async () => {
     const port = await closedPort();
     const error = await createFetchTransport().fetch(`http://127.0.0.1:${port}/services/data`, {}).catch((e: unknown) => e);
-    expect(error).toMatchObject({ code: 'NETWORK', message: expect.stringMatching(new RegExp(`127\\.0\\.0\\.1:${port}.*refused`)) });
+    expect(error).toMatchObject({ code: 'NETWORK', message: matching(new RegExp(`127\\.0\\.0\\.1:${port}.*refused`)) });
   });
 
   it('turns an unknown host into NETWORK with a hint about the URL', async () => {
@@ -41,7 +42,7 @@ describe('createFetchTransport', () => {
     const { server, port } = await silentServer();
     try {
       const error = await createFetchTransport({ timeoutMs: 200 }).fetch(`http://127.0.0.1:${port}/`, {}).catch((e: unknown) => e);
-      expect(error).toMatchObject({ code: 'NETWORK', message: expect.stringMatching(/did not answer in time/) });
+      expect(error).toMatchObject({ code: 'NETWORK', message: matching(/did not answer in time/) });
     } finally {
       stop(server);
     }

@@ -1,9 +1,10 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { RunningEmulator } from '../../../emulator/index';
-import { adminCall, localLogin, startLocalOrg, type LocalLogin } from '../auth/local-org.fixture';
+import { adminCall, localLogin, startLocalOrg, type LocalLogin } from '../auth/test/local-org';
 import { createSystemClock } from './clock';
 import { createRestApi, newestApiVersion } from './rest';
 import { createSalesforceClient, type SalesforceClient } from './salesforce-client';
+import { matching } from '../auth/test/matchers';
 
 let org: RunningEmulator;
 let login: LocalLogin;
@@ -94,7 +95,7 @@ describe('the Salesforce client against the local org', () => {
     const version = await newestApiVersion(client);
     await fault({ kind: 'api-limit', remaining: 0 });
     try {
-      await expect(client.json('GET', `/services/data/v${version}/limits`)).rejects.toMatchObject({ code: 'LIMIT', errorCode: 'REQUEST_LIMIT_EXCEEDED', hint: expect.stringMatching(/allowance/) });
+      await expect(client.json('GET', `/services/data/v${version}/limits`)).rejects.toMatchObject({ code: 'LIMIT', errorCode: 'REQUEST_LIMIT_EXCEEDED', hint: matching(/allowance/) });
     } finally {
       await fault({ kind: 'api-limit', remaining: 100_000 });
     }
@@ -102,7 +103,7 @@ describe('the Salesforce client against the local org', () => {
 
   it('maps a Salesforce error array to SF_API with its code and message', async () => {
     const rest = createRestApi(client, await newestApiVersion(client));
-    await expect(rest.query('SELEKT Id FROM Account')).rejects.toMatchObject({ code: 'SF_API', status: 400, errorCode: 'MALFORMED_QUERY', message: expect.stringMatching(/^MALFORMED_QUERY: /) });
+    await expect(rest.query('SELEKT Id FROM Account')).rejects.toMatchObject({ code: 'SF_API', status: 400, errorCode: 'MALFORMED_QUERY', message: matching(/^MALFORMED_QUERY: /) });
     await expect(client.json('GET', '/services/data/v1.0/limits')).rejects.toMatchObject({ status: 404, errorCode: 'NOT_FOUND' });
   });
 

@@ -100,17 +100,16 @@ export function createSalesforceClient(options: SalesforceClientOptions): Salesf
     let access = await session.access();
     let renewed = false;
     for (let attempt = 1; ; attempt += 1) {
-      let sessionExpired = false;
       try {
         const response = await send(access, method, path, init);
         if (response.ok) return await read(response);
         const text = await response.text();
-        if (response.status === 401 && !renewed && text.includes('INVALID_SESSION_ID')) {
-          sessionExpired = true;
-        } else if (RETRYABLE_STATUS.has(response.status) && attempt < attempts) {
-          await backoff(attempt, init.signal);
-          continue;
-        } else {
+        const sessionExpired = response.status === 401 && !renewed && text.includes('INVALID_SESSION_ID');
+        if (!sessionExpired) {
+          if (RETRYABLE_STATUS.has(response.status) && attempt < attempts) {
+            await backoff(attempt, init.signal);
+            continue;
+          }
           throw apiError(response.status, text, response.headers.get('content-type'));
         }
       } catch (caught) {
@@ -121,12 +120,11 @@ export function createSalesforceClient(options: SalesforceClientOptions): Salesf
         }
         throw error;
       }
-      if (sessionExpired) {
-        // Salesforce rejects an expired session before doing any work, so re-sending is safe for every method.
-        renewed = true;
-        access = await session.renew(access);
-        attempt -= 1;
-      }
+      // Only an expired session gets here. Salesforce rejects it before doing any work, so re-sending is safe for every
+      // method; the renewal (outside the try) fails with its own AUTH or NETWORK error rather than being retried.
+      renewed = true;
+      access = await session.renew(access);
+      attempt -= 1;
     }
   }
 
