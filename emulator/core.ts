@@ -41,6 +41,8 @@ export type EmulatorCore = {
   query: QueryHandler;
   extensions: RestExtension[];
   counters: RequestCounters;
+  /** Bulk API allocations used (DailyBulkApiBatches, DailyBulkV2QueryJobs in `/limits`). */
+  bulkUsage?: () => { batches: number; queryJobs: number };
   /** The emulator's base URL (`http://127.0.0.1:<port>`). */
   url: () => string;
   orgId15: string;

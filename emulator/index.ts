@@ -109,6 +109,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
     query,
     extensions: [...(options.extensions ?? []), { handle: (req, res, ctx) => bulk.handle(req, res, { userId: ctx.userId }) }],
     counters: { total: 0, byArea: {}, byStatus: {} },
+    bulkUsage: () => bulk.usage(),
     url: () => url,
     orgId15: ORG_ID.slice(0, 15),
     orgId18: ORG_ID,
@@ -196,7 +197,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
       fill(resetOptions.seed ?? seed);
       usage.reset();
       faults.clear();
-      bulk.faults.clear();
+      bulk.reset();
       core.counters.total = 0;
       core.counters.byArea = {};
       core.counters.byStatus = {};

@@ -47,6 +47,8 @@ export type BulkEnv = {
   processorPorts: () => ProcessorPorts;
   /** Resolves when a stalled job may continue. */
   waitForRelease: () => Promise<void>;
+  /** Allocations used: ingest batches (one per 10,000 records started) and query jobs created. */
+  usage: { batches: number; queryJobs: number };
   /** Keeps track of background work so `idle()` can wait for it. */
   track: (work: Promise<void>) => void;
 };

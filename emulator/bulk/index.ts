@@ -46,6 +46,10 @@ export type BulkRoutes = {
   idle(): Promise<void>;
   /** Stops background processing (jobs stay as they are). */
   stop(): void;
+  /** Bulk allocations used so far, for `/limits`: internal batches of 10,000 records (ingest) and query jobs. */
+  usage(): { batches: number; queryJobs: number };
+  /** Forgets every job and zeroes the usage (the admin API's org reset). */
+  reset(): void;
 };
 
 const BULK_PATH = /^\/services\/data\/v(\d+)\.(\d)\/jobs\/(ingest|query)(\/.*)?$/;
@@ -73,6 +77,7 @@ export function createBulkRoutes(options: BulkRoutesOptions): BulkRoutes {
     queryPageSize: options.queryPageSize ?? 50_000,
     waitForRelease: faults.waitForRelease,
     processorPorts: () => ({ store: options.store, writer: options.writer, now, faults: faults.ingest, chunkSize, waitForRelease: faults.waitForRelease }),
+    usage: { batches: 0, queryJobs: 0 },
     track: (work) => {
       const tracked = work.catch(() => undefined).finally(() => running.delete(tracked));
       running.add(tracked);
@@ -122,6 +127,16 @@ export function createBulkRoutes(options: BulkRoutesOptions): BulkRoutes {
     stop() {
       for (const job of ingestJobs.values()) job.stopped = true;
       for (const job of queryJobs.values()) job.stopped = true;
+      faults.controller.clear();
+    },
+    usage: () => ({ ...env.usage }),
+    reset() {
+      for (const job of ingestJobs.values()) job.stopped = true;
+      for (const job of queryJobs.values()) job.stopped = true;
+      ingestJobs.clear();
+      queryJobs.clear();
+      env.usage.batches = 0;
+      env.usage.queryJobs = 0;
       faults.controller.clear();
     },
   };

@@ -111,38 +111,40 @@ export async function processIngestJob(job: IngestJob, ports: ProcessorPorts): P
   const isUpdate = job.operation === 'update';
   const isDelete = job.operation === 'delete' || job.operation === 'hardDelete';
 
+  const outcomes = job.outcomes;
+  const fail = (row: number, error: RowError): void => {
+    outcomes[row] = OUTCOME.failed;
+    job.errors.set(row, formatSfError(error));
+    job.numberRecordsFailed += 1;
+  };
+  const failWrite = (row: number, error: RecordWriteError): void => {
+    const first = error.errors[0] ?? { statusCode: 'UNKNOWN_EXCEPTION', message: error.message, fields: [] };
+    if (first.statusCode === 'NOT_FOUND') {
+      // Bulk reports an id that matches no record as a bad reference, with an empty sf__Id (real capture).
+      job.ids[row] = undefined;
+      fail(row, { statusCode: 'INVALID_CROSS_REFERENCE_KEY', message: 'invalid cross reference id', fields: [] });
+      return;
+    }
+    fail(row, first);
+  };
+
   const processRow = (row: number): void => {
     const record = row + 1;
     const cells = splitRecord(content, layout.starts[record] ?? 0, layout.ends[record] ?? 0, delimiter);
-    const fail = (error: RowError): void => {
-      (job.outcomes as Uint8Array)[row] = OUTCOME.failed;
-      job.errors.set(row, formatSfError(error));
-      job.numberRecordsFailed += 1;
-    };
-    const failWrite = (error: RecordWriteError): void => {
-      const first = error.errors[0] ?? { statusCode: 'UNKNOWN_EXCEPTION', message: error.message, fields: [] };
-      if (first.statusCode === 'NOT_FOUND') {
-        // Bulk reports an id that matches no record as a bad reference, with an empty sf__Id (real capture).
-        job.ids[row] = undefined;
-        fail({ statusCode: 'INVALID_CROSS_REFERENCE_KEY', message: 'invalid cross reference id', fields: [] });
-        return;
-      }
-      fail(first);
-    };
     const idCell = idColumn ? (cells[idColumn.index] ?? '') : '';
     if (idCell !== '') job.ids[row] = idCell;
     if (isDelete) {
       if (idCell === '') {
-        fail({ statusCode: 'MISSING_ARGUMENT', message: 'Id not specified in a delete call', fields: [] });
+        fail(row, { statusCode: 'MISSING_ARGUMENT', message: 'Id not specified in a delete call', fields: [] });
         return;
       }
       try {
         const hard = job.operation === 'hardDelete';
         job.ids[row] = (hard ? ports.writer.hardDeleteRecord(schema.name, idCell, ctx) : ports.writer.deleteRecord(schema.name, idCell, ctx)).id;
-        (job.outcomes as Uint8Array)[row] = OUTCOME.updated;
+        outcomes[row] = OUTCOME.updated;
       } catch (error) {
         if (!(error instanceof RecordWriteError)) throw error;
-        failWrite(error);
+        failWrite(row, error);
       }
       return;
     }
@@ -164,7 +166,7 @@ export async function processIngestJob(job: IngestJob, ports: ProcessorPorts): P
       }
       const coerced = coerceCell(raw, column.field, column.index);
       if (!coerced.ok) {
-        fail(coerced.error);
+        fail(row, coerced.error);
         return;
       }
       values[column.field.name] = coerced.value;
@@ -172,29 +174,29 @@ export async function processIngestJob(job: IngestJob, ports: ProcessorPorts): P
     try {
       if (isUpdate) {
         if (idCell === '') {
-          fail({ statusCode: 'MISSING_ARGUMENT', message: 'Id not specified in an update call', fields: [] });
+          fail(row, { statusCode: 'MISSING_ARGUMENT', message: 'Id not specified in an update call', fields: [] });
           return;
         }
         job.ids[row] = ports.writer.updateRecord(schema.name, idCell, values, ctx).id;
-        (job.outcomes as Uint8Array)[row] = OUTCOME.updated;
+        outcomes[row] = OUTCOME.updated;
       } else if (job.operation === 'upsert' && externalIdField !== undefined) {
         const key = externalIdField.type === 'id' ? idCell : (externalIdColumn ? (cells[externalIdColumn.index] ?? '') : '');
         findDuplicates(row);
         if (key !== '' && externalIdField.type !== 'id' && duplicates.has(externalKey(key))) {
-          fail({ statusCode: 'DUPLICATE_VALUE', message: `Duplicate external id specified: ${key}`, fields: [] });
+          fail(row, { statusCode: 'DUPLICATE_VALUE', message: `Duplicate external id specified: ${key}`, fields: [] });
           return;
         }
         const result = ports.writer.upsertByExternalId(schema.name, externalIdField.name, key === '' ? null : key, values, ctx);
         job.ids[row] = result.id;
-        (job.outcomes as Uint8Array)[row] = result.created ? OUTCOME.created : OUTCOME.updated;
+        outcomes[row] = result.created ? OUTCOME.created : OUTCOME.updated;
       } else {
         if (idCell !== '') values.Id = idCell;
         job.ids[row] = ports.writer.createRecord(schema.name, values, ctx).id;
-        (job.outcomes as Uint8Array)[row] = OUTCOME.created;
+        outcomes[row] = OUTCOME.created;
       }
     } catch (error) {
       if (!(error instanceof RecordWriteError)) throw error;
-      failWrite(error);
+      failWrite(row, error);
     }
   };
 

@@ -55,6 +55,16 @@ async function readJobRequest(req: IncomingMessage, res: ServerResponse): Promis
   return { body, content };
 }
 
+/** Starts processing and counts the job's internal batches against DailyBulkApiBatches once its size is known. */
+function startProcessing(env: BulkEnv, job: IngestJob): void {
+  env.track(
+    processIngestJob(job, env.processorPorts()).then(() => {
+      const rows = job.outcomes?.length ?? 0;
+      env.usage.batches += Math.max(1, Math.ceil(rows / 10_000));
+    }),
+  );
+}
+
 async function createJob(req: IncomingMessage, res: ServerResponse, env: BulkEnv, ctx: BulkContext): Promise<void> {
   const request = await readJobRequest(req, res);
   if (!request) return;
@@ -143,7 +153,7 @@ async function createJob(req: IncomingMessage, res: ServerResponse, env: BulkEnv
   job.content = content;
   job.state = 'UploadComplete';
   sendJson(res, 200, ingestCreateJson(job));
-  env.track(processIngestJob(job, env.processorPorts()));
+  startProcessing(env, job);
 }
 
 async function upload(req: IncomingMessage, res: ServerResponse, env: BulkEnv, job: IngestJob): Promise<void> {
@@ -186,7 +196,7 @@ function patchState(res: ServerResponse, env: BulkEnv, job: IngestJob, body: Rec
       job.errorMessage = 'InvalidBatch : Records not processed: no data was uploaded for this job';
       return;
     }
-    env.track(processIngestJob(job, env.processorPorts()));
+    startProcessing(env, job);
     return;
   }
   if (target === 'Aborted') {

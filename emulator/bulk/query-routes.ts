@@ -130,6 +130,7 @@ async function createJob(req: IncomingMessage, res: ServerResponse, env: BulkEnv
     stopped: false,
   };
   env.queryJobs.set(job.id, job);
+  env.usage.queryJobs += 1;
   sendJson(res, 200, queryCreateJson(job));
   env.track(runQueryJob(job, result.rows, env, env.faults.takeQueryStall()));
 }
