@@ -147,6 +147,19 @@ describe('createQueryRoutes', () => {
     expect(rest.records.map((record) => record.LastName)).toEqual(Array.from({ length: 50 }, (_, i) => `Contact ${200 + i}`));
   });
 
+  it('counts inline child rows toward the batch, so parents with subqueries page sooner', () => {
+    const { get } = setup();
+    const soql = "SELECT Id, (SELECT Id FROM Contacts) FROM Account WHERE Name LIKE 'Account 000%' ORDER BY Name";
+    const page = get('/services/data/v60.0/query', { q: soql, headers: { 'Sforce-Query-Options': 'batchSize=200' } }).body as Page;
+    // The first account carries 200 contacts inline: it fills the batch on its own.
+    expect(page).toMatchObject({ totalSize: 90, done: false });
+    expect(page.records).toHaveLength(1);
+    expect(page.nextRecordsUrl).toMatch(/-1$/);
+    const next = get(page.nextRecordsUrl ?? '').body as Page;
+    expect(next).toMatchObject({ totalSize: 90, done: true });
+    expect(next.records).toHaveLength(89);
+  });
+
   it('explains a filter on Name as an Index plan and an unindexed filter as a TableScan with a note', () => {
     const { get } = setup();
     const indexed = get('/services/data/v60.0/query', { explain: "SELECT Id FROM Account WHERE Name = 'Account 00001'" });

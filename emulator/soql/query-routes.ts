@@ -83,9 +83,19 @@ export function createQueryRoutes(deps: { org: OrgData; now: () => Date; locator
   };
 
   const page = (run: QueryRun, start: number, batchSize: number, apiVersion: string, id: string | null, nowMs: number) => {
-    const end = Math.min(run.size, start + batchSize);
-    const records = new Array<unknown>(end - start);
-    for (let i = start; i < end; i++) records[i - start] = run.recordAt(i);
+    const records: unknown[] = [];
+    let end = start;
+    let used = 0;
+    // Inline child rows count toward the batch (salesforce-api.md 2.3), so a page of parents with subqueries is shorter.
+    while (end < run.size && used < batchSize) {
+      const record = run.recordAt(end++);
+      records.push(record);
+      used += 1;
+      for (const key of run.childKeys ?? []) {
+        const children = record[key] as { records?: unknown[] } | null | undefined;
+        used += children?.records?.length ?? 0;
+      }
+    }
     if (end >= run.size) return { status: 200, body: { totalSize: run.totalSize, done: true, records } };
     let cursorId = id;
     if (cursorId === null) {

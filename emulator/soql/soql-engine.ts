@@ -36,7 +36,13 @@ export type SoqlRecord = Record<string, unknown>;
 export type SoqlResult = { totalSize: number; done: true; records: SoqlRecord[] };
 
 /** A materialised query result that pages project lazily: `size` records are available through `recordAt`. */
-export type QueryRun = { totalSize: number; size: number; recordAt(index: number): SoqlRecord };
+export type QueryRun = {
+  totalSize: number;
+  size: number;
+  recordAt(index: number): SoqlRecord;
+  /** The child-subquery keys of each record (`Contacts`), whose inline rows count toward a page's batch size. */
+  childKeys?: string[];
+};
 
 /** Flat rows for Bulk API 2.0 query results: dotted column names in SELECT order and one value array per record. */
 export type SoqlRows = { object: string; columns: string[]; rows: Iterable<FieldValue[]> };
@@ -842,10 +848,12 @@ export function runSoql(org: OrgData, soql: string, options: SoqlOptions): Query
   if (isAggregateQuery(query)) return runAggregate(ctx, scope);
   const plan = compileRecordsPlan(ctx, scope, clauseOffset(ctx, scope, 'select'));
   const rows = selectRows(plan, org.rows(scope.object.name, { includeDeleted: options.includeDeleted }));
+  const childKeys = plan.nodes.flatMap((node) => (node.kind === 'child' ? [node.key] : []));
   return {
     totalSize: rows.length,
     size: rows.length,
     recordAt: (index) => project(ctx, plan.nodes, rows[index] ?? { Id: null }, scope.object.name),
+    ...(childKeys.length === 0 ? {} : { childKeys }),
   };
 }
 
