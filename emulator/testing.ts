@@ -59,7 +59,7 @@ export async function makeKeyAndCertificate(): Promise<{ privateKey: CryptoKeyLi
     name: 'CN=OrgDesk test',
     notBefore: new Date(Date.now() - 86_400_000),
     notAfter: new Date(Date.now() + 365 * 86_400_000),
-    keys: keys as unknown as Parameters<typeof x509.X509CertificateGenerator.createSelfSigned>[0]["keys"],
+    keys: keys,
     signingAlgorithm: algorithm,
   });
   return { privateKey: keys.privateKey, certificatePem: cert.toString('pem') };

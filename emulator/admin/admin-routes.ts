@@ -53,7 +53,7 @@ export async function handleAdmin(req: IncomingMessage, res: ServerResponse, adm
 
 async function route(admin: EmulatorAdmin, method: string, parts: string[], body: Record<string, unknown>): Promise<Reply> {
   const [area, id] = parts;
-  const str = (name: string): string | undefined => (typeof body[name] === 'string' ? (body[name] as string) : undefined);
+  const str = (name: string): string | undefined => (typeof body[name] === 'string' ? (body[name]) : undefined);
   switch (area) {
     case 'users': {
       if (method === 'GET' && id === undefined) return { status: 200, body: admin.users() };

@@ -89,7 +89,7 @@ function field(name: string, type: FieldType, options: FieldOptions = {}): Field
   if (type === 'boolean') Object.assign(base, { nillable: false, defaultedOnCreate: true, defaultValue: false, groupable: true, aggregatable: false });
   if (type === 'textarea' && (options.length ?? 255) > 255) Object.assign(base, { groupable: false, aggregatable: false });
   if (type === 'datetime' || type === 'date') base.groupable = type === 'date';
-  return { ...base, ...options } as FieldSpec;
+  return { ...base, ...options };
 }
 
 function reference(name: string, referenceTo: string[], relationshipName: string, options: FieldOptions = {}): FieldSpec {

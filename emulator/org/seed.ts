@@ -48,20 +48,21 @@ const INDUSTRIES = ['Banking', 'Technology', 'Retail', 'Healthcare', 'Manufactur
 
 const DAY = 86_400_000;
 
-const makers = new WeakMap<ObjectSchema, () => RecordRow>();
+const defaults = new WeakMap<ObjectSchema, [string, FieldValue][]>();
 
-/**
- * A row with every field of the schema at its default. Built by a function compiled from the field list, because an
- * object literal with fixed keys is several times faster to make than copying a template (this is the generator's hot path).
- */
+/** A row with every field of the schema at its default, its keys always in schema order (one hidden class per object). */
 function blankRow(schema: ObjectSchema): RecordRow {
-  let make = makers.get(schema);
-  if (!make) {
-    const body = schema.fields.map((f) => `${JSON.stringify(f.name)}: ${f.type === 'boolean' ? String(f.defaultValue === true) : 'null'}`).join(', ');
-    make = new Function(`return () => ({ ${body} });`)() as () => RecordRow;
-    makers.set(schema, make);
+  let entries = defaults.get(schema);
+  if (!entries) {
+    entries = schema.fields.map((f): [string, FieldValue] => [f.name, f.type === 'boolean' ? f.defaultValue === true : null]);
+    defaults.set(schema, entries);
   }
-  return make();
+  const row: RecordRow = {};
+  for (let i = 0; i < entries.length; i += 1) {
+    const entry = entries[i] as [string, FieldValue];
+    row[entry[0]] = entry[1];
+  }
+  return row;
 }
 
 type Stamp = { created: string; modified: string; userId: string };

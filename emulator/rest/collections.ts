@@ -53,7 +53,7 @@ function runRows<T>(core: EmulatorCore, items: T[], allOrNone: boolean, work: (i
 function recordsOf(body: unknown): { allOrNone: boolean; records: unknown[] } | Reply {
   if (typeof body !== 'object' || body === null || Array.isArray(body)) return errorReply(400, 'JSON_PARSER_ERROR', 'Cannot deserialize instance of the collection request from a non-object value');
   const { allOrNone, records } = body as { allOrNone?: unknown; records?: unknown };
-  if (allOrNone !== undefined && typeof allOrNone !== 'boolean') return errorReply(400, 'JSON_PARSER_ERROR', `Cannot deserialize instance of boolean from VALUE_STRING value ${String(allOrNone)}`);
+  if (allOrNone !== undefined && typeof allOrNone !== 'boolean') return errorReply(400, 'JSON_PARSER_ERROR', `Cannot deserialize instance of boolean from VALUE_STRING value ${JSON.stringify(allOrNone)}`);
   if (!Array.isArray(records)) return errorReply(400, 'INVALID_FIELD', 'records: the request needs a "records" array');
   if (records.length > LIMIT) return errorReply(400, 'EXCEEDED_ID_LIMIT', `record limit reached. cannot submit more than ${LIMIT} records into this call`);
   return { allOrNone: allOrNone === true, records };

@@ -6,7 +6,7 @@ import type { EmulatorCore } from '../core';
 import { errorReply, notFoundReply, type Reply } from '../http/respond';
 import { describeGlobalEntry, describeObject } from '../org/describe';
 import { keyPrefixOf, normalizeId } from '../org/ids';
-import type { FieldValue, ObjectSchema, RecordRow } from '../org/types';
+import type { ObjectSchema, RecordRow } from '../org/types';
 import { RecordWriteError, type ParentReference, type WriteContext, type WriteInput } from '../org/write';
 
 /** A parsed REST call on the sObject resources. */
@@ -60,7 +60,7 @@ export function toWriteInput(body: unknown): WriteInput | Reply {
       const attributes = (value as { attributes?: { type?: unknown } }).attributes;
       const [entry] = entries;
       if (entries.length === 1 && entry && (entry[1] === null || typeof entry[1] === 'string' || typeof entry[1] === 'number')) {
-        const ref: ParentReference = { kind: 'parentReference', field: entry[0], value: entry[1] as FieldValue };
+        const ref: ParentReference = { kind: 'parentReference', field: entry[0], value: entry[1] };
         if (typeof attributes?.type === 'string') ref.type = attributes.type;
         out[key] = ref;
         continue;
