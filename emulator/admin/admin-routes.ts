@@ -43,7 +43,12 @@ export async function handleAdmin(req: IncomingMessage, res: ServerResponse, adm
   } else {
     req.resume();
   }
-  const parts = url.pathname.split('/').filter((p) => p !== '').slice(1);
+  let parts: string[];
+  try {
+    parts = url.pathname.split('/').filter((p) => p !== '').slice(1).map((p) => decodeURIComponent(p));
+  } catch {
+    return sendReply(res, adminError(400, 'The path is not valid percent-encoding.'));
+  }
   try {
     sendReply(res, await route(admin, method, parts, body));
   } catch (error) {
@@ -71,7 +76,7 @@ async function route(admin: EmulatorAdmin, method: string, parts: string[], body
         if (typeof body.isActive === 'boolean') input.isActive = body.isActive;
         return { status: 201, body: admin.addUser(input) };
       }
-      if (method === 'PATCH' && id !== undefined && typeof body.isActive === 'boolean') return { status: 200, body: admin.setUserActive(decodeURIComponent(id), body.isActive) };
+      if (method === 'PATCH' && id !== undefined && typeof body.isActive === 'boolean') return { status: 200, body: admin.setUserActive(id, body.isActive) };
       break;
     }
     case 'connected-apps': {

@@ -129,7 +129,7 @@ export function handleCollections(core: EmulatorCore, method: string, segments: 
     return errorReply(405, 'METHOD_NOT_ALLOWED', `HTTP Method '${method}' not allowed. Allowed are POST,PATCH,DELETE`);
   }
 
-  const schema = core.store.objectSchema(decodeURIComponent(segments[0] as string));
+  const schema = core.store.objectSchema(segments[0] as string);
   if (!schema) return notFoundReply();
 
   if (segments.length === 1 && (method === 'GET' || method === 'POST')) {
@@ -163,7 +163,7 @@ export function handleCollections(core: EmulatorCore, method: string, segments: 
   }
 
   if (segments.length === 2 && method === 'PATCH') {
-    const field = core.store.fieldSchema(schema.name, decodeURIComponent(segments[1] as string));
+    const field = core.store.fieldSchema(schema.name, (segments[1] as string));
     if (!field || !(field.externalId || field.idLookup)) return notFoundReply();
     const parsed = recordsOf(body());
     if ('status' in parsed) return parsed;

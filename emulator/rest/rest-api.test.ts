@@ -268,3 +268,33 @@ describe('query routing', () => {
     expect(answer.body).toMatchObject({ totalSize: 2, done: true });
   });
 });
+
+describe('bad input', () => {
+  it('answers every malformed request with an error in the org shape and keeps serving', async () => {
+    const cases: [string, RequestInit & { json?: unknown }][] = [
+      [`${V}/sobjects/Account/%E0%A4%A`, {}],
+      [`${V}/sobjects/Account`, { method: 'POST', body: '[1,2,3]', headers: { 'Content-Type': 'application/json' } }],
+      [`${V}/sobjects/Account`, { method: 'POST', body: 'null', headers: { 'Content-Type': 'application/json' } }],
+      [`${V}/sobjects/Account`, { method: 'POST', body: '<xml/>', headers: { 'Content-Type': 'application/xml' } }],
+      [`${V}/sobjects/Account`, { method: 'PUT', json: {} }],
+      [`${V}/sobjects/Account`, { method: 'POST', json: { Name: { nested: { deeper: 1 } } } }],
+      [`${V}/sobjects/Account`, { method: 'POST', json: { Name: 'A', NumberOfEmployees: 1e300 } }],
+      [`${V}/sobjects/Account`, { method: 'POST', json: { Name: 'A', AnnualRevenue: 1e30 } }],
+      [`${V}/sobjects/Contact`, { method: 'POST', json: { LastName: 'A', Birthdate: '2020-02-30' } }],
+      [`${V}/sobjects/Contact`, { method: 'POST', json: { LastName: 'A', Email: 'not-an-email' } }],
+      [`${V}/composite/sobjects`, { method: 'POST', json: { records: 'nope' } }],
+      [`${V}/composite/sobjects`, { method: 'POST', json: { allOrNone: 'yes', records: [] } }],
+      [`${V}/composite/sobjects?ids=`, { method: 'DELETE' }],
+      [`${V}/sobjects/Account/001Dn0000000000AAA`, { method: 'PATCH', body: '{"Name":', headers: { 'Content-Type': 'application/json' } }],
+      [`${V}/query?q=${encodeURIComponent('SELECT FROM')}`, {}],
+      [`${V}/query`, { headers: { 'Sforce-Query-Options': 'batchSize=999999999' } }],
+    ];
+    for (const [path, init] of cases) {
+      const answer = await org.call(path, init);
+      expect([path, answer.status >= 400 && answer.status < 500]).toEqual([path, true]);
+      expect([path, Array.isArray(answer.body)]).toEqual([path, true]);
+      expect((answer.body as Row[])[0]).toHaveProperty('errorCode');
+    }
+    expect((await org.call(`${V}/limits`)).status).toBe(200);
+  });
+});

@@ -74,7 +74,13 @@ function limitsBody(core: EmulatorCore): Record<string, unknown> {
 /** Answers a request whose path starts with `/services/data`. */
 export async function handleRest(req: IncomingMessage, res: ServerResponse, core: EmulatorCore, url: URL): Promise<void> {
   const method = (req.method ?? 'GET').toUpperCase();
-  const parts = url.pathname.split('/').filter((p) => p !== '');
+  let parts: string[];
+  try {
+    parts = url.pathname.split('/').filter((p) => p !== '').map((p) => decodeURIComponent(p));
+  } catch {
+    req.resume();
+    return sendReply(res, notFoundReply());
+  }
   // parts: ['services', 'data', 'vXX.X', ...]
   if (parts.length === 2) {
     req.resume();

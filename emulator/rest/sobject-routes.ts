@@ -109,7 +109,7 @@ export function handleSObjects(core: EmulatorCore, call: SObjectCall): Reply {
     if (method !== 'GET' && method !== 'HEAD') return methodNotAllowed(method, 'GET,HEAD');
     return { status: 200, body: { encoding: 'UTF-8', maxBatchSize: 200, sobjects: core.store.objectSchemas().map((s) => describeGlobalEntry(s, versionText)) } };
   }
-  const schema = core.store.objectSchema(decodeURIComponent(segments[0] as string));
+  const schema = core.store.objectSchema(segments[0] as string);
   if (!schema) return notFoundReply();
 
   if (segments.length === 1) {
@@ -128,7 +128,7 @@ export function handleSObjects(core: EmulatorCore, call: SObjectCall): Reply {
     return create(core, schema, call);
   }
 
-  const second = decodeURIComponent(segments[1] as string);
+  const second = segments[1] as string;
   if (segments.length === 2 && second === 'describe') {
     if (method !== 'GET' && method !== 'HEAD') return methodNotAllowed(method, 'GET,HEAD');
     return { status: 200, body: describeObject(schema, versionText) };
@@ -142,7 +142,7 @@ export function handleSObjects(core: EmulatorCore, call: SObjectCall): Reply {
 
   if (segments.length === 3) {
     const field = core.store.fieldSchema(schema.name, second);
-    const value = decodeURIComponent(segments[2] as string);
+    const value = segments[2] as string;
     if (!field || !(field.externalId || field.idLookup)) return notFoundReply();
     return byExternalId(core, schema, field.name, value, call);
   }
