@@ -1,15 +1,25 @@
 import type { ReactNode } from 'react';
 import { useActiveOrg } from '../lib/active-org';
 
-/** The header's org picker: every area works in the org chosen here. */
+const SWATCH = { display: 'inline-block', flex: 'none', width: '0.875rem', height: '0.875rem', borderRadius: '50%' } as const;
+
+/** The header's org picker: every area works in the org chosen here; the active org's colour shows beside it. */
 export function OrgSwitcher(): ReactNode {
-  const { orgs, activeOrgId, selectOrg } = useActiveOrg();
+  const { orgs, activeOrgId, activeOrg, selectOrg } = useActiveOrg();
   return (
-    <div className="slds-form-element orgdesk-org-switcher">
+    <div className="slds-form-element orgdesk-org-switcher" style={{ display: 'flex', alignItems: 'center', gap: '0.5rem' }}>
+      {activeOrg === null ? null : (
+        <span
+          style={{ ...SWATCH, backgroundColor: activeOrg.color }}
+          title={`${activeOrg.label}${activeOrg.isDemo ? ' (demo org)' : ''}`}
+          data-testid="active-org-color"
+          aria-hidden="true"
+        />
+      )}
       <label className="slds-form-element__label slds-assistive-text" htmlFor="orgdesk-org-switcher">
         Org
       </label>
-      <div className="slds-form-element__control">
+      <div className="slds-form-element__control" style={{ flex: 1 }}>
         <div className="slds-select_container">
           <select
             id="orgdesk-org-switcher"
