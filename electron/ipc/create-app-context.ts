@@ -12,7 +12,7 @@ import { createKeytarSecretStore } from '../services/secrets/keytar-secret-store
 import type { SecretStore } from '../services/secrets/secret-store';
 import { createSystemClock, type Clock } from '../services/salesforce/clock';
 import { createFetchTransport, type HttpTransport } from '../services/salesforce/http-transport';
-import { openDatabase } from '../services/store/database';
+import { DamagedDatabaseError, moveAsideAndStartFresh, openDatabase, type OrgDeskDatabase } from '../services/store/database';
 import { createFolderSavePicker, createQueryLibrary, createQueryService, type SaveFilePicker } from '../services/query';
 
 /** What the composition root needs to know about where and how the app runs. */
@@ -35,6 +35,11 @@ export type AppContextOptions = {
   secrets?: SecretStore;
   transport?: HttpTransport;
   clock?: Clock;
+  /**
+   * Asked when orgdesk.db is damaged (its message and hint say so): resolve true to rename it aside (never deleted) and start
+   * with a fresh one, false to fail start-up with that error. Without it, start-up fails.
+   */
+  onDamagedDatabase?: (error: DamagedDatabaseError) => Promise<boolean>;
   /** Where exports go: Electron passes a save dialog; by default a folder `<userData>/exports/` with timestamped names. */
   saveFilePicker?: SaveFilePicker;
 };
@@ -64,7 +69,7 @@ export async function createAppContext(options: AppContextOptions): Promise<AppC
   const events = createEventHub();
   const disposers: (() => Promise<void> | void)[] = [];
 
-  const database = openDatabase({ folder: options.userDataDir });
+  const database = await openOrRecoverDatabase(options);
   disposers.push(() => database.close());
   const secrets = options.secrets ?? createKeytarSecretStore();
   const transport = options.transport ?? createFetchTransport();
@@ -119,4 +124,13 @@ export async function createAppContext(options: AppContextOptions): Promise<AppC
       for (const dispose of disposers.reverse()) await dispose();
     },
   };
+}
+
+async function openOrRecoverDatabase(options: AppContextOptions): Promise<OrgDeskDatabase> {
+  try {
+    return openDatabase({ folder: options.userDataDir });
+  } catch (error) {
+    if (!(error instanceof DamagedDatabaseError) || options.onDamagedDatabase === undefined || !(await options.onDamagedDatabase(error))) throw error;
+    return moveAsideAndStartFresh({ folder: options.userDataDir }).database;
+  }
 }

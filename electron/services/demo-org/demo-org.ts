@@ -96,7 +96,7 @@ export function createDemoOrg(options: DemoOrgOptions): DemoOrg {
       return existing.id;
     }
     const username = await demoUsername(url);
-    const created = orgs.profiles.create(
+    const created = orgs.create(
       {
         label: DEMO_ORG_LABEL,
         environment: 'mydomain',

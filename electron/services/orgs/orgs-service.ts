@@ -29,7 +29,8 @@ export type OrgConnection = {
 export type OrgsService = {
   list(): OrgProfile[];
   get(id: string): OrgProfile;
-  create(input: OrgProfileInput): OrgProfile;
+  /** Creates a profile; only the demo org passes `isDemo`. */
+  create(input: OrgProfileInput, options?: { isDemo?: boolean }): OrgProfile;
   update(id: string, changes: OrgProfileChanges): OrgProfile;
   /** Deletes the profile and its keychain entry (the keychain first: a key is never orphaned silently). */
   delete(id: string): Promise<{ id: string }>;
@@ -144,8 +145,8 @@ export function createOrgsService(options: OrgsServiceOptions): OrgsService {
     profiles,
     list: () => profiles.list().map(view),
     get: (id) => view(profiles.get(id)),
-    create(input) {
-      const created = profiles.create(input);
+    create(input, createOptions = {}) {
+      const created = profiles.create(input, createOptions);
       changed();
       return view(created);
     },

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { ServiceError } from '../errors';
-import { DATABASE_FILE, moveAsideAndStartFresh, openDatabase } from './database';
+import { DamagedDatabaseError, DATABASE_FILE, moveAsideAndStartFresh, openDatabase } from './database';
 import { MIGRATIONS } from './migrations';
 import { createAppSettings } from './settings';
 
@@ -65,7 +65,7 @@ describe('openDatabase', () => {
     } catch (error) {
       caught = error;
     }
-    expect(caught).toBeInstanceOf(ServiceError);
+    expect(caught).toBeInstanceOf(DamagedDatabaseError);
     const error = caught as ServiceError;
     expect(error.code).toBe('INTERNAL');
     expect(error.message).toMatch(/damaged/);

@@ -46,8 +46,7 @@ export function openDatabase({ folder, migrations = MIGRATIONS }: OpenDatabaseOp
     db?.close();
     if (error instanceof ServiceError) throw error;
     if (error instanceof CorruptFile || isCorruption(error)) {
-      throw new ServiceError(
-        'INTERNAL',
+      throw new DamagedDatabaseError(
         `OrgDesk's local database (${path}) is damaged and cannot be opened.`,
         'Move it aside and start fresh: OrgDesk renames the file (nothing is deleted) and creates a new one. Your org profiles will need to be added again; keys stay in the keychain.',
         { cause: error },
@@ -59,6 +58,14 @@ export function openDatabase({ folder, migrations = MIGRATIONS }: OpenDatabaseOp
       'Check that the folder is writable and not full, then restart OrgDesk.',
       { cause: error },
     );
+  }
+}
+
+/** The database file is damaged: the one case where moving it aside and starting fresh is the remedy. */
+export class DamagedDatabaseError extends ServiceError {
+  constructor(message: string, hint: string, options: { cause?: unknown }) {
+    super('INTERNAL', message, hint, options);
+    this.name = 'DamagedDatabaseError';
   }
 }
 

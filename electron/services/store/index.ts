@@ -1,4 +1,4 @@
-export { DATABASE_FILE, moveAsideAndStartFresh, openDatabase } from './database';
+export { DamagedDatabaseError, DATABASE_FILE, moveAsideAndStartFresh, openDatabase } from './database';
 export type { OpenDatabaseOptions, OrgDeskDatabase, SqliteDatabase } from './database';
 export { MIGRATIONS } from './migrations';
 export { createAppSettings } from './settings';
