@@ -115,6 +115,11 @@ describe('the demo org', () => {
     expect(await demo.start()).toMatchObject({ state: 'failed', error: { message: 'Port in use.', hint: 'Close the other OrgDesk.' } });
   });
 
+  it('explains a local org that fails to start for an unexpected reason', async () => {
+    const demo = launch({ startLocalOrg: () => Promise.reject(new Error('EADDRINUSE')) });
+    expect(await demo.start()).toMatchObject({ state: 'failed', error: { message: 'The demo org could not start (EADDRINUSE).', hint: matching(/demo-org folder/) } });
+  });
+
   it('fails with the keychain hint, and writes the key nowhere else, when no keychain answers', async () => {
     const noKeychain: SecretStore = {
       set: () => Promise.reject(new ServiceError('KEYCHAIN', 'No Secret Service.', 'Install gnome-keyring (libsecret).')),

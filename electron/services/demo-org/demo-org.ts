@@ -150,7 +150,15 @@ export function createDemoOrg(options: DemoOrgOptions): DemoOrg {
       if (status.state === 'ready') return status;
       setStatus({ state: 'starting', url: localOrg?.url ?? null, profileId: status.profileId, error: null });
       try {
-        localOrg ??= await options.startLocalOrg({ port: 0, host: '127.0.0.1', dataDir: join(options.userDataDir, 'demo-org') });
+        localOrg ??= await options.startLocalOrg({ port: 0, host: '127.0.0.1', dataDir: join(options.userDataDir, 'demo-org') }).catch((error: unknown) => {
+          if (error instanceof ServiceError) throw error;
+          throw new ServiceError(
+            'INTERNAL',
+            `The demo org could not start (${error instanceof Error ? error.message : String(error)}).`,
+            'Restart OrgDesk. If it keeps failing, quit OrgDesk and move the demo-org folder out of its user-data folder.',
+            { cause: error },
+          );
+        });
         const id = await ensureProfile(localOrg.url);
         setStatus({ state: 'starting', url: localOrg.url, profileId: id, error: null });
         return await connect(localOrg.url, id);

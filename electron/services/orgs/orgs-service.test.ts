@@ -146,6 +146,7 @@ describe('keys and certificates', () => {
     await orgs.generateKey(id);
     const target = join(folder, orgs.certificate(id).fileName);
     expect(orgs.certificate(id).fileName).toBe('orgdesk-acme-prod.crt');
+    await expect(orgs.saveCertificate(id, join(folder, '.bashrc'))).rejects.toMatchObject({ code: 'VALIDATION' });
     await orgs.saveCertificate(id, target);
     const saved = readFileSync(target, 'utf8');
     expect(saved).toMatch(/^-----BEGIN CERTIFICATE-----/);

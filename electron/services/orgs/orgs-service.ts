@@ -185,6 +185,10 @@ export function createOrgsService(options: OrgsServiceOptions): OrgsService {
     certificate: certificateView,
     async saveCertificate(id, path) {
       const { pem } = certificateView(id);
+      // The path comes from the renderer: only ever write certificate files, so a bad path cannot clobber other files.
+      if (!/\.(crt|cer|pem)$/i.test(path)) {
+        throw new ServiceError('VALIDATION', 'A certificate is saved as a .crt, .cer or .pem file.', `Pick a file name ending in .crt, such as ${certificateFileName(profiles.get(id).label)}.`);
+      }
       const target = resolveUserPath(path, homedir(), process.cwd());
       try {
         await writeFile(target, pem, { mode: 0o644 });
