@@ -65,6 +65,32 @@ describe('jsforce bulk2 against the emulator', () => {
     expect(child.records[0]).toMatchObject({ LastName: 'Child Renamed', AccountId: parentId });
   });
 
+  it('runs a job step by step (open, uploadData of records, close, poll) where a null becomes #N/A and clears a field', async () => {
+    const conn = connection();
+    const created = await conn.sobject('Contact').create({ LastName: 'Step', Title: 'Boss', Department: 'Sales' });
+    const id = (created as { id: string }).id;
+    const job = conn.bulk2.createJob({ object: 'Contact', operation: 'update' });
+    const opened = await job.open();
+    expect(opened).toMatchObject({ state: 'Open', object: 'Contact', operation: 'update' });
+    await job.uploadData([{ Id: id, Title: 'Chief', Department: null }]);
+    await job.close();
+    await job.poll(50, 60_000);
+    expect(await job.check()).toMatchObject({ state: 'JobComplete', numberRecordsProcessed: 1, numberRecordsFailed: 0 });
+    const row = await conn.sobject('Contact').retrieve(id);
+    expect(row).toMatchObject({ Title: 'Chief', Department: null });
+    await job.delete();
+    await expect(job.check()).rejects.toMatchObject({ errorCode: 'NOT_FOUND' });
+  });
+
+  it('aborts an open job through jsforce and refuses to abort it again', async () => {
+    const conn = connection();
+    const job = conn.bulk2.createJob({ object: 'Account', operation: 'insert' });
+    await job.open();
+    await job.abort();
+    expect((await job.check()).state).toBe('Aborted');
+    await expect(job.abort()).rejects.toMatchObject({ errorCode: 'INVALIDJOBSTATE', message: 'Aborting already Aborted Job not allowed' });
+  });
+
   it('reads a query job across several locator pages, as many rows as SELECT COUNT()', async () => {
     const conn = connection();
     const expected = (await conn.query('SELECT COUNT() FROM Contact')).totalSize;
