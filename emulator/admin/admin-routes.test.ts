@@ -1,4 +1,6 @@
 import { request } from 'node:http';
+import { networkInterfaces } from 'node:os';
+import { startEmulator } from '../index';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { startTestOrg, type TestOrg } from '../testing';
 
@@ -124,5 +126,24 @@ describe('admin API', () => {
     const before = org.emulator.org.store.count('Contact');
     expect((await admin('POST', '/generate', { count: 1000 })).body).toEqual({ generated: 1000 });
     expect(org.emulator.org.store.count('Contact')).toBe(before + 1000);
+  });
+});
+
+const externalAddress = Object.values(networkInterfaces())
+  .flat()
+  .find((info) => info !== undefined && info.family === 'IPv4' && !info.internal)?.address;
+
+describe.skipIf(externalAddress === undefined)('admin API on a non-loopback interface', () => {
+  it('refuses callers that are not on this machine with 403, while REST still answers', async () => {
+    const emulator = await startEmulator({ host: '0.0.0.0', seed: false });
+    try {
+      const port = new URL(emulator.url).port;
+      const adminAnswer = await fetch(`http://${externalAddress as string}:${port}/__emulator/users`);
+      expect(adminAnswer.status).toBe(403);
+      const versions = await fetch(`http://${externalAddress as string}:${port}/services/data`);
+      expect(versions.status).toBe(200);
+    } finally {
+      await emulator.stop();
+    }
   });
 });
