@@ -335,6 +335,19 @@ describe('query service edge cases', () => {
     expect(service.rows({ runId, offset: 0, limit: 10, sort: [], filter: '' }).rows).toEqual([[expected]]);
   });
 
+  it('takes the columns of a FIELDS() query from the records, parents flattened', async () => {
+    const { service } = setup();
+    const { runId } = service.run({ orgId: 'org', soql: 'SELECT FIELDS(STANDARD), Owner.Name FROM Account LIMIT 5', includeDeleted: false, mode: 'auto' });
+    const final = await service.settled(runId);
+    expect(final.state).toBe('done');
+    const paths = final.columns.map((c) => c.path);
+    expect(paths).toEqual(expect.arrayContaining(['Id', 'Name', 'Owner.Name']));
+    expect(paths).not.toContain('attributes');
+    const idColumn = paths.indexOf('Id');
+    const rows = service.rows({ runId, offset: 0, limit: 5, sort: [], filter: '' }).rows;
+    expect(rows.every((r) => typeof r[idColumn] === 'string' && (r[idColumn] as string).startsWith('001'))).toBe(true);
+  });
+
   it('reads aggregate rows by their expr names in SELECT order', async () => {
     const { service } = setup();
     const { runId } = service.run({ orgId: 'org', soql: 'SELECT LeadSource, COUNT(Id) FROM Contact GROUP BY LeadSource', includeDeleted: false, mode: 'auto' });
