@@ -36,12 +36,16 @@ const QUOTE = 34;
 const LF = 10;
 const CR = 13;
 
+/** A resumable scan: `step` scans about `chars` more characters and returns the layout or error once done. */
+export type CsvScanner = { step(chars: number): CsvLayout | CsvScanError | undefined };
+
 /**
- * Finds the records of `text`. A record ending that doesn't match the job's `lineEnding` fails the whole job, as on a
- * real org ("ClientInputError : LineEnding is invalid on user data. Current LineEnding setting is LF"); an unquoted
- * newline inside a CRLF file is such a mismatch too. Empty lines are skipped.
+ * Finds the records of `text`, a slice at a time so a 100 MB upload doesn't hold the event loop. A record ending that
+ * doesn't match the job's `lineEnding` fails the whole job, as on a real org ("ClientInputError : LineEnding is invalid
+ * on user data. Current LineEnding setting is LF"); an unquoted newline inside a CRLF file is such a mismatch too. Empty
+ * lines are skipped.
  */
-export function scanCsv(text: string, delimiter: ColumnDelimiter, lineEnding: LineEnding): CsvLayout | CsvScanError {
+export function createCsvScanner(text: string, delimiter: ColumnDelimiter, lineEnding: LineEnding): CsvScanner {
   const delim = DELIMITER_CHARS[delimiter].charCodeAt(0);
   const crlf = lineEnding === 'CRLF';
   const n = text.length;
@@ -64,49 +68,90 @@ export function scanCsv(text: string, delimiter: ColumnDelimiter, lineEnding: Li
     ends[count] = end;
     count += 1;
   };
-  const mismatch = (): CsvScanError => ({
+  const mismatch: CsvScanError = {
     errorMessage: `ClientInputError : LineEnding is invalid on user data. Current LineEnding setting is ${lineEnding}`,
-  });
+  };
+  const unterminated: CsvScanError = { errorMessage: 'ClientInputError : Unterminated quoted field in the CSV data' };
 
   let i = 0;
   let rowStart = 0;
   let fieldStart = true;
-  while (i < n) {
-    const c = text.charCodeAt(i);
-    if (fieldStart && c === QUOTE) {
-      // A quoted cell: newlines and delimiters inside are data; "" is an escaped quote.
-      let j = i + 1;
-      for (;;) {
-        const q = text.indexOf('"', j);
-        if (q === -1) return { errorMessage: 'ClientInputError : Unterminated quoted field in the CSV data' };
-        if (text.charCodeAt(q + 1) === QUOTE) {
-          j = q + 2;
+  /** The next `"` at or after `i` (-1: none left), so quote-free records are found with indexOf alone. */
+  let nextQuote = text.indexOf('"');
+  let result: CsvLayout | CsvScanError | undefined;
+
+  const endRecord = (at: number): boolean => {
+    const prevCr = at > rowStart && text.charCodeAt(at - 1) === CR;
+    if (crlf !== prevCr) return false;
+    push(rowStart, crlf ? at - 1 : at);
+    rowStart = at + 1;
+    fieldStart = true;
+    return true;
+  };
+
+  return {
+    step(chars) {
+      if (result) return result;
+      const stop = Math.min(n, i + chars);
+      while (i < stop) {
+        if (fieldStart && i === rowStart) {
+          if (nextQuote !== -1 && nextQuote < i) nextQuote = text.indexOf('"', i);
+          const nl = text.indexOf('\n', i);
+          const lineEnd = nl === -1 ? n : nl;
+          if (nextQuote === -1 || nextQuote > lineEnd) {
+            // No quote in this record: its end is the next newline.
+            if (nl === -1) {
+              i = n;
+              break;
+            }
+            if (!endRecord(nl)) return (result = mismatch);
+            i = nl + 1;
+            continue;
+          }
+        }
+        const c = text.charCodeAt(i);
+        if (fieldStart && c === QUOTE) {
+          // A quoted cell: newlines and delimiters inside are data; "" is an escaped quote.
+          let j = i + 1;
+          for (;;) {
+            const q = text.indexOf('"', j);
+            if (q === -1) return (result = unterminated);
+            if (text.charCodeAt(q + 1) === QUOTE) {
+              j = q + 2;
+              continue;
+            }
+            i = q + 1;
+            break;
+          }
+          fieldStart = false;
           continue;
         }
-        i = q + 1;
-        break;
+        fieldStart = false;
+        if (c === delim) {
+          fieldStart = true;
+        } else if (c === LF) {
+          if (!endRecord(i)) return (result = mismatch);
+        }
+        i += 1;
       }
-      fieldStart = false;
-      continue;
-    }
-    fieldStart = false;
-    if (c === delim) {
-      fieldStart = true;
-    } else if (c === LF) {
-      const prevCr = i > rowStart && text.charCodeAt(i - 1) === CR;
-      if (crlf !== prevCr) return mismatch();
-      push(rowStart, crlf ? i - 1 : i);
-      rowStart = i + 1;
-      fieldStart = true;
-    }
-    i += 1;
+      if (i < n) return undefined;
+      if (rowStart < n) {
+        // A last record without a terminator; a trailing bare CR in a CRLF file ends it.
+        push(rowStart, crlf && text.charCodeAt(n - 1) === CR ? n - 1 : n);
+        rowStart = n;
+      }
+      return (result = { starts, ends, count });
+    },
+  };
+}
+
+/** Scans the whole text at once (see `createCsvScanner`). */
+export function scanCsv(text: string, delimiter: ColumnDelimiter, lineEnding: LineEnding): CsvLayout | CsvScanError {
+  const scanner = createCsvScanner(text, delimiter, lineEnding);
+  for (;;) {
+    const done = scanner.step(Number.MAX_SAFE_INTEGER);
+    if (done) return done;
   }
-  if (rowStart < n) {
-    // A last record without a terminator; a trailing bare CR in an LF file would be data, in a CRLF file a broken ending.
-    const end = crlf && text.charCodeAt(n - 1) === CR ? n - 1 : n;
-    push(rowStart, end);
-  }
-  return { starts, ends, count };
 }
 
 /** Splits one record (text between `start` and `end`) into its cells, unquoting quoted ones. */

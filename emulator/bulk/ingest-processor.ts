@@ -6,12 +6,15 @@
 import type { OrgStore } from '../org/store';
 import { type RecordWriter, type WriteContext, type WriteInput, RecordWriteError } from '../org/write';
 import { planColumns } from './column-plan';
-import { delimiterChar, scanCsv, splitRecord } from './csv-input';
+import { createCsvScanner, delimiterChar, splitRecord } from './csv-input';
 import { type IngestJob, OUTCOME } from './job-info';
 import { type RowError, coerceCell } from './value-coercion';
 
 /** Salesforce splits a Bulk 2.0 upload into internal batches of 10,000 records. */
 const BATCH_SIZE = 10_000;
+
+/** Characters of the upload scanned between two turns of the event loop. */
+const SCAN_SLICE = 4 * 1024 * 1024;
 
 /** A fault armed through the admin API for the next ingest job(s). */
 export type IngestFaults = {
@@ -63,7 +66,13 @@ export async function processIngestJob(job: IngestJob, ports: ProcessorPorts): P
   ports.faults.stallNextJob = undefined;
 
   const content = job.content ?? '';
-  const layout = scanCsv(content, job.columnDelimiter, job.lineEnding);
+  const scanner = createCsvScanner(content, job.columnDelimiter, job.lineEnding);
+  let layout = scanner.step(SCAN_SLICE);
+  while (layout === undefined) {
+    await new Promise<void>((resolve) => setImmediate(resolve));
+    if (job.stopped || job.state !== 'InProgress') return;
+    layout = scanner.step(SCAN_SLICE);
+  }
   if ('errorMessage' in layout) {
     finish(job, ports, 'Failed', layout.errorMessage);
     return;
