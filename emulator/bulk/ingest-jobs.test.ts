@@ -231,6 +231,8 @@ describe('job-level failures', () => {
   it('fails an LF job given CRLF data with the real LineEnding errorMessage', async () => {
     const done = await runJob({ object: 'Account', operation: 'insert', lineEnding: 'LF' }, 'Name\r\nA\r\n');
     expect(done).toMatchObject({ state: 'Failed', numberRecordsProcessed: 0, errorMessage: 'ClientInputError : LineEnding is invalid on user data. Current LineEnding setting is LF' });
+    expect(await text(done.id as string, 'successfulResults')).toBe('"sf__Id","sf__Created",Name\n');
+    expect(await text(done.id as string, 'unprocessedrecords')).toBe('Name\r\nA\r\n');
   });
 
   it('fails a CRLF job given LF data, including an unquoted newline inside a row', async () => {

@@ -20,7 +20,14 @@ function terminator(job: IngestJob): string {
 
 function headerCells(job: IngestJob): string[] {
   const { content, layout } = job;
-  if (content === undefined || layout === undefined || layout.count === 0) return [];
+  if (content === undefined || content === '') return [];
+  if (layout === undefined) {
+    // The file couldn't be read (e.g. a line-ending mismatch): the header is still its first line.
+    const lf = content.indexOf('\n');
+    const end = lf === -1 ? content.length : content.charCodeAt(lf - 1) === 13 ? lf - 1 : lf;
+    return splitRecord(content, 0, end, delimiterChar(job.columnDelimiter));
+  }
+  if (layout.count === 0) return [];
   return splitRecord(content, layout.starts[0] ?? 0, layout.ends[0] ?? 0, delimiterChar(job.columnDelimiter));
 }
 
