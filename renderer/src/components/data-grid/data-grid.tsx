@@ -7,7 +7,7 @@ import {
   useTable,
 } from '@tanstack/react-table';
 import { useVirtualizer } from '@tanstack/react-virtual';
-import { Fragment, useCallback, useEffect, useMemo, useRef, useState, type KeyboardEvent, type MouseEvent, type ReactNode } from 'react';
+import { Fragment, memo, useCallback, useEffect, useMemo, useRef, useState, type KeyboardEvent, type MouseEvent, type ReactNode } from 'react';
 import { cellToText, isRecordId, toTsv } from './cell-text';
 import type { CellRange, GridCell, GridColumn, GridSort } from './grid-types';
 import './data-grid.css';
@@ -95,7 +95,7 @@ export function DataGrid(props: DataGridProps): ReactNode {
     count: rowCount,
     getScrollElement: () => scrollRef.current,
     estimateSize: (index) => rowHeight + (expanded.has(index) ? childrenHeight : 0),
-    overscan: 12,
+    overscan: 6,
   });
   useEffect(() => {
     virtualizer.measure();
@@ -203,54 +203,33 @@ export function DataGrid(props: DataGridProps): ReactNode {
     });
   };
 
-  const isSelected = (row: number, col: number): boolean =>
-    selection !== null &&
-    row >= Math.min(selection.anchor.row, selection.focus.row) &&
-    row <= Math.max(selection.anchor.row, selection.focus.row) &&
-    col >= Math.min(selection.anchor.col, selection.focus.col) &&
-    col <= Math.max(selection.anchor.col, selection.focus.col);
+  const selRows = selection === null ? null : [Math.min(selection.anchor.row, selection.focus.row), Math.max(selection.anchor.row, selection.focus.row)];
+  const selCols: [number, number] | null = selection === null ? null : [Math.min(selection.anchor.col, selection.focus.col), Math.max(selection.anchor.col, selection.focus.col)];
 
-  const renderCell = (value: GridCell | undefined, columnId: string, row: number): ReactNode => {
-    if (value === undefined) return <span className="orgdesk-grid__loading" aria-label="loading" />;
-    if (value === null) return <span className="orgdesk-grid__null">null</span>;
-    if (value === '') return <span className="orgdesk-grid__empty" title="empty string">""</span>;
-    if (typeof value === 'object') {
-      const open = expanded.get(row) === columnId;
-      return (
-        <button
-          type="button"
-          className="orgdesk-grid__children"
-          aria-expanded={open}
-          disabled={value.children === 0 || renderChildren === undefined}
-          onClick={(event) => {
-            event.stopPropagation();
-            toggleExpanded(row, columnId);
-          }}
-        >
-          {open ? '▾' : '▸'} {value.children} {value.children === 1 ? 'record' : 'records'}
-        </button>
-      );
-    }
-    if (onOpenRecord !== undefined && isRecordId(value, columnId)) {
-      return (
-        <a
-          href="#"
-          className="orgdesk-grid__id"
-          title="Open the record in Salesforce"
-          onClick={(event) => {
-            event.preventDefault();
-            event.stopPropagation();
-            onOpenRecord(value);
-          }}
-        >
-          {value}
-        </a>
-      );
-    }
-    if (typeof value === 'boolean') return <span className="orgdesk-grid__bool">{String(value)}</span>;
-    if (typeof value === 'number') return <span className="orgdesk-grid__number">{value}</span>;
-    return value;
+  // Handlers reach the memoized rows through one stable object, so a row re-renders only when its own data changes.
+  const actionsRef = useRef<RowActions | null>(null);
+  actionsRef.current = {
+    mouseDown: select,
+    mouseEnter: extend,
+    toggle: toggleExpanded,
+    open: onOpenRecord,
   };
+  const actions = useMemo<RowActions>(
+    () => ({
+      mouseDown: (row, col, event) => actionsRef.current?.mouseDown(row, col, event),
+      mouseEnter: (row, col) => actionsRef.current?.mouseEnter(row, col),
+      toggle: (row, column) => actionsRef.current?.toggle(row, column),
+      open: (id) => actionsRef.current?.open?.(id),
+    }),
+    [],
+  );
+  const sizing = table.state.columnSizing;
+  const order = table.state.columnOrder;
+  const layout = useMemo<CellLayout[]>(
+    () => leafColumns.map((c) => ({ id: c.id, size: c.getSize(), dataIndex: indexById.get(c.id) ?? -1 })),
+    // leafColumns is rebuilt each render; sizing and order are what change it.
+    [sizing, order, indexById],
+  );
 
   return (
     <div
@@ -321,37 +300,23 @@ export function DataGrid(props: DataGridProps): ReactNode {
         </div>
         <div className="orgdesk-grid__body" style={{ height: virtualizer.getTotalSize(), width: totalWidth }}>
           {items.map((item) => {
-            const row = getRow(item.index);
             const childColumn = expanded.get(item.index);
+            const selected = selRows !== null && item.index >= selRows[0]! && item.index <= selRows[1]! ? selCols : null;
             return (
               <Fragment key={item.key}>
-                <div
-                  role="row"
-                  aria-rowindex={item.index + 2}
-                  className={`orgdesk-grid__row${item.index % 2 === 1 ? ' orgdesk-grid__row_odd' : ''}`}
-                  style={{ transform: `translateY(${item.start}px)`, height: rowHeight }}
-                >
-                  <div className="orgdesk-grid__rownum" style={{ width: ROW_NUMBER_WIDTH }}>
-                    {item.index + 1}
-                  </div>
-                  {leafColumns.map((column, col) => {
-                    const value = row?.[indexById.get(column.id) ?? -1];
-                    return (
-                      <div
-                        key={column.id}
-                        role="gridcell"
-                        aria-selected={isSelected(item.index, col)}
-                        className={`orgdesk-grid__td${isSelected(item.index, col) ? ' orgdesk-grid__td_selected' : ''}`}
-                        style={{ width: column.getSize() }}
-                        title={row === undefined ? undefined : cellToText(value)}
-                        onMouseDown={(event) => select(item.index, col, event)}
-                        onMouseEnter={() => extend(item.index, col)}
-                      >
-                        {row === undefined ? renderCell(undefined, column.id, item.index) : renderCell(value, column.id, item.index)}
-                      </div>
-                    );
-                  })}
-                </div>
+                <GridRowView
+                  index={item.index}
+                  start={item.start}
+                  height={rowHeight}
+                  cells={getRow(item.index)}
+                  layout={layout}
+                  selectedFrom={selected?.[0] ?? -1}
+                  selectedTo={selected?.[1] ?? -1}
+                  expandedColumn={childColumn}
+                  childrenEnabled={renderChildren !== undefined}
+                  linksEnabled={onOpenRecord !== undefined}
+                  actions={actions}
+                />
                 {childColumn === undefined || renderChildren === undefined ? null : (
                   <div
                     className="orgdesk-grid__nested"
@@ -369,4 +334,110 @@ export function DataGrid(props: DataGridProps): ReactNode {
       </div>
     </div>
   );
+}
+
+type RowActions = {
+  mouseDown: (row: number, col: number, event: MouseEvent) => void;
+  mouseEnter: (row: number, col: number) => void;
+  toggle: (row: number, columnId: string) => void;
+  open: ((id: string) => void) | undefined;
+};
+
+type CellLayout = { id: string; size: number; dataIndex: number };
+
+type GridRowViewProps = {
+  index: number;
+  start: number;
+  height: number;
+  cells: GridCell[] | undefined;
+  layout: CellLayout[];
+  selectedFrom: number;
+  selectedTo: number;
+  expandedColumn: string | undefined;
+  childrenEnabled: boolean;
+  linksEnabled: boolean;
+  actions: RowActions;
+};
+
+/** One row; memoized so scrolling re-renders only rows whose data, position or selection changed. */
+const GridRowView = memo(function GridRowView(props: GridRowViewProps): ReactNode {
+  const { index, start, height, cells, layout, selectedFrom, selectedTo, expandedColumn, childrenEnabled, linksEnabled, actions } = props;
+  return (
+    <div
+      role="row"
+      aria-rowindex={index + 2}
+      className={`orgdesk-grid__row${index % 2 === 1 ? ' orgdesk-grid__row_odd' : ''}`}
+      style={{ transform: `translateY(${start}px)`, height }}
+    >
+      <div className="orgdesk-grid__rownum" style={{ width: ROW_NUMBER_WIDTH }}>
+        {index + 1}
+      </div>
+      {layout.map((column, col) => {
+        const value = cells?.[column.dataIndex];
+        const selected = col >= selectedFrom && col <= selectedTo;
+        return (
+          <div
+            key={column.id}
+            role="gridcell"
+            aria-selected={selected}
+            className={selected ? 'orgdesk-grid__td orgdesk-grid__td_selected' : 'orgdesk-grid__td'}
+            style={{ width: column.size }}
+            title={cells === undefined ? undefined : cellToText(value)}
+            onMouseDown={(event) => actions.mouseDown(index, col, event)}
+            onMouseEnter={() => actions.mouseEnter(index, col)}
+          >
+            {cells === undefined ? <span className="orgdesk-grid__loading" aria-label="loading" /> : renderCell(value, column.id, index, expandedColumn === column.id, childrenEnabled, linksEnabled, actions)}
+          </div>
+        );
+      })}
+    </div>
+  );
+});
+
+function renderCell(
+  value: GridCell | undefined,
+  columnId: string,
+  row: number,
+  open: boolean,
+  childrenEnabled: boolean,
+  linksEnabled: boolean,
+  actions: RowActions,
+): ReactNode {
+  if (value === undefined || value === null) return <span className="orgdesk-grid__null">null</span>;
+  if (value === '') return <span className="orgdesk-grid__empty" title="empty string">""</span>;
+  if (typeof value === 'object') {
+    return (
+      <button
+        type="button"
+        className="orgdesk-grid__children"
+        aria-expanded={open}
+        disabled={value.children === 0 || !childrenEnabled}
+        onClick={(event) => {
+          event.stopPropagation();
+          actions.toggle(row, columnId);
+        }}
+      >
+        {open ? '▾' : '▸'} {value.children} {value.children === 1 ? 'record' : 'records'}
+      </button>
+    );
+  }
+  if (linksEnabled && isRecordId(value, columnId)) {
+    return (
+      <a
+        href="#"
+        className="orgdesk-grid__id"
+        title="Open the record in Salesforce"
+        onClick={(event) => {
+          event.preventDefault();
+          event.stopPropagation();
+          actions.open?.(value);
+        }}
+      >
+        {value}
+      </a>
+    );
+  }
+  if (typeof value === 'boolean') return <span className="orgdesk-grid__bool">{String(value)}</span>;
+  if (typeof value === 'number') return <span className="orgdesk-grid__number">{value}</span>;
+  return value;
 }
