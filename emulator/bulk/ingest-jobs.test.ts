@@ -356,6 +356,16 @@ describe('per-row values', () => {
     expect(await text(done.id as string, 'failedResults')).toContain('"","DUPLICATE_VALUE:Duplicate external id specified: UPS-3:--","UPS-3","Three"');
   });
 
+  it('fails an upsert row whose external id matches several records with DUPLICATE_EXTERNAL_ID', async () => {
+    await runJob({ object: 'Contact', operation: 'insert' }, 'LastName,Legacy_Id__c\nTwin A,LEG-1\nTwin B,LEG-1\n');
+    const done = await runJob({ object: 'Contact', operation: 'upsert', externalIdFieldName: 'Legacy_Id__c' }, 'Legacy_Id__c,Title\nLEG-1,Twin\n');
+    expect(done.numberRecordsFailed).toBe(1);
+    const twins = [...org.store.rows('Contact', { includeDeleted: false })].filter((r) => r.Legacy_Id__c === 'LEG-1').map((r) => r.Id as string);
+    expect((await text(done.id as string, 'failedResults')).split('\n')[1]).toBe(
+      `"","DUPLICATE_EXTERNAL_ID:Legacy Id: more than one record found for external id field: [${twins.join(', ')}]:Legacy_Id__c --","LEG-1","Twin"`,
+    );
+  });
+
   it('deletes and hard-deletes by Id', async () => {
     const created = await runJob({ object: 'Account', operation: 'insert' }, 'Name\nDel1\nDel2\n');
     const ids = (await text(created.id as string, 'successfulResults')).trim().split('\n').slice(1).map((l) => l.split(',')[0]?.replaceAll('"', '') ?? '');
