@@ -24,13 +24,15 @@ export type RecordChange = {
   userId: string;
   /** A transaction key shared by changes made together. */
   transactionKey: string;
+  /** The `client=` of the request's `Sforce-Call-Options` header, when it had one (CDC puts it in changeOrigin). */
+  client?: string;
 };
 
 /** A listener of record changes; returns nothing, must not throw. */
 export type ChangeListener = (change: RecordChange) => void;
 
 /** Options of one store mutation. */
-export type MutationOptions = { origin: string; userId: string; transactionKey?: string; silent?: boolean };
+export type MutationOptions = { origin: string; userId: string; transactionKey?: string; silent?: boolean; client?: string };
 
 /** The in-memory org: OrgData for readers plus mutation primitives and indexes for the write layer. */
 export interface OrgStore extends OrgData {
@@ -198,6 +200,7 @@ export function createOrgStore(schemas: readonly ObjectSchema[]): OrgStore {
     if (options.silent || listeners.size === 0) return;
     transactionCounter += 1;
     const full: RecordChange = { ...change, transactionKey: options.transactionKey ?? `tx-${transactionCounter.toString(16).padStart(8, '0')}` };
+    if (options.client !== undefined) full.client = options.client;
     if (held) {
       held.push(full);
       return;
@@ -339,7 +342,7 @@ export function createOrgStore(schemas: readonly ObjectSchema[]): OrgStore {
       emit({ objectName: t.schema.name, changeType: 'UNDELETE', id: row.Id as string, changedFields: [], origin: options.origin, row, userId: options.userId }, options);
     },
     publish(change) {
-      emit(change, { origin: change.origin, userId: change.userId, transactionKey: change.transactionKey });
+      emit(change, change.client === undefined ? { origin: change.origin, userId: change.userId, transactionKey: change.transactionKey } : { origin: change.origin, userId: change.userId, transactionKey: change.transactionKey, client: change.client });
     },
     purge(objectName, id, options) {
       const t = table(objectName);

@@ -43,7 +43,7 @@ export type ParentReference = {
 export type WriteInput = Record<string, FieldValue | ParentReference>;
 
 /** Who writes and why; `origin` reaches change listeners (`rest`, `bulk`, ...). */
-export type WriteContext = { userId: string; origin: string; transactionKey?: string };
+export type WriteContext = { userId: string; origin: string; transactionKey?: string; client?: string };
 
 /** The outcome of an upsert. */
 export type UpsertResult = { id: string; created: boolean };
@@ -105,7 +105,10 @@ export function createRecordWriter({ store, now }: RecordWriterDeps): RecordWrit
   }
 
   function mutation(ctx: WriteContext): MutationOptions {
-    return ctx.transactionKey === undefined ? { origin: ctx.origin, userId: ctx.userId } : { origin: ctx.origin, userId: ctx.userId, transactionKey: ctx.transactionKey };
+    const options: MutationOptions = { origin: ctx.origin, userId: ctx.userId };
+    if (ctx.transactionKey !== undefined) options.transactionKey = ctx.transactionKey;
+    if (ctx.client !== undefined) options.client = ctx.client;
+    return options;
   }
 
   function typeError(f: FieldSchema, value: FieldValue): RecordWriteError {

@@ -181,6 +181,18 @@ describe('records', () => {
     expect(answer.status).toBe(414);
   });
 
+  it('reports REST changes to store listeners with origin rest and the Sforce-Call-Options client', async () => {
+    const changes: { changeType: string; origin: string; client?: string; changedFields: string[] }[] = [];
+    const off = org.emulator.org.store.onChange((c) => changes.push(c));
+    const created = await org.call(`${V}/sobjects/Account`, { method: 'POST', json: { Name: 'Heard' }, headers: { 'Sforce-Call-Options': 'client=OrgDesk' } });
+    await org.call(`${V}/sobjects/Account/${(created.body as { id: string }).id}`, { method: 'PATCH', json: { Phone: '123' } });
+    off();
+    expect(changes[0]).toMatchObject({ changeType: 'CREATE', origin: 'rest', client: 'OrgDesk' });
+    expect(changes[1]).toMatchObject({ changeType: 'UPDATE', origin: 'rest' });
+    expect(changes[1]?.changedFields).toEqual(expect.arrayContaining(['Phone', 'LastModifiedDate']));
+    expect(changes[1]?.client).toBeUndefined();
+  });
+
   it('sets a lookup through the parent external id', async () => {
     const created = await org.call(`${V}/sobjects/Contact`, { method: 'POST', json: { LastName: 'Ref', Account: { External_Id__c: 'ACC-00002' } } });
     const id = (created.body as { id: string }).id;

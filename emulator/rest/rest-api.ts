@@ -4,6 +4,7 @@
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { EmulatorCore } from '../core';
+import type { WriteContext } from '../org/write';
 import { errorReply, jsonParserMessage, notFoundReply, readText, sendReply, type Reply } from '../http/respond';
 import { handleCollections } from './collections';
 import { handleSObjects } from './sobject-routes';
@@ -23,6 +24,14 @@ export function bearerToken(req: IncomingMessage): string | undefined {
   if (typeof header !== 'string') return undefined;
   const m = /^(?:Bearer|OAuth)\s+(\S+)\s*$/i.exec(header);
   return m?.[1];
+}
+
+/** The `client=` value of `Sforce-Call-Options` (it becomes part of CDC's changeOrigin). */
+export function callOptionsClient(req: IncomingMessage): string | undefined {
+  const header = req.headers['sforce-call-options'];
+  const text = Array.isArray(header) ? header.join(',') : header;
+  const match = text === undefined ? null : /(?:^|[,;\s])client\s*=\s*([^,;\s]+)/i.exec(text);
+  return match?.[1];
 }
 
 function flatHeaders(req: IncomingMessage): Record<string, string | undefined> {
@@ -140,7 +149,9 @@ export async function handleRest(req: IncomingMessage, res: ServerResponse, core
 
   const rest = parts.slice(3);
   const resource = rest[0];
-  const writeCtx = { userId: session.userId, origin: 'rest' };
+  const writeCtx: WriteContext = { userId: session.userId, origin: 'rest' };
+  const client = callOptionsClient(req);
+  if (client !== undefined) writeCtx.client = client;
   const versionText = version.text;
   let reply: Reply;
   if (resource === undefined) {
