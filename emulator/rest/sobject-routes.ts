@@ -95,7 +95,7 @@ function selectedFields(schema: ObjectSchema, search: URLSearchParams): string[]
   for (const part of raw.split(',').map((p) => p.trim()).filter((p) => p !== '')) {
     const f = schema.fields.find((x) => x.name.toLowerCase() === part.toLowerCase());
     if (!f) {
-      return errorReply(400, 'INVALID_FIELD', `\n${part}\n^\nERROR at Row:1:Column:1\nNo such column '${part}' on entity '${schema.name}'. If you are attempting to use a custom field, be sure to append the '__c' after the custom field name. Please reference your WSDL or the describe call for the appropriate names.`);
+      return errorReply(400, 'INVALID_FIELD', `No such column '${part}' on entity '${schema.name}'. If you are attempting to use a custom field, be sure to append the '__c' after the custom field name. Please reference your WSDL or the describe call for the appropriate names.`);
     }
     if (!names.includes(f.name)) names.push(f.name);
   }
