@@ -345,7 +345,7 @@ describe('query service edge cases', () => {
     expect(paths).not.toContain('attributes');
     const idColumn = paths.indexOf('Id');
     const rows = service.rows({ runId, offset: 0, limit: 5, sort: [], filter: '' }).rows;
-    expect(rows.every((r) => typeof r[idColumn] === 'string' && (r[idColumn] as string).startsWith('001'))).toBe(true);
+    expect(rows.every((r) => typeof r[idColumn] === 'string' && (r[idColumn]).startsWith('001'))).toBe(true);
   });
 
   it('reads aggregate rows by their expr names in SELECT order', async () => {
