@@ -463,3 +463,24 @@ describe('retention', () => {
     }
   });
 });
+
+describe('listing many jobs', () => {
+  it('pages the list 1000 jobs at a time with nextRecordsUrl', async () => {
+    const local = await startBulkTestOrg();
+    try {
+      for (let i = 0; i < 1001; i += 91) {
+        const batch = Array.from({ length: Math.min(91, 1001 - i) }, () => fetch(`${local.base()}/jobs/ingest`, { method: 'POST', body: JSON.stringify({ object: 'Account', operation: 'insert' }) }));
+        expect((await Promise.all(batch)).map((r) => r.status)).toEqual(batch.map(() => 200));
+      }
+      const first = (await (await fetch(`${local.base()}/jobs/ingest`)).json()) as { done: boolean; nextRecordsUrl: string; records: Json[] };
+      expect(first.done).toBe(false);
+      expect(first.records).toHaveLength(1000);
+      expect(first.nextRecordsUrl).toMatch(/^\/services\/data\/v62\.0\/jobs\/ingest\?queryLocator=\w+$/);
+      const second = (await (await fetch(`${local.url}${first.nextRecordsUrl}`)).json()) as { done: boolean; nextRecordsUrl: null; records: Json[] };
+      expect(second).toMatchObject({ done: true, nextRecordsUrl: null });
+      expect(second.records).toHaveLength(1);
+    } finally {
+      await local.close();
+    }
+  });
+});
