@@ -133,4 +133,25 @@ describe('DataGrid', () => {
     fireEvent.keyDown(grid, { key: 'c', ctrlKey: true });
     await vi.waitFor(() => expect(fetchRows).toHaveBeenCalledWith(0, 100_000));
   });
+
+  it('moves a column when its header is dropped on another one, keeping the cells with it', () => {
+    render(<DataGrid ariaLabel="Results" columns={columns} rowCount={1} getRow={row} />);
+    const header = (name: string): HTMLElement => screen.getAllByRole('columnheader').find((h) => h.textContent?.startsWith(name) === true)!;
+    const transfer = { data: '', setData(_type: string, value: string) { this.data = value; }, getData() { return this.data; } };
+    fireEvent.dragStart(header('Owner.Name'), { dataTransfer: transfer });
+    fireEvent.drop(header('Id'), { dataTransfer: transfer });
+    expect(screen.getAllByRole('columnheader').map((h) => h.textContent)).toEqual(['#', 'Owner.Name', 'Id', 'Name', 'Contacts']);
+    expect(within(screen.getAllByRole('row')[1]!).getAllByRole('gridcell')[0]).toHaveTextContent('Ada');
+  });
+
+  it('resizes a column by dragging its separator', () => {
+    render(<DataGrid ariaLabel="Results" columns={columns} rowCount={1} getRow={row} />);
+    const nameHeader = screen.getAllByRole('columnheader')[2]!;
+    const before = parseInt(nameHeader.style.width, 10);
+    fireEvent.mouseDown(screen.getByRole('separator', { name: 'Resize Name' }), { clientX: 100 });
+    fireEvent.mouseMove(document, { clientX: 180 });
+    fireEvent.mouseUp(document, { clientX: 180 });
+    expect(parseInt(screen.getAllByRole('columnheader')[2]!.style.width, 10)).toBe(before + 80);
+    expect(parseInt(within(screen.getAllByRole('row')[1]!).getAllByRole('gridcell')[1]!.style.width, 10)).toBe(before + 80);
+  });
 });

@@ -267,4 +267,62 @@ describe('QueryArea', () => {
     fireEvent.click(screen.getByRole('button', { name: 'New query tab' }));
     expect(within(screen.getByRole('toolbar', { name: 'Query tabs' })).getAllByRole('button', { name: /^Query \d$/ })).toHaveLength(2);
   });
+
+  it('shows the explain plan as a table', async () => {
+    const h = setup(() => 0);
+    h.fake.answer('query:explain', {
+      plans: [{ cardinality: 300, fields: [], leadingOperationType: 'TableScan', relativeCost: 1.35, sobjectCardinality: 300, sobjectType: 'Account', notes: ['Not indexed'] }],
+    });
+    renderArea();
+    await screen.findByLabelText('SOQL editor');
+    await waitFor(() => expect(screen.getByRole('button', { name: 'Explain' })).toBeEnabled());
+    fireEvent.click(screen.getByRole('button', { name: 'Explain' }));
+    const table = await screen.findByRole('table', { name: 'Query plan' });
+    expect(within(table).getByText('1.35')).toBeInTheDocument();
+    expect(within(table).getByText('Not indexed')).toBeInTheDocument();
+    expect(h.fake.calls.find((c) => c.channel === 'query:explain')?.args).toEqual({ orgId: 'org1', soql: 'SELECT Id, Name, Owner.Name, (SELECT Id FROM Contacts) FROM Account' });
+  });
+
+  it('searches the history and opens a past query in a new tab', async () => {
+    const h = setup(() => 0);
+    h.fake.answer('query:history', (args) =>
+      [{ id: 1, orgId: 'org1', soql: 'SELECT Id FROM Invoice__c', rows: 12, durationMs: 340, ranAt: '2026-01-01T10:00:00.000Z', source: 'rest' as const }].filter((e) => e.soql.includes(args.search)),
+    );
+    renderArea();
+    fireEvent.click(await screen.findByRole('button', { name: 'History & saved' }));
+    fireEvent.change(screen.getByLabelText('Search queries'), { target: { value: 'Invoice' } });
+    await waitFor(() => expect(h.fake.calls.filter((c) => c.channel === 'query:history').at(-1)?.args).toEqual({ search: 'Invoice', limit: 200 }));
+    fireEvent.click(await screen.findByText('SELECT Id FROM Invoice__c'));
+    await waitFor(() => expect(screen.getByLabelText('SOQL editor')).toHaveValue('SELECT Id FROM Invoice__c'));
+    expect(within(screen.getByRole('toolbar', { name: 'Query tabs' })).getAllByRole('button', { name: /^Query \d$/ })).toHaveLength(2);
+  });
+
+  it('saves the current statement under a name and deletes a saved query', async () => {
+    const saved: { id: number; name: string; soql: string; orgId: string | null; savedAt: string }[] = [];
+    const h = setup(() => 0);
+    h.fake.answer('query:saved-list', () => [...saved]);
+    h.fake.answer('query:saved-save', (args) => {
+      const entry = { id: saved.length + 1, ...args, savedAt: '2026-01-01' };
+      saved.push(entry);
+      return entry;
+    });
+    h.fake.answer('query:saved-delete', (args) => {
+      saved.splice(saved.findIndex((q) => q.id === args.id), 1);
+      return { deleted: true };
+    });
+    renderArea();
+    await screen.findByLabelText('SOQL editor');
+    fireEvent.click(await screen.findByRole('button', { name: 'History & saved' }));
+    fireEvent.click(screen.getByRole('button', { name: 'Saved' }));
+    fireEvent.change(screen.getByLabelText('Saved query name'), { target: { value: 'Accounts with contacts' } });
+    fireEvent.click(screen.getByRole('button', { name: 'Save' }));
+    expect(await screen.findByText('Accounts with contacts')).toBeInTheDocument();
+    expect(h.fake.calls.find((c) => c.channel === 'query:saved-save')?.args).toEqual({
+      name: 'Accounts with contacts',
+      soql: 'SELECT Id, Name, Owner.Name, (SELECT Id FROM Contacts) FROM Account',
+      orgId: 'org1',
+    });
+    fireEvent.click(screen.getByRole('button', { name: 'Delete Accounts with contacts' }));
+    await waitFor(() => expect(screen.queryByText('Accounts with contacts')).not.toBeInTheDocument());
+  });
 });

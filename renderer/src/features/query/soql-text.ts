@@ -38,6 +38,26 @@ function trimmed(raw: string, start: number): Statement | null {
   return text === '' ? null : { text, start: start + lead };
 }
 
+/** A replacement of `[start, end)` of the editor text. */
+export type TextEdit = { start: number; end: number; text: string };
+
+/**
+ * Formats every statement of the text with the given formatter (soql-parser-js's formatQuery in the editor); a statement
+ * that does not parse keeps its text, as its marker already says why.
+ */
+export function formatStatements(text: string, format: (soql: string) => string): TextEdit[] {
+  const edits: TextEdit[] = [];
+  for (const statement of statementsOf(text)) {
+    try {
+      const formatted = format(statement.text);
+      if (formatted !== statement.text) edits.push({ start: statement.start, end: statement.start + statement.text.length, text: formatted });
+    } catch {
+      // Left as typed.
+    }
+  }
+  return edits;
+}
+
 /** Escapes a value as a SOQL string literal (quotes, backslashes and control characters), quotes included. */
 export function soqlString(value: string): string {
   const escaped = value.replace(/[\\'"\n\r\t\b\f]/g, (ch) => {

@@ -1,10 +1,10 @@
-import { formatQuery } from '@jetstreamapp/soql-parser-js';
 import type * as Monaco from 'monaco-editor/editor';
 import { completeSoql, type CompletionKind } from '../language/soql-completions';
 import { diagnoseSoql, type SoqlDiagnostic } from '../language/soql-diagnostics';
 import type { SchemaCatalog } from '../language/soql-schema';
 import { DATE_LITERALS, DATE_N_LITERALS, SOQL_FUNCTIONS, SOQL_KEYWORDS } from '../language/soql-tokens';
-import { statementAt, statementsOf } from '../soql-text';
+import { formatSoql } from '../language/soql-format';
+import { formatStatements, statementAt, statementsOf } from '../soql-text';
 
 type MonacoApi = typeof Monaco;
 
@@ -133,19 +133,11 @@ export function registerSoqlLanguage(monaco: MonacoApi): SoqlLanguage {
   disposables.push(
     monaco.languages.registerDocumentFormattingEditProvider(SOQL_LANGUAGE_ID, {
       provideDocumentFormattingEdits(model) {
-        const edits: Monaco.languages.TextEdit[] = [];
-        for (const statement of statementsOf(model.getValue())) {
-          let formatted: string;
-          try {
-            formatted = formatQuery(statement.text, { fieldMaxLineLength: 60, fieldSubqueryParensOnOwnLine: true, whereClauseOperatorsIndented: true });
-          } catch {
-            continue; // A statement that does not parse keeps its text; its marker already says why.
-          }
-          const start = model.getPositionAt(statement.start);
-          const end = model.getPositionAt(statement.start + statement.text.length);
-          edits.push({ range: new monaco.Range(start.lineNumber, start.column, end.lineNumber, end.column), text: formatted });
-        }
-        return edits;
+        return formatStatements(model.getValue(), formatSoql).map((edit) => {
+          const start = model.getPositionAt(edit.start);
+          const end = model.getPositionAt(edit.end);
+          return { range: new monaco.Range(start.lineNumber, start.column, end.lineNumber, end.column), text: edit.text };
+        });
       },
     }),
   );
