@@ -127,7 +127,9 @@ describe('query service over REST', () => {
     const { runId } = service.run({ orgId: 'org', soql: 'SELECT Id FROM Contact', includeDeleted: false, mode: 'rest' });
     const final = await service.settled(runId);
     expect(final.state).toBe('failed');
-    expect(final.fetched).toBe(200);
+    // The second page was already asked for when the first arrived; the third finds the locator expired.
+    expect(final.fetched).toBeGreaterThanOrEqual(200);
+    expect(final.fetched).toBeLessThanOrEqual(400);
     expect(final.error?.message).toMatch(/query locator expired/);
     expect(final.error?.hint).toMatch(/Run the query again/);
   });

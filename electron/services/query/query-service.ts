@@ -221,12 +221,15 @@ export function createQueryService(options: QueryServiceOptions): QueryService {
             run.totalSize = 1;
           } else {
             for (;;) {
+              // Ask for the next page before reading this one, so the org prepares it while main flattens these rows.
+              const next = page.done || page.nextRecordsUrl === undefined ? null : rest.queryMore(page.nextRecordsUrl, pageOptions);
+              next?.catch(() => undefined);
               await completeChildResults(rest, page.records, pageOptions);
               run.store.appendRecords(page.records);
               run.fetched += page.records.length;
-              if (page.done || page.nextRecordsUrl === undefined) break;
+              if (next === null) break;
               emit(run);
-              page = await rest.queryMore(page.nextRecordsUrl, pageOptions);
+              page = await next;
             }
           }
         }
