@@ -1,4 +1,5 @@
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { generateKeyPairSync, X509Certificate } from 'node:crypto';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Page } from '@playwright/test';
@@ -189,5 +190,53 @@ test.describe('org connections', () => {
     expect(bodies.some((body) => body.includes('BEGIN CERTIFICATE'))).toBe(true);
     expect(bodies.filter((body) => body.includes('PRIVATE KEY'))).toEqual([]);
     expect(bodies.filter((body) => ACCESS_TOKEN.test(body) || body.includes(realToken))).toEqual([]);
+  });
+
+  test('imports an encrypted private key after asking for its passphrase, then deletes the profile with its key', async ({
+    orgsPage: page,
+    invokeBodies,
+  }) => {
+    const emulatorUrl = await demoOrgUrl(page);
+    const area = orgsArea(page);
+    const folder = await mkdtemp(join(tmpdir(), 'orgdesk-e2e-key-'));
+    try {
+      const { publicKey, privateKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
+      const keyFile = join(folder, 'server.key');
+      await writeFile(keyFile, privateKey.export({ type: 'pkcs8', format: 'pem', cipher: 'aes-256-cbc', passphrase: 'correct horse' }));
+
+      await createProfile(page, { label: 'Imported key (e2e)', url: emulatorUrl, consumerKey: '3MVG9ImportedKey', username: 'someone@example.com' });
+      await area.getByRole('button', { name: 'Import private key' }).click();
+      const dialog = page.getByRole('dialog', { name: 'Import private key' });
+      await dialog.getByLabel('Key file').fill(keyFile);
+      await dialog.getByRole('button', { name: 'Import' }).click();
+      await expect(dialog.getByRole('alert')).toContainText('This private key is encrypted.');
+      await dialog.getByLabel('Passphrase').fill('correct horse');
+      await dialog.getByRole('button', { name: 'Import' }).click();
+      await expect(dialog).toHaveCount(0);
+      await expect(area.getByTestId('certificate-fingerprint')).toHaveText(/^([0-9A-F]{2}:){31}[0-9A-F]{2}$/);
+
+      // The certificate OrgDesk made is for the imported key.
+      await area.getByRole('button', { name: 'Save certificate (.crt)' }).click();
+      const save = page.getByRole('dialog', { name: 'Save certificate' });
+      const target = join(folder, 'imported.crt');
+      await save.getByLabel('Save to').fill(target);
+      await save.getByRole('button', { name: 'Save' }).click();
+      await expect(area.getByText(target)).toBeVisible();
+      const certificate = new X509Certificate(await readFile(target, 'utf8'));
+      expect(certificate.publicKey.export({ type: 'spki', format: 'pem' })).toBe(publicKey.export({ type: 'spki', format: 'pem' }));
+      await expect(area.getByTestId('certificate-fingerprint')).toHaveText(certificate.fingerprint256);
+    } finally {
+      await rm(folder, { recursive: true, force: true });
+    }
+
+    await area.getByRole('button', { name: 'Delete' }).click();
+    const confirm = page.getByRole('dialog', { name: 'Delete Imported key (e2e)?' });
+    await expect(confirm).toContainText('private key from the OS keychain');
+    await confirm.getByRole('button', { name: 'Delete' }).click();
+    await expect(area.getByRole('list', { name: 'Org profiles' })).not.toContainText('Imported key (e2e)');
+    await expect(page.getByRole('combobox', { name: 'Org' }).locator('option', { hasText: 'Imported key (e2e)' })).toHaveCount(0);
+
+    const bodies = await settledBodies(invokeBodies);
+    expect(bodies.filter((body) => body.includes('PRIVATE KEY') || body.includes('correct horse'))).toEqual([]);
   });
 });

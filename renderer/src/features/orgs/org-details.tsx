@@ -55,8 +55,13 @@ export function OrgDetails({
           </button>
         </div>
       </div>
-      <article className="slds-card orgdesk-org-card" aria-label="Settings">
-        <div className="slds-card__body slds-card__body_inner slds-p-top_small">
+      <article className="slds-card orgdesk-org-card" aria-labelledby={`${id}-settings`}>
+        <div className="slds-card__header">
+          <h2 id={`${id}-settings`} className="slds-card__header-title slds-text-heading_small">
+            Settings
+          </h2>
+        </div>
+        <div className="slds-card__body slds-card__body_inner">
           <dl className="slds-list_horizontal slds-wrap orgdesk-facts">
             <dt className="slds-item_label slds-text-color_weak">Environment</dt>
             <dd className="slds-item_detail">{environmentLabel(org)}</dd>
