@@ -1,6 +1,7 @@
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { _electron as electron, expect, test } from '@playwright/test';
+import { areaTab } from './fixtures';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const hasElectron = existsSync(`${root}node_modules/electron/dist`) && existsSync(`${root}dist/electron/main.cjs`);
@@ -12,7 +13,7 @@ test.describe('the Electron app', () => {
     const app = await electron.launch({ args: [root], cwd: root });
     try {
       const page = await app.firstWindow();
-      await expect(page.getByRole('tab', { name: 'Query' })).toBeVisible();
+      await expect(areaTab(page, 'Query')).toBeVisible();
       expect(page.url()).toMatch(/^app:\/\/orgdesk\//);
       const facts = await page.evaluate(async () => ({
         keys: Object.keys((window as unknown as { orgdesk: object }).orgdesk).sort(),

@@ -2,11 +2,11 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { test as base, expect, type Page } from '@playwright/test';
+import { test as base, expect, type Locator, type Page } from '@playwright/test';
 import { startWebServer, type WebServer, type WebServerOptions } from '../electron/web/web-server';
 
-/** The renderer build global-setup.ts made. */
-export const RENDERER_DIR = fileURLToPath(new URL('../dist/renderer', import.meta.url));
+/** The renderer build global-setup.ts made (or `dist/renderer` when the run was started without it). */
+export const RENDERER_DIR = process.env['ORGDESK_E2E_RENDERER_DIR'] ?? fileURLToPath(new URL('../dist/renderer', import.meta.url));
 
 /** Starts browser mode on a free port with a fresh user data folder; `stop` also removes the folder. */
 export async function startBrowserMode(options: Partial<WebServerOptions> = {}): Promise<WebServer> {
@@ -21,6 +21,16 @@ export async function startBrowserMode(options: Partial<WebServerOptions> = {}):
   };
 }
 
+/** The tab of one of the four areas in the shell's nav (features may have tabs of their own). */
+export function areaTab(page: Page, name: 'Query' | 'Load' | 'Events' | 'Orgs'): Locator {
+  return page.getByRole('tablist', { name: 'Areas' }).getByRole('tab', { name, exact: true });
+}
+
+/** The panel of one of the four areas. */
+export function areaPanel(page: Page, name: 'Query' | 'Load' | 'Events' | 'Orgs'): Locator {
+  return page.locator(`#orgdesk-area-${name.toLowerCase()}`);
+}
+
 /** Fixtures: `server` (browser mode, one per test) and `app` (a page opened on its URL with the shell loaded). */
 export const test = base.extend<{ server: WebServer; app: Page }>({
   server: async ({}, use) => {
@@ -30,7 +40,7 @@ export const test = base.extend<{ server: WebServer; app: Page }>({
   },
   app: async ({ page, server }, use) => {
     await page.goto(server.url);
-    await expect(page.getByRole('tab', { name: 'Query' })).toBeVisible();
+    await expect(areaTab(page, 'Query')).toBeVisible();
     await use(page);
   },
 });

@@ -1,4 +1,4 @@
-import { expect, test } from './fixtures';
+import { areaTab, expect, test } from './fixtures';
 
 test.describe('security baseline in the page', () => {
   test('the page has no require and no process', async ({ app }) => {
@@ -88,6 +88,6 @@ test.describe('security baseline in the page', () => {
     await app.waitForTimeout(300);
     expect(app.url()).toBe(appUrl);
     expect(externalRequests).toBe(0);
-    await expect(app.getByRole('tab', { name: 'Query' })).toBeVisible();
+    await expect(areaTab(app, 'Query')).toBeVisible();
   });
 });

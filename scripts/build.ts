@@ -15,8 +15,12 @@ const at = (path: string): string => fileURLToPath(new URL(`../${path}`, import.
 const NATIVE = ['electron', 'better-sqlite3', 'keytar'];
 
 /** Builds the renderer and, unless asked not to, the three Node bundles. */
-export async function buildAll(options: { rendererOnly?: boolean; quiet?: boolean } = {}): Promise<void> {
-  await viteBuild({ configFile: at('vite.config.ts'), logLevel: options.quiet === true ? 'warn' : 'info' });
+export async function buildAll(options: { rendererOnly?: boolean; quiet?: boolean; rendererOutDir?: string } = {}): Promise<void> {
+  await viteBuild({
+    configFile: at('vite.config.ts'),
+    logLevel: options.quiet === true ? 'warn' : 'info',
+    ...(options.rendererOutDir === undefined ? {} : { build: { outDir: options.rendererOutDir, emptyOutDir: true } }),
+  });
   if (options.rendererOnly === true) return;
   await rm(at('dist/electron'), { recursive: true, force: true });
   await rm(at('dist/web'), { recursive: true, force: true });

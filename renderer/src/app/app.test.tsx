@@ -5,6 +5,9 @@ import type { OrgSummary } from '../../../shared/ipc/contract';
 import { installFakeBridge } from '../../test/fake-bridge';
 import { App } from './app';
 
+/** The shell's area tabs (features may have tablists of their own). */
+const areaTab = (name: string): HTMLElement => within(screen.getByRole('tablist', { name: 'Areas' })).getByRole('tab', { name });
+
 const info = { version: '0.1.0', platform: 'linux', mode: 'browser' as const };
 
 function org(id: string, label: string): OrgSummary {
@@ -30,23 +33,23 @@ describe('App shell', () => {
     installFakeBridge({ 'app:info': info, 'orgs:list': [] });
     const user = userEvent.setup();
     render(<App />);
-    const tabs = screen.getAllByRole('tab').map((tab) => tab.textContent);
+    const tabs = within(screen.getByRole('tablist', { name: 'Areas' })).getAllByRole('tab').map((tab) => tab.textContent);
     expect(tabs).toEqual(['Query', 'Load', 'Events', 'Orgs']);
-    expect(screen.getByRole('tab', { name: 'Query' })).toHaveAttribute('aria-selected', 'true');
-    await user.click(screen.getByRole('tab', { name: 'Load' }));
-    expect(screen.getByRole('tab', { name: 'Load' })).toHaveAttribute('aria-selected', 'true');
-    expect(screen.getByRole('tabpanel', { name: 'Load' })).toBeVisible();
-    expect(screen.queryByRole('tabpanel', { name: 'Query' })).toBeNull();
+    expect(areaTab('Query')).toHaveAttribute('aria-selected', 'true');
+    await user.click(areaTab('Load'));
+    expect(areaTab('Load')).toHaveAttribute('aria-selected', 'true');
+    expect(document.getElementById('orgdesk-area-load')).toBeVisible();
+    expect(document.getElementById('orgdesk-area-query')).not.toBeVisible();
   });
 
   it('moves between tabs with the arrow keys', async () => {
     installFakeBridge({ 'app:info': info, 'orgs:list': [] });
     const user = userEvent.setup();
     render(<App />);
-    screen.getByRole('tab', { name: 'Query' }).focus();
+    areaTab('Query').focus();
     await user.keyboard('{ArrowLeft}');
-    expect(screen.getByRole('tab', { name: 'Orgs' })).toHaveAttribute('aria-selected', 'true');
-    expect(screen.getByRole('tab', { name: 'Orgs' })).toHaveFocus();
+    expect(areaTab('Orgs')).toHaveAttribute('aria-selected', 'true');
+    expect(areaTab('Orgs')).toHaveFocus();
   });
 
   it('shows the mode and version from app:info', async () => {
