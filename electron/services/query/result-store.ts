@@ -203,7 +203,7 @@ function sortIndexes(
   sort: { column: StoredColumn; descending: boolean }[],
   collator: Intl.Collator,
 ): Uint32Array {
-  const keys = sort.map(({ column }) => sortKeys(column.values));
+  const keys = sort.map(({ column }) => sortKeys(column.values, collator));
   const directions = sort.map(({ descending }) => (descending ? -1 : 1));
   const order = Array.from(indexes);
   order.sort((a, b) => {
@@ -219,13 +219,28 @@ function sortIndexes(
 
 const NUMERIC = /^-?(?:\d+\.?\d*|\.\d+)(?:[eE][-+]?\d+)?$/;
 
-function sortKeys(values: readonly CellValue[]): SortKey {
+function sortKeys(values: readonly CellValue[], collator: Intl.Collator): SortKey {
   let numericText = true;
+  let hasText = false;
+  let hasOther = false;
   for (const value of values) {
-    if (typeof value === 'string' && !NUMERIC.test(value)) {
-      numericText = false;
-      break;
+    if (typeof value === 'string') {
+      hasText = true;
+      if (numericText && !NUMERIC.test(value)) numericText = false;
+    } else if (value !== null && value !== undefined) {
+      hasOther = true;
     }
+  }
+  if (hasText && !numericText && !hasOther) {
+    // Text columns sort by rank: each distinct value is collated once, then rows compare as numbers.
+    const distinct = [...new Set(values)].filter((v): v is string => typeof v === 'string').sort(collator.compare);
+    const ranks = new Map<string, number>();
+    let rank = 0;
+    distinct.forEach((text, i) => {
+      if (i > 0 && collator.compare(distinct[i - 1] ?? '', text) !== 0) rank += 1;
+      ranks.set(text, rank);
+    });
+    return values.map((value) => (typeof value === 'string' ? (ranks.get(value) ?? 0) : null));
   }
   return values.map((value) => {
     if (value === null || value === undefined) return null;
