@@ -106,7 +106,7 @@ export function ResultsPanel(props: { orgId: string | null; progress: QueryProgr
     <div className="orgdesk-results">
       <div className="orgdesk-results__bar">
         <div className="slds-form-element orgdesk-results__filter">
-          <div className="slds-form-element__control slds-input-has-icon slds-input-has-icon_left">
+          <div className="slds-form-element__control">
             <input
               className="slds-input"
               type="search"

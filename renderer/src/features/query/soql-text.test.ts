@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { mainObjectOf, soqlInList, soqlString, statementAt } from './soql-text';
+import { mainObjectOf, soqlInList, soqlString, statementAt, statementsOf } from './soql-text';
 
 describe('statementAt', () => {
   const text = 'SELECT Id FROM Account;\nSELECT Id\nFROM Contact\n\n\nSELECT Name FROM User';
@@ -11,6 +11,12 @@ describe('statementAt', () => {
 
   it('returns the only statement of a tab wherever the cursor is', () => {
     expect(statementAt('  SELECT Id FROM Account  ', 0)).toEqual({ text: 'SELECT Id FROM Account', start: 2 });
+  });
+
+  it('does not split inside string literals (multi-select picklist values use semicolons)', () => {
+    const text = "SELECT Id FROM Account WHERE Tags__c INCLUDES ('a;b', 'it\\'s;\n\nok')";
+    expect(statementAt(text, 5)?.text).toBe(text);
+    expect(statementsOf(`${text};SELECT Id FROM User`).map((s) => s.start)).toEqual([0, text.length + 1]);
   });
 
   it('returns null on blank space', () => {

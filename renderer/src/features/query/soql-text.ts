@@ -1,19 +1,42 @@
 /** A statement of the editor: its text and where it starts in the whole document. */
 export type Statement = { text: string; start: number };
 
+/** The separators between statements: `;` or a blank line, outside string literals (`INCLUDES ('a;b')` stays whole). */
+function separators(text: string): { index: number; length: number }[] {
+  const found: { index: number; length: number }[] = [];
+  const blankLines = /\n[ \t]*\n(?:[ \t]*\n)*/y;
+  let inString = false;
+  for (let i = 0; i < text.length; i += 1) {
+    const ch = text[i];
+    if (inString) {
+      if (ch === '\\') i += 1;
+      else if (ch === "'") inString = false;
+    } else if (ch === "'") {
+      inString = true;
+    } else if (ch === ';') {
+      found.push({ index: i, length: 1 });
+    } else if (ch === '\n') {
+      blankLines.lastIndex = i;
+      const blank = blankLines.exec(text);
+      if (blank !== null) {
+        found.push({ index: i, length: blank[0].length });
+        i += blank[0].length - 1;
+      }
+    }
+  }
+  return found;
+}
+
 /** Every statement of the editor text, in order (separated by `;` or a blank line). */
 export function statementsOf(text: string): Statement[] {
-  const separator = /;|\n[ \t]*\n(?:[ \t]*\n)*/g;
   const out: Statement[] = [];
   let start = 0;
-  for (;;) {
-    const m = separator.exec(text);
-    const end = m === null ? text.length : m.index;
-    const statement = trimmed(text.slice(start, end), start);
+  for (const sep of [...separators(text), { index: text.length, length: 0 }]) {
+    const statement = trimmed(text.slice(start, sep.index), start);
     if (statement !== null) out.push(statement);
-    if (m === null) return out;
-    start = m.index + m[0].length;
+    start = sep.index + sep.length;
   }
+  return out;
 }
 
 /**
@@ -21,15 +44,12 @@ export function statementsOf(text: string): Statement[] {
  * tab. Returns null when the cursor sits on blank space between statements.
  */
 export function statementAt(text: string, offset: number): Statement | null {
-  const separator = /;|\n[ \t]*\n(?:[ \t]*\n)*/g;
   let start = 0;
-  for (;;) {
-    const m = separator.exec(text);
-    const end = m === null ? text.length : m.index;
-    if (offset >= start && offset <= end) return trimmed(text.slice(start, end), start);
-    if (m === null) return null;
-    start = m.index + m[0].length;
+  for (const sep of [...separators(text), { index: text.length, length: 0 }]) {
+    if (offset >= start && offset <= sep.index) return trimmed(text.slice(start, sep.index), start);
+    start = sep.index + sep.length;
   }
+  return null;
 }
 
 function trimmed(raw: string, start: number): Statement | null {
