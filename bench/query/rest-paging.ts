@@ -24,7 +24,7 @@ const API_VERSION = '62.0';
 const USERNAME = 'admin@orgdesk.example';
 const SOQL = 'SELECT Id, FirstName, LastName, Email, Phone, Title, AccountId, Account.Name, Owner.Name, CreatedDate FROM Contact';
 
-type Sample = { records: number; ms: number; cpuMs: number; peakRss: number; peakHeap: number; baseRss: number; baseHeap: number };
+type Sample = { records: number; ms: number; cpuMs: number; retainedHeap: number; peakRss: number; peakHeap: number; baseRss: number; baseHeap: number };
 
 async function startEmulatorProcess(): Promise<{ url: string; child: ChildProcess }> {
   const child = spawn(process.execPath, ['--import', 'tsx', 'emulator/cli.ts', '--port', '0'], {
@@ -47,7 +47,7 @@ function gc(): void {
   (globalThis as { gc?: () => void }).gc?.();
 }
 
-async function measure(run: () => Promise<number>): Promise<Sample> {
+async function measure(run: () => Promise<{ records: number; release: () => Promise<void> }>): Promise<Sample> {
   gc();
   const base = process.memoryUsage();
   let peakRss = base.rss;
@@ -59,7 +59,7 @@ async function measure(run: () => Promise<number>): Promise<Sample> {
   }, 10);
   const started = performance.now();
   const cpu = process.cpuUsage();
-  const records = await run();
+  const { records, release } = await run();
   const ms = performance.now() - started;
   const used = process.cpuUsage(cpu);
   const cpuMs = (used.user + used.system) / 1000;
@@ -67,7 +67,14 @@ async function measure(run: () => Promise<number>): Promise<Sample> {
   const end = process.memoryUsage();
   peakRss = Math.max(peakRss, end.rss);
   peakHeap = Math.max(peakHeap, end.heapUsed);
-  return { records, ms, cpuMs, peakRss, peakHeap, baseRss: base.rss, baseHeap: base.heapUsed };
+  // What the full result costs while it is held (after a collection, when --expose-gc is on).
+  gc();
+  const holding = process.memoryUsage().heapUsed;
+  await release();
+  await new Promise((resolve) => setTimeout(resolve, 50));
+  gc();
+  const retainedHeap = holding - process.memoryUsage().heapUsed;
+  return { records, ms, cpuMs, retainedHeap, peakRss, peakHeap, baseRss: base.rss, baseHeap: base.heapUsed };
 }
 
 const mb = (bytes: number): string => `${(bytes / 1024 / 1024).toFixed(0)} MB`;
@@ -83,7 +90,7 @@ async function main(): Promise<void> {
     const total = await emulatorCount(url);
     process.stdout.write(`emulator ${url}: ${total} Contacts; ${ROUNDS} rounds each, alternating; SOQL: ${SOQL}\n`);
 
-    const orgdesk = async (): Promise<number> => {
+    const orgdesk = async (): Promise<{ records: number; release: () => Promise<void> }> => {
       const connections = createEmulatorConnections({ url, username: USERNAME, apiVersion: API_VERSION });
       const service = createQueryService({
         connections,
@@ -96,19 +103,24 @@ async function main(): Promise<void> {
       const { runId } = service.run({ orgId: 'bench', soql: SOQL, includeDeleted: false, mode: 'rest' });
       const final = await service.settled(runId);
       if (final.state !== 'done') throw new Error(`OrgDesk run ended ${final.state}: ${final.error?.message ?? ''}`);
-      await service.dispose();
-      return final.fetched;
+      return { records: final.fetched, release: () => service.dispose() };
     };
-    const jsforce = async (): Promise<number> => {
+    const jsforce = async (): Promise<{ records: number; release: () => Promise<void> }> => {
       const session = (await emulatorAdmin(url, 'POST', 'sessions', { username: USERNAME })) as { access_token: string; instance_url: string };
       const conn = new Connection({ instanceUrl: session.instance_url, accessToken: session.access_token, version: API_VERSION });
-      const result = await conn.query(SOQL).autoFetch(true).maxFetch(10_000_000).execute();
-      return result.records.length;
+      let result: { records: unknown[] } | null = await conn.query(SOQL).autoFetch(true).maxFetch(10_000_000).execute();
+      return {
+        records: result.records.length,
+        release: () => {
+          result = null;
+          return Promise.resolve();
+        },
+      };
     };
 
     // Warm both paths (JIT, sockets) on a small query before measuring.
-    await orgdesk();
-    await jsforce();
+    await (await orgdesk()).release();
+    await (await jsforce()).release();
 
     const samples: { orgdesk: Sample[]; jsforce: Sample[] } = { orgdesk: [], jsforce: [] };
     for (let round = 0; round < ROUNDS; round += 1) {
@@ -118,7 +130,7 @@ async function main(): Promise<void> {
         if (sample.records !== total) throw new Error(`${name} fetched ${sample.records} of ${total} records`);
         samples[name].push(sample);
         process.stdout.write(
-          `  round ${round + 1} ${name.padEnd(7)} ${sample.records} records in ${(sample.ms / 1000).toFixed(2)} s = ${rate(sample).toFixed(0)} rec/s, client CPU ${(sample.cpuMs / 1000).toFixed(2)} s; peak RSS ${mb(sample.peakRss)} (+${mb(sample.peakRss - sample.baseRss)}), peak heap ${mb(sample.peakHeap)} (+${mb(sample.peakHeap - sample.baseHeap)})\n`,
+          `  round ${round + 1} ${name.padEnd(7)} ${sample.records} records in ${(sample.ms / 1000).toFixed(2)} s = ${rate(sample).toFixed(0)} rec/s, client CPU ${(sample.cpuMs / 1000).toFixed(2)} s; peak RSS ${mb(sample.peakRss)} (+${mb(sample.peakRss - sample.baseRss)}), peak heap ${mb(sample.peakHeap)} (+${mb(sample.peakHeap - sample.baseHeap)}), result held ${mb(sample.retainedHeap)}\n`,
         );
       }
     }
@@ -128,8 +140,9 @@ async function main(): Promise<void> {
     const theirCpu = median(samples.jsforce.map((s) => s.cpuMs));
     const peak = (s: Sample[], f: (x: Sample) => number): string => mb(Math.max(...s.map(f)));
     process.stdout.write('\nmedian over rounds\n');
-    process.stdout.write(`  OrgDesk query service : ${ours.toFixed(0)} records/s, peak RSS ${peak(samples.orgdesk, (s) => s.peakRss)}, peak heap ${peak(samples.orgdesk, (s) => s.peakHeap)}\n`);
-    process.stdout.write(`  jsforce 3.10.16 autoFetch: ${theirs.toFixed(0)} records/s, peak RSS ${peak(samples.jsforce, (s) => s.peakRss)}, peak heap ${peak(samples.jsforce, (s) => s.peakHeap)}\n`);
+    const held = (s: Sample[]): string => mb(median(s.map((x) => x.retainedHeap)));
+    process.stdout.write(`  OrgDesk query service    : ${ours.toFixed(0)} records/s, peak RSS ${peak(samples.orgdesk, (s) => s.peakRss)}, peak heap ${peak(samples.orgdesk, (s) => s.peakHeap)}, result held ${held(samples.orgdesk)}\n`);
+    process.stdout.write(`  jsforce 3.10.16 autoFetch: ${theirs.toFixed(0)} records/s, peak RSS ${peak(samples.jsforce, (s) => s.peakRss)}, peak heap ${peak(samples.jsforce, (s) => s.peakHeap)}, result held ${held(samples.jsforce)}\n`);
     process.stdout.write(`  time ratio OrgDesk/jsforce: ${(theirs / ours).toFixed(2)}x (target <= 1.00x)\n`);
     // Wall time includes the emulator's work in its own process; client CPU is what each client costs main.
     process.stdout.write(`  client CPU ratio OrgDesk/jsforce: ${(ourCpu / theirCpu).toFixed(2)}x (${(ourCpu / 1000).toFixed(2)} s vs ${(theirCpu / 1000).toFixed(2)} s)\n`);

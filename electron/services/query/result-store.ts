@@ -38,7 +38,29 @@ export interface ResultStore {
   childColumns(column: string): ColumnSpec[];
 }
 
-type StoredColumn = { spec: ColumnSpec; values: CellValue[]; childRecords: (Record<string, unknown>[] | null)[] | null };
+type StoredColumn = {
+  spec: ColumnSpec;
+  values: CellValue[];
+  childRecords: (Record<string, unknown>[] | null)[] | null;
+  /** Distinct short texts seen so far, so repeated values (owner names, picklists, dates) are held once. */
+  interned: Map<string, string> | null;
+};
+
+const INTERN_MAX_LENGTH = 64;
+const INTERN_MAX_DISTINCT = 20_000;
+
+/** Returns the column's held copy of a short text, holding it when new; gives up on columns with too many distinct values. */
+function intern(column: StoredColumn, value: CellValue): CellValue {
+  if (typeof value !== 'string' || value.length > INTERN_MAX_LENGTH || column.interned === null) return value;
+  const held = column.interned.get(value);
+  if (held !== undefined) return held;
+  if (column.interned.size >= INTERN_MAX_DISTINCT) {
+    column.interned = null;
+    return value;
+  }
+  column.interned.set(value, value);
+  return value;
+}
 
 const MAX_CACHED_VIEWS = 6;
 
@@ -52,7 +74,7 @@ export function createResultStore(): ResultStore {
   const collator = new Intl.Collator(undefined, { sensitivity: 'base', numeric: true });
 
   const setColumns = (columns: ColumnSpec[]): void => {
-    stored = columns.map((spec) => ({ spec, values: [], childRecords: spec.kind === 'children' ? [] : null }));
+    stored = columns.map((spec) => ({ spec, values: [], childRecords: spec.kind === 'children' ? [] : null, interned: new Map<string, string>() }));
     publicColumns = columns.map((c) => ({ path: c.path, kind: c.kind }));
     size = 0;
     views.clear();
@@ -109,7 +131,7 @@ export function createResultStore(): ResultStore {
             column.childRecords.push(child);
             column.values.push(child === null ? { children: 0 } : { children: child.length });
           } else {
-            column.values.push(toCell(value));
+            column.values.push(intern(column, toCell(value)));
           }
         }
       }
@@ -117,7 +139,10 @@ export function createResultStore(): ResultStore {
     },
     appendRows(rows) {
       for (const cells of rows) {
-        for (let i = 0; i < stored.length; i += 1) stored[i]?.values.push(cells[i] ?? null);
+        for (let i = 0; i < stored.length; i += 1) {
+          const column = stored[i];
+          column?.values.push(intern(column, cells[i] ?? null));
+        }
       }
       size += rows.length;
     },
