@@ -284,6 +284,25 @@ describe('query service over Bulk API 2.0', () => {
     expect(jobs.records.filter((j) => j.state === 'InProgress' || j.state === 'UploadComplete')).toEqual([]);
   });
 
+  it('carries on over REST in auto mode when the Bulk job refuses the query (compound fields)', async () => {
+    const { service, events } = setup({ bulkThreshold: 100, batchSize: 200 });
+    const expected = await count('SELECT COUNT() FROM Account WHERE IsDeleted = false');
+    // The local org has no compound fields, so its refusal of one is injected as the real org answers it.
+    emulator.admin.addFault({
+      kind: 'error',
+      method: 'POST',
+      path: `${API}/jobs/query`,
+      status: 400,
+      body: [{ errorCode: 'API_ERROR', message: 'Selecting compound data not supported in Bulk Query' }],
+    });
+    const { runId } = service.run({ orgId: 'org', soql: 'SELECT Id, Name FROM Account', includeDeleted: false, mode: 'auto' });
+    const final = await service.settled(runId);
+    expect(final.error).toBeUndefined();
+    expect(final).toMatchObject({ state: 'done', source: 'rest', fetched: expected });
+    expect(final.columns.map((c) => c.path)).toEqual(['Id', 'Name']);
+    expect(events.some((e) => e.source === 'bulk')).toBe(true);
+  });
+
   it('refuses a subquery in Bulk mode with a hint to use REST', async () => {
     const { service } = setup();
     const { runId } = service.run({ orgId: 'org', soql: 'SELECT Id, (SELECT Id FROM Contacts) FROM Account', includeDeleted: false, mode: 'bulk' });

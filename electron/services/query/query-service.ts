@@ -208,30 +208,44 @@ export function createQueryService(options: QueryServiceOptions): QueryService {
       } else {
         const rest = createRestApi(connection.client, connection.apiVersion);
         const pageOptions = { signal, ...(options.batchSize === undefined ? {} : { batchSize: options.batchSize }) };
-        let page = await rest.query(args.soql, { ...pageOptions, all: args.includeDeleted });
+        const page: QueryPage = await rest.query(args.soql, { ...pageOptions, all: args.includeDeleted });
         run.totalSize = page.totalSize;
-        if (args.mode === 'auto' && !page.done && page.totalSize > threshold && shape.bulkBlocker === null) {
-          await bulk();
-        } else {
+        const restPages = async (first: QueryPage): Promise<void> => {
           if (shape.countOnly) {
             // `SELECT COUNT()` answers with totalSize and no records: show the count as a one-cell result.
             run.store.setColumns([{ path: 'COUNT()', kind: 'aggregate', read: [] }]);
-            run.store.appendRows([[page.totalSize]]);
+            run.store.appendRows([[first.totalSize]]);
             run.fetched = 1;
             run.totalSize = 1;
-          } else {
-            for (;;) {
-              // Ask for the next page before reading this one, so the org prepares it while main flattens these rows.
-              const next = page.done || page.nextRecordsUrl === undefined ? null : rest.queryMore(page.nextRecordsUrl, pageOptions);
-              next?.catch(() => undefined);
-              await completeChildResults(rest, page.records, pageOptions);
-              run.store.appendRecords(page.records);
-              run.fetched += page.records.length;
-              if (next === null) break;
-              emit(run);
-              page = await next;
-            }
+            return;
           }
+          for (let current = first; ; ) {
+            // Ask for the next page before reading this one, so the org prepares it while main flattens these rows.
+            const next = current.done || current.nextRecordsUrl === undefined ? null : rest.queryMore(current.nextRecordsUrl, pageOptions);
+            next?.catch(() => undefined);
+            await completeChildResults(rest, current.records, pageOptions);
+            run.store.appendRecords(current.records);
+            run.fetched += current.records.length;
+            if (next === null) return;
+            emit(run);
+            current = await next;
+          }
+        };
+        if (args.mode === 'auto' && !page.done && page.totalSize > threshold && shape.bulkBlocker === null) {
+          try {
+            await bulk();
+          } catch (error) {
+            // Bulk refuses a few things REST accepts (compound address/location fields): carry on with the REST pages.
+            if (signal.aborted || run.fetched > 0) throw error;
+            if (run.file !== null) rmSync(run.file, { force: true });
+            run.file = null;
+            run.source = 'rest';
+            run.store = createResultStore();
+            if (!shape.columnsFromRecords) run.store.setColumns(shape.columns);
+            await restPages(page);
+          }
+        } else {
+          await restPages(page);
         }
       }
       run.state = 'done';
@@ -245,15 +259,19 @@ export function createQueryService(options: QueryServiceOptions): QueryService {
     } finally {
       run.finishedAt = clock.now();
       emit(run);
-      options.library?.addHistory({
-        orgId: run.orgId,
-        soql: run.soql,
-        rows: run.fetched,
-        durationMs: run.finishedAt - run.startedAt,
-        ranAt: new Date(run.startedAt).toISOString(),
-        source: run.source,
-        state: run.state,
-      });
+      try {
+        options.library?.addHistory({
+          orgId: run.orgId,
+          soql: run.soql,
+          rows: run.fetched,
+          durationMs: run.finishedAt - run.startedAt,
+          ranAt: new Date(run.startedAt).toISOString(),
+          source: run.source,
+          state: run.state,
+        });
+      } catch {
+        // A history line that cannot be written (database closing at quit) must not turn a finished run into a crash.
+      }
       forgetOldRuns();
     }
   }
