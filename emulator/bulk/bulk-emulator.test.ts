@@ -15,8 +15,8 @@ afterAll(async () => {
 
 type Json = Record<string, unknown>;
 
-async function ingest(csv: string): Promise<Json> {
-  const job = (await org.call('/services/data/v62.0/jobs/ingest', { method: 'POST', json: { object: 'Account', operation: 'insert' } })).body as Json;
+async function ingest(csv: string, headers: Record<string, string> = {}): Promise<Json> {
+  const job = (await org.call('/services/data/v62.0/jobs/ingest', { method: 'POST', headers, json: { object: 'Account', operation: 'insert' } })).body as Json;
   const put = await org.call(`/services/data/v62.0/jobs/ingest/${String(job.id)}/batches`, { method: 'PUT', headers: { 'Content-Type': 'text/csv' }, body: csv });
   expect(put.status).toBe(201);
   await org.call(`/services/data/v62.0/jobs/ingest/${String(job.id)}`, { method: 'PATCH', json: { state: 'UploadComplete' } });
@@ -46,6 +46,17 @@ describe('Bulk API 2.0 in the emulator', () => {
       ['CREATE', 'bulkapi', 'Heard One'],
       ['CREATE', 'bulkapi', 'Heard Two'],
     ]);
+  });
+
+  it('passes the Sforce-Call-Options client of the job creation to the changes the job makes', async () => {
+    const heard: RecordChange[] = [];
+    const stop = org.emulator.org.store.onChange((change) => heard.push(change));
+    try {
+      await ingest('Name\nWith Client\n', { 'Sforce-Call-Options': 'client=OrgDesk' });
+    } finally {
+      stop();
+    }
+    expect(heard.map((c) => [c.origin, c.client])).toEqual([['bulkapi', 'OrgDesk']]);
   });
 
   it('counts ingest batches and query jobs in /limits', async () => {

@@ -94,7 +94,7 @@ export async function processIngestJob(job: IngestJob, ports: ProcessorPorts): P
     return;
   }
   job.plan = plan;
-  const ctx: WriteContext = { userId: job.createdById, origin: 'bulkapi' };
+  const ctx: WriteContext = job.client === undefined ? { userId: job.createdById, origin: 'bulkapi' } : { userId: job.createdById, origin: 'bulkapi', client: job.client };
   const idColumn = plan.columns.find((c) => c.kind === 'field' && c.field.name === 'Id');
   const externalIdField = job.externalIdFieldName === undefined ? undefined : schema.fields.find((f) => f.name.toLowerCase() === job.externalIdFieldName?.toLowerCase());
   const externalIdColumn = externalIdField === undefined ? undefined : plan.columns.find((c) => c.kind === 'field' && c.field === externalIdField);

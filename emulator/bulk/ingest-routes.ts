@@ -10,6 +10,7 @@ import { readBody, readJsonObject, sendError, sendJson, sendNotFound } from './h
 import { INGEST_OPERATIONS, type IngestJob, type IngestOperation, ingestCreateJson, ingestInfoJson, ingestListJson } from './job-info';
 import { processIngestJob } from './ingest-processor';
 import { multipartBoundary, parseMultipart } from './multipart';
+import { callOptionsClient } from '../rest/rest-api';
 import { resultSource, type ResultKind } from './result-files';
 
 const RESULT_PATHS: Record<string, ResultKind> = {
@@ -125,6 +126,7 @@ async function createJob(req: IncomingMessage, res: ServerResponse, env: BulkEnv
     apiVersion: ctx.apiVersion,
     externalIdFieldName: externalId,
     assignmentRuleId: typeof assignmentRuleId === 'string' ? assignmentRuleId : undefined,
+    client: callOptionsClient(req),
     lineEnding: (lineEnding ?? 'LF'),
     columnDelimiter: (columnDelimiter ?? 'COMMA'),
     retries: 0,

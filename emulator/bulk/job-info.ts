@@ -45,6 +45,8 @@ export type IngestJob = JobBase & {
   state: IngestState;
   externalIdFieldName: string | undefined;
   assignmentRuleId: string | undefined;
+  /** The `client=` of the creating request's `Sforce-Call-Options`; the job's record changes carry it (CDC changeOrigin). */
+  client: string | undefined;
   numberRecordsProcessed: number;
   numberRecordsFailed: number;
   apiActiveProcessingTime: number;
