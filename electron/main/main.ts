@@ -3,9 +3,10 @@
  * composition root (the same createAppContext browser mode uses) behind the Electron transport.
  */
 import { join } from 'node:path';
-import { app, BrowserWindow, ipcMain, protocol, session, shell } from 'electron';
+import { app, BrowserWindow, dialog, ipcMain, protocol, session, shell } from 'electron';
 import { startEmulator } from '../../emulator/index';
 import { createAppContext, type AppContext } from '../ipc/create-app-context';
+import { createDialogSavePicker } from '../services/query/dialog-save-picker';
 import { registerElectronTransport } from '../ipc/electron-transport';
 import { APP_START_URL } from '../ipc/sender-check';
 import { APP_SCHEME_PRIVILEGES, handleAppProtocol } from './app-protocol';
@@ -60,6 +61,10 @@ async function start(): Promise<void> {
     version: app.getVersion(),
     platform: process.platform,
     startLocalOrg: startEmulator,
+    saveFilePicker: createDialogSavePicker((options) => {
+      const owner = BrowserWindow.getFocusedWindow();
+      return owner === null ? dialog.showSaveDialog(options) : dialog.showSaveDialog(owner, options);
+    }, app.getPath('downloads')),
     onInternalError: (channel, error) => console.error(`[orgdesk] ${channel} failed:`, error),
   });
   const disposeTransport = registerElectronTransport({
