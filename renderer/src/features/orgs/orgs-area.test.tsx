@@ -76,7 +76,8 @@ function area(): HTMLElement {
   return screen.getByRole('tabpanel', { name: 'Orgs' });
 }
 
-describe('Orgs area', () => {
+// userEvent types key by key: on a busy 2-core machine a whole form can take seconds, so this file gets a wider budget.
+describe('Orgs area', { timeout: 15_000 }, () => {
   it('lists every profile with its environment, username, demo badge and the active marker', async () => {
     await openOrgs([
       org('a', 'Acme Prod'),
@@ -171,6 +172,15 @@ describe('Orgs area', () => {
     expect(within(area()).queryByText(/This certificate expire/)).toBeNull();
     const buttons = within(area()).getAllByRole('button').map((button) => button.textContent ?? '');
     expect(buttons.filter((text) => /export|download|copy/i.test(text) || /private key/i.test(text))).toEqual(['Import private key']);
+  });
+
+  it('asks before replacing a key the connected app may already trust', async () => {
+    const { fake, user } = await openOrgs([org('a', 'Acme Prod', { certificate })]);
+    await user.click(await within(area()).findByRole('button', { name: 'Generate key & certificate' }));
+    const dialog = screen.getByRole('dialog', { name: 'Replace the key?' });
+    expect(fake.calls.some((call) => call.channel === 'orgs:generate-key')).toBe(false);
+    await user.click(within(dialog).getByRole('button', { name: 'Generate new key' }));
+    expect(fake.calls).toContainEqual({ channel: 'orgs:generate-key', args: { id: 'a' } });
   });
 
   it('warns when the certificate expires within 30 days', async () => {
@@ -274,6 +284,22 @@ describe('Orgs area', () => {
     await user.click(within(dialog).getByRole('button', { name: 'Reset' }));
     expect(fake.calls).toContainEqual({ channel: 'orgs:demo-reset', args: {} });
     expect(await within(area()).findByTestId('demo-org-state')).toHaveTextContent('Ready');
+  });
+
+  it('re-reads a starting demo org’s status when no event arrives, then reloads the org list', async () => {
+    let reads = 0;
+    const { fake } = await openOrgs([], {
+      'orgs:demo-status': () => {
+        reads += 1;
+        return reads === 1 ? { state: 'starting', url: null, profileId: null, error: null } : demoReady;
+      },
+    });
+    expect(await within(area()).findByTestId('demo-org-state')).toHaveTextContent('Starting');
+    const listReads = fake.calls.filter((call) => call.channel === 'orgs:list').length;
+    fake.answer('orgs:list', [org('demo', 'Demo org (local)', { isDemo: true })]);
+    await waitFor(() => expect(within(area()).getByTestId('demo-org-state')).toHaveTextContent('Ready'), { timeout: 3000 });
+    await waitFor(() => expect(fake.calls.filter((call) => call.channel === 'orgs:list').length).toBeGreaterThan(listReads));
+    expect(await screen.findByRole('option', { name: /Demo org \(local\)/ })).toBeInTheDocument();
   });
 
   it('starts the demo org on request', async () => {
