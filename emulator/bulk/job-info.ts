@@ -89,7 +89,8 @@ export function contentUrl(job: IngestJob): string {
   return `services/data/v${job.apiVersion.toFixed(1)}/jobs/ingest/${job.id}/batches`;
 }
 
-function common(job: IngestJob | QueryJob): Record<string, unknown> {
+/** The keys every job JSON starts with, in the captures' order (an ingest job's external id field among them). */
+function head(job: IngestJob | QueryJob): Record<string, unknown> {
   return {
     id: job.id,
     operation: job.operation,
@@ -98,37 +99,36 @@ function common(job: IngestJob | QueryJob): Record<string, unknown> {
     createdDate: jobDate(job.createdDate),
     systemModstamp: jobDate(job.systemModstamp),
     state: job.state,
+    ...(job.kind === 'ingest' && job.externalIdFieldName !== undefined ? { externalIdFieldName: job.externalIdFieldName } : {}),
+    concurrencyMode: 'Parallel',
+    contentType: 'CSV',
+    apiVersion: job.apiVersion,
   };
+}
+
+/** The CSV format keys every job JSON carries after its type and URL keys. */
+function csvFormat(job: IngestJob | QueryJob): Record<string, unknown> {
+  return { lineEnding: job.lineEnding, columnDelimiter: job.columnDelimiter };
 }
 
 /** The 200 answer to "create ingest job" (the 2018 capture: no jobType, contentUrl before lineEnding). */
 export function ingestCreateJson(job: IngestJob): Record<string, unknown> {
   return {
-    ...common(job),
-    ...(job.externalIdFieldName === undefined ? {} : { externalIdFieldName: job.externalIdFieldName }),
-    concurrencyMode: 'Parallel',
-    contentType: 'CSV',
-    apiVersion: job.apiVersion,
+    ...head(job),
     contentUrl: contentUrl(job),
     ...(job.assignmentRuleId === undefined ? {} : { assignmentRuleId: job.assignmentRuleId }),
-    lineEnding: job.lineEnding,
-    columnDelimiter: job.columnDelimiter,
+    ...csvFormat(job),
   };
 }
 
 /** The job info a GET returns (the 2023 capture's key order; contentUrl while Open; errorMessage once Failed). */
 export function ingestInfoJson(job: IngestJob): Record<string, unknown> {
   return {
-    ...common(job),
-    ...(job.externalIdFieldName === undefined ? {} : { externalIdFieldName: job.externalIdFieldName }),
-    concurrencyMode: 'Parallel',
-    contentType: 'CSV',
-    apiVersion: job.apiVersion,
+    ...head(job),
     jobType: 'V2Ingest',
     ...(job.state === 'Open' ? { contentUrl: contentUrl(job) } : {}),
     ...(job.assignmentRuleId === undefined ? {} : { assignmentRuleId: job.assignmentRuleId }),
-    lineEnding: job.lineEnding,
-    columnDelimiter: job.columnDelimiter,
+    ...csvFormat(job),
     numberRecordsProcessed: job.numberRecordsProcessed,
     numberRecordsFailed: job.numberRecordsFailed,
     retries: job.retries,
@@ -141,41 +141,20 @@ export function ingestInfoJson(job: IngestJob): Record<string, unknown> {
 
 /** An ingest job as the list shows it (job info without the counters, with jobType and contentUrl). */
 export function ingestListJson(job: IngestJob): Record<string, unknown> {
-  return {
-    ...common(job),
-    ...(job.externalIdFieldName === undefined ? {} : { externalIdFieldName: job.externalIdFieldName }),
-    concurrencyMode: 'Parallel',
-    contentType: 'CSV',
-    apiVersion: job.apiVersion,
-    jobType: 'V2Ingest',
-    contentUrl: contentUrl(job),
-    lineEnding: job.lineEnding,
-    columnDelimiter: job.columnDelimiter,
-  };
+  return { ...head(job), jobType: 'V2Ingest', contentUrl: contentUrl(job), ...csvFormat(job) };
 }
 
 /** The 200 answer to "create query job" (already UploadComplete, no counters). */
 export function queryCreateJson(job: QueryJob): Record<string, unknown> {
-  return {
-    ...common(job),
-    concurrencyMode: 'Parallel',
-    contentType: 'CSV',
-    apiVersion: job.apiVersion,
-    lineEnding: job.lineEnding,
-    columnDelimiter: job.columnDelimiter,
-  };
+  return { ...head(job), ...csvFormat(job) };
 }
 
 /** Query job info as the real 2023 capture shows it (no numberRecordsFailed, no contentUrl). */
 export function queryInfoJson(job: QueryJob): Record<string, unknown> {
   return {
-    ...common(job),
-    concurrencyMode: 'Parallel',
-    contentType: 'CSV',
-    apiVersion: job.apiVersion,
+    ...head(job),
     jobType: 'V2Query',
-    lineEnding: job.lineEnding,
-    columnDelimiter: job.columnDelimiter,
+    ...csvFormat(job),
     numberRecordsProcessed: job.numberRecordsProcessed,
     retries: job.retries,
     totalProcessingTime: job.totalProcessingTime,
@@ -185,13 +164,5 @@ export function queryInfoJson(job: QueryJob): Record<string, unknown> {
 
 /** A query job as the list shows it. */
 export function queryListJson(job: QueryJob): Record<string, unknown> {
-  return {
-    ...common(job),
-    concurrencyMode: 'Parallel',
-    contentType: 'CSV',
-    apiVersion: job.apiVersion,
-    jobType: 'V2Query',
-    lineEnding: job.lineEnding,
-    columnDelimiter: job.columnDelimiter,
-  };
+  return { ...head(job), jobType: 'V2Query', ...csvFormat(job) };
 }
