@@ -14,6 +14,8 @@ const DATE = /^(\d{4})-(\d{2})-(\d{2})$/;
 const DATE_TIME = /^(\d{4})-(\d{2})-(\d{2})[T ](\d{2}):(\d{2})(?::(\d{2})(?:\.(\d{1,9}))?)?(Z|[+-]\d{2}:?\d{2})?$/;
 
 function validCalendarDate(y: number, m: number, d: number): boolean {
+  // Every month has a 28th; years below 100 are left to Date.UTC, which reads them as 19xx (and so refuses them).
+  if (y >= 100 && m >= 1 && m <= 12 && d >= 1 && d <= 28) return true;
   const date = new Date(Date.UTC(y, m - 1, d));
   return date.getUTCFullYear() === y && date.getUTCMonth() === m - 1 && date.getUTCDate() === d;
 }

@@ -69,6 +69,18 @@ export type RecordWriterDeps = { store: OrgStore; now: () => Date };
 
 type UndoStep = () => void;
 
+/** What the write layer derives once per object rather than once per row (schemas do not change while the org runs). */
+type ObjectFacts = {
+  /** A new row's defaults (see rowTemplate). */
+  template: RecordRow;
+  /** Fields a create must fill, in schema order: not nillable, createable, not defaulted, not boolean. */
+  required: FieldSchema[];
+  /** Auto-number fields with their counter key and format. */
+  autoNumbers: { field: FieldSchema; key: string; format: { format: string; width: number } }[];
+  /** Field names as callers wrote them (any case) → the field; filled as names are met, found names only. */
+  byKey: Map<string, FieldSchema>;
+};
+
 function isParentReference(value: unknown): value is ParentReference {
   return typeof value === 'object' && value !== null && (value as { kind?: unknown }).kind === 'parentReference';
 }
@@ -80,22 +92,57 @@ function displayValue(value: FieldValue): string {
 /** Creates the write layer over a store. */
 export function createRecordWriter({ store, now }: RecordWriterDeps): RecordWriter {
   let undoLog: UndoStep[] | undefined;
-  const templates = new Map<ObjectSchema, RecordRow>();
+  const factsByObject = new Map<ObjectSchema, ObjectFacts>();
+  let lastStampMs = Number.NaN;
+  let lastStamp = '';
 
   /**
    * A new row's defaults, built once per object. Rows are spread from it because an object given 25+ properties one
    * computed key at a time drops to V8's dictionary mode (about 2 KB per row, slower reads), which a 1M-row Bulk load feels.
    */
   function rowTemplate(schema: ObjectSchema): RecordRow {
-    let template = templates.get(schema);
-    if (!template) {
-      const defaults: RecordRow = {};
-      for (const f of schema.fields) defaults[f.name] = f.defaultValue !== null && f.defaultedOnCreate ? f.defaultValue : f.type === 'boolean' ? false : null;
-      // JSON.parse builds the object with fast properties, and a spread of a fast object stays fast.
-      template = JSON.parse(JSON.stringify(defaults)) as RecordRow;
-      templates.set(schema, template);
+    const defaults: RecordRow = {};
+    for (const f of schema.fields) defaults[f.name] = f.defaultValue !== null && f.defaultedOnCreate ? f.defaultValue : f.type === 'boolean' ? false : null;
+    // JSON.parse builds the object with fast properties, and a spread of a fast object stays fast.
+    return JSON.parse(JSON.stringify(defaults)) as RecordRow;
+  }
+
+  function factsOf(schema: ObjectSchema): ObjectFacts {
+    let facts = factsByObject.get(schema);
+    if (!facts) {
+      facts = {
+        template: rowTemplate(schema),
+        required: schema.fields.filter((f) => !f.nillable && f.createable && !f.defaultedOnCreate && f.type !== 'boolean'),
+        autoNumbers: schema.fields
+          .filter((f) => f.autoNumber)
+          .map((f) => ({ field: f, key: `${schema.name}.${f.name}`, format: AUTO_NUMBER_FORMATS[`${schema.name}.${f.name}`] ?? { format: '', width: 8 } })),
+        byKey: new Map(),
+      };
+      factsByObject.set(schema, facts);
     }
-    return template;
+    return facts;
+  }
+
+  /** The field a caller's key names (any case), as `store.fieldSchema` finds it, remembered per object. */
+  function fieldOf(schema: ObjectSchema, key: string): FieldSchema | undefined {
+    const facts = factsOf(schema);
+    let f = facts.byKey.get(key);
+    if (f === undefined) {
+      f = store.fieldSchema(schema.name, key);
+      if (f !== undefined) facts.byKey.set(key, f);
+    }
+    return f;
+  }
+
+  /** `now()` as a datetime value; a Bulk chunk's rows written within the same millisecond share one string. */
+  function stampNow(): string {
+    const date = now();
+    const ms = date.getTime();
+    if (ms !== lastStampMs) {
+      lastStampMs = ms;
+      lastStamp = formatDateTime(date);
+    }
+    return lastStamp;
   }
 
   function objectOrThrow(objectName: string): ObjectSchema {
@@ -222,14 +269,15 @@ export function createRecordWriter({ store, now }: RecordWriterDeps): RecordWrit
   function normalizeInput(schema: ObjectSchema, values: WriteInput, mode: 'create' | 'update', targetId?: string): RecordRow {
     const out: RecordRow = {};
     const locked: string[] = [];
-    for (const [key, raw] of Object.entries(values)) {
+    for (const key of Object.keys(values)) {
       if (key === 'attributes') continue;
+      const raw = values[key] as FieldValue | ParentReference;
       if (isParentReference(raw)) {
         const { field, id } = resolveParent(schema, key, raw);
         out[field.name] = id === '' ? null : id;
         continue;
       }
-      const f = store.fieldSchema(schema.name, key);
+      const f = fieldOf(schema, key);
       if (!f) throw new RecordWriteError({ statusCode: 'INVALID_FIELD', message: `No such column '${key}' on sobject of type ${schema.name}`, fields: [] });
       if (f.type === 'id' && mode === 'update' && raw !== null && targetId !== undefined && normalizeId(String(raw)) === targetId) continue;
       if (mode === 'create' ? !f.createable : !f.updateable) {
@@ -245,9 +293,9 @@ export function createRecordWriter({ store, now }: RecordWriterDeps): RecordWrit
         fields: locked,
       });
     }
-    for (const [name, raw] of Object.entries(out)) {
-      const f = store.fieldSchema(schema.name, name) as FieldSchema;
-      const value = coerce(schema, f, raw);
+    for (const name of Object.keys(out)) {
+      const f = fieldOf(schema, name) as FieldSchema;
+      const value = coerce(schema, f, out[name] ?? null);
       if (typeof value === 'string' && isTextType(f.type) && value.length > f.length) {
         throw new RecordWriteError({ statusCode: 'STRING_TOO_LONG', message: `${f.label}: data value too large: ${value.slice(0, 80)} (max length=${f.length})`, fields: [f.name] });
       }
@@ -264,18 +312,20 @@ export function createRecordWriter({ store, now }: RecordWriterDeps): RecordWrit
   }
 
   function checkRequired(schema: ObjectSchema, row: RecordRow, only?: readonly string[]): void {
-    const missing = schema.fields
-      .filter((f) => !f.nillable && f.createable && !f.defaultedOnCreate && f.type !== 'boolean' && (only === undefined || only.includes(f.name)))
-      .filter((f) => row[f.name] === null || row[f.name] === undefined || row[f.name] === '')
-      .map((f) => f.name);
-    if (missing.length > 0) {
+    let missing: string[] | undefined;
+    for (const f of factsOf(schema).required) {
+      if (only !== undefined && !only.includes(f.name)) continue;
+      const value = row[f.name];
+      if (value === null || value === undefined || value === '') (missing ??= []).push(f.name);
+    }
+    if (missing !== undefined) {
       throw new RecordWriteError({ statusCode: 'REQUIRED_FIELD_MISSING', message: `Required fields are missing: [${missing.join(', ')}]`, fields: missing });
     }
   }
 
   function checkUnique(schema: ObjectSchema, row: RecordRow, names: readonly string[]): void {
     for (const name of names) {
-      const f = store.fieldSchema(schema.name, name);
+      const f = fieldOf(schema, name);
       const value = row[name];
       if (!f?.unique || value === null || value === undefined || value === '') continue;
       const other = store.findByIndexedValue(schema.name, f.name, String(value)).find((r) => r.Id !== row.Id);
@@ -288,7 +338,11 @@ export function createRecordWriter({ store, now }: RecordWriterDeps): RecordWrit
   /** Fields Salesforce computes itself (names, closed flags). */
   function derive(schema: ObjectSchema, row: RecordRow): void {
     if ((schema.name === 'Contact' || schema.name === 'Lead' || schema.name === 'User') && ('FirstName' in row || 'LastName' in row)) {
-      row.Name = [row.FirstName, row.LastName].filter((p) => p !== null && p !== undefined && p !== '').join(' ');
+      const first = row.FirstName;
+      const last = row.LastName;
+      const hasFirst = first !== null && first !== undefined && first !== '';
+      const hasLast = last !== null && last !== undefined && last !== '';
+      row.Name = hasFirst && hasLast ? `${String(first)} ${String(last)}` : hasFirst ? String(first) : hasLast ? String(last) : '';
     }
     if (schema.name === 'Opportunity' && 'StageName' in row) {
       row.IsClosed = row.StageName === 'Closed Won' || row.StageName === 'Closed Lost';
@@ -299,9 +353,6 @@ export function createRecordWriter({ store, now }: RecordWriterDeps): RecordWrit
     }
   }
 
-  function record(step: UndoStep): void {
-    undoLog?.push(step);
-  }
 
   function findTarget(objectName: string | null, id: string): { schema: ObjectSchema; row: RecordRow; id: string } {
     const normalized = normalizeId(id);
@@ -319,21 +370,19 @@ export function createRecordWriter({ store, now }: RecordWriterDeps): RecordWrit
     const schema = objectOrThrow(objectName);
     if (!schema.createable) throw new RecordWriteError({ statusCode: 'INVALID_TYPE', message: `entity type ${schema.name} does not support create`, fields: [] });
     const input = normalizeInput(schema, values, 'create');
-    const row: RecordRow = { ...rowTemplate(schema) };
+    const facts = factsOf(schema);
+    const row: RecordRow = { ...facts.template };
     Object.assign(row, input);
     derive(schema, row);
     checkRequired(schema, row);
     checkUnique(schema, row, Object.keys(input));
-    const stamp = formatDateTime(now());
+    const stamp = stampNow();
     const id = store.newId(schema.name);
     row.Id = id;
     row.IsDeleted = false;
     if ('OwnerId' in row && row.OwnerId === null) row.OwnerId = ctx.userId;
-    for (const f of schema.fields) {
-      if (f.autoNumber) {
-        const format = AUTO_NUMBER_FORMATS[`${schema.name}.${f.name}`] ?? { format: '', width: 8 };
-        row[f.name] = `${format.format}${String(store.nextAutoNumber(`${schema.name}.${f.name}`)).padStart(format.width, '0')}`;
-      }
+    for (const { field, key, format } of facts.autoNumbers) {
+      row[field.name] = `${format.format}${String(store.nextAutoNumber(key)).padStart(format.width, '0')}`;
     }
     if ('CreatedDate' in row) {
       row.CreatedDate = stamp;
@@ -343,7 +392,7 @@ export function createRecordWriter({ store, now }: RecordWriterDeps): RecordWrit
       row.SystemModstamp = stamp;
     }
     store.insert(schema.name, row, mutation(ctx));
-    record(() => store.purge(schema.name, id, { origin: 'rollback', userId: ctx.userId, silent: true }));
+    undoLog?.push(() => store.purge(schema.name, id, { origin: 'rollback', userId: ctx.userId, silent: true }));
     return { id };
   }
 
@@ -355,7 +404,7 @@ export function createRecordWriter({ store, now }: RecordWriterDeps): RecordWrit
     const changes: RecordRow = {};
     for (const [name, value] of Object.entries(merged)) if (row[name] !== value) changes[name] = value;
     if ('LastModifiedDate' in row) {
-      const stamp = formatDateTime(now());
+      const stamp = stampNow();
       changes.LastModifiedDate = stamp;
       changes.LastModifiedById = ctx.userId;
       changes.SystemModstamp = stamp;
@@ -363,14 +412,14 @@ export function createRecordWriter({ store, now }: RecordWriterDeps): RecordWrit
     const previous: RecordRow = {};
     for (const name of Object.keys(changes)) previous[name] = row[name] ?? null;
     store.update(schema.name, row.Id as string, changes, mutation(ctx));
-    record(() => store.update(schema.name, row.Id as string, previous, { origin: 'rollback', userId: ctx.userId, silent: true }));
+    undoLog?.push(() => store.update(schema.name, row.Id as string, previous, { origin: 'rollback', userId: ctx.userId, silent: true }));
   }
 
   /** Unknown field names are refused before the record is looked up, as real orgs do (a bad id with a bad field gives INVALID_FIELD). */
   function checkFieldNames(schema: ObjectSchema, values: WriteInput): void {
     for (const [key, raw] of Object.entries(values)) {
       if (key === 'attributes' || isParentReference(raw)) continue;
-      if (!store.fieldSchema(schema.name, key)) throw new RecordWriteError({ statusCode: 'INVALID_FIELD', message: `No such column '${key}' on sobject of type ${schema.name}`, fields: [] });
+      if (!fieldOf(schema, key)) throw new RecordWriteError({ statusCode: 'INVALID_FIELD', message: `No such column '${key}' on sobject of type ${schema.name}`, fields: [] });
     }
   }
 
@@ -397,7 +446,7 @@ export function createRecordWriter({ store, now }: RecordWriterDeps): RecordWrit
   function removeRow(schema: ObjectSchema, row: RecordRow, ctx: WriteContext): void {
     const id = row.Id as string;
     store.markDeleted(schema.name, id, mutation(ctx));
-    record(() => store.undelete(schema.name, id, { origin: 'rollback', userId: ctx.userId, silent: true }));
+    undoLog?.push(() => store.undelete(schema.name, id, { origin: 'rollback', userId: ctx.userId, silent: true }));
     cascade(schema, id, ctx);
   }
 
