@@ -59,4 +59,36 @@ describe('createWebBridge', () => {
     const bridge = createWebBridge({ origin: 'http://127.0.0.1:9', token: 'tok', fetch: fakeFetch });
     await expect(bridge.invoke('app:info', {})).resolves.toMatchObject({ ok: false, error: { code: 'NETWORK' } });
   });
+
+  it('sends a call made after subscribing only once the event socket is open, so no event falls in between', async () => {
+    const order: string[] = [];
+    let openSocket: () => void = () => undefined;
+    class FakeSocket extends EventTarget {
+      constructor() {
+        super();
+        order.push('socket created');
+        openSocket = () => {
+          order.push('socket open');
+          this.dispatchEvent(new Event('open'));
+        };
+      }
+    }
+    const fakeFetch = (async () => {
+      order.push('call sent');
+      return new Response(JSON.stringify({ ok: true, value: [] }), { status: 200 });
+    }) as typeof fetch;
+    const bridge = createWebBridge({
+      origin: 'http://127.0.0.1:9',
+      token: 'tok',
+      fetch: fakeFetch,
+      WebSocket: FakeSocket as unknown as typeof WebSocket,
+    });
+    bridge.on('orgs:changed', () => undefined);
+    const call = bridge.invoke('orgs:list', {});
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    expect(order).toEqual(['socket created']);
+    openSocket();
+    await call;
+    expect(order).toEqual(['socket created', 'socket open', 'call sent']);
+  });
 });

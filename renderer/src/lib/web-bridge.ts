@@ -40,6 +40,8 @@ export type WebBridgeOptions = {
   WebSocket?: typeof WebSocket;
   /** Delay before reconnecting the event socket after it dropped. */
   reconnectDelayMs?: number;
+  /** How long a call waits for the event socket to open before going ahead without it. */
+  openTimeoutMs?: number;
 };
 
 /**
@@ -65,20 +67,33 @@ export function createWebBridge(options: WebBridgeOptions): OrgDeskBridge {
     for (const listener of listeners.get(message.channel) ?? []) listener(message.payload);
   };
 
+  // Calls wait until the event socket is open (or has failed), so a read made after subscribing cannot miss an event
+  // main pushed between the read's answer and the socket's opening: what Electron's ipcRenderer gives for free.
+  let ready: Promise<void> = Promise.resolve();
+
   const connect = (): void => {
     if (socket !== null) return;
     const url = `${options.origin.replace(/^http/, 'ws')}${WEB_PROTOCOL.eventsPath}`;
     const current = new Socket(url, [WEB_PROTOCOL.eventsProtocol, `${WEB_PROTOCOL.tokenProtocolPrefix}${options.token}`]);
     socket = current;
+    ready = new Promise((resolve) => {
+      const settle = (): void => resolve();
+      current.addEventListener('open', settle);
+      current.addEventListener('error', settle);
+      current.addEventListener('close', settle);
+      setTimeout(settle, options.openTimeoutMs ?? 3000);
+    });
     current.addEventListener('message', (event: MessageEvent) => dispatch(event.data));
     current.addEventListener('close', () => {
       socket = null;
-      if ([...listeners.values()].some((set) => set.size > 0)) setTimeout(connect, options.reconnectDelayMs ?? 1000);
+      setTimeout(connect, options.reconnectDelayMs ?? 1000);
     });
   };
 
   return {
     async invoke(channel: InvokeChannel, args: unknown) {
+      connect();
+      await ready;
       try {
         const response = await doFetch(`${options.origin}${WEB_PROTOCOL.invokePath}`, {
           method: 'POST',
