@@ -29,6 +29,7 @@ export function OrgSwitcher(): ReactNode {
             onChange={(event) => void selectOrg(event.target.value === '' ? null : event.target.value)}
           >
             {orgs.length === 0 ? <option value="">No org connected</option> : null}
+            {orgs.length > 0 && activeOrgId === null ? <option value="">Choose an org…</option> : null}
             {orgs.map((org) => (
               <option key={org.id} value={org.id}>
                 {org.label} ({org.username})

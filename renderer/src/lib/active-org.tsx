@@ -29,8 +29,9 @@ export function ActiveOrgProvider({ children }: { children: ReactNode }): ReactN
       return;
     }
     setOrgs(list.value);
+    // Only main decides the active org: the demo org becomes active once it is connected, not while its key is being made.
     const activeId = active.ok ? active.value.activeOrgId : null;
-    setActiveOrgId(activeId !== null && list.value.some((org) => org.id === activeId) ? activeId : (list.value[0]?.id ?? null));
+    setActiveOrgId(activeId !== null && list.value.some((org) => org.id === activeId) ? activeId : null);
   }, [showError]);
 
   const selectOrg = useCallback(
