@@ -4,20 +4,19 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Page } from '@playwright/test';
 import { startEmulator } from '../emulator/index';
-import { createMemorySecretStore } from '../electron/services/secrets/memory-secret-store';
 import type { WebServer } from '../electron/web/web-server';
 import { expect, startBrowserMode, test as base } from './fixtures';
 
 /**
  * Org connections as a person makes them, against browser mode with the built-in demo org (the emulator, started in-process by
- * the app on first launch) and an in-memory keychain. The admin's steps in Setup (users, connected app) go through the local
- * org's admin API, as the issue asks. Every `/api/invoke` answer is recorded and searched for private keys and access tokens.
+ * the app on first launch) and the OS keychain (a private gnome-keyring under `npm test`). The admin's steps in Setup (users,
+ * connected app) go through the local org's admin API, as the issue asks. Every `/api/invoke` answer is recorded and searched
+ * for private keys and access tokens.
  */
 const test = base.extend<{ demo: WebServer; orgsPage: Page; invokeBodies: string[]; cspViolations: string[] }>({
   demo: async ({}, use) => {
     const server = await startBrowserMode({
       appOptions: {
-        secrets: createMemorySecretStore(),
         startLocalOrg: ({ port, host }) => startEmulator({ port, host }),
       },
     });

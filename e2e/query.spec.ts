@@ -1,19 +1,17 @@
 import { readFile } from 'node:fs/promises';
 import type { Page } from '@playwright/test';
 import { startEmulator } from '../emulator/index';
-import { createMemorySecretStore } from '../electron/services/secrets/memory-secret-store';
 import type { WebServer } from '../electron/web/web-server';
 import { expect, startBrowserMode, test as base } from './fixtures';
 
 /**
- * The SOQL workbench as a person uses it, against browser mode with the built-in demo org (the emulator, started in-process
- * by the app itself) and an in-memory keychain.
+ * The SOQL workbench as a person uses it, against browser mode with the built-in demo org (the emulator, started in-process 
+ * by the app itself) and the OS keychain (a private gnome-keyring under `npm test`).
  */
 const test = base.extend<{ demo: WebServer; workbench: Page }>({
   demo: async ({}, use) => {
     const server = await startBrowserMode({
       appOptions: {
-        secrets: createMemorySecretStore(),
         startLocalOrg: ({ port, host }) => startEmulator({ port, host }),
       },
     });
