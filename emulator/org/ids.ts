@@ -51,8 +51,9 @@ export function toBase62(value: number, width: number): string {
 
 /** Builds the 18-character id for a key prefix and a sequence number ("Dn" pod, reserved "0", 9 base-62 digits). */
 export function makeId(keyPrefix: string, sequence: number): string {
-  const id15 = `${keyPrefix}Dn0${toBase62(sequence, 9)}`;
-  return id15 + idChecksum(id15);
+  // join builds one flat string: a `+` chain would leave a tree of string pieces behind every stored id.
+  const id15 = [keyPrefix, 'Dn0', toBase62(sequence, 9)].join('');
+  return [id15, idChecksum(id15)].join('');
 }
 
 /** Mints ids per key prefix from a counter, deterministic for a given starting point. */

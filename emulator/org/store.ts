@@ -90,6 +90,8 @@ type ObjectTable = {
   valueIndexList: { field: FieldSchema; index: Map<string, RecordRow | RecordRow[]> }[];
   /** Reference fields: field name → parent id → rows (deleted rows included). */
   childIndexes: Map<string, Map<string, Set<RecordRow>>>;
+  /** The same indexes as a list, for the insert path. */
+  childIndexList: { name: string; index: Map<string, Set<RecordRow>> }[];
   liveCount: number;
 };
 
@@ -124,7 +126,8 @@ export function createOrgStore(schemas: readonly ObjectSchema[]): OrgStore {
       if (f.type === 'reference' && !UNINDEXED_REFERENCES.has(f.name)) childIndexes.set(f.name, new Map());
     }
     const valueIndexList = [...valueIndexes].map(([name, index]) => ({ field: fieldsByLower.get(name.toLowerCase()) as FieldSchema, index }));
-    return { schema, rows: [], fieldsByLower, valueIndexes, valueIndexList, childIndexes, liveCount: 0 };
+    const childIndexList = [...childIndexes].map(([name, index]) => ({ name, index }));
+    return { schema, rows: [], fieldsByLower, valueIndexes, valueIndexList, childIndexes, childIndexList, liveCount: 0 };
   }
 
   for (const schema of schemas) {
@@ -175,14 +178,21 @@ export function createOrgStore(schemas: readonly ObjectSchema[]): OrgStore {
   }
 
   function indexChildren(t: ObjectTable, row: RecordRow, fieldNames?: Iterable<string>): void {
-    for (const name of fieldNames ?? t.childIndexes.keys()) {
-      const index = t.childIndexes.get(name);
-      const parent = row[name];
-      if (!index || typeof parent !== 'string') continue;
-      const set = index.get(parent);
-      if (set) set.add(row);
-      else index.set(parent, new Set([row]));
+    if (fieldNames === undefined) {
+      for (const { name, index } of t.childIndexList) addChild(index, row[name], row);
+      return;
     }
+    for (const name of fieldNames) {
+      const index = t.childIndexes.get(name);
+      if (index) addChild(index, row[name], row);
+    }
+  }
+
+  function addChild(index: Map<string, Set<RecordRow>>, parent: FieldValue | undefined, row: RecordRow): void {
+    if (typeof parent !== 'string') return;
+    const set = index.get(parent);
+    if (set) set.add(row);
+    else index.set(parent, new Set([row]));
   }
 
   function unindexChildren(t: ObjectTable, row: RecordRow, fieldNames?: Iterable<string>): void {

@@ -79,6 +79,8 @@ type ObjectFacts = {
   autoNumbers: { field: FieldSchema; key: string; format: { format: string; width: number } }[];
   /** Field names as callers wrote them (any case) → the field; filled as names are met, found names only. */
   byKey: Map<string, FieldSchema>;
+  /** Relationship names as callers wrote them (any case) → the reference field; filled the same way. */
+  byRelationship: Map<string, FieldSchema>;
 };
 
 function isParentReference(value: unknown): value is ParentReference {
@@ -117,6 +119,7 @@ export function createRecordWriter({ store, now }: RecordWriterDeps): RecordWrit
           .filter((f) => f.autoNumber)
           .map((f) => ({ field: f, key: `${schema.name}.${f.name}`, format: AUTO_NUMBER_FORMATS[`${schema.name}.${f.name}`] ?? { format: '', width: 8 } })),
         byKey: new Map(),
+        byRelationship: new Map(),
       };
       factsByObject.set(schema, facts);
     }
@@ -234,7 +237,13 @@ export function createRecordWriter({ store, now }: RecordWriterDeps): RecordWrit
   }
 
   function resolveParent(schema: ObjectSchema, key: string, ref: ParentReference): { field: FieldSchema; id: string } {
-    const f = schema.fields.find((x) => x.type === 'reference' && x.relationshipName !== null && x.relationshipName.toLowerCase() === key.toLowerCase());
+    const relationships = factsOf(schema).byRelationship;
+    let f = relationships.get(key);
+    if (f === undefined) {
+      const lower = key.toLowerCase();
+      f = schema.fields.find((x) => x.type === 'reference' && x.relationshipName !== null && x.relationshipName.toLowerCase() === lower);
+      if (f !== undefined) relationships.set(key, f);
+    }
     if (!f) throw new RecordWriteError({ statusCode: 'INVALID_FIELD', message: `No such column '${key}' on sobject of type ${schema.name}`, fields: [] });
     if (ref.type === undefined && f.referenceTo.length > 1) {
       throw new RecordWriteError({ statusCode: 'INVALID_FIELD', message: `The polymorphic relationship ${key} needs the parent type (Type:${key}.${ref.field}).`, fields: [f.name] });
@@ -244,7 +253,7 @@ export function createRecordWriter({ store, now }: RecordWriterDeps): RecordWrit
     if (!target || !f.referenceTo.includes(target.name)) {
       throw new RecordWriteError({ statusCode: 'INVALID_FIELD', message: `Unable to find relationship: ${key}`, fields: [f.name] });
     }
-    const lookupField = store.fieldSchema(target.name, ref.field);
+    const lookupField = fieldOf(target, ref.field);
     if (!lookupField || !(lookupField.externalId || lookupField.idLookup)) {
       throw new RecordWriteError({ statusCode: 'INVALID_FIELD', message: `Field ${ref.field} is not an External ID or indexed field for ${target.name}`, fields: [f.name] });
     }
@@ -342,7 +351,8 @@ export function createRecordWriter({ store, now }: RecordWriterDeps): RecordWrit
       const last = row.LastName;
       const hasFirst = first !== null && first !== undefined && first !== '';
       const hasLast = last !== null && last !== undefined && last !== '';
-      row.Name = hasFirst && hasLast ? `${String(first)} ${String(last)}` : hasFirst ? String(first) : hasLast ? String(last) : '';
+      // join, not `+`: a stored name stays one flat string rather than a tree of pieces.
+      row.Name = hasFirst && hasLast ? [first, last].join(' ') : hasFirst ? String(first) : hasLast ? String(last) : '';
     }
     if (schema.name === 'Opportunity' && 'StageName' in row) {
       row.IsClosed = row.StageName === 'Closed Won' || row.StageName === 'Closed Lost';
