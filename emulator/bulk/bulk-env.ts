@@ -1,8 +1,10 @@
-/** What every Bulk route shares: the org, the job tables, the clock, the faults, and the job-list paging. */
+/** What every Bulk route shares: the org, the job tables, the clock, the faults, the job-list paging and the job routing. */
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { OrgStore } from '../org/store';
 import type { RecordWriter } from '../org/write';
 import type { IngestFaults, ProcessorPorts } from './ingest-processor';
 import type { IngestJob, QueryJob } from './job-info';
+import { sendError, sendJson, sendNotFound } from './http-io';
 
 /** Per-request facts the router established: the API version in the path and the session's user. */
 export type BulkContext = {
@@ -137,4 +139,29 @@ export function listPage<J extends IngestJob | QueryJob>(
     nextRecordsUrl: done ? null : `/services/data/v${ctx.versionText}/jobs/${kind}?queryLocator=${next}`,
     records: page.map(toJson),
   };
+}
+
+/** The routes of one kind of job; `job` resolves false when nothing under the job matched `path` and `method`. */
+export type JobRoutes<J> = {
+  create(): Promise<void>;
+  list(): Record<string, unknown>;
+  job(job: J, path: string[], method: string): Promise<boolean>;
+};
+
+/**
+ * Routes `/jobs/<kind>[/<id>[/...]]` as both kinds of job do: POST creates, GET lists, another verb answers 405, and an
+ * unknown job (or a path under a job that nothing answers) gets the org's 404. `rest` is the path after `/jobs/<kind>`.
+ */
+export async function routeJobs<J>(req: IncomingMessage, res: ServerResponse, rest: string[], jobs: ReadonlyMap<string, J>, routes: JobRoutes<J>): Promise<void> {
+  const method = req.method ?? 'GET';
+  if (rest.length === 0) {
+    if (method === 'POST') return routes.create();
+    if (method === 'GET') return sendJson(res, 200, routes.list());
+    sendError(res, 405, 'METHOD_NOT_ALLOWED', `HTTP Method '${method}' not allowed. Allowed are GET,POST`);
+    return;
+  }
+  const job = jobs.get(rest[0] ?? '');
+  if (job !== undefined && (await routes.job(job, rest.slice(1), method))) return;
+  req.resume();
+  sendNotFound(res);
 }

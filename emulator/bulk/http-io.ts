@@ -18,6 +18,12 @@ export function sendNotFound(res: ServerResponse): void {
   sendError(res, 404, 'NOT_FOUND', 'The requested resource does not exist');
 }
 
+/** The empty 204 a delete answers with. */
+export function sendNoContent(res: ServerResponse): void {
+  res.writeHead(204);
+  res.end();
+}
+
 /** The outcome of reading a request body. */
 export type BodyResult = { ok: true; body: Buffer } | { ok: false; reason: 'too-large' | 'aborted' };
 

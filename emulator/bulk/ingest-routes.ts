@@ -5,8 +5,8 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { COLUMN_DELIMITERS, type ColumnDelimiter } from './csv-input';
 import { streamChunks } from './csv-output';
-import { type BulkContext, type BulkEnv, listPage, stateVerb } from './bulk-env';
-import { readBody, readJsonObject, sendError, sendJson, sendNotFound } from './http-io';
+import { type BulkContext, type BulkEnv, listPage, routeJobs, stateVerb } from './bulk-env';
+import { readBody, readJsonObject, sendError, sendJson, sendNoContent } from './http-io';
 import { INGEST_OPERATIONS, type IngestJob, type IngestOperation, ingestCreateJson, ingestInfoJson, ingestListJson } from './job-info';
 import { processIngestJob } from './ingest-processor';
 import { multipartBoundary, parseMultipart } from './multipart';
@@ -217,50 +217,50 @@ function patchState(res: ServerResponse, env: BulkEnv, job: IngestJob, body: Rec
 
 /** Handles `/jobs/ingest[...]`; `rest` is the path after `/jobs/ingest`. */
 export async function handleIngest(req: IncomingMessage, res: ServerResponse, env: BulkEnv, ctx: BulkContext, rest: string[], url: URL): Promise<void> {
-  const method = req.method ?? 'GET';
-  if (rest.length === 0) {
-    if (method === 'POST') return createJob(req, res, env, ctx);
+  return routeJobs(req, res, rest, env.ingestJobs, {
+    create: () => createJob(req, res, env, ctx),
+    list: () => listPage([...env.ingestJobs.values()], url, ctx, 'ingest', ingestListJson),
+    job: (job, path, method) => routeJob(req, res, env, job, path, method),
+  });
+}
+
+/** The routes under one ingest job; false when none matched. */
+async function routeJob(req: IncomingMessage, res: ServerResponse, env: BulkEnv, job: IngestJob, path: string[], method: string): Promise<boolean> {
+  if (path.length === 0) {
     if (method === 'GET') {
-      sendJson(res, 200, listPage([...env.ingestJobs.values()], url, ctx, 'ingest', ingestListJson));
-      return;
+      sendJson(res, 200, ingestInfoJson(job));
+      return true;
     }
-    sendError(res, 405, 'METHOD_NOT_ALLOWED', `HTTP Method '${method}' not allowed. Allowed are GET,POST`);
-    return;
-  }
-  const job = env.ingestJobs.get(rest[0] ?? '');
-  if (!job) {
-    req.resume();
-    sendNotFound(res);
-    return;
-  }
-  if (rest.length === 1) {
-    if (method === 'GET') return sendJson(res, 200, ingestInfoJson(job));
-    if (method === 'PATCH') return patchState(res, env, job, await readJsonObject(req));
+    if (method === 'PATCH') {
+      patchState(res, env, job, await readJsonObject(req));
+      return true;
+    }
     if (method === 'DELETE') {
       if (job.state === 'Open' || job.state === 'InProgress') {
         // [INF] wording; the rule (an Open job cannot be deleted; abort it first) is documented.
         sendError(res, 400, 'INVALIDJOBSTATE', `Deleting a Job in state ${job.state} not allowed; abort it or wait for it to finish`);
-        return;
+        return true;
       }
       job.stopped = true;
       env.ingestJobs.delete(job.id);
-      res.writeHead(204);
-      res.end();
-      return;
+      sendNoContent(res);
+      return true;
     }
   }
-  if (rest.length === 2 && rest[1] === 'batches' && method === 'PUT') return upload(req, res, env, job);
-  const kind = rest.length === 2 ? RESULT_PATHS[rest[1] ?? ''] : undefined;
+  if (path.length === 1 && path[0] === 'batches' && method === 'PUT') {
+    await upload(req, res, env, job);
+    return true;
+  }
+  const kind = path.length === 1 ? RESULT_PATHS[path[0] ?? ''] : undefined;
   if (kind !== undefined && method === 'GET') {
     if (job.state !== 'JobComplete' && job.state !== 'Failed' && job.state !== 'Aborted') {
       // [INF] wording: results exist only once the job is JobComplete or Failed (docs).
       sendError(res, 400, 'INVALIDJOBSTATE', `Results are not available while the job is ${job.state}; poll the job until it is JobComplete or Failed`);
-      return;
+      return true;
     }
     res.writeHead(200, { 'Content-Type': 'text/csv' });
     await streamChunks(res, resultSource(job, kind));
-    return;
+    return true;
   }
-  req.resume();
-  sendNotFound(res);
+  return false;
 }

@@ -8,10 +8,10 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { createGzip } from 'node:zlib';
 import type { FieldValue } from '../org/types';
 import { SoqlError, executeSoqlRows } from '../soql';
-import { type BulkContext, type BulkEnv, listPage, stateVerb } from './bulk-env';
+import { type BulkContext, type BulkEnv, listPage, routeJobs, stateVerb } from './bulk-env';
 import { COLUMN_DELIMITERS, type ColumnDelimiter, delimiterChar } from './csv-input';
 import { quoteCell, streamChunks } from './csv-output';
-import { readJsonObject, sendError, sendJson, sendNotFound } from './http-io';
+import { readJsonObject, sendError, sendJson, sendNoContent } from './http-io';
 import { type QueryJob, queryCreateJson, queryInfoJson, queryListJson } from './job-info';
 import { bulkQueryRefusal } from './query-rules';
 
@@ -190,51 +190,56 @@ async function sendResults(req: IncomingMessage, res: ServerResponse, env: BulkE
 
 /** Handles `/jobs/query[...]`; `rest` is the path after `/jobs/query`. */
 export async function handleQuery(req: IncomingMessage, res: ServerResponse, env: BulkEnv, ctx: BulkContext, rest: string[], url: URL): Promise<void> {
-  const method = req.method ?? 'GET';
-  if (rest.length === 0) {
-    if (method === 'POST') return createJob(req, res, env, ctx);
-    if (method === 'GET') return sendJson(res, 200, listPage([...env.queryJobs.values()], url, ctx, 'query', queryListJson));
-    sendError(res, 405, 'METHOD_NOT_ALLOWED', `HTTP Method '${method}' not allowed. Allowed are GET,POST`);
-    return;
-  }
-  const job = env.queryJobs.get(rest[0] ?? '');
-  if (!job) {
-    req.resume();
-    sendNotFound(res);
-    return;
-  }
-  if (rest.length === 1) {
-    if (method === 'GET') return sendJson(res, 200, queryInfoJson(job));
-    if (method === 'PATCH') {
-      const body = await readJsonObject(req);
-      if (body?.state !== 'Aborted') {
-        sendError(res, 400, 'INVALIDJOBSTATE', `Invalid state: ${String(body?.state)}; a query job can only be set to {"state":"Aborted"}`);
-        return;
-      }
-      if (job.state === 'JobComplete' || job.state === 'Failed' || job.state === 'Aborted') {
-        sendError(res, 400, 'INVALIDJOBSTATE', `Aborting already ${stateVerb(job.state)} Job not allowed`);
-        return;
-      }
-      job.state = 'Aborted';
-      job.stopped = true;
-      job.systemModstamp = env.now();
+  return routeJobs(req, res, rest, env.queryJobs, {
+    create: () => createJob(req, res, env, ctx),
+    list: () => listPage([...env.queryJobs.values()], url, ctx, 'query', queryListJson),
+    job: (job, path, method) => routeJob(req, res, env, ctx, url, job, path, method),
+  });
+}
+
+/** The routes under one query job; false when none matched. */
+async function routeJob(req: IncomingMessage, res: ServerResponse, env: BulkEnv, ctx: BulkContext, url: URL, job: QueryJob, path: string[], method: string): Promise<boolean> {
+  if (path.length === 0) {
+    if (method === 'GET') {
       sendJson(res, 200, queryInfoJson(job));
-      return;
+      return true;
+    }
+    if (method === 'PATCH') {
+      await abortJob(req, res, env, job);
+      return true;
     }
     if (method === 'DELETE') {
       if (job.state === 'InProgress') {
         sendError(res, 400, 'INVALIDJOBSTATE', 'Deleting a Job in state InProgress not allowed; abort it or wait for it to finish');
-        return;
+        return true;
       }
       job.stopped = true;
       job.lines = [];
       env.queryJobs.delete(job.id);
-      res.writeHead(204);
-      res.end();
-      return;
+      sendNoContent(res);
+      return true;
     }
   }
-  if (rest.length === 2 && rest[1] === 'results' && method === 'GET') return sendResults(req, res, env, ctx, job, url);
-  req.resume();
-  sendNotFound(res);
+  if (path.length === 1 && path[0] === 'results' && method === 'GET') {
+    await sendResults(req, res, env, ctx, job, url);
+    return true;
+  }
+  return false;
+}
+
+/** PATCH `{"state":"Aborted"}`, the only state change a query job takes. */
+async function abortJob(req: IncomingMessage, res: ServerResponse, env: BulkEnv, job: QueryJob): Promise<void> {
+  const body = await readJsonObject(req);
+  if (body?.state !== 'Aborted') {
+    sendError(res, 400, 'INVALIDJOBSTATE', `Invalid state: ${String(body?.state)}; a query job can only be set to {"state":"Aborted"}`);
+    return;
+  }
+  if (job.state === 'JobComplete' || job.state === 'Failed' || job.state === 'Aborted') {
+    sendError(res, 400, 'INVALIDJOBSTATE', `Aborting already ${stateVerb(job.state)} Job not allowed`);
+    return;
+  }
+  job.state = 'Aborted';
+  job.stopped = true;
+  job.systemModstamp = env.now();
+  sendJson(res, 200, queryInfoJson(job));
 }
