@@ -59,6 +59,18 @@ function recordsOf(body: unknown): { allOrNone: boolean; records: unknown[] } | 
   return { allOrNone: allOrNone === true, records };
 }
 
+/** Reads a `{allOrNone, records}` body and answers 200 with one result per record (or the body's own error). */
+function writeRecords(core: EmulatorCore, body: unknown, work: (record: unknown) => RowResult): Reply {
+  const parsed = recordsOf(body);
+  if ('status' in parsed) return parsed;
+  return { status: 200, body: runRows(core, parsed.records, parsed.allOrNone, work) };
+}
+
+/** A comma-separated query parameter (`?ids=a,b`), trimmed, blanks dropped. */
+function listParam(search: URLSearchParams, name: string): string[] {
+  return (search.get(name) ?? '').split(',').map((s) => s.trim()).filter((s) => s !== '');
+}
+
 function typeOf(record: unknown): string | undefined {
   const type = (record as { attributes?: { type?: unknown } } | null)?.attributes?.type;
   return typeof type === 'string' ? type : undefined;
@@ -82,39 +94,29 @@ function needType(type: string | undefined): string {
 export function handleCollections(core: EmulatorCore, method: string, segments: string[], search: URLSearchParams, body: () => unknown, versionText: string, ctx: WriteContext): Reply {
   if (segments.length === 0) {
     if (method === 'POST') {
-      const parsed = recordsOf(body());
-      if ('status' in parsed) return parsed;
-      return {
-        status: 200,
-        body: runRows(core, parsed.records, parsed.allOrNone, (record) => {
-          const type = needType(typeOf(record));
-          const input = inputOf(record);
-          if (Object.keys(input).some((k) => k.toLowerCase() === 'id')) throw new RecordWriteError({ statusCode: 'INVALID_FIELD', message: 'cannot specify Id in an insert call', fields: ['Id'] });
-          const { id } = core.writer.createRecord(type, input, ctx);
-          return { id, success: true, errors: [] };
-        }),
-      };
+      return writeRecords(core, body(), (record) => {
+        const type = needType(typeOf(record));
+        const input = inputOf(record);
+        if (Object.keys(input).some((k) => k.toLowerCase() === 'id')) throw new RecordWriteError({ statusCode: 'INVALID_FIELD', message: 'cannot specify Id in an insert call', fields: ['Id'] });
+        const { id } = core.writer.createRecord(type, input, ctx);
+        return { id, success: true, errors: [] };
+      });
     }
     if (method === 'PATCH') {
-      const parsed = recordsOf(body());
-      if ('status' in parsed) return parsed;
-      return {
-        status: 200,
-        body: runRows(core, parsed.records, parsed.allOrNone, (record) => {
-          const input = inputOf(record);
-          const idKey = Object.keys(input).find((k) => k.toLowerCase() === 'id');
-          const id = idKey === undefined ? undefined : input[idKey];
-          if (typeof id !== 'string' || id === '') throw new RecordWriteError({ statusCode: 'MISSING_ARGUMENT', message: 'Id not specified in an update call', fields: [] });
-          const rest: WriteInput = { ...input };
-          if (idKey !== undefined) delete rest[idKey];
-          const type = typeOf(record) ?? core.store.findById(id)?.objectName;
-          const result = core.writer.updateRecord(needType(type), id, rest, ctx);
-          return { id: result.id, success: true, errors: [] };
-        }),
-      };
+      return writeRecords(core, body(), (record) => {
+        const input = inputOf(record);
+        const idKey = Object.keys(input).find((k) => k.toLowerCase() === 'id');
+        const id = idKey === undefined ? undefined : input[idKey];
+        if (typeof id !== 'string' || id === '') throw new RecordWriteError({ statusCode: 'MISSING_ARGUMENT', message: 'Id not specified in an update call', fields: [] });
+        const rest: WriteInput = { ...input };
+        if (idKey !== undefined) delete rest[idKey];
+        const type = typeOf(record) ?? core.store.findById(id)?.objectName;
+        const result = core.writer.updateRecord(needType(type), id, rest, ctx);
+        return { id: result.id, success: true, errors: [] };
+      });
     }
     if (method === 'DELETE') {
-      const ids = (search.get('ids') ?? '').split(',').map((s) => s.trim()).filter((s) => s !== '');
+      const ids = listParam(search, 'ids');
       if (ids.length === 0) return errorReply(400, 'MISSING_ARGUMENT', 'ids parameter is required: send ?ids=<id>,<id>');
       if (ids.length > LIMIT) return errorReply(400, 'EXCEEDED_ID_LIMIT', `record limit reached. cannot submit more than ${LIMIT} records into this call`);
       const allOrNone = search.get('allOrNone') === 'true';
@@ -136,8 +138,8 @@ export function handleCollections(core: EmulatorCore, method: string, segments: 
     let ids: string[];
     let fields: string[];
     if (method === 'GET') {
-      ids = (search.get('ids') ?? '').split(',').map((s) => s.trim()).filter((s) => s !== '');
-      fields = (search.get('fields') ?? '').split(',').map((s) => s.trim()).filter((s) => s !== '');
+      ids = listParam(search, 'ids');
+      fields = listParam(search, 'fields');
     } else {
       const b = body() as { ids?: unknown; fields?: unknown } | null;
       ids = Array.isArray(b?.ids) ? b.ids.map(String) : [];
@@ -165,23 +167,18 @@ export function handleCollections(core: EmulatorCore, method: string, segments: 
   if (segments.length === 2 && method === 'PATCH') {
     const field = core.store.fieldSchema(schema.name, (segments[1] as string));
     if (!field || !(field.externalId || field.idLookup)) return notFoundReply();
-    const parsed = recordsOf(body());
-    if ('status' in parsed) return parsed;
-    return {
-      status: 200,
-      body: runRows(core, parsed.records, parsed.allOrNone, (record) => {
-        const type = needType(typeOf(record));
-        if (type.toLowerCase() !== schema.name.toLowerCase()) throw new RecordWriteError({ statusCode: 'INVALID_TYPE', message: `Record type ${type} does not match the upsert object ${schema.name}`, fields: [] });
-        const input = inputOf(record);
-        const key = Object.keys(input).find((k) => k.toLowerCase() === field.name.toLowerCase());
-        const value = key === undefined ? null : input[key];
-        if (value === null || value === undefined || typeof value === 'object') {
-          throw new RecordWriteError({ statusCode: 'MISSING_ARGUMENT', message: `${field.name} not specified`, fields: [] });
-        }
-        const result = core.writer.upsertByExternalId(schema.name, field.name, String(value), input, ctx);
-        return { id: result.id, success: true, errors: [], created: result.created };
-      }),
-    };
+    return writeRecords(core, body(), (record) => {
+      const type = needType(typeOf(record));
+      if (type.toLowerCase() !== schema.name.toLowerCase()) throw new RecordWriteError({ statusCode: 'INVALID_TYPE', message: `Record type ${type} does not match the upsert object ${schema.name}`, fields: [] });
+      const input = inputOf(record);
+      const key = Object.keys(input).find((k) => k.toLowerCase() === field.name.toLowerCase());
+      const value = key === undefined ? null : input[key];
+      if (value === null || value === undefined || typeof value === 'object') {
+        throw new RecordWriteError({ statusCode: 'MISSING_ARGUMENT', message: `${field.name} not specified`, fields: [] });
+      }
+      const result = core.writer.upsertByExternalId(schema.name, field.name, String(value), input, ctx);
+      return { id: result.id, success: true, errors: [], created: result.created };
+    });
   }
   return errorReply(405, 'METHOD_NOT_ALLOWED', `HTTP Method '${method}' not allowed. Allowed are GET,POST,PATCH`);
 }
