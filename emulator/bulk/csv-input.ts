@@ -12,6 +12,21 @@ export type LineEnding = 'LF' | 'CRLF';
 /** The delimiter names a job may use, in the order the docs list them. */
 export const COLUMN_DELIMITERS: readonly ColumnDelimiter[] = ['BACKQUOTE', 'CARET', 'COMMA', 'PIPE', 'SEMICOLON', 'TAB'];
 
+/** A job's CSV format as a create request gives it (LF and COMMA when left out). */
+export type CsvFormat = { lineEnding: LineEnding; columnDelimiter: ColumnDelimiter };
+
+/** Reads `lineEnding` and `columnDelimiter` of a create-job body; a bad value gives the message of the org's JSON_PARSER_ERROR. */
+export function readCsvFormat(lineEnding: unknown, columnDelimiter: unknown): CsvFormat | { refusal: string } {
+  if (lineEnding !== undefined && lineEnding !== 'LF' && lineEnding !== 'CRLF') {
+    return { refusal: `Invalid lineEnding: ${JSON.stringify(lineEnding)}; use LF or CRLF` };
+  }
+  const delimiter = COLUMN_DELIMITERS.find((d) => d === columnDelimiter);
+  if (columnDelimiter !== undefined && delimiter === undefined) {
+    return { refusal: `Invalid columnDelimiter: ${JSON.stringify(columnDelimiter)}; use one of ${COLUMN_DELIMITERS.join(', ')}` };
+  }
+  return { lineEnding: lineEnding ?? 'LF', columnDelimiter: delimiter ?? 'COMMA' };
+}
+
 const DELIMITER_CHARS: Record<ColumnDelimiter, string> = {
   COMMA: ',',
   SEMICOLON: ';',

@@ -3,7 +3,7 @@
  * `/batches` (upload, only while Open) and the three result files.
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { COLUMN_DELIMITERS, type ColumnDelimiter } from './csv-input';
+import { readCsvFormat } from './csv-input';
 import { streamChunks } from './csv-output';
 import { type BulkContext, type BulkEnv, listPage, routeJobs, stateVerb } from './bulk-env';
 import { readBody, readJsonObject, sendError, sendJson, sendNoContent } from './http-io';
@@ -20,10 +20,6 @@ const RESULT_PATHS: Record<string, ResultKind> = {
   // simple-salesforce asks for the camel-cased spelling; real orgs answer both.
   unprocessedRecords: 'unprocessedrecords',
 };
-
-function isDelimiter(value: unknown): value is ColumnDelimiter {
-  return typeof value === 'string' && (COLUMN_DELIMITERS as readonly string[]).includes(value);
-}
 
 /** Multipart creation is for small jobs: at most 100,000 characters of CSV (docs). */
 const MULTIPART_MAX_CHARS = 100_000;
@@ -92,12 +88,9 @@ async function createJob(req: IncomingMessage, res: ServerResponse, env: BulkEnv
     sendError(res, 400, 'INVALIDJOB', `InvalidJob : Invalid content type: ${JSON.stringify(contentType)}; Bulk API 2.0 accepts CSV`);
     return;
   }
-  if (lineEnding !== undefined && lineEnding !== 'LF' && lineEnding !== 'CRLF') {
-    sendError(res, 400, 'JSON_PARSER_ERROR', `Invalid lineEnding: ${JSON.stringify(lineEnding)}; use LF or CRLF`);
-    return;
-  }
-  if (columnDelimiter !== undefined && !isDelimiter(columnDelimiter)) {
-    sendError(res, 400, 'JSON_PARSER_ERROR', `Invalid columnDelimiter: ${JSON.stringify(columnDelimiter)}; use one of ${COLUMN_DELIMITERS.join(', ')}`);
+  const format = readCsvFormat(lineEnding, columnDelimiter);
+  if ('refusal' in format) {
+    sendError(res, 400, 'JSON_PARSER_ERROR', format.refusal);
     return;
   }
   let externalId: string | undefined;
@@ -127,8 +120,8 @@ async function createJob(req: IncomingMessage, res: ServerResponse, env: BulkEnv
     externalIdFieldName: externalId,
     assignmentRuleId: typeof assignmentRuleId === 'string' ? assignmentRuleId : undefined,
     client: callOptionsClient(req),
-    lineEnding: (lineEnding ?? 'LF'),
-    columnDelimiter: (columnDelimiter ?? 'COMMA'),
+    lineEnding: format.lineEnding,
+    columnDelimiter: format.columnDelimiter,
     retries: 0,
     totalProcessingTime: 0,
     apiActiveProcessingTime: 0,

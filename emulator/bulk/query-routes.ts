@@ -9,7 +9,7 @@ import { createGzip } from 'node:zlib';
 import type { FieldValue } from '../org/types';
 import { SoqlError, executeSoqlRows } from '../soql';
 import { type BulkContext, type BulkEnv, listPage, routeJobs, stateVerb } from './bulk-env';
-import { COLUMN_DELIMITERS, type ColumnDelimiter, delimiterChar } from './csv-input';
+import { delimiterChar, readCsvFormat } from './csv-input';
 import { quoteCell, streamChunks } from './csv-output';
 import { readJsonObject, sendError, sendJson, sendNoContent } from './http-io';
 import { type QueryJob, queryCreateJson, queryInfoJson, queryListJson } from './job-info';
@@ -82,12 +82,9 @@ async function createJob(req: IncomingMessage, res: ServerResponse, env: BulkEnv
     sendError(res, 400, 'INVALIDJOB', `InvalidJob : Invalid content type: ${JSON.stringify(contentType)}; Bulk API 2.0 returns CSV`);
     return;
   }
-  if (lineEnding !== undefined && lineEnding !== 'LF' && lineEnding !== 'CRLF') {
-    sendError(res, 400, 'JSON_PARSER_ERROR', `Invalid lineEnding: ${JSON.stringify(lineEnding)}; use LF or CRLF`);
-    return;
-  }
-  if (columnDelimiter !== undefined && !(typeof columnDelimiter === 'string' && (COLUMN_DELIMITERS as readonly string[]).includes(columnDelimiter))) {
-    sendError(res, 400, 'JSON_PARSER_ERROR', `Invalid columnDelimiter: ${JSON.stringify(columnDelimiter)}; use one of ${COLUMN_DELIMITERS.join(', ')}`);
+  const format = readCsvFormat(lineEnding, columnDelimiter);
+  if ('refusal' in format) {
+    sendError(res, 400, 'JSON_PARSER_ERROR', format.refusal);
     return;
   }
   let result: { object: string; columns: string[]; rows: Iterable<FieldValue[]> };
@@ -118,14 +115,14 @@ async function createJob(req: IncomingMessage, res: ServerResponse, env: BulkEnv
     systemModstamp: now,
     state: 'UploadComplete',
     apiVersion: ctx.apiVersion,
-    lineEnding: (lineEnding ?? 'LF'),
-    columnDelimiter: (columnDelimiter ?? 'COMMA') as ColumnDelimiter,
+    lineEnding: format.lineEnding,
+    columnDelimiter: format.columnDelimiter,
     retries: 0,
     totalProcessingTime: 0,
     numberRecordsProcessed: 0,
     errorMessage: undefined,
     startedAt: undefined,
-    header: result.columns.map(quoteCell).join(delimiterChar((columnDelimiter ?? 'COMMA') as ColumnDelimiter)),
+    header: result.columns.map(quoteCell).join(delimiterChar(format.columnDelimiter)),
     lines: [],
     stopped: false,
   };
