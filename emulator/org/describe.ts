@@ -105,12 +105,10 @@ export function describeField(f: FieldSchema): Record<string, unknown> {
 /** The full `GET /sobjects/X/describe` body. */
 export function describeObject(schema: ObjectSchema, apiVersion: string): Record<string, unknown> {
   const base = `/services/data/v${apiVersion}/sobjects/${schema.name}`;
-  const global = describeGlobalEntry(schema, apiVersion);
-  return {
+  // Every key of the global entry is in the full describe too (its `urls` replaced); all keys stand in alphabetical order.
+  const full: Record<string, unknown> = {
+    ...describeGlobalEntry(schema, apiVersion),
     actionOverrides: [],
-    activateable: false,
-    associateEntityType: null,
-    associateParentEntity: null,
     childRelationships: schema.childRelationships.map((r) => ({
       cascadeDelete: r.cascadeDelete,
       childSObject: r.childSObject,
@@ -122,34 +120,16 @@ export function describeObject(schema: ObjectSchema, apiVersion: string): Record
       restrictedDelete: r.restrictedDelete,
     })),
     compactLayoutable: true,
-    createable: schema.createable,
-    custom: schema.custom,
-    customSetting: false,
-    deepCloneable: false,
     defaultImplementation: null,
-    deletable: schema.deletable,
-    deprecatedAndHidden: false,
     extendedBy: null,
     extendsInterfaces: null,
-    feedEnabled: global.feedEnabled,
     fields: schema.fields.map(describeField),
-    hasSubtypes: false,
     implementedBy: null,
     implementsInterfaces: null,
-    isInterface: false,
-    isSubtype: false,
-    keyPrefix: schema.keyPrefix,
-    label: schema.label,
-    labelPlural: schema.labelPlural,
-    layoutable: true,
     listviewable: null,
     lookupLayoutable: null,
-    mergeable: global.mergeable,
-    mruEnabled: true,
-    name: schema.name,
     namedLayoutInfos: [],
     networkScopeFieldName: null,
-    queryable: schema.queryable,
     recordTypeInfos: [
       {
         active: true,
@@ -162,18 +142,12 @@ export function describeObject(schema: ObjectSchema, apiVersion: string): Record
         urls: { layout: `${base}/describe/layouts/012000000000000AAA` },
       },
     ],
-    replicateable: true,
-    retrieveable: true,
     searchLayoutable: true,
-    searchable: true,
     sobjectDescribeOption: 'FULL',
     supportedScopes: [
       { label: 'All records', name: 'everything' },
       { label: 'My records', name: 'mine' },
     ],
-    triggerable: true,
-    undeletable: schema.deletable,
-    updateable: schema.updateable,
     urls: {
       compactLayouts: `${base}/describe/compactLayouts`,
       rowTemplate: `${base}/{ID}`,
@@ -189,4 +163,5 @@ export function describeObject(schema: ObjectSchema, apiVersion: string): Record
       sobject: base,
     },
   };
+  return Object.fromEntries(Object.keys(full).sort().map((key) => [key, full[key]]));
 }
