@@ -177,29 +177,30 @@ export function createOrgStore(schemas: readonly ObjectSchema[]): OrgStore {
     }
   }
 
-  function indexChildren(t: ObjectTable, row: RecordRow, fieldNames?: Iterable<string>): void {
-    if (fieldNames === undefined) {
-      for (const { name, index } of t.childIndexList) addChild(index, row[name], row);
-      return;
-    }
+  function childTargets(t: ObjectTable, fieldNames?: Iterable<string>): { name: string; index: Map<string, Set<RecordRow>> }[] {
+    if (fieldNames === undefined) return t.childIndexList;
+    const out: { name: string; index: Map<string, Set<RecordRow>> }[] = [];
     for (const name of fieldNames) {
       const index = t.childIndexes.get(name);
-      if (index) addChild(index, row[name], row);
+      if (index) out.push({ name, index });
     }
+    return out;
   }
 
-  function addChild(index: Map<string, Set<RecordRow>>, parent: FieldValue | undefined, row: RecordRow): void {
-    if (typeof parent !== 'string') return;
-    const set = index.get(parent);
-    if (set) set.add(row);
-    else index.set(parent, new Set([row]));
+  function indexChildren(t: ObjectTable, row: RecordRow, fieldNames?: Iterable<string>): void {
+    for (const { name, index } of childTargets(t, fieldNames)) {
+      const parent = row[name];
+      if (typeof parent !== 'string') continue;
+      const set = index.get(parent);
+      if (set) set.add(row);
+      else index.set(parent, new Set([row]));
+    }
   }
 
   function unindexChildren(t: ObjectTable, row: RecordRow, fieldNames?: Iterable<string>): void {
-    for (const name of fieldNames ?? t.childIndexes.keys()) {
-      const index = t.childIndexes.get(name);
+    for (const { name, index } of childTargets(t, fieldNames)) {
       const parent = row[name];
-      if (!index || typeof parent !== 'string') continue;
+      if (typeof parent !== 'string') continue;
       const set = index.get(parent);
       set?.delete(row);
       if (set && set.size === 0) index.delete(parent);
