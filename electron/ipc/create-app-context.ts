@@ -1,19 +1,23 @@
 import { join } from 'node:path';
 import type { InvokeChannel } from '../../shared/ipc/contract';
-import type { AppInfo } from '../../shared/ipc/domains/app';
+import type { AppInfo, DatabaseRecovery, DatabaseStatus } from '../../shared/ipc/domains/app';
+import { INVOKE_CHANNELS } from '../../shared/ipc/schemas';
 import { createEventHub, type AppEventListener, type EventHub } from './event-hub';
 import { createHandlerTable, pendingChannels, type HandlerTableInput, type InvokeFn } from './handler-table';
 import { createAppHandlers } from './handlers/app';
 import { createOrgsHandlers } from './handlers/orgs';
 import { createQueryHandlers } from './handlers/query';
+import { createSenderScopes } from './sender-scopes';
 import { createDemoOrg, type StartLocalOrg } from '../services/demo-org/demo-org';
 import { createOrgsService } from '../services/orgs/orgs-service';
 import { createKeytarSecretStore } from '../services/secrets/keytar-secret-store';
 import type { SecretStore } from '../services/secrets/secret-store';
 import { createSystemClock, type Clock } from '../services/salesforce/clock';
 import { createFetchTransport, type HttpTransport } from '../services/salesforce/http-transport';
-import { DamagedDatabaseError, moveAsideAndStartFresh, openDatabase, type OrgDeskDatabase } from '../services/store/database';
+import { ServiceError } from '../services/errors';
+import { DamagedDatabaseError, DATABASE_FILE, moveAsideAndStartFresh, openDatabase, type OrgDeskDatabase } from '../services/store/database';
 import { createFolderSavePicker, createQueryLibrary, createQueryService, type SaveFilePicker } from '../services/query';
+import type { OpenFilePicker } from '../services/files';
 
 /** What the composition root needs to know about where and how the app runs. */
 export type AppContextOptions = {
@@ -35,13 +39,13 @@ export type AppContextOptions = {
   secrets?: SecretStore;
   transport?: HttpTransport;
   clock?: Clock;
-  /**
-   * Asked when orgdesk.db is damaged (its message and hint say so): resolve true to rename it aside (never deleted) and start
-   * with a fresh one, false to fail start-up with that error. Without it, start-up fails.
-   */
-  onDamagedDatabase?: (error: DamagedDatabaseError) => Promise<boolean>;
   /** Where exports go: Electron passes a save dialog; by default a folder `<userData>/exports/` with timestamped names. */
   saveFilePicker?: SaveFilePicker;
+  /**
+   * Electron's native open dialog, for `orgs:import-key` without a path. With `saveFilePicker` it also serves
+   * `orgs:save-certificate` without a path; browser mode passes neither, so those calls need a typed path.
+   */
+  openFilePicker?: OpenFilePicker;
 };
 
 /** The running app as a transport sees it: one invoke entry point, one event stream, one disposer. */
@@ -53,7 +57,14 @@ export type AppContext = {
   /** Where services push events (exposed for tests and for services built outside the context). */
   events: EventHub;
   /** Contract channels nothing answers yet (they reply NOT_FOUND); empty once every domain is wired. */
-  pendingChannels: InvokeChannel[];
+  readonly pendingChannels: InvokeChannel[];
+  /** Whether the database opened; `needs-recovery` while only the app domain answers (see `app:database-recover`). */
+  databaseStatus: () => DatabaseStatus;
+  /**
+   * Ends what one sender (a closed window, a browser tab gone for good) started: aborts its scope's signal and runs its
+   * disposers (its query runs are cancelled and dropped). Transports call it; unknown ids are ignored.
+   */
+  releaseSender: (senderId: string) => void;
   /** Stops every service (timers, sockets, subscriptions, the database). Safe to call twice. */
   dispose: () => Promise<void>;
 };
@@ -61,20 +72,97 @@ export type AppContext = {
 /**
  * The composition root shared by Electron main and browser mode: builds the services with their ports and the handler table.
  *
- * To wire a new service: build it here (push its disposer onto `disposers`), then pass it to its domain's handler factory in
- * `handlers/<domain>.ts` and spread that into `handlers` below. A channel without a handler answers NOT_FOUND and is listed
- * in `pendingChannels` (electron/ipc/handler-table.ts).
+ * To wire a new service: build it in `createServices` (push its disposer onto `disposers`), then pass it to its domain's
+ * handler factory in `handlers/<domain>.ts` and spread that into its `handlers`. A channel without a handler answers NOT_FOUND
+ * and is listed in `pendingChannels` (electron/ipc/handler-table.ts).
+ *
+ * When orgdesk.db is damaged or from a newer OrgDesk, the app still starts, in recovery: the app domain answers (its
+ * `app:database-status` says what is wrong), every other channel answers that error, and `app:database-recover` moves the
+ * file aside (never deletes it), opens a fresh one and builds the services on it.
  */
 export async function createAppContext(options: AppContextOptions): Promise<AppContext> {
   const events = createEventHub();
-  const disposers: (() => Promise<void> | void)[] = [];
+  const ports: ServicePorts = {
+    secrets: options.secrets ?? createKeytarSecretStore(),
+    transport: options.transport ?? createFetchTransport(),
+    clock: options.clock ?? createSystemClock(),
+  };
+  const scopes = createSenderScopes();
+  const tableOptions = { scopes, ...(options.onInternalError === undefined ? {} : { onInternalError: options.onInternalError }) };
 
-  const database = await openOrRecoverDatabase(options);
+  let disposed = false;
+  let services: Services | null = null;
+  let problem: DamagedDatabaseError | null = null;
+  try {
+    services = createServices(openDatabase({ folder: options.userDataDir }), options, ports, events);
+  } catch (error) {
+    if (!(error instanceof DamagedDatabaseError)) throw error;
+    problem = error;
+  }
+
+  const databaseStatus = (): DatabaseStatus =>
+    problem === null
+      ? { state: 'ready', path: join(options.userDataDir, DATABASE_FILE) }
+      : { state: 'needs-recovery', problem: problem.problem, path: problem.path, message: problem.message, hint: problem.hint ?? '' };
+
+  const recover = (): Promise<DatabaseRecovery> => {
+    if (problem === null || disposed) {
+      throw new ServiceError('VALIDATION', "OrgDesk's local database is in use: there is nothing to move aside.", 'Carry on; no recovery is needed.');
+    }
+    const { movedTo, database } = moveAsideAndStartFresh({ folder: options.userDataDir, problem: problem.problem });
+    services = createServices(database, options, ports, events);
+    problem = null;
+    compose();
+    return Promise.resolve({ movedTo, path: database.path });
+  };
+
+  const appHandlers = createAppHandlers({
+    info: { version: options.version, platform: options.platform, mode: options.mode },
+    database: { status: databaseStatus, recover },
+  });
+  let handlers: HandlerTableInput = {};
+  let table: InvokeFn = () => Promise.reject(new Error('The handler table is not composed yet.'));
+  const compose = (): void => {
+    handlers = { ...(services === null ? unavailableWhileRecovering() : services.handlers), ...appHandlers };
+    table = createHandlerTable(handlers, tableOptions);
+  };
+  compose();
+
+  return {
+    invoke: (channel, rawArgs, sender) => table(channel, rawArgs, sender),
+    get pendingChannels() {
+      return pendingChannels(handlers);
+    },
+    databaseStatus,
+    releaseSender: (senderId) => scopes.dispose(senderId),
+    subscribe: (listener) => events.subscribe(listener),
+    events,
+    async dispose() {
+      if (disposed) return;
+      disposed = true;
+      scopes.disposeAll();
+      await services?.dispose();
+    },
+  };
+}
+
+type ServicePorts = { secrets: SecretStore; transport: HttpTransport; clock: Clock };
+
+/** The services built on one open database: the handlers of every domain but app, and their disposer. */
+type Services = { handlers: HandlerTableInput; dispose: () => Promise<void> };
+
+function createServices(database: OrgDeskDatabase, options: AppContextOptions, ports: ServicePorts, events: EventHub): Services {
+  const disposers: (() => Promise<void> | void)[] = [];
   disposers.push(() => database.close());
-  const secrets = options.secrets ?? createKeytarSecretStore();
-  const transport = options.transport ?? createFetchTransport();
-  const clock = options.clock ?? createSystemClock();
-  const orgs = createOrgsService({ db: database.db, secrets, transport, clock, onChange: (payload) => events.emit('orgs:changed', payload) });
+  const { secrets, transport, clock } = ports;
+  const orgs = createOrgsService({
+    db: database.db,
+    secrets,
+    transport,
+    clock,
+    onChange: (payload) => events.emit('orgs:changed', payload),
+    pickers: { save: options.saveFilePicker, open: options.openFilePicker },
+  });
   disposers.push(() => orgs.dispose());
   const demo = createDemoOrg({
     userDataDir: options.userDataDir,
@@ -102,35 +190,25 @@ export async function createAppContext(options: AppContextOptions): Promise<AppC
   });
   disposers.push(() => query.dispose());
 
-  const handlers: HandlerTableInput = {
-    ...createAppHandlers({ version: options.version, platform: options.platform, mode: options.mode }),
-    ...createOrgsHandlers({ orgs, demo }),
-    ...createQueryHandlers({ query }),
-  };
-  const invoke = createHandlerTable(
-    handlers,
-    options.onInternalError === undefined ? {} : { onInternalError: options.onInternalError },
-  );
-
-  let disposed = false;
   return {
-    invoke,
-    pendingChannels: pendingChannels(handlers),
-    subscribe: (listener) => events.subscribe(listener),
-    events,
+    handlers: {
+      ...createOrgsHandlers({ orgs, demo }),
+      ...createQueryHandlers({ query }),
+    },
     async dispose() {
-      if (disposed) return;
-      disposed = true;
       for (const dispose of disposers.reverse()) await dispose();
     },
   };
 }
 
-async function openOrRecoverDatabase(options: AppContextOptions): Promise<OrgDeskDatabase> {
-  try {
-    return openDatabase({ folder: options.userDataDir });
-  } catch (error) {
-    if (!(error instanceof DamagedDatabaseError) || options.onDamagedDatabase === undefined || !(await options.onDamagedDatabase(error))) throw error;
-    return moveAsideAndStartFresh({ folder: options.userDataDir }).database;
-  }
+/** In recovery every channel outside the app domain answers what is wrong and where to fix it. */
+function unavailableWhileRecovering(): HandlerTableInput {
+  const refuse = (): never => {
+    throw new ServiceError(
+      'INTERNAL',
+      "OrgDesk's local database cannot be used, so this is not available.",
+      'Follow the recovery screen: move the database aside and start fresh (nothing is deleted).',
+    );
+  };
+  return Object.fromEntries(INVOKE_CHANNELS.filter((channel) => !channel.startsWith('app:')).map((channel) => [channel, refuse]));
 }

@@ -2,8 +2,12 @@ import { describe, expect, it } from 'vitest';
 import { ServiceError } from '../services/errors';
 import { createHandlerTable, pendingChannels } from './handler-table';
 import { createAppHandlers } from './handlers/app';
+import { createSenderScopes } from './sender-scopes';
 
-const appHandlers = createAppHandlers({ version: '1.2.3', platform: 'linux', mode: 'browser' });
+const appHandlers = createAppHandlers({
+  info: { version: '1.2.3', platform: 'linux', mode: 'browser' },
+  database: { status: () => ({ state: 'ready', path: '/tmp/orgdesk.db' }), recover: () => Promise.reject(new Error('not in recovery')) },
+});
 
 describe('createHandlerTable', () => {
   it('answers a contract channel with its handler value wrapped in an ok Result', async () => {
@@ -88,6 +92,24 @@ describe('createHandlerTable', () => {
 });
 
 describe('pendingChannels', () => {
+  it("gives the handler its sender's scope, which ends when the sender is disposed", async () => {
+    const scopes = createSenderScopes();
+    const signals: AbortSignal[] = [];
+    const invoke = createHandlerTable(
+      {
+        'orgs:list': (_args, sender) => {
+          signals.push(sender.scope.signal);
+          return [];
+        },
+      },
+      { scopes },
+    );
+    await invoke('orgs:list', {}, { id: 'window-7' });
+    await invoke('orgs:list', {}, { id: 'window-8' });
+    scopes.dispose('window-7');
+    expect(signals.map((signal) => signal.aborted)).toEqual([true, false]);
+  });
+
   it('lists the contract channels a table leaves unanswered, and those answer NOT_FOUND', async () => {
     const handlers = { ...appHandlers };
     expect(pendingChannels(handlers)).toContain('orgs:list');

@@ -1,4 +1,4 @@
-import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -91,27 +91,5 @@ describe('orgs handlers in the app context', () => {
     const plainHttp = await call('orgs:create', { label: 'X', environment: 'mydomain', myDomainUrl: 'http://acme.my.salesforce.com', consumerKey: 'CK', username: 'u@x.com', apiVersion: null, color: '#000000' });
     expect(plainHttp).toMatchObject({ ok: false, error: { code: 'VALIDATION' } });
     expect(await call('orgs:get', { id: 'missing' })).toMatchObject({ ok: false, error: { code: 'NOT_FOUND' } });
-  });
-});
-
-describe('a damaged database at start-up', () => {
-  it('fails start-up with the move-aside hint, or moves the file aside and starts fresh when the person agrees', async () => {
-    const userDataDir = await mkdtemp(join(tmpdir(), 'orgdesk-damaged-'));
-    try {
-      writeFileSync(join(userDataDir, 'orgdesk.db'), 'not a database '.repeat(500));
-      const base = { userDataDir, mode: 'browser' as const, version: '0.1.0', platform: 'linux', secrets: createMemorySecretStore() };
-      await expect(createAppContext(base)).rejects.toMatchObject({ code: 'INTERNAL', hint: expect.stringMatching(/Move it aside/) as unknown });
-      await expect(createAppContext({ ...base, onDamagedDatabase: () => Promise.resolve(false) })).rejects.toMatchObject({ code: 'INTERNAL' });
-
-      const context = await createAppContext({ ...base, onDamagedDatabase: () => Promise.resolve(true) });
-      expect(value(await context.invoke('orgs:list', {}))).toEqual([]);
-      await context.dispose();
-      const movedAside = readdirSync(userDataDir).filter((name) => name.startsWith('orgdesk.db.damaged-'));
-      expect(movedAside).toHaveLength(1);
-      expect(readFileSync(join(userDataDir, movedAside[0] ?? ''), 'utf8')).toBe('not a database '.repeat(500));
-      expect(existsSync(join(userDataDir, 'orgdesk.db'))).toBe(true);
-    } finally {
-      await rm(userDataDir, { recursive: true, force: true });
-    }
   });
 });

@@ -52,6 +52,9 @@ describe('openDatabase', () => {
     const folder = freshFolder();
     openDatabase({ folder, migrations: ['CREATE TABLE a (x)', 'CREATE TABLE b (x)'] }).close();
     expect(() => openDatabase({ folder, migrations: ['CREATE TABLE a (x)'] })).toThrow(/newer OrgDesk/);
+    expect(() => openDatabase({ folder, migrations: ['CREATE TABLE a (x)'] })).toThrow(
+      expect.objectContaining({ problem: 'newer-version', path: join(folder, DATABASE_FILE) }),
+    );
   });
 
   it('reports a damaged file with a hint offering to move it aside, and leaves the file untouched', () => {
@@ -84,6 +87,15 @@ describe('openDatabase', () => {
     expect(readdirSync(folder)).toEqual(expect.arrayContaining([DATABASE_FILE, `${DATABASE_FILE}.damaged-2026-11-28T10-00-00-000Z`]));
     database.close();
     expect(existsSync(path)).toBe(true);
+  });
+
+  it('names a file from a newer OrgDesk for what it is when moving it aside', () => {
+    const folder = freshFolder();
+    openDatabase({ folder, migrations: ['CREATE TABLE a (x)', 'CREATE TABLE b (x)'] }).close();
+    const { movedTo, database } = moveAsideAndStartFresh({ folder, problem: 'newer-version', now: new Date('2026-11-28T10:00:00Z') });
+    database.close();
+    expect(movedTo).toBe(join(folder, `${DATABASE_FILE}.newer-version-2026-11-28T10-00-00-000Z`));
+    expect(existsSync(movedTo ?? '')).toBe(true);
   });
 });
 

@@ -26,7 +26,8 @@ const CORRUPT_CODES = new Set(['SQLITE_CORRUPT', 'SQLITE_NOTADB', 'SQLITE_CORRUP
 /**
  * Opens (or creates) `orgdesk.db` in WAL mode and brings its schema up to date.
  *
- * A damaged file fails with a ServiceError whose hint offers `moveAsideAndStartFresh`; nothing is ever deleted here.
+ * A damaged file, or one written by a newer OrgDesk, fails with a DamagedDatabaseError whose hint offers
+ * `moveAsideAndStartFresh`; nothing is ever deleted here.
  */
 export function openDatabase({ folder, migrations = MIGRATIONS }: OpenDatabaseOptions): OrgDeskDatabase {
   mkdirSync(folder, { recursive: true });
@@ -49,7 +50,7 @@ export function openDatabase({ folder, migrations = MIGRATIONS }: OpenDatabaseOp
       throw new DamagedDatabaseError(
         `OrgDesk's local database (${path}) is damaged and cannot be opened.`,
         'Move it aside and start fresh: OrgDesk renames the file (nothing is deleted) and creates a new one. Your org profiles will need to be added again; keys stay in the keychain.',
-        { cause: error },
+        { cause: error, path, problem: 'damaged' },
       );
     }
     throw new ServiceError(
@@ -61,29 +62,48 @@ export function openDatabase({ folder, migrations = MIGRATIONS }: OpenDatabaseOp
   }
 }
 
-/** The database file is damaged: the one case where moving it aside and starting fresh is the remedy. */
+/** Why a database file cannot be used as it is: its bytes are damaged, or a newer OrgDesk wrote a schema this one does not know. */
+export type DatabaseProblem = 'damaged' | 'newer-version';
+
+/** The database file cannot be used as it is: the cases where moving it aside and starting fresh is the remedy. */
 export class DamagedDatabaseError extends ServiceError {
-  constructor(message: string, hint: string, options: { cause?: unknown }) {
-    super('INTERNAL', message, hint, options);
+  /** The file that could not be used. */
+  readonly path: string;
+  /** Whether it is damaged or from a newer OrgDesk. */
+  readonly problem: DatabaseProblem;
+
+  constructor(message: string, hint: string, options: { cause?: unknown; path: string; problem: DatabaseProblem }) {
+    super('INTERNAL', message, hint, options.cause === undefined ? {} : { cause: options.cause });
     this.name = 'DamagedDatabaseError';
+    this.path = options.path;
+    this.problem = options.problem;
   }
 }
 
 /**
- * Renames a damaged `orgdesk.db` (and its -wal/-shm companions) to `orgdesk.db.damaged-<timestamp>` and opens a fresh one.
- * Never deletes: the old file stays beside the new one for recovery.
+ * Renames an unusable `orgdesk.db` (and its -wal/-shm companions) to `orgdesk.db.damaged-<timestamp>` (`.newer-version-`
+ * for a file from a newer OrgDesk) and opens a fresh one. Never deletes: the old file stays beside the new one for recovery.
  */
 export function moveAsideAndStartFresh(
-  options: OpenDatabaseOptions & { now?: Date },
+  options: OpenDatabaseOptions & { now?: Date; problem?: DatabaseProblem },
 ): { movedTo: string | null; database: OrgDeskDatabase } {
   const path = join(options.folder, DATABASE_FILE);
   const stamp = (options.now ?? new Date()).toISOString().replace(/[:.]/g, '-');
   let movedTo: string | null = null;
   if (existsSync(path)) {
-    movedTo = `${path}.damaged-${stamp}`;
-    renameSync(path, movedTo);
-    for (const suffix of ['-wal', '-shm']) {
-      if (existsSync(path + suffix)) renameSync(path + suffix, movedTo + suffix);
+    movedTo = `${path}.${options.problem ?? 'damaged'}-${stamp}`;
+    try {
+      renameSync(path, movedTo);
+      for (const suffix of ['-wal', '-shm']) {
+        if (existsSync(path + suffix)) renameSync(path + suffix, movedTo + suffix);
+      }
+    } catch (error) {
+      throw new ServiceError(
+        'INTERNAL',
+        `OrgDesk could not move its local database (${path}) aside.`,
+        'Check that the folder is writable, or rename the file yourself and restart OrgDesk.',
+        { cause: error },
+      );
     }
   }
   const { migrations } = options;
@@ -93,10 +113,10 @@ export function moveAsideAndStartFresh(
 function migrate(db: SqliteDatabase, migrations: readonly string[], path: string): number {
   const current = Number(db.pragma('user_version', { simple: true }));
   if (current > migrations.length) {
-    throw new ServiceError(
-      'INTERNAL',
-      `The local database (${path}) was written by a newer OrgDesk (schema ${current}, this version knows ${migrations.length}).`,
-      'Update OrgDesk to the newest version, or move the database aside and start fresh.',
+    throw new DamagedDatabaseError(
+      `OrgDesk's local database (${path}) was written by a newer OrgDesk (schema ${current}, this version knows ${migrations.length}).`,
+      'Update OrgDesk to the newest version, or move the database aside and start fresh (nothing is deleted; the newer OrgDesk can still open the moved file).',
+      { path, problem: 'newer-version' },
     );
   }
   for (let version = current + 1; version <= migrations.length; version += 1) {
