@@ -3,12 +3,16 @@ import type { InvokeChannel, InvokeMap } from '../../shared/ipc/contract';
 import { fail, ok, type Result } from '../../shared/ipc/result';
 import { INVOKE_CHANNELS, invokeSchemas, isInvokeChannel } from '../../shared/ipc/schemas';
 import { toAppError } from '../services/errors';
+import { createSenderScopes, type SenderScope, type SenderScopes } from './sender-scopes';
 
 /** Who sent a call: lets long-running work send progress to, and be disposed with, the window or socket that asked. */
 export type InvokeSender = { id: string };
 
+/** The sender as a handler sees it: its id and its scope (an AbortSignal and disposers that end with its window or tab). */
+export type HandlerSender = InvokeSender & { scope: SenderScope };
+
 /** The handler of one channel: gets arguments already validated against the channel's schema. */
-export type ChannelHandler<S extends ChannelSpec> = (args: S['args'], sender: InvokeSender) => Promise<S['result']> | S['result'];
+export type ChannelHandler<S extends ChannelSpec> = (args: S['args'], sender: HandlerSender) => Promise<S['result']> | S['result'];
 
 /** A handler for every channel of a (domain's) invoke map; a missing one fails the type check. */
 export type HandlersFor<M extends Record<string, ChannelSpec>> = { [K in keyof M]: ChannelHandler<M[K]> };
@@ -32,8 +36,13 @@ export const ANONYMOUS_SENDER: InvokeSender = { id: 'anonymous' };
  */
 export function createHandlerTable(
   handlers: HandlerTableInput,
-  options: { onInternalError?: (channel: string, error: unknown) => void } = {},
+  options: {
+    onInternalError?: (channel: string, error: unknown) => void;
+    /** Where each sender's scope lives (the app context shares it with the transports that dispose them); a private one by default. */
+    scopes?: SenderScopes;
+  } = {},
 ): InvokeFn {
+  const scopes = options.scopes ?? createSenderScopes();
   return async (channel, rawArgs, sender = ANONYMOUS_SENDER) => {
     if (!isInvokeChannel(channel)) {
       return fail('VALIDATION', `Unknown channel: ${describeChannel(channel)}.`, 'OrgDesk only answers the channels of its contract.');
@@ -47,7 +56,7 @@ export function createHandlerTable(
       return fail('NOT_FOUND', `${channel} is not available in this build of OrgDesk yet.`, 'Update OrgDesk to use this feature.');
     }
     try {
-      return ok(await handler(parsed.data, sender));
+      return ok(await handler(parsed.data, { id: sender.id, scope: scopes.scopeFor(sender.id) }));
     } catch (error) {
       const appError = toAppError(error);
       if (appError.code === 'INTERNAL') options.onInternalError?.(channel, error);

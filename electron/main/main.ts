@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { app, BrowserWindow, dialog, ipcMain, protocol, session, shell } from 'electron';
 import { startEmulator } from '../../emulator/index';
 import { createAppContext, type AppContext } from '../ipc/create-app-context';
-import { createDialogSavePicker } from '../services/query/dialog-save-picker';
+import { createDialogOpenPicker, createDialogSavePicker } from '../services/files';
 import { registerElectronTransport } from '../ipc/electron-transport';
 import { APP_START_URL } from '../ipc/sender-check';
 import { APP_SCHEME_PRIVILEGES, handleAppProtocol } from './app-protocol';
@@ -61,10 +61,15 @@ async function start(): Promise<void> {
     version: app.getVersion(),
     platform: process.platform,
     startLocalOrg: startEmulator,
+    // Native dialogs, attached to the focused window: where exports and certificates go, which key file to import.
     saveFilePicker: createDialogSavePicker((options) => {
       const owner = BrowserWindow.getFocusedWindow();
       return owner === null ? dialog.showSaveDialog(options) : dialog.showSaveDialog(owner, options);
     }, app.getPath('downloads')),
+    openFilePicker: createDialogOpenPicker((options) => {
+      const owner = BrowserWindow.getFocusedWindow();
+      return owner === null ? dialog.showOpenDialog(options) : dialog.showOpenDialog(owner, options);
+    }, app.getPath('home')),
     onInternalError: (channel, error) => console.error(`[orgdesk] ${channel} failed:`, error),
   });
   const disposeTransport = registerElectronTransport({

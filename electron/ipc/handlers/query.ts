@@ -10,7 +10,8 @@ export function createQueryHandlers({ query }: QueryHandlerPorts): HandlersFor<Q
   return {
     'query:objects': ({ orgId, refresh }) => query.objects(orgId, refresh),
     'query:describe': ({ orgId, objectName, refresh }) => query.describe(orgId, objectName, refresh),
-    'query:run': (args) => query.run(args),
+    // A run belongs to the window or tab that started it: it is cancelled and dropped when that one goes away.
+    'query:run': (args, sender) => query.run(args, { signal: sender.scope.signal }),
     'query:cancel': ({ runId }) => query.cancel(runId),
     'query:rows': (args) => query.rows(args),
     'query:children': (args) => query.children(args),

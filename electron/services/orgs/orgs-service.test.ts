@@ -10,7 +10,7 @@ import type { SecretStore } from '../secrets/secret-store';
 import { createSystemClock } from '../salesforce/clock';
 import { createFetchTransport } from '../salesforce/http-transport';
 import { openDatabase, type OrgDeskDatabase } from '../store/database';
-import { createOrgsService, type OrgsService } from './orgs-service';
+import { createOrgsService, type OrgsService, type OrgsServiceOptions } from './orgs-service';
 import { matching } from '../auth/test/matchers';
 
 const input: OrgProfileInput = {
@@ -29,14 +29,29 @@ let secrets: ReturnType<typeof createMemorySecretStore>;
 let changes: Array<string | null>;
 let orgs: OrgsService;
 
-function build(store: SecretStore = secrets): OrgsService {
+function build(store: SecretStore = secrets, pickers?: OrgsServiceOptions['pickers']): OrgsService {
   return createOrgsService({
     db: database.db,
     secrets: store,
     transport: createFetchTransport(),
     clock: createSystemClock(),
     onChange: ({ activeOrgId }) => changes.push(activeOrgId),
+    ...(pickers === undefined ? {} : { pickers }),
   });
+}
+
+/** A native-dialog port that answers the queued paths in order (null = the person cancelled) and records what it was asked. */
+function fakePickers(answers: (string | null)[]) {
+  const asked: unknown[] = [];
+  const next = (request: unknown): Promise<string | null> => {
+    asked.push(request);
+    return Promise.resolve(answers.shift() ?? null);
+  };
+  const pickers: NonNullable<OrgsServiceOptions['pickers']> = {
+    save: { pickSavePath: (request) => next(request) },
+    open: { pickOpenPath: (request) => next(request) },
+  };
+  return { pickers, asked };
 }
 
 beforeEach(() => {
@@ -151,5 +166,47 @@ describe('keys and certificates', () => {
     const saved = readFileSync(target, 'utf8');
     expect(saved).toMatch(/^-----BEGIN CERTIFICATE-----/);
     expect(saved).not.toMatch(/PRIVATE KEY/);
+  });
+});
+
+describe('keys and certificates through native file dialogs (Electron)', () => {
+  it('saves the certificate where the save dialog says, suggesting its file name, and adds .crt when the name has none', async () => {
+    const { pickers, asked } = fakePickers([join(folder, 'picked.crt'), join(folder, 'no-extension')]);
+    const service = build(secrets, pickers);
+    const { id } = service.create(input);
+    await service.generateKey(id);
+    await expect(service.saveCertificate(id)).resolves.toEqual({ path: join(folder, 'picked.crt') });
+    expect(asked[0]).toEqual({ suggestedName: 'orgdesk-acme-prod.crt', format: 'certificate' });
+    expect(readFileSync(join(folder, 'picked.crt'), 'utf8')).toMatch(/^-----BEGIN CERTIFICATE-----/);
+    await expect(service.saveCertificate(id)).resolves.toEqual({ path: join(folder, 'no-extension.crt') });
+  });
+
+  it('answers CANCELLED and writes nothing when the save dialog is closed', async () => {
+    const { pickers } = fakePickers([null]);
+    const service = build(secrets, pickers);
+    const { id } = service.create(input);
+    await service.generateKey(id);
+    await expect(service.saveCertificate(id)).rejects.toMatchObject({ code: 'CANCELLED' });
+  });
+
+  it('imports the key file the open dialog picked, and answers CANCELLED when it is closed', async () => {
+    const path = join(folder, 'server.key');
+    const { privateKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
+    writeFileSync(path, privateKey.export({ type: 'pkcs8', format: 'pem' }));
+    const { pickers, asked } = fakePickers([null, path]);
+    const service = build(secrets, pickers);
+    const { id } = service.create(input);
+    await expect(service.importKey(id)).rejects.toMatchObject({ code: 'CANCELLED' });
+    expect(service.get(id).certificate).toBeNull();
+    await service.importKey(id);
+    expect(asked).toEqual([{ format: 'private-key' }, { format: 'private-key' }]);
+    expect(await secrets.get(id)).toBe(privateKey.export({ type: 'pkcs8', format: 'pem' }));
+  });
+
+  it('asks for a typed path with a VALIDATION error when there is no dialog (browser mode)', async () => {
+    const { id } = orgs.create(input);
+    await orgs.generateKey(id);
+    await expect(orgs.saveCertificate(id)).rejects.toMatchObject({ code: 'VALIDATION', hint: matching(/\.crt/) });
+    await expect(orgs.importKey(id)).rejects.toMatchObject({ code: 'VALIDATION', message: matching(/path/) });
   });
 });

@@ -14,6 +14,7 @@ import { createRestApi, newestApiVersion, type RestApi } from '../salesforce/res
 import { createSalesforceClient, type SalesforceClient } from '../salesforce/salesforce-client';
 import type { SqliteDatabase } from '../store/database';
 import { createOrgProfileStore, type OrgProfileStore, type StoredOrgProfile } from './org-profile-store';
+import type { OpenFilePicker, SaveFilePicker } from '../files';
 import { resolveUserPath } from './user-path';
 
 /** A live connection to one org, for every feature that talks to it (query, load, events). */
@@ -38,11 +39,14 @@ export type OrgsService = {
   setActive(id: string | null): { activeOrgId: string | null };
   /** Generates a new RSA key into the keychain and a certificate to upload; replaces any previous key. */
   generateKey(id: string): Promise<CertificateInfo>;
-  /** Imports a PEM private key from a file the person picked (PKCS#1/PKCS#8, optionally encrypted) into the keychain. */
-  importKey(id: string, path: string, passphrase?: string): Promise<CertificateInfo>;
+  /**
+   * Imports a PEM private key (PKCS#1/PKCS#8, optionally encrypted) into the keychain from the file at `path`, or, without
+   * one, from the file the open picker asks for (CANCELLED when the person closes it).
+   */
+  importKey(id: string, path?: string, passphrase?: string): Promise<CertificateInfo>;
   certificate(id: string): CertificateView;
-  /** Writes the profile's certificate (public) to a path the person picked. */
-  saveCertificate(id: string, path: string): Promise<{ path: string }>;
+  /** Writes the profile's certificate (public) to `path`, or, without one, where the save picker says (CANCELLED when closed). */
+  saveCertificate(id: string, path?: string): Promise<{ path: string }>;
   /** Logs in afresh and reads the org id, user, instance, API version and daily API usage. */
   testConnection(id: string, signal?: AbortSignal): Promise<ConnectionTestResult>;
   /** The cached connection to an org (logging in on first use). */
@@ -60,6 +64,11 @@ export type OrgsServiceOptions = {
   transport: HttpTransport;
   clock: Clock;
   onChange?: (payload: { activeOrgId: string | null }) => void;
+  /**
+   * Native file dialogs (Electron): asked when a key import or a certificate save comes without a path. Browser mode has
+   * none, so there the path is required.
+   */
+  pickers?: { save?: SaveFilePicker | undefined; open?: OpenFilePicker | undefined };
 };
 
 const MAX_KEY_FILE_BYTES = 64 * 1024;
@@ -69,6 +78,22 @@ export function createOrgsService(options: OrgsServiceOptions): OrgsService {
   const { secrets, transport, clock } = options;
   const profiles = createOrgProfileStore(options.db, () => new Date(clock.now()));
   const connections = new Map<string, { session: JwtSession; client: SalesforceClient; version: Promise<string> | null }>();
+
+  const pickKeyFile = async (): Promise<string> => {
+    const picker = options.pickers?.open;
+    if (picker === undefined) throw new ServiceError('VALIDATION', 'Enter the path of the private key file.', 'Type where the PEM key is, such as ~/keys/server.key.');
+    const path = await picker.pickOpenPath({ format: 'private-key' });
+    if (path === null) throw new ServiceError('CANCELLED', 'No key file was chosen.');
+    return path;
+  };
+  const pickCertificatePath = async (fileName: string): Promise<string> => {
+    const picker = options.pickers?.save;
+    if (picker === undefined) throw new ServiceError('VALIDATION', 'Enter where to save the certificate.', `Type a path ending in .crt, such as ~/${fileName}.`);
+    const path = await picker.pickSavePath({ suggestedName: fileName, format: 'certificate' });
+    if (path === null) throw new ServiceError('CANCELLED', 'The certificate was not saved.');
+    // Some desktops return the typed name without the filter's extension: a certificate file always gets one.
+    return /\.(crt|cer|pem)$/i.test(path) ? path : `${path}.crt`;
+  };
 
   const changed = (): void => options.onChange?.({ activeOrgId: profiles.activeId() });
   const forget = (id: string): void => {
@@ -177,14 +202,16 @@ export function createOrgsService(options: OrgsServiceOptions): OrgsService {
     },
     async importKey(id, path, passphrase) {
       const profile = profiles.get(id);
-      const pem = await readKeyFile(resolveUserPath(path, homedir(), process.cwd()));
+      const chosen = path ?? (await pickKeyFile());
+      const pem = await readKeyFile(resolveUserPath(chosen, homedir(), process.cwd()));
       const { key, pkcs8Pem } = readPrivateKeyPem(pem, passphrase);
       const certificatePem = await certificateForKey(key, { commonName: profile.label, now: new Date(clock.now()) });
       return storeKey(id, pkcs8Pem, certificatePem);
     },
     certificate: certificateView,
-    async saveCertificate(id, path) {
-      const { pem } = certificateView(id);
+    async saveCertificate(id, given) {
+      const { pem, fileName } = certificateView(id);
+      const path = given ?? (await pickCertificatePath(fileName));
       // The path comes from the renderer: only ever write certificate files, so a bad path cannot clobber other files.
       if (!/\.(crt|cer|pem)$/i.test(path)) {
         throw new ServiceError('VALIDATION', 'A certificate is saved as a .crt, .cer or .pem file.', `Pick a file name ending in .crt, such as ${certificateFileName(profiles.get(id).label)}.`);

@@ -12,8 +12,5 @@ export interface QueryConnections {
   connectionFor(orgId: string): Promise<QueryConnection>;
 }
 
-/** Picks where an export goes; null when the person cancelled. Electron: a save dialog; browser mode: a folder. */
-export interface SaveFilePicker {
-  /** Asks for the path of the main export file. */
-  pickSavePath(request: { suggestedName: string; format: 'csv' | 'json' }): Promise<string | null>;
-}
+/** Picks where an export goes (now shared with the orgs service's certificate): see electron/services/files. */
+export type { SaveFilePicker } from '../files';

@@ -59,8 +59,11 @@ export type RunArgs = { orgId: string; soql: string; includeDeleted: boolean; mo
 
 /** The SOQL workbench's engine in main: runs, result windows, children, describe, explain, export, history, tabs. */
 export interface QueryService {
-  /** Starts a run and returns its id at once; progress follows as `query:progress` events. */
-  run(args: RunArgs): { runId: string };
+  /**
+   * Starts a run and returns its id at once; progress follows as `query:progress` events. When `signal` aborts (the window
+   * or tab that asked is gone) the run is cancelled and its result dropped.
+   */
+  run(args: RunArgs, options?: { signal?: AbortSignal | undefined }): { runId: string };
   /** Cancels a running run; false when it is unknown or already finished. */
   cancel(runId: string): { cancelled: boolean };
   /** Resolves with the last progress of a run once it stops (done, failed or cancelled). */
@@ -111,6 +114,8 @@ type Run = {
   controller: AbortController;
   file: string | null;
   done: Promise<void>;
+  /** Stops listening to the caller's signal (once the run is forgotten or released). */
+  detach: () => void;
 };
 
 const DEFAULT_BULK_THRESHOLD = 50_000;
@@ -157,6 +162,7 @@ export function createQueryService(options: QueryServiceOptions): QueryService {
       if (finished.length - index <= keepRuns && rows <= keepRows) break;
       rows -= run.store.size;
       runs.delete(run.id);
+      run.detach();
       if (run.file !== null) rmSync(run.file, { force: true });
     }
   };
@@ -282,7 +288,9 @@ export function createQueryService(options: QueryServiceOptions): QueryService {
   };
 
   return {
-    run(args) {
+    run(args, runOptions = {}) {
+      const { signal } = runOptions;
+      if (signal?.aborted === true) throw new ServiceError('CANCELLED', 'The window that asked for this query has closed.');
       const run: Run = {
         id: randomUUID(),
         orgId: args.orgId,
@@ -299,8 +307,22 @@ export function createQueryService(options: QueryServiceOptions): QueryService {
         controller: new AbortController(),
         file: null,
         done: Promise.resolve(),
+        detach: () => undefined,
       };
       runs.set(run.id, run);
+      if (signal !== undefined) {
+        // The window or tab that asked is gone: stop fetching and drop the rows (nobody is left to read them).
+        const release = (): void => {
+          run.controller.abort();
+          void run.done.then(() => {
+            if (runs.get(run.id) !== run) return;
+            runs.delete(run.id);
+            if (run.file !== null) rmSync(run.file, { force: true });
+          });
+        };
+        signal.addEventListener('abort', release, { once: true });
+        run.detach = () => signal.removeEventListener('abort', release);
+      }
       run.done = execute(run, args);
       return { runId: run.id };
     },
@@ -368,7 +390,10 @@ export function createQueryService(options: QueryServiceOptions): QueryService {
     async dispose() {
       for (const run of runs.values()) run.controller.abort();
       await Promise.all([...runs.values()].map((r) => r.done));
-      for (const run of runs.values()) if (run.file !== null) rmSync(run.file, { force: true });
+      for (const run of runs.values()) {
+        run.detach();
+        if (run.file !== null) rmSync(run.file, { force: true });
+      }
       runs.clear();
     },
   };

@@ -37,9 +37,11 @@ export type OrgsInvoke = {
   'orgs:active': { args: Record<string, never>; result: { activeOrgId: string | null } };
   'orgs:set-active': { args: { id: string | null }; result: { activeOrgId: string | null } };
   'orgs:generate-key': { args: { id: string }; result: CertificateInfo };
-  'orgs:import-key': { args: { id: string; path: string; passphrase?: string | undefined }; result: CertificateInfo };
+  /** Without `path`, main asks with a native open dialog (Electron only; browser mode answers VALIDATION; closed → CANCELLED). */
+  'orgs:import-key': { args: { id: string; path?: string | undefined; passphrase?: string | undefined }; result: CertificateInfo };
   'orgs:certificate': { args: { id: string }; result: CertificateView };
-  'orgs:save-certificate': { args: { id: string; path: string }; result: { path: string } };
+  /** Without `path`, main asks with a native save dialog (Electron only; browser mode answers VALIDATION; closed → CANCELLED). */
+  'orgs:save-certificate': { args: { id: string; path?: string | undefined }; result: { path: string } };
   'orgs:test-connection': { args: { id: string }; result: ConnectionTestResult };
   'orgs:demo-status': { args: Record<string, never>; result: DemoOrgStatus };
   'orgs:demo-start': { args: Record<string, never>; result: DemoOrgStatus };
@@ -88,9 +90,9 @@ export const orgsSchemas = {
   'orgs:active': none,
   'orgs:set-active': z.object({ id: id.nullable() }).strict(),
   'orgs:generate-key': z.object({ id }).strict(),
-  'orgs:import-key': z.object({ id, path: filePath, passphrase: z.string().max(1024).optional() }).strict(),
+  'orgs:import-key': z.object({ id, path: filePath.optional(), passphrase: z.string().max(1024).optional() }).strict(),
   'orgs:certificate': z.object({ id }).strict(),
-  'orgs:save-certificate': z.object({ id, path: filePath }).strict(),
+  'orgs:save-certificate': z.object({ id, path: filePath.optional() }).strict(),
   'orgs:test-connection': z.object({ id }).strict(),
   'orgs:demo-status': none,
   'orgs:demo-start': none,

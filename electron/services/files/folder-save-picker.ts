@@ -1,6 +1,6 @@
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import type { SaveFilePicker } from './ports';
+import type { SaveFilePicker } from './file-pickers';
 
 /**
  * The browser-mode picker: no dialog can open from main, so every export goes to one folder (`<userData>/exports/`)

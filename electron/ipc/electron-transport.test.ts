@@ -1,0 +1,73 @@
+import { EventEmitter } from 'node:events';
+import type { IpcMain, IpcMainInvokeEvent, WebContents } from 'electron';
+import { describe, expect, it } from 'vitest';
+import type { AppContext } from './create-app-context';
+import { IPC_INVOKE, registerElectronTransport } from './electron-transport';
+import { APP_START_URL } from './sender-check';
+
+type Handler = (event: IpcMainInvokeEvent, ...args: unknown[]) => unknown;
+
+/** The slice of ipcMain the transport uses, recording the one handler it registers. */
+function fakeIpcMain(): { ipcMain: IpcMain; call: (contents: WebContents, channel: string, args: unknown) => unknown } {
+  const handlers = new Map<string, Handler>();
+  const ipcMain = {
+    handle: (channel: string, handler: Handler) => handlers.set(channel, handler),
+    removeHandler: (channel: string) => handlers.delete(channel),
+  } as unknown as IpcMain;
+  const call = (contents: WebContents, channel: string, args: unknown): unknown => {
+    const handler = handlers.get(IPC_INVOKE);
+    if (handler === undefined) throw new Error('no handler');
+    const event = { sender: contents, senderFrame: { url: APP_START_URL, parent: null } } as unknown as IpcMainInvokeEvent;
+    return handler(event, channel, args);
+  };
+  return { ipcMain, call };
+}
+
+/** A window's webContents: an id and the 'destroyed' event Electron emits when the window closes. */
+function fakeWebContents(id: number): WebContents & EventEmitter {
+  return Object.assign(new EventEmitter(), { id, isDestroyed: () => false, getURL: () => APP_START_URL, send: () => undefined }) as unknown as WebContents &
+    EventEmitter;
+}
+
+function fakeContext(): { context: AppContext; senders: string[]; released: string[] } {
+  const senders: string[] = [];
+  const released: string[] = [];
+  const context = {
+    invoke: (_channel: string, _args: unknown, sender?: { id: string }) => {
+      senders.push(sender?.id ?? 'none');
+      return Promise.resolve({ ok: true, value: null });
+    },
+    subscribe: () => () => undefined,
+    releaseSender: (id: string) => released.push(id),
+  } as unknown as AppContext;
+  return { context, senders, released };
+}
+
+describe('registerElectronTransport', () => {
+  it("names each window as the sender of its calls and releases that window's scope when its webContents is destroyed", async () => {
+    const { ipcMain, call } = fakeIpcMain();
+    const { context, senders, released } = fakeContext();
+    registerElectronTransport({ ipcMain, context, windows: () => [] });
+    const first = fakeWebContents(3);
+    const second = fakeWebContents(4);
+    await call(first, 'orgs:list', {});
+    await call(first, 'orgs:list', {});
+    await call(second, 'orgs:list', {});
+    expect(senders).toEqual(['window:3', 'window:3', 'window:4']);
+    first.emit('destroyed');
+    expect(released).toEqual(['window:3']);
+    expect(first.listenerCount('destroyed')).toBe(0);
+    expect(second.listenerCount('destroyed')).toBe(1);
+  });
+
+  it('stops watching windows once the transport is disposed', async () => {
+    const { ipcMain, call } = fakeIpcMain();
+    const { context, released } = fakeContext();
+    const dispose = registerElectronTransport({ ipcMain, context, windows: () => [] });
+    const contents = fakeWebContents(9);
+    await call(contents, 'orgs:list', {});
+    dispose();
+    contents.emit('destroyed');
+    expect(released).toEqual([]);
+  });
+});
