@@ -7,7 +7,7 @@ import {
   useTable,
 } from '@tanstack/react-table';
 import { useVirtualizer } from '@tanstack/react-virtual';
-import { Fragment, memo, useCallback, useEffect, useMemo, useRef, useState, type KeyboardEvent, type MouseEvent, type ReactNode } from 'react';
+import { Fragment, memo, useCallback, useEffect, useMemo, useRef, useState, type CSSProperties, type KeyboardEvent, type MouseEvent, type ReactNode } from 'react';
 import { cellToText, isRecordId, toTsv } from './cell-text';
 import type { CellRange, GridCell, GridColumn, GridSort } from './grid-types';
 import './data-grid.css';
@@ -206,30 +206,146 @@ export function DataGrid(props: DataGridProps): ReactNode {
   const selRows = selection === null ? null : [Math.min(selection.anchor.row, selection.focus.row), Math.max(selection.anchor.row, selection.focus.row)];
   const selCols: [number, number] | null = selection === null ? null : [Math.min(selection.anchor.col, selection.focus.col), Math.max(selection.anchor.col, selection.focus.col)];
 
-  // Handlers reach the memoized rows through one stable object, so a row re-renders only when its own data changes.
+  // Event handlers live once on the body (delegation): cells carry their column index, rows their row index.
   const actionsRef = useRef<RowActions | null>(null);
-  actionsRef.current = {
-    mouseDown: select,
-    mouseEnter: extend,
-    toggle: toggleExpanded,
-    open: onOpenRecord,
-  };
-  const actions = useMemo<RowActions>(
-    () => ({
-      mouseDown: (row, col, event) => actionsRef.current?.mouseDown(row, col, event),
-      mouseEnter: (row, col) => actionsRef.current?.mouseEnter(row, col),
-      toggle: (row, column) => actionsRef.current?.toggle(row, column),
-      open: (id) => actionsRef.current?.open?.(id),
-    }),
-    [],
-  );
+  actionsRef.current = { mouseDown: select, mouseEnter: extend, toggle: toggleExpanded, open: onOpenRecord };
   const sizing = table.state.columnSizing;
   const order = table.state.columnOrder;
   const layout = useMemo<CellLayout[]>(
-    () => leafColumns.map((c) => ({ id: c.id, size: c.getSize(), dataIndex: indexById.get(c.id) ?? -1 })),
+    () =>
+      leafColumns.map((c) => ({
+        id: c.id,
+        size: c.getSize(),
+        dataIndex: indexById.get(c.id) ?? -1,
+        style: { width: c.getSize() },
+      })),
     // leafColumns is rebuilt each render; sizing and order are what change it.
     [sizing, order, indexById],
   );
+
+  // Columns are virtualized too: a row draws only the cells in view (plus a couple each side).
+  const columnKey = useCallback((i: number) => `${layout[i]?.id ?? i}:${layout[i]?.size ?? 0}`, [layout]);
+  const columnVirtualizer = useVirtualizer({
+    horizontal: true,
+    count: layout.length,
+    getScrollElement: () => scrollRef.current,
+    estimateSize: (i) => layout[i]?.size ?? 180,
+    // A new key per size makes the virtualizer re-measure from `estimateSize` in the same render as a resize.
+    getItemKey: columnKey,
+    paddingStart: ROW_NUMBER_WIDTH,
+    overscan: 2,
+  });
+  const columnItems = columnVirtualizer.getVirtualItems();
+  const colFrom = columnItems[0]?.index ?? 0;
+  const colTo = columnItems[columnItems.length - 1]?.index ?? -1;
+  const colOffset = (columnItems[0]?.start ?? ROW_NUMBER_WIDTH) - ROW_NUMBER_WIDTH;
+
+  const cellAt = (event: { target: EventTarget; currentTarget: EventTarget }): { cell: HTMLElement; row: number; col: number } | null => {
+    const cell = event.target instanceof Element ? event.target.closest<HTMLElement>('[data-col]') : null;
+    // Events from a nested child grid bubble through this body: they belong to that grid.
+    if (cell === null || cell.closest('.orgdesk-grid__body') !== event.currentTarget) return null;
+    const row = Number(cell.parentElement?.dataset['row']);
+    const col = Number(cell.dataset['col']);
+    return Number.isInteger(row) && Number.isInteger(col) ? { cell, row, col } : null;
+  };
+  const onBodyMouseDown = (event: MouseEvent): void => {
+    const at = cellAt(event);
+    if (at !== null) actionsRef.current?.mouseDown(at.row, at.col, event);
+  };
+  const onBodyMouseOver = (event: MouseEvent): void => {
+    const at = cellAt(event);
+    if (at === null) return;
+    // The tooltip (full text of a clipped cell) is written on hover instead of on every render.
+    const dataIndex = layout[at.col]?.dataIndex ?? -1;
+    const cells = getRow(at.row);
+    at.cell.title = cells === undefined ? '' : cellToText(cells[dataIndex]);
+    if (dragging.current) actionsRef.current?.mouseEnter(at.row, at.col);
+  };
+  const onBodyClick = (event: MouseEvent): void => {
+    const target = event.target instanceof Element ? event.target.closest<HTMLElement>('[data-action]') : null;
+    const at = cellAt(event);
+    if (target === null || at === null) return;
+    const column = layout[at.col];
+    if (column === undefined) return;
+    event.stopPropagation();
+    if (target.dataset['action'] === 'toggle') {
+      actionsRef.current?.toggle(at.row, column.id);
+    } else if (target.dataset['action'] === 'open') {
+      event.preventDefault();
+      const value = getRow(at.row)?.[column.dataIndex];
+      if (typeof value === 'string') actionsRef.current?.open?.(value);
+    }
+  };
+
+  const headerRow = useMemo(
+    () => (
+      <div className="orgdesk-grid__header" role="row" style={{ width: totalWidth }}>
+        <div className="orgdesk-grid__rownum orgdesk-grid__corner" role="columnheader" style={{ width: ROW_NUMBER_WIDTH }}>
+          #
+        </div>
+        {headers.map((header) => {
+          const key = sort.findIndex((s) => s.column === header.column.id);
+          const direction = key === -1 ? null : sort[key]?.descending ? 'descending' : 'ascending';
+          return (
+            <div
+              key={header.id}
+              role="columnheader"
+              aria-sort={direction ?? 'none'}
+              className={`orgdesk-grid__th${dragColumn === header.column.id ? ' orgdesk-grid__th_dragging' : ''}`}
+              style={{ width: header.getSize() }}
+              draggable
+              onDragStart={(event) => {
+                event.dataTransfer.setData('text/x-orgdesk-column', header.column.id);
+                setDragColumn(header.column.id);
+              }}
+              onDragEnd={() => setDragColumn(null)}
+              onDragOver={(event) => event.preventDefault()}
+              onDrop={(event) => {
+                event.preventDefault();
+                const from = event.dataTransfer.getData('text/x-orgdesk-column') || dragColumn;
+                if (from !== null && from !== '') moveColumn(from, header.column.id);
+                setDragColumn(null);
+              }}
+            >
+              <button
+                type="button"
+                className="orgdesk-grid__sort"
+                title={`Sort by ${header.column.id} (shift-click to add)`}
+                onClick={(event) => toggleSort(header.column.id, event.shiftKey)}
+                disabled={onSortChange === undefined || kindById.get(header.column.id) === 'children'}
+              >
+                <span className="orgdesk-grid__th-label">{header.column.id}</span>
+                {direction === null ? null : (
+                  <span className="orgdesk-grid__sort-mark" aria-hidden="true">
+                    {direction === 'ascending' ? '▲' : '▼'}
+                    {sort.length > 1 ? key + 1 : ''}
+                  </span>
+                )}
+              </button>
+              <span
+                className={`orgdesk-grid__resizer${header.column.getIsResizing() ? ' orgdesk-grid__resizer_active' : ''}`}
+                role="separator"
+                aria-orientation="vertical"
+                aria-label={`Resize ${header.column.id}`}
+                onMouseDown={header.getResizeHandler()}
+                onTouchStart={header.getResizeHandler()}
+                onDoubleClick={() => header.column.resetSize()}
+              />
+            </div>
+          );
+        })}
+      </div>
+    ),
+    // The header is rebuilt only when what it shows changes, not on every scrolled frame.
+    [layout, sort, dragColumn, onSortChange, kindById, totalWidth, table.state.columnResizing],
+  );
+
+  // Rows keep their DOM element while they scroll: each takes a slot (index modulo the most rows ever on screen) and
+  // a row leaving the screen hands its element to the one arriving, so scrolling updates text instead of building nodes.
+  const slots = useRef(1);
+  slots.current = Math.max(slots.current, items.length);
+  const slotCount = slots.current;
+  const ordered = [...items].sort((a, b) => (a.index % slotCount) - (b.index % slotCount));
 
   return (
     <div
@@ -237,85 +353,39 @@ export function DataGrid(props: DataGridProps): ReactNode {
       role="grid"
       aria-label={props.ariaLabel}
       aria-rowcount={rowCount + 1}
-      aria-colcount={columns.length}
+      aria-colcount={columns.length + 1}
       tabIndex={0}
       onKeyDown={onKeyDown}
     >
       <div className="orgdesk-grid__scroller" ref={scrollRef} data-testid="grid-scroller">
-        <div className="orgdesk-grid__header" role="row" style={{ width: totalWidth }}>
-          <div className="orgdesk-grid__rownum orgdesk-grid__corner" role="columnheader" style={{ width: ROW_NUMBER_WIDTH }}>
-            #
-          </div>
-          {headers.map((header) => {
-            const key = sort.findIndex((s) => s.column === header.column.id);
-            const direction = key === -1 ? null : sort[key]?.descending ? 'descending' : 'ascending';
-            return (
-              <div
-                key={header.id}
-                role="columnheader"
-                aria-sort={direction ?? 'none'}
-                className={`orgdesk-grid__th${dragColumn === header.column.id ? ' orgdesk-grid__th_dragging' : ''}`}
-                style={{ width: header.getSize() }}
-                draggable
-                onDragStart={(event) => {
-                  event.dataTransfer.setData('text/x-orgdesk-column', header.column.id);
-                  setDragColumn(header.column.id);
-                }}
-                onDragEnd={() => setDragColumn(null)}
-                onDragOver={(event) => event.preventDefault()}
-                onDrop={(event) => {
-                  event.preventDefault();
-                  const from = event.dataTransfer.getData('text/x-orgdesk-column') || dragColumn;
-                  if (from !== null && from !== '') moveColumn(from, header.column.id);
-                  setDragColumn(null);
-                }}
-              >
-                <button
-                  type="button"
-                  className="orgdesk-grid__sort"
-                  title={`Sort by ${header.column.id} (shift-click to add)`}
-                  onClick={(event) => toggleSort(header.column.id, event.shiftKey)}
-                  disabled={onSortChange === undefined || kindById.get(header.column.id) === 'children'}
-                >
-                  <span className="orgdesk-grid__th-label">{header.column.id}</span>
-                  {direction === null ? null : (
-                    <span className="orgdesk-grid__sort-mark" aria-hidden="true">
-                      {direction === 'ascending' ? '▲' : '▼'}
-                      {sort.length > 1 ? key + 1 : ''}
-                    </span>
-                  )}
-                </button>
-                <span
-                  className={`orgdesk-grid__resizer${header.column.getIsResizing() ? ' orgdesk-grid__resizer_active' : ''}`}
-                  role="separator"
-                  aria-orientation="vertical"
-                  aria-label={`Resize ${header.column.id}`}
-                  onMouseDown={header.getResizeHandler()}
-                  onTouchStart={header.getResizeHandler()}
-                  onDoubleClick={() => header.column.resetSize()}
-                />
-              </div>
-            );
-          })}
-        </div>
-        <div className="orgdesk-grid__body" style={{ height: virtualizer.getTotalSize(), width: totalWidth }}>
-          {items.map((item) => {
+        {headerRow}
+        <div
+          className="orgdesk-grid__body"
+          style={{ height: virtualizer.getTotalSize(), width: totalWidth }}
+          onMouseDown={onBodyMouseDown}
+          onMouseOver={onBodyMouseOver}
+          onClick={onBodyClick}
+        >
+          {ordered.map((item) => {
             const childColumn = expanded.get(item.index);
             const selected = selRows !== null && item.index >= selRows[0]! && item.index <= selRows[1]! ? selCols : null;
             return (
-              <Fragment key={item.key}>
+              <Fragment key={item.index % slotCount}>
                 <GridRowView
                   index={item.index}
                   start={item.start}
                   height={rowHeight}
+                  width={totalWidth}
                   cells={getRow(item.index)}
                   layout={layout}
+                  colFrom={colFrom}
+                  colTo={colTo}
+                  colOffset={colOffset}
                   selectedFrom={selected?.[0] ?? -1}
                   selectedTo={selected?.[1] ?? -1}
                   expandedColumn={childColumn}
                   childrenEnabled={renderChildren !== undefined}
                   linksEnabled={onOpenRecord !== undefined}
-                  actions={actions}
                 />
                 {childColumn === undefined || renderChildren === undefined ? null : (
                   <div
@@ -343,101 +413,111 @@ type RowActions = {
   open: ((id: string) => void) | undefined;
 };
 
-type CellLayout = { id: string; size: number; dataIndex: number };
+type CellLayout = { id: string; size: number; dataIndex: number; style: CSSProperties };
 
 type GridRowViewProps = {
   index: number;
   start: number;
   height: number;
+  width: number;
   cells: GridCell[] | undefined;
   layout: CellLayout[];
+  /** The columns drawn (inclusive), and how far the first of them sits from the first column. */
+  colFrom: number;
+  colTo: number;
+  colOffset: number;
   selectedFrom: number;
   selectedTo: number;
   expandedColumn: string | undefined;
   childrenEnabled: boolean;
   linksEnabled: boolean;
-  actions: RowActions;
 };
 
-/** One row; memoized so scrolling re-renders only rows whose data, position or selection changed. */
+/** One row; memoized so scrolling re-renders only rows whose data, position, visible columns or selection changed. */
 const GridRowView = memo(function GridRowView(props: GridRowViewProps): ReactNode {
-  const { index, start, height, cells, layout, selectedFrom, selectedTo, expandedColumn, childrenEnabled, linksEnabled, actions } = props;
+  const { index, start, height, width, cells, layout, colFrom, colTo, colOffset, selectedFrom, selectedTo, expandedColumn, childrenEnabled, linksEnabled } = props;
+  const out: ReactNode[] = [];
+  for (let col = colFrom; col <= colTo; col += 1) {
+    const column = layout[col];
+    if (column === undefined) continue;
+    const selected = col >= selectedFrom && col <= selectedTo;
+    const style = col === colFrom && colOffset > 0 ? { width: column.size, marginLeft: colOffset } : column.style;
+    out.push(
+      cells === undefined ? (
+        <div key={column.id} role="gridcell" aria-colindex={col + 2} data-col={col} aria-label="loading" className="orgdesk-grid__td orgdesk-grid__loading" style={style} />
+      ) : (
+        renderCell(cells[column.dataIndex], column.id, col, selected, style, expandedColumn === column.id, childrenEnabled, linksEnabled)
+      ),
+    );
+  }
   return (
     <div
       role="row"
       aria-rowindex={index + 2}
-      className={`orgdesk-grid__row${index % 2 === 1 ? ' orgdesk-grid__row_odd' : ''}`}
-      style={{ transform: `translateY(${start}px)`, height }}
+      data-row={index}
+      className={index % 2 === 1 ? 'orgdesk-grid__row orgdesk-grid__row_odd' : 'orgdesk-grid__row'}
+      style={{ transform: `translateY(${start}px)`, height, width }}
     >
-      <div className="orgdesk-grid__rownum" style={{ width: ROW_NUMBER_WIDTH }}>
-        {index + 1}
-      </div>
-      {layout.map((column, col) => {
-        const value = cells?.[column.dataIndex];
-        const selected = col >= selectedFrom && col <= selectedTo;
-        return (
-          <div
-            key={column.id}
-            role="gridcell"
-            aria-selected={selected}
-            className={selected ? 'orgdesk-grid__td orgdesk-grid__td_selected' : 'orgdesk-grid__td'}
-            style={{ width: column.size }}
-            title={cells === undefined ? undefined : cellToText(value)}
-            onMouseDown={(event) => actions.mouseDown(index, col, event)}
-            onMouseEnter={() => actions.mouseEnter(index, col)}
-          >
-            {cells === undefined ? <span className="orgdesk-grid__loading" aria-label="loading" /> : renderCell(value, column.id, index, expandedColumn === column.id, childrenEnabled, linksEnabled, actions)}
-          </div>
-        );
-      })}
+      <div className="orgdesk-grid__rownum">{index + 1}</div>
+      {out}
     </div>
   );
 });
 
+/** One cell: a single element with the value as text, except record links and child-count buttons. */
 function renderCell(
   value: GridCell | undefined,
   columnId: string,
-  row: number,
+  col: number,
+  selected: boolean,
+  style: CSSProperties,
   open: boolean,
   childrenEnabled: boolean,
   linksEnabled: boolean,
-  actions: RowActions,
 ): ReactNode {
-  if (value === undefined || value === null) return <span className="orgdesk-grid__null">null</span>;
-  if (value === '') return <span className="orgdesk-grid__empty" title="empty string">""</span>;
-  if (typeof value === 'object') {
-    return (
-      <button
-        type="button"
-        className="orgdesk-grid__children"
-        aria-expanded={open}
-        disabled={value.children === 0 || !childrenEnabled}
-        onClick={(event) => {
-          event.stopPropagation();
-          actions.toggle(row, columnId);
-        }}
-      >
+  let kind = '';
+  let content: ReactNode;
+  if (value === undefined || value === null) {
+    kind = ' orgdesk-grid__null';
+    content = 'null';
+  } else if (value === '') {
+    content = (
+      <span className="orgdesk-grid__empty" title="empty string">
+        &quot;&quot;
+      </span>
+    );
+  } else if (typeof value === 'object') {
+    content = (
+      <button type="button" className="orgdesk-grid__children" data-action="toggle" aria-expanded={open} disabled={value.children === 0 || !childrenEnabled}>
         {open ? '▾' : '▸'} {value.children} {value.children === 1 ? 'record' : 'records'}
       </button>
     );
-  }
-  if (linksEnabled && isRecordId(value, columnId)) {
-    return (
-      <a
-        href="#"
-        className="orgdesk-grid__id"
-        title="Open the record in Salesforce"
-        onClick={(event) => {
-          event.preventDefault();
-          event.stopPropagation();
-          actions.open?.(value);
-        }}
-      >
+  } else if (linksEnabled && isRecordId(value, columnId)) {
+    content = (
+      <a href="#" className="orgdesk-grid__id" title="Open the record in Salesforce" data-action="open">
         {value}
       </a>
     );
+  } else if (typeof value === 'boolean') {
+    kind = ' orgdesk-grid__bool';
+    content = String(value);
+  } else if (typeof value === 'number') {
+    kind = ' orgdesk-grid__number';
+    content = value;
+  } else {
+    content = value;
   }
-  if (typeof value === 'boolean') return <span className="orgdesk-grid__bool">{String(value)}</span>;
-  if (typeof value === 'number') return <span className="orgdesk-grid__number">{value}</span>;
-  return value;
+  return (
+    <div
+      key={columnId}
+      role="gridcell"
+      aria-colindex={col + 2}
+      aria-selected={selected ? true : undefined}
+      data-col={col}
+      className={`orgdesk-grid__td${kind}${selected ? ' orgdesk-grid__td_selected' : ''}`}
+      style={style}
+    >
+      {content}
+    </div>
+  );
 }

@@ -1,6 +1,6 @@
 import type { FieldInfo, ObjectInfo } from '../../../../../shared/ipc/contract';
 import { contextAt, scopeObject, stripScopePrefix, type ClauseKind, type CursorContext } from './soql-context';
-import { findField, relationshipNames, resolveObjectRef, walkRelationships, type SchemaCatalog } from './soql-schema';
+import { findField, guessChildObject, relationshipNames, resolveObjectRef, walkRelationships, type SchemaCatalog } from './soql-schema';
 import { DATE_LITERALS, DATE_N_LITERALS, SOQL_FUNCTIONS } from './soql-tokens';
 
 /** What a completion item stands for; the editor maps it to an icon. */
@@ -92,8 +92,8 @@ async function draftsFor(context: CursorContext, catalog: SchemaCatalog): Promis
       }));
     }
     case 'field': {
-      const base = context.object === null ? null : await resolveObjectRef(catalog, context.object);
-      if (base === null) return expect.path.length === 0 ? keywordDrafts(context.clause) : [];
+      const base = await scopeBase(context, catalog);
+      if (base === null) return expect.path.length === 0 ? await unresolvedFieldDrafts(context, catalog) : [];
       const path = stripScopePrefix(context.scope, [...expect.path, 'x'], relationshipNames(base)).slice(0, -1);
       const walked = await walkRelationships(catalog, base, path);
       if (!walked.ok) return [];
@@ -122,8 +122,53 @@ async function draftsFor(context: CursorContext, catalog: SchemaCatalog): Promis
   }
 }
 
+/**
+ * The object whose fields the cursor's scope offers: its FROM resolved through the outer scopes, or, in a subquery whose
+ * outer FROM is not typed yet, the object its child relationship's name points to.
+ */
+async function scopeBase(context: CursorContext, catalog: SchemaCatalog): Promise<ObjectInfo | null> {
+  if (context.object !== null) return resolveObjectRef(catalog, context.object);
+  const { scope } = context;
+  if (scope.kind !== 'child' || scope.from === null) return null;
+  return guessChildObject(catalog, scope.from.text.replace(/\.$/, ''));
+}
+
+/**
+ * Field position in a scope whose object is unknown: keywords, functions and `Id` (every object has it); at the start of
+ * a subquery's SELECT whose FROM is missing, one `Id FROM <relationship>` snippet per child relationship of the parent.
+ */
+async function unresolvedFieldDrafts(context: CursorContext, catalog: SchemaCatalog): Promise<Draft[]> {
+  const drafts = keywordDrafts(context.clause);
+  // A typed but unknown object (a misspelt FROM) gets keywords only: the diagnostics point at the name.
+  if (context.clause !== 'select' || (context.scope.from !== null && context.object !== null)) return drafts;
+  drafts.push(...functionDrafts(), idDraft());
+  const { scope } = context;
+  const before = scope.items.filter((item) => item.start < context.replaceStart);
+  const last = before[before.length - 1];
+  const atSelect = last !== undefined && last.kind === 'ident' && last.text.toUpperCase() === 'SELECT';
+  const parentRef = scope.parent === null ? null : scopeObject(scope.parent);
+  if (scope.kind === 'child' && scope.from === null && atSelect && parentRef !== null) {
+    const parent = await resolveObjectRef(catalog, parentRef);
+    for (const r of parent?.childRelationships ?? []) {
+      drafts.push({
+        label: `Id FROM ${r.relationshipName}`,
+        kind: 'subquery',
+        insertText: `Id\${1} FROM ${r.relationshipName}`,
+        detail: `child ${r.childSObject} records`,
+        rank: 4,
+        snippet: true,
+      });
+    }
+  }
+  return drafts;
+}
+
+function idDraft(): Draft {
+  return { label: 'Id', kind: 'field', insertText: 'Id', detail: 'id · Record ID', rank: 0 };
+}
+
 async function resolveField(context: CursorContext, catalog: SchemaCatalog, segments: string[]): Promise<FieldInfo | null> {
-  const base = context.object === null ? null : await resolveObjectRef(catalog, context.object);
+  const base = await scopeBase(context, catalog);
   if (base === null) return null;
   const path = stripScopePrefix(context.scope, segments, relationshipNames(base));
   const walked = await walkRelationships(catalog, base, path.slice(0, -1));

@@ -65,3 +65,19 @@ export async function walkRelationships(
   }
   return { ok: true, object: current };
 }
+
+/**
+ * The object a child relationship most likely reads, from its name alone (`Contacts` → Contact, `Opportunities` →
+ * Opportunity, `Invoices__r` → Invoice__c), or null. Only for a subquery whose outer FROM is not typed yet: once it is,
+ * the parent's describe names the real child object.
+ */
+export async function guessChildObject(catalog: SchemaCatalog, relationship: string): Promise<ObjectInfo | null> {
+  const custom = /__r$/i.test(relationship);
+  const stem = custom ? relationship.slice(0, -3) : relationship;
+  const singulars = [stem.replace(/ies$/i, 'y'), stem.replace(/es$/i, ''), stem.replace(/s$/i, ''), stem];
+  for (const singular of singulars) {
+    const summary = await findObject(catalog, custom ? `${singular}__c` : singular);
+    if (summary !== undefined && summary.queryable) return catalog.describe(summary.name);
+  }
+  return null;
+}
