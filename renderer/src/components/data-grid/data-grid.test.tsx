@@ -154,4 +154,64 @@ describe('DataGrid', () => {
     expect(parseInt(screen.getAllByRole('columnheader')[2]!.style.width, 10)).toBe(before + 80);
     expect(parseInt(within(screen.getAllByRole('row')[1]!).getAllByRole('gridcell')[1]!.style.width, 10)).toBe(before + 80);
   });
+  it('draws only the columns in view out of a wide result, and the rest after a horizontal scroll', () => {
+    const wide: GridColumn[] = Array.from({ length: 40 }, (_, i) => ({ id: `Field${i}__c`, header: `Field${i}__c`, kind: 'field' }));
+    const wideRow = (r: number): GridCell[] => wide.map((_, c) => `r${r}c${c}`);
+    render(<DataGrid ariaLabel="Results" columns={wide} rowCount={10} getRow={wideRow} />);
+    const firstRow = (): HTMLElement => screen.getAllByRole('row')[1]!;
+    const cells = within(firstRow()).getAllByRole('gridcell');
+    expect(cells.length).toBeGreaterThan(3);
+    expect(cells.length).toBeLessThan(15);
+    expect(cells[0]).toHaveTextContent('r0c0');
+    expect(screen.getAllByRole('columnheader')).toHaveLength(41);
+    const scroller = screen.getByTestId('grid-scroller');
+    scroller.scrollLeft = 180 * 30;
+    fireEvent.scroll(scroller);
+    const shifted = within(firstRow()).getAllByRole('gridcell');
+    expect(shifted.map((c) => c.textContent)).toContain('r0c32');
+    expect(shifted.map((c) => c.textContent)).not.toContain('r0c0');
+    expect(shifted[0]).toHaveAttribute('aria-colindex', String(Number(shifted[0]!.dataset['col']) + 2));
+    expect(parseInt(shifted[0]!.style.marginLeft, 10)).toBeGreaterThan(0);
+  });
+
+  it('shows a cell\'s full text as its tooltip when hovered', () => {
+    render(<DataGrid ariaLabel="Results" columns={columns} rowCount={3} getRow={row} />);
+    const cell = within(screen.getAllByRole('row')[1]!).getAllByRole('gridcell')[1]!;
+    fireEvent.mouseOver(cell);
+    expect(cell).toHaveAttribute('title', 'Account 0');
+  });
+
+  it('leaves clicks inside a nested child grid to that grid', () => {
+    const onOpen = vi.fn();
+    render(
+      <DataGrid
+        ariaLabel="Results"
+        columns={columns}
+        rowCount={5}
+        getRow={row}
+        onOpenRecord={onOpen}
+        renderChildren={() => <DataGrid ariaLabel="Children" columns={columns.slice(0, 2)} rowCount={1} getRow={() => ['003000000000001AAA', 'Ada']} />}
+      />,
+    );
+    fireEvent.click(screen.getAllByRole('button', { name: /2 records/ })[0]!);
+    const nested = screen.getByRole('grid', { name: 'Children' });
+    const nestedCell = within(nested).getByText('Ada');
+    fireEvent.mouseDown(nestedCell);
+    fireEvent.click(within(nested).getByText('003000000000001AAA'));
+    expect(onOpen).not.toHaveBeenCalled();
+    expect(within(screen.getByRole('grid', { name: 'Results' })).getAllByRole('gridcell', { selected: true }).every((c) => nested.contains(c))).toBe(true);
+  });
+
+  it('keeps the rows\' elements when the rows on screen change, updating their text', () => {
+    const { rerender } = render(<DataGrid ariaLabel="Results" columns={columns} rowCount={200_000} getRow={row} />);
+    const before = new Set(screen.getAllByRole('row').slice(1));
+    const scroller = screen.getByTestId('grid-scroller');
+    scroller.scrollTop = 28 * 1000;
+    fireEvent.scroll(scroller);
+    rerender(<DataGrid ariaLabel="Results" columns={columns} rowCount={200_000} getRow={row} />);
+    const reused = screen.getAllByRole('row').filter((r) => before.has(r));
+    expect(reused.length).toBe(before.size);
+    expect(screen.getByText('Account 1000')).toBeInTheDocument();
+    expect(screen.queryByText('Account 0')).not.toBeInTheDocument();
+  });
 });

@@ -170,6 +170,49 @@ describe('SOQL completion', () => {
     expect(await complete('SELECT | FROM Acount')).toEqual(expect.arrayContaining([]));
   });
 
+  it('offers the child object fields in a subquery whose FROM comes after the cursor, with the outer FROM after it too', async () => {
+    const items = await complete('SELECT Id, (SELECT | FROM Contacts) FROM Account');
+    expect(labels(items)).toEqual(expect.arrayContaining(['LastName', 'Email', 'Account.']));
+    expect(labels(items)).not.toContain('Industry');
+  });
+
+  it('guesses the child object from the relationship name while the outer FROM is not typed yet', async () => {
+    expect(labels(await complete('SELECT Id, (SELECT | FROM Contacts)'))).toContain('LastName');
+    expect(labels(await complete('SELECT Id, (SELECT | FROM Opportunities)'))).toContain('StageName');
+    expect(labels(await complete('SELECT Id, (SELECT | FROM Invoices__r)'))).toContain('Status__c');
+  });
+
+  it('offers keywords, functions and Id in a subquery when no object can be resolved yet', async () => {
+    const items = labels(await complete('SELECT Id, (SELECT |'));
+    expect(items).toEqual(expect.arrayContaining(['FROM', 'COUNT()', 'Id']));
+    expect(items).not.toContain('LastName');
+  });
+
+  it('offers Id FROM <relationship> snippets at the start of a subquery that has no FROM yet', async () => {
+    const items = await complete('SELECT Id, (SELECT |) FROM Account');
+    expect(items.find((i) => i.label === 'Id FROM Contacts')).toMatchObject({ kind: 'subquery', snippet: true, insertText: 'Id${1} FROM Contacts' });
+    expect(labels(await complete('SELECT Id, (SELECT Name, |) FROM Account'))).not.toContain('Id FROM Contacts');
+  });
+
+  it('offers keywords only for a misspelt FROM object', async () => {
+    expect(labels(await complete('SELECT | FROM Acount'))).toEqual(['FROM']);
+  });
+
+  it('completes parent paths after WHERE, AND, NOT and an open parenthesis, in ORDER BY and in a subquery', async () => {
+    expect(labels(await complete('SELECT Id FROM Contact WHERE Account.|'))).toContain('Industry');
+    expect(labels(await complete("SELECT Id FROM Contact WHERE Name = 'x' AND Account.|"))).toContain('Industry');
+    expect(labels(await complete('SELECT Id FROM Contact WHERE NOT Account.|'))).toContain('Industry');
+    expect(labels(await complete('SELECT Id FROM Contact WHERE (Account.|'))).toContain('Industry');
+    expect(labels(await complete('SELECT Id FROM Contact ORDER BY Owner.|'))).toContain('Username');
+    expect(labels(await complete('SELECT Id FROM Account ORDER BY Owner.| LIMIT 10'))).toContain('Username');
+    expect(labels(await complete('SELECT Id, (SELECT Id FROM Contacts WHERE Account.|) FROM Account'))).toContain('Industry');
+    expect(labels(await complete('SELECT Id, (SELECT Id FROM Contacts ORDER BY Owner.|) FROM Account'))).toContain('Username');
+  });
+
+  it('keeps only filterable fields on a parent path in WHERE', async () => {
+    expect(labels(await complete('SELECT Id FROM Contact WHERE Account.|'))).not.toContain('Description');
+  });
+
   it('works across lines', async () => {
     expect(labels(await complete('SELECT Id,\n  (SELECT Id,\n     | FROM Contacts)\nFROM Account'))).toContain('LastName');
   });
