@@ -7,6 +7,7 @@ import { WebSocketServer, type WebSocket } from 'ws';
 import { fail } from '../../shared/ipc/result';
 import { createAppContext, type AppContext, type AppContextOptions } from '../ipc/create-app-context';
 import { contentSecurityPolicy } from '../main/content-security-policy';
+import { createClientPresence } from './client-presence';
 import { createRequestGuard, EVENTS_PROTOCOL, type GuardVerdict } from './request-guard';
 import { serveStaticFile } from './static-files';
 
@@ -16,6 +17,10 @@ export const INVOKE_PATH = '/api/invoke';
 export const EVENTS_PATH = '/api/events';
 /** The header naming the browser tab, used as the sender id of its calls. */
 export const CLIENT_HEADER = 'x-orgdesk-client';
+/** The query parameter naming the browser tab on its event socket (`/api/events?client=<id>`; sockets cannot set headers). */
+export const CLIENT_PARAM = 'client';
+/** How long a tab may be without its event socket before what it started (query runs) is cancelled and dropped. */
+export const DEFAULT_SENDER_GRACE_MS = 30_000;
 
 const MAX_BODY_BYTES = 5 * 1024 * 1024;
 
@@ -37,6 +42,8 @@ export type WebServerOptions = {
   createContext?: (options: AppContextOptions) => Promise<AppContext>;
   /** Where INTERNAL errors are logged; silent by default. */
   onInternalError?: (channel: string, error: unknown) => void;
+  /** How long a tab's event socket may stay closed before its sender scope is released (default 30 s; tests pass less). */
+  senderGraceMs?: number;
 };
 
 /** A running browser-mode server. */
@@ -75,6 +82,11 @@ export async function startWebServer(options: WebServerOptions): Promise<WebServ
   let guard = createRequestGuard({ port: 0, token });
   let pageHeaders: Record<string, string> = {};
   const sockets = new WebSocketServer({ noServer: true, handleProtocols: () => EVENTS_PROTOCOL });
+  // A tab whose event socket closed and did not come back is this mode's closed window: release what it started.
+  const presence = createClientPresence({
+    graceMs: options.senderGraceMs ?? DEFAULT_SENDER_GRACE_MS,
+    onGone: (clientId) => context.releaseSender(senderIdOf(clientId)),
+  });
 
   const server = createServer((request, response) => {
     handleRequest(request, response).catch(() => {
@@ -122,27 +134,33 @@ export async function startWebServer(options: WebServerOptions): Promise<WebServ
     }
     const { channel, args } = (typeof message === 'object' && message !== null ? message : {}) as { channel?: unknown; args?: unknown };
     const client = request.headers[CLIENT_HEADER];
-    const sender = { id: `web:${typeof client === 'string' ? client.slice(0, 64) : 'unknown'}` };
+    const sender = { id: senderIdOf(typeof client === 'string' ? client : 'unknown') };
     const result = await context.invoke(typeof channel === 'string' ? channel : '', args, sender);
     sendJson(response, 200, result);
   }
 
   server.on('upgrade', (request, socket, head) => {
-    const path = new URL(request.url ?? '/', 'http://127.0.0.1').pathname;
+    const url = new URL(request.url ?? '/', 'http://127.0.0.1');
+    const path = url.pathname;
     const verdict: GuardVerdict = path === EVENTS_PATH ? guard.checkEvents(request) : { allowed: false, status: 403, reason: 'No such socket.' };
     if (!verdict.allowed) {
       socket.end(`HTTP/1.1 ${verdict.status} ${verdict.status === 401 ? 'Unauthorized' : 'Forbidden'}\r\nConnection: close\r\nContent-Length: 0\r\n\r\n`);
       return;
     }
-    sockets.handleUpgrade(request, socket, head, (ws) => attachEvents(ws));
+    sockets.handleUpgrade(request, socket, head, (ws) => attachEvents(ws, url.searchParams.get(CLIENT_PARAM)));
   });
 
-  function attachEvents(ws: WebSocket): void {
+  function attachEvents(ws: WebSocket, clientId: string | null): void {
     const unsubscribe = context.subscribe((event) => {
       if (ws.readyState === ws.OPEN) ws.send(JSON.stringify(event));
     });
-    ws.on('close', unsubscribe);
-    ws.on('error', unsubscribe);
+    const disconnect = clientId === null || clientId === '' ? () => undefined : presence.connected(clientId);
+    const closed = (): void => {
+      unsubscribe();
+      disconnect();
+    };
+    ws.on('close', closed);
+    ws.on('error', closed);
     ws.on('message', () => ws.close(1008, 'This socket only carries events from OrgDesk.'));
   }
 
@@ -167,6 +185,7 @@ export async function startWebServer(options: WebServerOptions): Promise<WebServ
     context,
     stop: () => {
       stopped ??= (async () => {
+        presence.dispose();
         for (const client of sockets.clients) client.terminate();
         sockets.close();
         server.closeAllConnections();
@@ -176,6 +195,11 @@ export async function startWebServer(options: WebServerOptions): Promise<WebServ
       return stopped;
     },
   };
+}
+
+/** The sender id of a browser tab's calls and socket (the id is the tab's own random UUID; capped like any client input). */
+function senderIdOf(clientId: string): string {
+  return `web:${clientId.slice(0, 64)}`;
 }
 
 function securityHeaders(port: number): Record<string, string> {

@@ -5,6 +5,7 @@ import { fail, type Result } from '../../../shared/ipc/result';
 export const WEB_PROTOCOL = {
   tokenHeader: 'x-orgdesk-token',
   clientHeader: 'x-orgdesk-client',
+  clientParam: 'client',
   invokePath: '/api/invoke',
   eventsPath: '/api/events',
   eventsProtocol: 'orgdesk-events',
@@ -73,7 +74,8 @@ export function createWebBridge(options: WebBridgeOptions): OrgDeskBridge {
 
   const connect = (): void => {
     if (socket !== null) return;
-    const url = `${options.origin.replace(/^http/, 'ws')}${WEB_PROTOCOL.eventsPath}`;
+    // The tab's id names the socket too: main releases what this tab started once its socket is gone for good.
+    const url = `${options.origin.replace(/^http/, 'ws')}${WEB_PROTOCOL.eventsPath}?${WEB_PROTOCOL.clientParam}=${encodeURIComponent(clientId)}`;
     const current = new Socket(url, [WEB_PROTOCOL.eventsProtocol, `${WEB_PROTOCOL.tokenProtocolPrefix}${options.token}`]);
     socket = current;
     ready = new Promise((resolve) => {
