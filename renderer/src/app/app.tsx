@@ -1,25 +1,58 @@
 import { useEffect, useState, type ReactNode } from 'react';
 import type { AppInfo } from '../../../shared/ipc/contract';
+import type { DatabaseRecovery } from '../../../shared/ipc/domains/app';
 import { ErrorBanner } from '../components/error-banner';
 import { ActiveOrgProvider } from '../lib/active-org';
 import { invoke } from '../lib/api';
 import { AppErrorProvider, useAppError } from '../lib/app-errors';
 import { AREAS, type AreaId } from './areas';
+import { DatabaseRecoveryScreen, RecoveredNotice, type DatabaseNeedsRecovery } from './database-recovery';
 import { OrgSwitcher } from './org-switcher';
 
-/** The whole app: providers around the shell. */
+/**
+ * The whole app: providers around the shell, or the recovery screen when main says the local database cannot be used.
+ *
+ * The shell renders at once while app:database-status is asked (the usual answer is "ready"); a database that needs recovery
+ * replaces it, and after recovery the providers start afresh, so nothing learned from a refused call lingers.
+ */
 export function App(): ReactNode {
+  const [recovery, setRecovery] = useState<DatabaseNeedsRecovery | null>(null);
+  const [recovered, setRecovered] = useState<DatabaseRecovery | null>(null);
+  const [generation, setGeneration] = useState(0);
+
+  useEffect(() => {
+    let live = true;
+    void invoke('app:database-status', {}).then((result) => {
+      if (live && result.ok && result.value.state === 'needs-recovery') setRecovery(result.value);
+    });
+    return () => {
+      live = false;
+    };
+  }, []);
+
+  if (recovery !== null) {
+    return (
+      <DatabaseRecoveryScreen
+        status={recovery}
+        onRecovered={(done) => {
+          setRecovered(done);
+          setGeneration((previous) => previous + 1);
+          setRecovery(null);
+        }}
+      />
+    );
+  }
   return (
-    <AppErrorProvider>
+    <AppErrorProvider key={generation}>
       <ActiveOrgProvider>
-        <Shell />
+        <Shell notice={recovered === null ? null : <RecoveredNotice recovered={recovered} onDismiss={() => setRecovered(null)} />} />
       </ActiveOrgProvider>
     </AppErrorProvider>
   );
 }
 
-/** The app frame: header with the org switcher, the area tabs, the error banner and the active area. */
-export function Shell(): ReactNode {
+/** The app frame: header with the org switcher, the area tabs, the error banner, an optional notice and the active area. */
+export function Shell({ notice = null }: { notice?: ReactNode }): ReactNode {
   const { error, showError, dismissError } = useAppError();
   const [info, setInfo] = useState<AppInfo | null>(null);
   const [active, setActive] = useState<AreaId>('query');
@@ -87,6 +120,7 @@ export function Shell(): ReactNode {
         </ul>
       </div>
       {error === null ? null : <ErrorBanner error={error} onDismiss={dismissError} />}
+      {notice}
       <main className="orgdesk-main">
         {AREAS.filter((area) => opened.has(area.id)).map((area) => (
           <section

@@ -1,0 +1,144 @@
+import { useEffect, useId, useRef, useState, type ReactNode } from 'react';
+import type { DatabaseRecovery as Recovered, DatabaseStatus } from '../../../shared/ipc/domains/app';
+import type { AppError } from '../../../shared/ipc/result';
+import { invoke } from '../lib/api';
+import './database-recovery.css';
+
+/** The database state that sends the app to the recovery screen. */
+export type DatabaseNeedsRecovery = Extract<DatabaseStatus, { state: 'needs-recovery' }>;
+
+/**
+ * The screen shown instead of the areas when OrgDesk cannot use its local database (damaged, or from a newer OrgDesk): what
+ * happened, where the file is, that nothing was deleted, and one way forward, confirmed first: move the file aside and start
+ * fresh. Calls `onRecovered` with where the old file went.
+ */
+export function DatabaseRecoveryScreen({ status, onRecovered }: { status: DatabaseNeedsRecovery; onRecovered: (recovered: Recovered) => void }): ReactNode {
+  const [confirming, setConfirming] = useState(false);
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<AppError | null>(null);
+  const asideName = `${fileName(status.path)}.${status.problem}-<date and time>`;
+
+  const moveAside = async (): Promise<void> => {
+    setBusy(true);
+    setError(null);
+    const result = await invoke('app:database-recover', {});
+    setBusy(false);
+    if (result.ok) {
+      onRecovered(result.value);
+    } else {
+      setError(result.error);
+      setConfirming(false);
+    }
+  };
+
+  return (
+    <main className="orgdesk-recovery">
+      <article className="slds-card orgdesk-recovery__card" aria-labelledby="orgdesk-recovery-title">
+        <div className="slds-card__header">
+          <h1 id="orgdesk-recovery-title" className="slds-text-heading_medium">
+            {status.problem === 'damaged' ? "OrgDesk can't open its local database" : 'This local database is from a newer OrgDesk'}
+          </h1>
+        </div>
+        <div className="slds-card__body slds-card__body_inner">
+          <p className="slds-m-bottom_small">{status.message}</p>
+          <p className="slds-text-title slds-m-bottom_xx-small">The file</p>
+          <p className="slds-m-bottom_small">
+            <code className="orgdesk-recovery__path">{status.path}</code>
+          </p>
+          <p className="slds-m-bottom_small">Nothing has been deleted. {status.hint}</p>
+          <p className="slds-text-color_weak">
+            Moving it aside renames the file to {asideName} in the same folder; OrgDesk then starts with an empty database.
+          </p>
+          {error === null ? null : (
+            <div className="slds-notify slds-notify_alert slds-alert_error slds-m-top_medium orgdesk-recovery__error" role="alert">
+              <div>
+                <p className="orgdesk-error-banner__message">{error.message}</p>
+                {error.hint === undefined ? null : <p>{error.hint}</p>}
+              </div>
+            </div>
+          )}
+        </div>
+        <footer className="slds-card__footer orgdesk-recovery__actions">
+          <button type="button" className="slds-button slds-button_brand" onClick={() => setConfirming(true)}>
+            Move it aside and start fresh
+          </button>
+        </footer>
+      </article>
+      {confirming ? (
+        <ConfirmMoveAside asideName={asideName} busy={busy} onConfirm={() => void moveAside()} onCancel={() => setConfirming(false)} />
+      ) : null}
+    </main>
+  );
+}
+
+/** The note shown in the shell after a recovery: where the old file went (kept, not deleted). */
+export function RecoveredNotice({ recovered, onDismiss }: { recovered: Recovered; onDismiss: () => void }): ReactNode {
+  return (
+    <div className="slds-notify slds-notify_alert slds-alert_info orgdesk-recovered-notice" role="status">
+      <p>
+        OrgDesk started with a fresh database.{' '}
+        {recovered.movedTo === null ? (
+          'The old file was already gone.'
+        ) : (
+          <>
+            The old file is kept at <code>{recovered.movedTo}</code>.
+          </>
+        )}
+      </p>
+      <div className="slds-notify__close">
+        <button type="button" className="slds-button slds-button_icon slds-button_icon-inverse" onClick={onDismiss} title="Dismiss">
+          <span aria-hidden="true">×</span>
+          <span className="slds-assistive-text">Dismiss</span>
+        </button>
+      </div>
+    </div>
+  );
+}
+
+function ConfirmMoveAside({ asideName, busy, onConfirm, onCancel }: { asideName: string; busy: boolean; onConfirm: () => void; onCancel: () => void }): ReactNode {
+  const headingId = useId();
+  const cancel = useRef<HTMLButtonElement>(null);
+  useEffect(() => cancel.current?.focus(), []);
+
+  return (
+    <>
+      <section
+        role="alertdialog"
+        tabIndex={-1}
+        aria-modal="true"
+        aria-labelledby={headingId}
+        className="slds-modal slds-fade-in-open slds-modal_prompt"
+        onKeyDown={(event) => {
+          if (event.key === 'Escape' && !busy) onCancel();
+        }}
+      >
+        <div className="slds-modal__container">
+          <div className="slds-modal__header slds-theme_warning">
+            <h1 id={headingId} className="slds-modal__title slds-hyphenate">
+              Move the database aside?
+            </h1>
+          </div>
+          <div className="slds-modal__content slds-p-around_medium">
+            <p>
+              OrgDesk renames the file to {asideName} (it is not deleted) and starts with an empty database. Org profiles will need to
+              be added again; their keys stay in the OS keychain.
+            </p>
+          </div>
+          <div className="slds-modal__footer">
+            <button type="button" ref={cancel} className="slds-button slds-button_neutral" onClick={onCancel} disabled={busy}>
+              Cancel
+            </button>
+            <button type="button" className="slds-button slds-button_brand" onClick={onConfirm} disabled={busy}>
+              {busy ? 'Moving it aside…' : 'Move it aside'}
+            </button>
+          </div>
+        </div>
+      </section>
+      <div className="slds-backdrop slds-backdrop_open" role="presentation" />
+    </>
+  );
+}
+
+function fileName(path: string): string {
+  return path.split(/[\\/]/).pop() ?? path;
+}
