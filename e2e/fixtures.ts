@@ -8,12 +8,18 @@ import { startWebServer, type WebServer, type WebServerOptions } from '../electr
 /** The renderer build global-setup.ts made (or `dist/renderer` when the run was started without it). */
 export const RENDERER_DIR = process.env['ORGDESK_E2E_RENDERER_DIR'] ?? fileURLToPath(new URL('../dist/renderer', import.meta.url));
 
-/** Starts browser mode on a free port with a fresh user data folder; `stop` also removes the folder. */
-export async function startBrowserMode(options: Partial<WebServerOptions> = {}): Promise<WebServer> {
+/** What startBrowserMode may do beyond the server options: fill the fresh user data folder before the app opens it. */
+export type BrowserModeOptions = Partial<WebServerOptions> & { prepareUserData?: (userDataDir: string) => Promise<void> | void };
+
+/** Starts browser mode on a free port with a fresh user data folder (named in `userDataDir`); `stop` also removes the folder. */
+export async function startBrowserMode(options: BrowserModeOptions = {}): Promise<WebServer & { userDataDir: string }> {
+  const { prepareUserData, ...serverOptions } = options;
   const userDataDir = await mkdtemp(join(tmpdir(), 'orgdesk-e2e-'));
-  const server = await startWebServer({ rendererDir: RENDERER_DIR, version: '0.0.0-e2e', ...options, userDataDir });
+  await prepareUserData?.(userDataDir);
+  const server = await startWebServer({ rendererDir: RENDERER_DIR, version: '0.0.0-e2e', ...serverOptions, userDataDir });
   return {
     ...server,
+    userDataDir,
     stop: async () => {
       await server.stop();
       await rm(userDataDir, { recursive: true, force: true });
