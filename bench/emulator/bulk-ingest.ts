@@ -3,8 +3,8 @@
  * are served, through the whole emulator (session, router, limits). Printed, not asserted
  * (run: `npx tsx bench/emulator/bulk-ingest.ts [rows]`; the upload must stay under the 112.5 MiB job limit).
  */
-import os from 'node:os';
 import { startEmulator } from '../../emulator/index';
+import { measure, printSummary, rate } from './lib/summary';
 
 const rows = Number(process.argv[2] ?? 1_000_000);
 
@@ -38,32 +38,26 @@ async function main(): Promise<void> {
     let t = performance.now();
     const put = await fetch(`${base}/jobs/ingest/${job.id}/batches`, { method: 'PUT', headers: csvHeaders, body });
     console.log(`upload: HTTP ${put.status} in ${(performance.now() - t).toFixed(0)} ms`);
-    t = performance.now();
-    const cpuBefore = process.cpuUsage();
-    await fetch(`${base}/jobs/ingest/${job.id}`, { method: 'PATCH', headers: json, body: JSON.stringify({ state: 'UploadComplete' }) });
     let polls = 0;
-    let info: Record<string, unknown> = {};
     let maxPollMs = 0;
-    for (;;) {
-      const p = performance.now();
-      info = (await (await fetch(`${base}/jobs/ingest/${job.id}`, { headers: auth })).json()) as Record<string, unknown>;
-      maxPollMs = Math.max(maxPollMs, performance.now() - p);
-      polls += 1;
-      if (info.state === 'JobComplete' || info.state === 'Failed') break;
-      await new Promise((resolve) => setTimeout(resolve, 100));
-    }
-    const seconds = (performance.now() - t) / 1000;
-    const cpu = process.cpuUsage(cpuBefore);
-    const cpuSeconds = (cpu.user + cpu.system) / 1e6;
-    console.log(`ingest: ${String(info.state)}, ${String(info.numberRecordsProcessed)} processed, ${String(info.numberRecordsFailed)} failed in ${seconds.toFixed(2)} s → ${Math.round(rows / seconds).toLocaleString('en-US')} rows/s (${polls} polls, slowest job-info answer ${maxPollMs.toFixed(0)} ms)`);
-    // On a busy machine wall time lies; CPU time (this process, both cores) says what the emulator itself costs.
-    console.log(`ingest CPU: ${cpuSeconds.toFixed(2)} s → ${Math.round(rows / cpuSeconds).toLocaleString('en-US')} rows per CPU-second; load average ${os.loadavg()[0]?.toFixed(1) ?? '?'}`);
+    const ingest = await measure(async () => {
+      await fetch(`${base}/jobs/ingest/${job.id}`, { method: 'PATCH', headers: json, body: JSON.stringify({ state: 'UploadComplete' }) });
+      for (;;) {
+        const p = performance.now();
+        const info = (await (await fetch(`${base}/jobs/ingest/${job.id}`, { headers: auth })).json()) as Record<string, unknown>;
+        maxPollMs = Math.max(maxPollMs, performance.now() - p);
+        polls += 1;
+        if (info.state === 'JobComplete' || info.state === 'Failed') return info;
+        await new Promise((resolve) => setTimeout(resolve, 100));
+      }
+    });
+    const info = ingest.value;
+    console.log(`ingest: ${String(info.state)}, ${String(info.numberRecordsProcessed)} processed, ${String(info.numberRecordsFailed)} failed in ${ingest.wallSeconds.toFixed(2)} s → ${rate(rows, ingest.wallSeconds, 'rows')} (${polls} polls, slowest job-info answer ${maxPollMs.toFixed(0)} ms)`);
+    // On a busy machine wall time lies; CPU time (this process, every thread) says what the emulator itself costs.
+    console.log(`ingest CPU: ${ingest.cpuSeconds.toFixed(2)} s → ${Math.round(rows / ingest.cpuSeconds).toLocaleString('en-US')} rows per CPU-second`);
 
-    t = performance.now();
-    const ok = await fetch(`${base}/jobs/ingest/${job.id}/successfulResults`, { headers: auth });
-    const okBytes = (await ok.arrayBuffer()).byteLength;
-    const okSeconds = (performance.now() - t) / 1000;
-    console.log(`successfulResults: ${(okBytes / 1024 / 1024).toFixed(1)} MB in ${okSeconds.toFixed(2)} s → ${Math.round(rows / okSeconds).toLocaleString('en-US')} rows/s`);
+    const ok = await measure(async () => (await (await fetch(`${base}/jobs/ingest/${job.id}/successfulResults`, { headers: auth })).arrayBuffer()).byteLength);
+    console.log(`successfulResults: ${(ok.value / 1024 / 1024).toFixed(1)} MB in ${ok.wallSeconds.toFixed(2)} s → ${rate(rows, ok.wallSeconds, 'rows')}`);
 
     t = performance.now();
     const q = (await (await fetch(`${base}/jobs/query`, { method: 'POST', headers: json, body: JSON.stringify({ operation: 'query', query: 'SELECT Id, FirstName, LastName, Email, Account.Name FROM Contact' }) })).json()) as { id: string };
@@ -72,21 +66,31 @@ async function main(): Promise<void> {
       if (s.state === 'JobComplete' || s.state === 'Failed') break;
       await new Promise((resolve) => setTimeout(resolve, 50));
     }
-    console.log(`query job: ran in ${((performance.now() - t) / 1000).toFixed(2)} s`);
-    t = performance.now();
-    let locator = '';
+    const queryRunSeconds = (performance.now() - t) / 1000;
+    console.log(`query job: ran in ${queryRunSeconds.toFixed(2)} s`);
     let total = 0;
     let bytes = 0;
     let pages = 0;
-    do {
-      const res = await fetch(`${base}/jobs/query/${q.id}/results${locator === '' ? '' : `?locator=${locator}`}`, { headers: auth });
-      bytes += (await res.arrayBuffer()).byteLength;
-      total += Number(res.headers.get('sforce-numberofrecords'));
-      locator = res.headers.get('sforce-locator') ?? 'null';
-      pages += 1;
-    } while (locator !== 'null');
-    const qSeconds = (performance.now() - t) / 1000;
-    console.log(`query results: ${total} rows, ${pages} pages, ${(bytes / 1024 / 1024).toFixed(1)} MB in ${qSeconds.toFixed(2)} s → ${Math.round(total / qSeconds).toLocaleString('en-US')} rows/s`);
+    const results = await measure(async () => {
+      let locator = '';
+      do {
+        const res = await fetch(`${base}/jobs/query/${q.id}/results${locator === '' ? '' : `?locator=${locator}`}`, { headers: auth });
+        bytes += (await res.arrayBuffer()).byteLength;
+        total += Number(res.headers.get('sforce-numberofrecords'));
+        locator = res.headers.get('sforce-locator') ?? 'null';
+        pages += 1;
+      } while (locator !== 'null');
+    });
+    console.log(`query results: ${total} rows, ${pages} pages, ${(bytes / 1024 / 1024).toFixed(1)} MB in ${results.wallSeconds.toFixed(2)} s → ${rate(total, results.wallSeconds, 'rows')}`);
+
+    const n = rows.toLocaleString('en-US');
+    printSummary(`Bulk API 2.0, ${n} Contacts`, [
+      [`ingest insert, ${n} rows (wall)`, `${rate(rows, ingest.wallSeconds, 'rows')} (${ingest.wallSeconds.toFixed(2)} s)`],
+      ['ingest insert (CPU)', `${Math.round(rows / ingest.cpuSeconds).toLocaleString('en-US')} rows per CPU-second (${ingest.cpuSeconds.toFixed(2)} CPU-s)`],
+      ['successfulResults served', rate(rows, ok.wallSeconds, 'rows')],
+      ['query job run (SOQL + CSV render)', `${queryRunSeconds.toFixed(2)} s`],
+      [`query results served, ${pages} pages`, `${rate(total, results.wallSeconds, 'rows')} (${Math.round(total / results.cpuSeconds).toLocaleString('en-US')} rows per CPU-second)`],
+    ]);
   } finally {
     await emulator.stop();
   }

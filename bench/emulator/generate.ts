@@ -3,16 +3,21 @@
  * takes. Printed, not asserted. Run: `npx tsx bench/emulator/generate.ts [count]`.
  */
 import { startEmulator } from '../../emulator/index';
+import { measure, printSummary, rate } from './lib/summary';
 
 const COUNT = Number(process.argv[2] ?? 1_000_000);
 const emulator = await startEmulator({ seedSize: { accounts: 300, contacts: 0, opportunities: 0, cases: 0, leads: 0, invoices: 0 } });
 try {
   const heapBefore = process.memoryUsage().heapUsed;
-  const start = performance.now();
-  emulator.admin.generateContacts(COUNT);
-  const ms = performance.now() - start;
+  const run = await measure(() => emulator.admin.generateContacts(COUNT));
   const heapMb = (process.memoryUsage().heapUsed - heapBefore) / 1e6;
-  process.stdout.write(`Generated ${COUNT.toLocaleString('en-US')} Contacts in ${(ms / 1000).toFixed(1)} s (${Math.round(COUNT / (ms / 1000)).toLocaleString('en-US')} rows/s), heap +${heapMb.toFixed(0)} MB\n`);
+  const n = COUNT.toLocaleString('en-US');
+  process.stdout.write(`Generated ${n} Contacts in ${run.wallSeconds.toFixed(1)} s (${rate(COUNT, run.wallSeconds, 'rows')}), heap +${heapMb.toFixed(0)} MB\n`);
+  printSummary(`generator, ${n} Contacts`, [
+    ['generate (wall)', `${run.wallSeconds.toFixed(2)} s → ${rate(COUNT, run.wallSeconds, 'rows')}`],
+    ['generate (CPU)', `${run.cpuSeconds.toFixed(2)} CPU-s`],
+    ['heap held', `+${heapMb.toFixed(0)} MB`],
+  ]);
 } finally {
   await emulator.stop();
 }

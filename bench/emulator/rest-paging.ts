@@ -5,6 +5,7 @@
  */
 import jsforce from 'jsforce';
 import { startEmulator } from '../../emulator/index';
+import { printSummary } from './lib/summary';
 
 const COUNT = Number(process.argv[2] ?? 100_000);
 const SOQL = 'SELECT Id, FirstName, LastName, Email, Phone, Account.Name FROM Contact';
@@ -52,6 +53,11 @@ async function main(): Promise<void> {
         '',
       ].join('\n'),
     );
+    printSummary(`REST query paging, ${COUNT.toLocaleString('en-US')} Contacts (${plain.pages} pages)`, [
+      ['fetch loop', `${rate(plain.records, plain.ms)} (${plain.ms.toFixed(0)} ms)`],
+      ['jsforce autoFetch', `${rate(jsRecords, jsMs)} (${jsMs.toFixed(0)} ms)`],
+      [`generate ${COUNT.toLocaleString('en-US')} Contacts`, `${generateMs.toFixed(0)} ms`],
+    ]);
   } finally {
     await emulator.stop();
   }
