@@ -1,8 +1,10 @@
 import { useId, useState, type ReactNode } from 'react';
 import type { OrgSummary } from '../../../../shared/ipc/domains/orgs';
 import type { AppError } from '../../../../shared/ipc/result';
+import { useShowError } from '../../lib/app-errors';
 import { OrgModal } from './org-modal';
 import { dayOf } from './org-text';
+import { useNativeDialogs } from './use-native-dialogs';
 import type { OrgActions } from './use-org-actions';
 
 type Dialog =
@@ -14,12 +16,18 @@ type Dialog =
 /**
  * The profile's key and certificate: the SHA-256 fingerprint and expiry (warned within 30 days), "Generate key & certificate",
  * "Save certificate (.crt)" and "Import private key". The private key itself never reaches this screen, and nothing exports it.
+ *
+ * In Electron main picks the files with native dialogs (the calls go without a path; a closed dialog answers CANCELLED, which
+ * is ignored); browser mode has no dialog, so a modal asks for the path.
  */
 export function CertificatePanel({ org, actions }: { org: OrgSummary; actions: OrgActions }): ReactNode {
   const id = useId();
   const [dialog, setDialog] = useState<Dialog>({ kind: 'none' });
   const [generating, setGenerating] = useState(false);
   const [savedTo, setSavedTo] = useState<string | null>(null);
+  const [saving, setSaving] = useState(false);
+  const native = useNativeDialogs();
+  const showError = useShowError();
   const certificate = org.certificate;
 
   const generate = async (): Promise<void> => {
@@ -30,7 +38,16 @@ export function CertificatePanel({ org, actions }: { org: OrgSummary; actions: O
     setGenerating(false);
   };
 
+  const saveWithDialog = async (): Promise<void> => {
+    setSaving(true);
+    const result = await actions.saveCertificate(org.id);
+    setSaving(false);
+    if (result.ok) setSavedTo(result.value.path);
+    else if (result.error.code !== 'CANCELLED') showError(result.error);
+  };
+
   const openSave = async (): Promise<void> => {
+    if (native) return saveWithDialog();
     const view = await actions.certificate(org.id);
     if (view !== null) setDialog({ kind: 'save', path: `~/${view.fileName}`, error: null, busy: false });
   };
@@ -47,9 +64,14 @@ export function CertificatePanel({ org, actions }: { org: OrgSummary; actions: O
   const importKey = async (current: Extract<Dialog, { kind: 'import' }>): Promise<void> => {
     setDialog({ ...current, busy: true, error: null });
     const passphrase = current.askPassphrase && current.passphrase !== '' ? current.passphrase : undefined;
-    const result = await actions.importKey(org.id, current.path.trim(), passphrase);
+    const result = await actions.importKey(org.id, native ? undefined : current.path.trim(), passphrase);
     if (result.ok) {
       setSavedTo(null);
+      setDialog({ kind: 'none' });
+      return;
+    }
+    if (result.error.code === 'CANCELLED') {
+      // The person closed the native file dialog: nothing happened, nothing to say.
       setDialog({ kind: 'none' });
       return;
     }
@@ -108,8 +130,8 @@ export function CertificatePanel({ org, actions }: { org: OrgSummary; actions: O
           >
             {generating ? 'Generating…' : 'Generate key & certificate'}
           </button>
-          <button type="button" className="slds-button slds-button_neutral" disabled={certificate === null} onClick={() => void openSave()}>
-            Save certificate (.crt)
+          <button type="button" className="slds-button slds-button_neutral" disabled={certificate === null || saving} onClick={() => void openSave()}>
+            {saving ? 'Saving…' : 'Save certificate (.crt)'}
           </button>
           <button
             type="button"
@@ -158,7 +180,7 @@ export function CertificatePanel({ org, actions }: { org: OrgSummary; actions: O
       {dialog.kind === 'import' ? (
         <OrgModal
           title="Import private key"
-          confirmLabel="Import"
+          confirmLabel={native ? 'Choose key file…' : 'Import'}
           busy={dialog.busy}
           error={dialog.error}
           onConfirm={() => void importKey(dialog)}
@@ -168,21 +190,23 @@ export function CertificatePanel({ org, actions }: { org: OrgSummary; actions: O
             OrgDesk reads the PEM key (PKCS#1 or PKCS#8), keeps it in the OS keychain and makes a certificate from it. The file is not
             changed or kept.
           </p>
-          <div className="slds-form-element slds-m-bottom_small">
-            <label className="slds-form-element__label" htmlFor={`${id}-key-path`}>
-              Key file
-            </label>
-            <div className="slds-form-element__control">
-              <input
-                id={`${id}-key-path`}
-                className="slds-input orgdesk-mono"
-                value={dialog.path}
-                placeholder="~/keys/server.key"
-                spellCheck={false}
-                onChange={(event) => setDialog({ ...dialog, path: event.target.value, error: null })}
-              />
+          {native ? null : (
+            <div className="slds-form-element slds-m-bottom_small">
+              <label className="slds-form-element__label" htmlFor={`${id}-key-path`}>
+                Key file
+              </label>
+              <div className="slds-form-element__control">
+                <input
+                  id={`${id}-key-path`}
+                  className="slds-input orgdesk-mono"
+                  value={dialog.path}
+                  placeholder="~/keys/server.key"
+                  spellCheck={false}
+                  onChange={(event) => setDialog({ ...dialog, path: event.target.value, error: null })}
+                />
+              </div>
             </div>
-          </div>
+          )}
           {dialog.askPassphrase ? (
             <div className="slds-form-element">
               <label className="slds-form-element__label" htmlFor={`${id}-passphrase`}>

@@ -191,7 +191,7 @@ describe('Orgs area', { timeout: 15_000 }, () => {
   it('asks where to save the certificate, prefilled with its file name, and shows where it went', async () => {
     const { fake, user } = await openOrgs([org('a', 'Acme Prod', { certificate })], {
       'orgs:certificate': { pem: '-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE-----\n', info: certificate, fileName: 'orgdesk-acme-prod.crt' },
-      'orgs:save-certificate': ({ path }) => ({ path: path.replace('~', '/home/ada') }),
+      'orgs:save-certificate': ({ path }) => ({ path: (path ?? '').replace('~', '/home/ada') }),
     });
     await user.click(await within(area()).findByRole('button', { name: 'Save certificate (.crt)' }));
     const dialog = await screen.findByRole('dialog', { name: 'Save certificate' });
@@ -229,6 +229,84 @@ describe('Orgs area', { timeout: 15_000 }, () => {
     await user.click(within(dialog).getByRole('button', { name: 'Import' }));
     expect(fake.calls).toContainEqual({ channel: 'orgs:import-key', args: { id: 'a', path: '/keys/server.key', passphrase: 'secret' } });
     await waitFor(() => expect(screen.queryByRole('dialog')).toBeNull());
+  });
+
+  describe('in Electron, where main opens native file dialogs', () => {
+    const electron = { 'app:info': { ...info, mode: 'electron' as const } };
+
+    /** Waits until the certificate panel has read app:info (the shell reads it too), so it knows it runs in Electron. */
+    async function panelKnowsMode(fake: FakeBridge): Promise<void> {
+      await waitFor(() => expect(fake.calls.filter((call) => call.channel === 'app:info').length).toBeGreaterThanOrEqual(2));
+      await new Promise((resolve) => setTimeout(resolve, 0));
+    }
+
+    it('saves the certificate where the native save dialog says, without asking for a path first', async () => {
+      const { fake, user } = await openOrgs([org('a', 'Acme Prod', { certificate })], {
+        ...electron,
+        'orgs:save-certificate': ({ path }) =>
+          path === undefined ? { path: '/home/ada/Downloads/orgdesk-acme-prod.crt' } : { error: { code: 'VALIDATION', message: 'no path expected' } },
+      });
+      await panelKnowsMode(fake);
+      await user.click(await within(area()).findByRole('button', { name: 'Save certificate (.crt)' }));
+      expect(await within(area()).findByText('/home/ada/Downloads/orgdesk-acme-prod.crt')).toBeInTheDocument();
+      expect(fake.calls).toContainEqual({ channel: 'orgs:save-certificate', args: { id: 'a' } });
+      expect(screen.queryByRole('dialog')).toBeNull();
+    });
+
+    it('says nothing when the person closes the native save dialog, and shows any other failure in the banner', async () => {
+      let outcome: 'cancel' | 'fail' = 'cancel';
+      const { fake, user } = await openOrgs([org('a', 'Acme Prod', { certificate })], {
+        ...electron,
+        'orgs:save-certificate': () =>
+          outcome === 'cancel'
+            ? { error: { code: 'CANCELLED', message: 'The certificate was not saved.' } }
+            : { error: { code: 'VALIDATION', message: 'The certificate could not be saved to /nope/x.crt.', hint: 'Pick a folder you can write to.' } },
+      });
+      await panelKnowsMode(fake);
+      const button = await within(area()).findByRole('button', { name: 'Save certificate (.crt)' });
+      await user.click(button);
+      await waitFor(() => expect(within(area()).getByRole('button', { name: 'Save certificate (.crt)' })).toBeEnabled());
+      expect(fake.calls.filter((call) => call.channel === 'orgs:save-certificate')).toHaveLength(1);
+      expect(screen.queryByText(/was not saved/)).toBeNull();
+      outcome = 'fail';
+      await user.click(button);
+      expect(await screen.findByText(/Pick a folder you can write to/)).toBeInTheDocument();
+    });
+
+    it('imports the key the native open dialog picks, asking for the passphrase in the modal when the PEM is encrypted', async () => {
+      const { fake, user } = await openOrgs([org('a', 'Acme Prod')], {
+        ...electron,
+        'orgs:import-key': ({ path, passphrase }) =>
+          path !== undefined
+            ? { error: { code: 'VALIDATION', message: 'no path expected' } }
+            : passphrase === 'secret'
+              ? certificate
+              : { error: { code: 'VALIDATION', message: 'This private key is encrypted.', hint: 'Enter the passphrase it was saved with.' } },
+      });
+      await panelKnowsMode(fake);
+      await user.click(await within(area()).findByRole('button', { name: 'Import private key' }));
+      const dialog = screen.getByRole('dialog', { name: 'Import private key' });
+      expect(within(dialog).queryByLabelText('Key file')).toBeNull();
+      await user.click(within(dialog).getByRole('button', { name: 'Choose key file…' }));
+      expect(await within(dialog).findByRole('alert')).toHaveTextContent('Enter the passphrase it was saved with.');
+      await user.type(within(dialog).getByLabelText('Passphrase'), 'secret');
+      await user.click(within(dialog).getByRole('button', { name: 'Choose key file…' }));
+      expect(fake.calls).toContainEqual({ channel: 'orgs:import-key', args: { id: 'a' } });
+      expect(fake.calls).toContainEqual({ channel: 'orgs:import-key', args: { id: 'a', passphrase: 'secret' } });
+      await waitFor(() => expect(screen.queryByRole('dialog')).toBeNull());
+    });
+
+    it('closes the import modal quietly when the person closes the native open dialog', async () => {
+      const { fake, user } = await openOrgs([org('a', 'Acme Prod')], {
+        ...electron,
+        'orgs:import-key': { error: { code: 'CANCELLED', message: 'No key file was chosen.' } },
+      });
+      await panelKnowsMode(fake);
+      await user.click(await within(area()).findByRole('button', { name: 'Import private key' }));
+      await user.click(within(screen.getByRole('dialog', { name: 'Import private key' })).getByRole('button', { name: 'Choose key file…' }));
+      await waitFor(() => expect(screen.queryByRole('dialog')).toBeNull());
+      expect(screen.queryByText('No key file was chosen.')).toBeNull();
+    });
   });
 
   it('tests the connection and shows org id, user, instance, API version and daily API usage as a bar', async () => {

@@ -21,12 +21,15 @@ export type OrgActions = {
   setActive(id: string): Promise<void>;
   /** Makes a new RSA key (into the keychain) and a certificate to upload. */
   generateKey(id: string): Promise<CertificateInfo | null>;
-  /** Imports a PEM private key file; the Result goes back to the dialog that asked (it shows the error beside the fields). */
-  importKey(id: string, path: string, passphrase?: string): Promise<Result<CertificateInfo>>;
+  /**
+   * Imports a PEM private key file (`path` undefined: main asks with a native open dialog, Electron only); the Result goes back
+   * to the dialog that asked (it shows the error beside the fields).
+   */
+  importKey(id: string, path: string | undefined, passphrase?: string): Promise<Result<CertificateInfo>>;
   /** The public certificate and the file name it is saved under. */
   certificate(id: string): Promise<CertificateView | null>;
-  /** Writes the certificate to a path; the Result goes back to the dialog that asked. */
-  saveCertificate(id: string, path: string): Promise<Result<{ path: string }>>;
+  /** Writes the certificate to a path (undefined: main asks with a native save dialog); the Result goes back to the caller. */
+  saveCertificate(id: string, path?: string): Promise<Result<{ path: string }>>;
   testConnection(id: string): Promise<ConnectionTestResult | null>;
 };
 
@@ -62,12 +65,16 @@ export function useOrgActions(): OrgActions {
       setActive: (id) => selectOrg(id),
       generateKey: (id) => changed(invoke('orgs:generate-key', { id })),
       importKey: async (id, path, passphrase) => {
-        const result = await invoke('orgs:import-key', passphrase === undefined ? { id, path } : { id, path, passphrase });
+        const result = await invoke('orgs:import-key', {
+          id,
+          ...(path === undefined ? {} : { path }),
+          ...(passphrase === undefined ? {} : { passphrase }),
+        });
         if (result.ok) await refresh();
         return result;
       },
       certificate: async (id) => reported(await invoke('orgs:certificate', { id })),
-      saveCertificate: (id, path) => invoke('orgs:save-certificate', { id, path }),
+      saveCertificate: (id, path) => invoke('orgs:save-certificate', path === undefined ? { id } : { id, path }),
       testConnection: (id) => changed(invoke('orgs:test-connection', { id })),
     }),
     [changed, reported, refresh, selectOrg],
