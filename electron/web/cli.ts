@@ -30,6 +30,8 @@ export async function runWebCli(argv: readonly string[]): Promise<void> {
     onInternalError: (channel, error) => console.error(`[orgdesk] ${channel} failed:`, error),
   });
   console.log(`OrgDesk is running in browser mode: open ${server.url}`);
+  const database = server.context.databaseStatus();
+  if (database.state === 'needs-recovery') console.warn(`${database.message} The page explains how to move it aside and start fresh.`);
   const stop = (): void => {
     server.stop().then(
       () => process.exit(0),

@@ -45,10 +45,10 @@ export function DatabaseRecoveryScreen({ status, onRecovered }: { status: Databa
           <p className="slds-m-bottom_small">
             <code className="orgdesk-recovery__path">{status.path}</code>
           </p>
-          <p className="slds-m-bottom_small">Nothing has been deleted. {status.hint}</p>
-          <p className="slds-text-color_weak">
-            Moving it aside renames the file to {asideName} in the same folder; OrgDesk then starts with an empty database.
+          <p className="slds-m-bottom_small">
+            <strong>Nothing has been deleted:</strong> the file is still there.
           </p>
+          <p>{status.hint}</p>
           {error === null ? null : (
             <div className="slds-notify slds-notify_alert slds-alert_error slds-m-top_medium orgdesk-recovery__error" role="alert">
               <div>
