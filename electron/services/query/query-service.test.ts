@@ -119,6 +119,38 @@ describe('query service over REST', () => {
     expect(service.cancel(runId)).toEqual({ cancelled: false });
   });
 
+  it('cancels a run and drops its rows when the signal of the window that started it aborts', async () => {
+    const { service, onProgress } = setup({ batchSize: 200 });
+    emulator.admin.addFault({ kind: 'latency', ms: 200, path: `${API}/query/*` });
+    const window = new AbortController();
+    const { runId } = service.run({ orgId: 'org', soql: 'SELECT Id FROM Contact', includeDeleted: false, mode: 'rest' }, { signal: window.signal });
+    onProgress((progress) => {
+      if (progress.runId === runId && progress.state === 'running' && progress.fetched >= 200) window.abort();
+    });
+    const final = await service.settled(runId);
+    expect(final.state).toBe('cancelled');
+    await new Promise((resolve) => setTimeout(resolve, 0));
+    expect(() => service.rows({ runId, offset: 0, limit: 10, sort: [], filter: '' })).toThrow(expect.objectContaining({ code: 'NOT_FOUND' }));
+    expect(() => service.run({ orgId: 'org', soql: 'SELECT Id FROM Contact', includeDeleted: false, mode: 'rest' }, { signal: window.signal })).toThrow(
+      expect.objectContaining({ code: 'CANCELLED' }),
+    );
+  });
+
+  it("drops a finished run's rows when its window goes away later, and keeps runs of other windows", async () => {
+    const { service } = setup();
+    const closing = new AbortController();
+    const staying = new AbortController();
+    const soql = 'SELECT Id FROM Account LIMIT 5';
+    const first = service.run({ orgId: 'org', soql, includeDeleted: false, mode: 'rest' }, { signal: closing.signal });
+    const second = service.run({ orgId: 'org', soql, includeDeleted: false, mode: 'rest' }, { signal: staying.signal });
+    expect((await service.settled(first.runId)).state).toBe('done');
+    expect((await service.settled(second.runId)).state).toBe('done');
+    closing.abort();
+    await new Promise((resolve) => setTimeout(resolve, 0));
+    expect(() => service.rows({ runId: first.runId, offset: 0, limit: 10, sort: [], filter: '' })).toThrow(expect.objectContaining({ code: 'NOT_FOUND' }));
+    expect(service.rows({ runId: second.runId, offset: 0, limit: 10, sort: [], filter: '' }).matched).toBe(5);
+  });
+
   it('fails with a clear message and hint when the query locator expired between pages', async () => {
     const { service, onProgress } = setup({ batchSize: 200 });
     onProgress((progress) => {
