@@ -304,7 +304,7 @@ export function createRecordWriter({ store, now }: RecordWriterDeps): RecordWrit
     }
     for (const name of Object.keys(out)) {
       const f = fieldOf(schema, name) as FieldSchema;
-      const value = coerce(schema, f, out[name] ?? null);
+      const value = coerce(schema, f, out[name] as FieldValue);
       if (typeof value === 'string' && isTextType(f.type) && value.length > f.length) {
         throw new RecordWriteError({ statusCode: 'STRING_TOO_LONG', message: `${f.label}: data value too large: ${value.slice(0, 80)} (max length=${f.length})`, fields: [f.name] });
       }
