@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { type CsvLayout, createCsvScanner, scanCsv, splitRecord } from './csv-input';
+import { type CsvLayout, createCsvScanner, readCsvFormat, scanCsv, splitRecord } from './csv-input';
 
 function records(text: string, layout: CsvLayout, delimiter = ','): string[][] {
   return Array.from({ length: layout.count }, (_, r) => splitRecord(text, layout.starts[r] ?? 0, layout.ends[r] ?? 0, delimiter));
@@ -31,5 +31,18 @@ describe('scanning an upload', () => {
 
   it('reports an unterminated quoted cell', () => {
     expect(scanCsv('a\n"b\n', 'COMMA', 'LF')).toEqual({ errorMessage: 'ClientInputError : Unterminated quoted field in the CSV data' });
+  });
+});
+
+describe('reading the CSV format of a create-job request', () => {
+  it('defaults to LF and COMMA and keeps the values it is given', () => {
+    expect(readCsvFormat(undefined, undefined)).toEqual({ lineEnding: 'LF', columnDelimiter: 'COMMA' });
+    expect(readCsvFormat('CRLF', 'PIPE')).toEqual({ lineEnding: 'CRLF', columnDelimiter: 'PIPE' });
+  });
+
+  it('refuses an unknown line ending or delimiter with the value and the accepted ones', () => {
+    expect(readCsvFormat('CR', undefined)).toEqual({ refusal: 'Invalid lineEnding: "CR"; use LF or CRLF' });
+    expect(readCsvFormat('LF', 'comma')).toEqual({ refusal: 'Invalid columnDelimiter: "comma"; use one of BACKQUOTE, CARET, COMMA, PIPE, SEMICOLON, TAB' });
+    expect(readCsvFormat(undefined, 5)).toEqual({ refusal: 'Invalid columnDelimiter: 5; use one of BACKQUOTE, CARET, COMMA, PIPE, SEMICOLON, TAB' });
   });
 });

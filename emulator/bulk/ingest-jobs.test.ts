@@ -85,6 +85,30 @@ describe('creating an ingest job', () => {
     expect(upper.status).toBe(400);
   });
 
+  it('answers 405 to another verb on a job collection and 404 to an unknown job or a path under a job that does not exist', async () => {
+    const notFound = [{ errorCode: 'NOT_FOUND', message: 'The requested resource does not exist' }];
+    for (const kind of ['ingest', 'query']) {
+      const put = await call('PUT', `/jobs/${kind}`, {});
+      expect(put.status).toBe(405);
+      expect(await put.json()).toEqual([{ errorCode: 'METHOD_NOT_ALLOWED', message: "HTTP Method 'PUT' not allowed. Allowed are GET,POST" }]);
+      const unknown = await call('GET', `/jobs/${kind}/750000000000000AAA`);
+      expect(unknown.status).toBe(404);
+      expect(await unknown.json()).toEqual(notFound);
+    }
+    const job = await createJob({ object: 'Account', operation: 'insert' });
+    const under = await call('GET', `/jobs/ingest/${String(job.id)}/nothing`);
+    expect(under.status).toBe(404);
+    expect(await under.json()).toEqual(notFound);
+  });
+
+  it('refuses a create request with an unknown line ending or delimiter', async () => {
+    for (const kind of ['ingest', 'query']) {
+      const res = await call('POST', `/jobs/${kind}`, { object: 'Account', operation: kind === 'ingest' ? 'insert' : 'query', query: 'SELECT Id FROM Account', columnDelimiter: 'comma' });
+      expect(res.status).toBe(400);
+      expect(await res.json()).toEqual([{ errorCode: 'JSON_PARSER_ERROR', message: 'Invalid columnDelimiter: "comma"; use one of BACKQUOTE, CARET, COMMA, PIPE, SEMICOLON, TAB' }]);
+    }
+  });
+
   it('does not exist before v41.0', async () => {
     const res = await call('POST', '/jobs/ingest', { object: 'Account', operation: 'insert' }, '40.0');
     expect(res.status).toBe(404);
