@@ -3,7 +3,7 @@
  * serves row windows of a 200,000 × 20 result the way the query service does. Prints, without asserting:
  *   - time from a page's arrival (`query:progress`) to its rows painted, for the first page and for every later page of a
  *     sorted result (each page changes the rows on screen: sorted newest first);
- *   - frame times from the Performance API while scrolling the 200k rows (steady scroll and random jumps);
+ *   - frame times from the Performance API while scrolling the 200k rows (steady, fast, random jumps, horizontal), with script/style/layout ms per frame from CDP;
  *   - the renderer's JS heap after GC with 200k rows loaded, next to what holding them all in the page would cost.
  *
  *   npx tsx bench/query/renderer-grid.ts [--rows 200000] [--page 2000]
@@ -85,7 +85,7 @@ window.__bench = {
     });
   },
   /** Scrolls the grid for \`frames\` frames (steady steps, or random jumps) and resolves with each frame's duration. */
-  scroll(frames, step, jumps) {
+  scroll(frames, step, jumps, horizontal) {
     const scroller = document.querySelector('[aria-label="Query results"] [data-testid=grid-scroller]');
     const times = [];
     let placeholders = 0;
@@ -97,11 +97,26 @@ window.__bench = {
         last = now;
         placeholders += document.querySelectorAll('[aria-label="Query results"] .orgdesk-grid__loading').length > 0 ? 1 : 0;
         if (left-- <= 0) return resolve({ times: times.slice(1), placeholders });
-        scroller.scrollTop = jumps ? Math.random() * (scroller.scrollHeight - scroller.clientHeight) : scroller.scrollTop + step;
+        if (horizontal) {
+          const max = scroller.scrollWidth - scroller.clientWidth;
+          const next = scroller.scrollLeft + step;
+          if (next > max || next < 0) step = -step;
+          scroller.scrollLeft = Math.min(max, Math.max(0, next));
+        } else {
+          scroller.scrollTop = jumps ? Math.random() * (scroller.scrollHeight - scroller.clientHeight) : scroller.scrollTop + step;
+        }
         requestAnimationFrame(tick);
       };
       requestAnimationFrame((now) => { last = now; requestAnimationFrame(tick); });
     });
+  },
+  /** DOM elements in the grid, and per drawn row (cells included). */
+  nodes() {
+    const grid = document.querySelector('[aria-label="Query results"]');
+    const rows = grid.querySelectorAll('[role=row][aria-rowindex]');
+    let inRows = 0;
+    for (const r of rows) inRows += r.querySelectorAll('*').length + 1;
+    return { grid: grid.querySelectorAll('*').length, rows: rows.length, perRow: inRows / Math.max(1, rows.length - 1) };
   },
   /** Builds what holding every row in the page would take, to compare heaps. */
   holdAll() { window.__all = Array.from({ length: TOTAL }, (_, i) => row(i)); return window.__all.length; },
@@ -187,20 +202,29 @@ async function main(): Promise<void> {
     console.log(`Rows: ${ROWS.toLocaleString()} × 20 columns, pages of ${PAGE.toLocaleString()} (fake main, real renderer; Chromium ${browser.version()})`);
     console.log(`Page arrival → rows painted: first page ${ms(first)}; later pages of a sorted result (n=${later.length}) median ${ms(arrival.median)}, p95 ${ms(arrival.p95)}, max ${ms(arrival.max)}   [target < 100 ms]`);
 
-    await page.evaluate(() => (window as unknown as BenchWindow).__bench.scroll(30, 0, false));
+    await page.evaluate(() => (window as unknown as BenchWindow).__bench.scroll(30, 0, false, false));
     const cdp = await page.context().newCDPSession(page);
     await cdp.send('Performance.enable');
     const metrics = async (): Promise<Record<string, number>> =>
       Object.fromEntries((await cdp.send('Performance.getMetrics')).metrics.map((m) => [m.name, m.value]));
-    for (const [label, frames, step, jumps] of [
-      ['steady scroll, 120 px/frame (7,200 px/s)', 600, 120, false],
-      ['fast scroll, 600 px/frame (36,000 px/s)', 300, 600, false],
-      ['random jumps, one per frame', 120, 0, true],
+    const dom = await page.evaluate(() => (window as unknown as BenchWindow).__bench.nodes());
+    console.log(`DOM: ${dom.grid} elements in the grid, ${dom.rows} rows drawn, ${dom.perRow.toFixed(1)} elements per row (cells included)`);
+    const cpu: string[] = [];
+    for (const [label, frames, step, jumps, horizontal] of [
+      ['steady scroll, 120 px/frame (7,200 px/s)', 600, 120, false, false],
+      ['fast scroll, 600 px/frame (36,000 px/s)', 300, 600, false, false],
+      ['random jumps, one per frame', 120, 0, true, false],
+      ['horizontal scroll, 60 px/frame, back and forth', 300, 60, false, true],
     ] as const) {
       const before = await metrics();
-      const result = await page.evaluate(([f, s, j]) => (window as unknown as BenchWindow).__bench.scroll(f, s, j), [frames, step, jumps] as const);
+      const result = await page.evaluate(([f, s, j, h]) => (window as unknown as BenchWindow).__bench.scroll(f, s, j, h), [frames, step, jumps, horizontal] as const);
       const after = await metrics();
-      const per = (name: string): string => `${(((after[name] ?? 0) - (before[name] ?? 0)) * 1000 / result.times.length).toFixed(1)}`;
+      const delta = (name: string): number => ((after[name] ?? 0) - (before[name] ?? 0)) * 1000 / result.times.length;
+      const per = (name: string): string => delta(name).toFixed(1);
+      const own = delta('ScriptDuration') + delta('RecalcStyleDuration') + delta('LayoutDuration');
+      cpu.push(
+        `  ${label.padEnd(48)} script ${per('ScriptDuration').padStart(5)}  style ${per('RecalcStyleDuration').padStart(5)}  layout ${per('LayoutDuration').padStart(5)}  = ${own.toFixed(1).padStart(5)} ms  (other main-thread work: paint, commit, … ${(delta('TaskDuration') - own).toFixed(1)} ms; main-thread CPU time ${per('ThreadTime')} ms)`,
+      );
       const frame = stats(result.times);
       const slow = result.times.filter((t) => t > 20).length;
       console.log(
@@ -210,6 +234,8 @@ async function main(): Promise<void> {
       console.log(`  main-thread ms per frame: script ${per('ScriptDuration')}, style ${per('RecalcStyleDuration')}, layout ${per('LayoutDuration')}, all tasks ${per('TaskDuration')}`);
     }
 
+    console.log('CPU per frame on the main thread (less noisy than fps on a shared machine):');
+    for (const line of cpu) console.log(line);
     await cdp.detach();
     const held = await page.locator('.orgdesk-results__count').innerText();
     const loaded = await heap(page);
@@ -227,7 +253,8 @@ async function main(): Promise<void> {
 type BenchWindow = {
   __bench: {
     page: (n: number, expect: string, done: boolean) => Promise<number>;
-    scroll: (frames: number, step: number, jumps: boolean) => Promise<{ times: number[]; placeholders: number }>;
+    scroll: (frames: number, step: number, jumps: boolean, horizontal: boolean) => Promise<{ times: number[]; placeholders: number }>;
+    nodes: () => { grid: number; rows: number; perRow: number };
     holdAll: () => number;
     dropAll: () => void;
   };
