@@ -437,18 +437,18 @@ type GridRowViewProps = {
 const GridRowView = memo(function GridRowView(props: GridRowViewProps): ReactNode {
   const { index, start, height, width, cells, layout, colFrom, colTo, colOffset, selectedFrom, selectedTo, expandedColumn, childrenEnabled, linksEnabled } = props;
   const out: ReactNode[] = [];
-  for (let col = colFrom; col <= colTo; col += 1) {
+  if (cells === undefined) {
+    // A row still being fetched is one placeholder across the drawn columns: cheap to draw when jumping far.
+    let span = 0;
+    for (let col = colFrom; col <= colTo; col += 1) span += layout[col]?.size ?? 0;
+    out.push(<div key="loading" role="gridcell" aria-colindex={colFrom + 2} aria-colspan={colTo - colFrom + 1} aria-label="loading" className="orgdesk-grid__td orgdesk-grid__loading" style={{ width: span, marginLeft: colOffset }} />);
+  }
+  for (let col = colFrom; cells !== undefined && col <= colTo; col += 1) {
     const column = layout[col];
     if (column === undefined) continue;
     const selected = col >= selectedFrom && col <= selectedTo;
     const style = col === colFrom && colOffset > 0 ? { width: column.size, marginLeft: colOffset } : column.style;
-    out.push(
-      cells === undefined ? (
-        <div key={column.id} role="gridcell" aria-colindex={col + 2} data-col={col} aria-label="loading" className="orgdesk-grid__td orgdesk-grid__loading" style={style} />
-      ) : (
-        renderCell(cells[column.dataIndex], column.id, col, selected, style, expandedColumn === column.id, childrenEnabled, linksEnabled)
-      ),
-    );
+    out.push(renderCell(cells[column.dataIndex], column.id, col, selected, style, expandedColumn === column.id, childrenEnabled, linksEnabled));
   }
   return (
     <div
