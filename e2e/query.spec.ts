@@ -103,6 +103,25 @@ test.describe('the SOQL workbench', () => {
     expect(lines).toHaveLength(51);
   });
 
+  test('completes child fields in a subquery whose FROM comes after the cursor, and parent paths in WHERE', async ({ workbench: page }) => {
+    await typeQuery(page, 'SELECT Id, (SELECT  FROM Contacts) FROM Account');
+    await page.keyboard.press('Home');
+    for (let i = 0; i < 'SELECT Id, (SELECT '.length; i += 1) await page.keyboard.press('ArrowRight');
+    await page.keyboard.insertText('Last');
+    await page.keyboard.press('ControlOrMeta+Space');
+    const suggest = page.locator('.editor-widget.suggest-widget');
+    const lastName = suggest.getByRole('option', { name: /^LastName/ });
+    await expect(lastName).toBeVisible();
+    await lastName.click();
+    await expect.poll(() => editorText(page)).toBe('SELECT Id, (SELECT LastName FROM Contacts) FROM Account');
+
+    await page.keyboard.press('ControlOrMeta+End');
+    await page.keyboard.insertText(' WHERE Owner.');
+    await page.keyboard.insertText('User');
+    await page.keyboard.press('ControlOrMeta+Space');
+    await expect(suggest.getByRole('option', { name: /^Username/ })).toBeVisible();
+  });
+
   test('marks a misspelt field while typing and fixes it with the quick fix', async ({ workbench: page }) => {
     await typeQuery(page, 'SELECT Id, Nmae FROM Account LIMIT 5');
     const squiggle = page.locator('.monaco-editor .squiggly-error');
