@@ -174,6 +174,24 @@ describe('DataGrid', () => {
     expect(parseInt(shifted[0]!.style.marginLeft, 10)).toBeGreaterThan(0);
   });
 
+  it('scrolls the focused cell into view when the selection moves with the arrow keys past the drawn columns', async () => {
+    const wide: GridColumn[] = Array.from({ length: 40 }, (_, i) => ({ id: `Field${i}__c`, header: `Field${i}__c`, kind: 'field' }));
+    render(<DataGrid ariaLabel="Results" columns={wide} rowCount={10} getRow={(r) => wide.map((_, c) => `r${r}c${c}`)} />);
+    const scroller = screen.getByTestId('grid-scroller');
+    const scrollTo = vi.fn((options: ScrollToOptions) => {
+      if (options.left !== undefined) scroller.scrollLeft = options.left;
+      fireEvent.scroll(scroller);
+    });
+    Object.defineProperty(scroller, 'scrollTo', { configurable: true, value: scrollTo });
+    Object.defineProperty(scroller, 'scrollWidth', { configurable: true, value: 64 + 40 * 180 });
+    fireEvent.mouseDown(screen.getByText('r0c0'));
+    fireEvent.mouseUp(window);
+    for (let i = 0; i < 30; i += 1) fireEvent.keyDown(screen.getByRole('grid'), { key: 'ArrowRight' });
+    await vi.waitFor(() => expect(scroller.scrollLeft).toBeGreaterThan(0));
+    await vi.waitFor(() => expect(screen.getByText('r0c30')).toBeInTheDocument());
+    expect(screen.getByText('r0c30')).toHaveAttribute('aria-selected', 'true');
+  });
+
   it('shows a cell\'s full text as its tooltip when hovered', () => {
     render(<DataGrid ariaLabel="Results" columns={columns} rowCount={3} getRow={row} />);
     const cell = within(screen.getAllByRole('row')[1]!).getAllByRole('gridcell')[1]!;

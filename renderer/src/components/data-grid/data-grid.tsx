@@ -176,6 +176,7 @@ export function DataGrid(props: DataGridProps): ReactNode {
       };
       setSelection(event.shiftKey ? { anchor: selection.anchor, focus } : { anchor: focus, focus });
       virtualizer.scrollToIndex(focus.row);
+      columnVirtualizer.scrollToIndex(focus.col);
     }
   };
 
