@@ -220,6 +220,30 @@ describe('DataGrid', () => {
     expect(within(screen.getByRole('grid', { name: 'Results' })).getAllByRole('gridcell', { selected: true }).every((c) => nested.contains(c))).toBe(true);
   });
 
+  it('copies only from the nested grid when Ctrl+C is pressed inside it', async () => {
+    const writeText = vi.fn(() => Promise.resolve());
+    Object.defineProperty(navigator, 'clipboard', { configurable: true, value: { writeText } });
+    render(
+      <DataGrid
+        ariaLabel="Results"
+        columns={columns}
+        rowCount={5}
+        getRow={row}
+        renderChildren={() => <DataGrid ariaLabel="Children" columns={columns.slice(0, 2)} rowCount={1} getRow={() => ['003000000000001AAA', 'Ada']} />}
+      />,
+    );
+    fireEvent.mouseDown(screen.getByText('Account 0'));
+    fireEvent.mouseUp(window);
+    fireEvent.click(screen.getAllByRole('button', { name: /2 records/ })[0]!);
+    const nested = screen.getByRole('grid', { name: 'Children' });
+    fireEvent.mouseDown(within(nested).getByText('Ada'));
+    fireEvent.mouseUp(window);
+    fireEvent.keyDown(nested, { key: 'c', ctrlKey: true });
+    await vi.waitFor(() => expect(writeText).toHaveBeenCalled());
+    expect(writeText).toHaveBeenCalledTimes(1);
+    expect(writeText).toHaveBeenCalledWith('Ada');
+  });
+
   it('keeps the rows\' elements when the rows on screen change, updating their text', () => {
     const { rerender } = render(<DataGrid ariaLabel="Results" columns={columns} rowCount={200_000} getRow={row} />);
     const before = new Set(screen.getAllByRole('row').slice(1));

@@ -159,6 +159,8 @@ export function DataGrid(props: DataGridProps): ReactNode {
   };
 
   const onKeyDown = (event: KeyboardEvent): void => {
+    // Keys pressed in a nested child grid bubble through this one: they are that grid's.
+    if (event.target instanceof Element && event.target.closest('[role=grid]') !== event.currentTarget) return;
     if ((event.ctrlKey || event.metaKey) && event.key.toLowerCase() === 'c') {
       event.preventDefault();
       void copy();
