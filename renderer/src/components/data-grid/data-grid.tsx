@@ -57,7 +57,7 @@ function headerLabel(column: GridColumn): string {
 }
 
 /**
- * A virtualized result grid on TanStack Table (column model: sizing, resizing, ordering) and TanStack Virtual (rows):
+ * A virtualized result grid on TanStack Table (column model: sizing, resizing, ordering) and TanStack Virtual (rows and columns):
  * sort through the owner, cell-range selection copied as TSV, record-id links, child subquery cells that expand into a
  * nested grid under their row, null and empty string drawn differently.
  */
