@@ -44,4 +44,13 @@ describe('describe cache', () => {
     expect(await createDescribeCache(invoke).catalogFor('o').describe('Nope__c')).toBeNull();
     expect(fake.calls.map((c) => c.channel)).toEqual(['query:objects']);
   });
+
+  it('describes an object once the object list answers, after a first attempt whose list call failed', async () => {
+    const fake = installFakeBridge({ 'query:objects': { error: { code: 'AUTH', message: 'not connected yet' } } });
+    const catalog = createDescribeCache(invoke).catalogFor('o');
+    expect(await catalog.describe('Account')).toBeNull();
+    fake.answer('query:objects', sampleSummaries);
+    fake.answer('query:describe', (args) => sampleObjects.find((o) => o.name === args.objectName) ?? { error: { code: 'NOT_FOUND', message: 'no' } });
+    expect((await catalog.describe('Account'))?.name).toBe('Account');
+  });
 });

@@ -39,7 +39,11 @@ export function createDescribeCache(invoke: typeof invokeFn, onError: (error: Ap
         if (pending === undefined) {
           pending = catalog.objects().then(async (list) => {
             const summary = list.find((o) => o.name.toLowerCase() === key);
-            if (summary === undefined) return null;
+            if (summary === undefined) {
+              // Not cached: the list may have been empty because its call failed, and the object may exist after all.
+              describes.delete(key);
+              return null;
+            }
             const result = await invoke('query:describe', { orgId, objectName: summary.name });
             if (result.ok) return result.value;
             describes.delete(key);
