@@ -1,6 +1,7 @@
 import { useEffect, useId, useRef, useState, type ReactNode } from 'react';
 import type { DatabaseRecovery as Recovered, DatabaseStatus } from '../../../shared/ipc/domains/app';
 import type { AppError } from '../../../shared/ipc/result';
+import { InlineError } from '../components/inline-error';
 import { invoke } from '../lib/api';
 import './database-recovery.css';
 
@@ -49,14 +50,7 @@ export function DatabaseRecoveryScreen({ status, onRecovered }: { status: Databa
             <strong>Nothing has been deleted:</strong> the file is still there.
           </p>
           <p>{status.hint}</p>
-          {error === null ? null : (
-            <div className="slds-notify slds-notify_alert slds-alert_error slds-m-top_medium orgdesk-recovery__error" role="alert">
-              <div>
-                <p className="orgdesk-error-banner__message">{error.message}</p>
-                {error.hint === undefined ? null : <p>{error.hint}</p>}
-              </div>
-            </div>
-          )}
+          {error === null ? null : <InlineError error={error} className="slds-m-top_medium orgdesk-recovery__error" />}
         </div>
         <footer className="slds-card__footer orgdesk-recovery__actions">
           <button type="button" className="slds-button slds-button_brand" onClick={() => setConfirming(true)}>

@@ -1,5 +1,6 @@
 import { useEffect, useId, useRef, type FormEvent, type ReactNode } from 'react';
 import type { AppError } from '../../../../shared/ipc/result';
+import { InlineError } from '../../components/inline-error';
 
 /** An SLDS modal dialog holding a form: Escape or Cancel closes it, the submit button confirms. */
 export function OrgModal({
@@ -56,14 +57,7 @@ export function OrgModal({
             </div>
             <div className="slds-modal__content slds-p-around_medium">
               {children}
-              {error === null ? null : (
-                <div className="slds-notify slds-notify_alert slds-alert_error slds-m-top_small orgdesk-modal__error" role="alert">
-                  <div>
-                    <p className="orgdesk-error-banner__message">{error.message}</p>
-                    {error.hint === undefined ? null : <p>{error.hint}</p>}
-                  </div>
-                </div>
-              )}
+              {error === null ? null : <InlineError error={error} className="slds-m-top_small orgdesk-modal__error" />}
             </div>
             <div className="slds-modal__footer">
               <button type="button" className="slds-button slds-button_neutral" onClick={onCancel}>
