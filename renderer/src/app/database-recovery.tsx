@@ -1,7 +1,8 @@
-import { useEffect, useId, useRef, useState, type ReactNode } from 'react';
+import { useState, type ReactNode } from 'react';
 import type { DatabaseRecovery as Recovered, DatabaseStatus } from '../../../shared/ipc/domains/app';
 import type { AppError } from '../../../shared/ipc/result';
 import { InlineError } from '../components/inline-error';
+import { ModalDialog } from '../components/modal-dialog';
 import { invoke } from '../lib/api';
 import './database-recovery.css';
 
@@ -90,46 +91,13 @@ export function RecoveredNotice({ recovered, onDismiss }: { recovered: Recovered
 }
 
 function ConfirmMoveAside({ asideName, busy, onConfirm, onCancel }: { asideName: string; busy: boolean; onConfirm: () => void; onCancel: () => void }): ReactNode {
-  const headingId = useId();
-  const cancel = useRef<HTMLButtonElement>(null);
-  useEffect(() => cancel.current?.focus(), []);
-
   return (
-    <>
-      <section
-        role="alertdialog"
-        tabIndex={-1}
-        aria-modal="true"
-        aria-labelledby={headingId}
-        className="slds-modal slds-fade-in-open slds-modal_prompt"
-        onKeyDown={(event) => {
-          if (event.key === 'Escape' && !busy) onCancel();
-        }}
-      >
-        <div className="slds-modal__container">
-          <div className="slds-modal__header slds-theme_warning">
-            <h1 id={headingId} className="slds-modal__title slds-hyphenate">
-              Move the database aside?
-            </h1>
-          </div>
-          <div className="slds-modal__content slds-p-around_medium">
-            <p>
-              OrgDesk renames the file to {asideName} (it is not deleted) and starts with an empty database. Org profiles will need to
-              be added again; their keys stay in the OS keychain.
-            </p>
-          </div>
-          <div className="slds-modal__footer">
-            <button type="button" ref={cancel} className="slds-button slds-button_neutral" onClick={onCancel} disabled={busy}>
-              Cancel
-            </button>
-            <button type="button" className="slds-button slds-button_brand" onClick={onConfirm} disabled={busy}>
-              {busy ? 'Moving it aside…' : 'Move it aside'}
-            </button>
-          </div>
-        </div>
-      </section>
-      <div className="slds-backdrop slds-backdrop_open" role="presentation" />
-    </>
+    <ModalDialog title="Move the database aside?" confirmLabel="Move it aside" busyLabel="Moving it aside…" alert busy={busy} onConfirm={onConfirm} onCancel={onCancel}>
+      <p>
+        OrgDesk renames the file to {asideName} (it is not deleted) and starts with an empty database. Org profiles will need to be
+        added again; their keys stay in the OS keychain.
+      </p>
+    </ModalDialog>
   );
 }
 

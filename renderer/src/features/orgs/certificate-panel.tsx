@@ -2,7 +2,7 @@ import { useId, useState, type ReactNode } from 'react';
 import type { OrgSummary } from '../../../../shared/ipc/domains/orgs';
 import type { AppError } from '../../../../shared/ipc/result';
 import { useShowError } from '../../lib/app-errors';
-import { OrgModal } from './org-modal';
+import { ModalDialog } from '../../components/modal-dialog';
 import { dayOf } from './org-text';
 import { useNativeDialogs } from './use-native-dialogs';
 import type { OrgActions } from './use-org-actions';
@@ -143,14 +143,14 @@ export function CertificatePanel({ org, actions }: { org: OrgSummary; actions: O
         </div>
       </div>
       {dialog.kind === 'replace-key' ? (
-        <OrgModal title="Replace the key?" confirmLabel="Generate new key" confirmVariant="destructive" onConfirm={() => void generate()} onCancel={() => setDialog({ kind: 'none' })}>
+        <ModalDialog title="Replace the key?" confirmLabel="Generate new key" confirmVariant="destructive" onConfirm={() => void generate()} onCancel={() => setDialog({ kind: 'none' })}>
           <p>
             A new key replaces the one in the OS keychain. Logins fail until you upload the new certificate to the connected app.
           </p>
-        </OrgModal>
+        </ModalDialog>
       ) : null}
       {dialog.kind === 'save' ? (
-        <OrgModal
+        <ModalDialog
           title="Save certificate"
           confirmLabel="Save"
           busy={dialog.busy}
@@ -175,10 +175,10 @@ export function CertificatePanel({ org, actions }: { org: OrgSummary; actions: O
               A path on this computer; ~ is your home folder. The file holds only the public certificate.
             </div>
           </div>
-        </OrgModal>
+        </ModalDialog>
       ) : null}
       {dialog.kind === 'import' ? (
-        <OrgModal
+        <ModalDialog
           title="Import private key"
           confirmLabel={native ? 'Choose key file…' : 'Import'}
           busy={dialog.busy}
@@ -228,7 +228,7 @@ export function CertificatePanel({ org, actions }: { org: OrgSummary; actions: O
               The key is encrypted with a passphrase
             </button>
           )}
-        </OrgModal>
+        </ModalDialog>
       ) : null}
     </article>
   );

@@ -1,7 +1,7 @@
 import { useId, useState, type ReactNode } from 'react';
 import type { DemoOrgStatus } from '../../../../shared/ipc/domains/orgs';
 import { assertNever } from '../../../../shared/ipc/result';
-import { OrgModal } from './org-modal';
+import { ModalDialog } from '../../components/modal-dialog';
 import type { DemoOrgState } from './use-demo-org';
 
 function stateText(status: DemoOrgStatus): { badge: string; theme: string; text: string } {
@@ -55,7 +55,7 @@ export function DemoOrgCard({ demo }: { demo: DemoOrgState }): ReactNode {
         </div>
       </div>
       {confirmReset ? (
-        <OrgModal
+        <ModalDialog
           title="Reset the demo org?"
           confirmLabel="Reset"
           confirmVariant="destructive"
@@ -66,7 +66,7 @@ export function DemoOrgCard({ demo }: { demo: DemoOrgState }): ReactNode {
           onCancel={() => setConfirmReset(false)}
         >
           <p>Every record in the demo org goes back to its sample data. Changes made in it since are lost. Your other orgs are not touched.</p>
-        </OrgModal>
+        </ModalDialog>
       ) : null}
     </article>
   );

@@ -2,7 +2,7 @@ import { useId, useState, type ReactNode } from 'react';
 import type { OrgSummary } from '../../../../shared/ipc/domains/orgs';
 import { CertificatePanel } from './certificate-panel';
 import { ConnectionTestPanel } from './connection-test-panel';
-import { OrgModal } from './org-modal';
+import { ModalDialog } from '../../components/modal-dialog';
 import { environmentLabel } from './org-text';
 import type { OrgActions } from './use-org-actions';
 
@@ -79,7 +79,7 @@ export function OrgDetails({
       <CertificatePanel key={`cert-${org.id}`} org={org} actions={actions} />
       <ConnectionTestPanel key={`test-${org.id}`} org={org} actions={actions} />
       {confirmDelete ? (
-        <OrgModal
+        <ModalDialog
           title={`Delete ${org.label}?`}
           confirmLabel="Delete"
           confirmVariant="destructive"
@@ -92,7 +92,7 @@ export function OrgDetails({
             would generate a new key and upload its certificate to the connected app.
           </p>
           {org.isDemo ? <p className="slds-m-top_small">The demo org is not started again at launch once its profile is gone; “Start demo org” brings it back.</p> : null}
-        </OrgModal>
+        </ModalDialog>
       ) : null}
     </div>
   );
