@@ -1,6 +1,7 @@
 import { useState, type ReactNode } from 'react';
 import type { DatabaseRecovery as Recovered, DatabaseStatus } from '../../../shared/ipc/domains/app';
 import type { AppError } from '../../../shared/ipc/result';
+import { DismissibleAlert } from '../components/error-banner';
 import { InlineError } from '../components/inline-error';
 import { ModalDialog } from '../components/modal-dialog';
 import { invoke } from '../lib/api';
@@ -69,7 +70,7 @@ export function DatabaseRecoveryScreen({ status, onRecovered }: { status: Databa
 /** The note shown in the shell after a recovery: where the old file went (kept, not deleted). */
 export function RecoveredNotice({ recovered, onDismiss }: { recovered: Recovered; onDismiss: () => void }): ReactNode {
   return (
-    <div className="slds-notify slds-notify_alert slds-alert_info orgdesk-recovered-notice" role="status">
+    <DismissibleAlert tone="info" className="orgdesk-recovered-notice" onDismiss={onDismiss}>
       <p>
         OrgDesk started with a fresh database.{' '}
         {recovered.movedTo === null ? (
@@ -80,13 +81,7 @@ export function RecoveredNotice({ recovered, onDismiss }: { recovered: Recovered
           </>
         )}
       </p>
-      <div className="slds-notify__close">
-        <button type="button" className="slds-button slds-button_icon slds-button_icon-inverse" onClick={onDismiss} title="Dismiss">
-          <span aria-hidden="true">×</span>
-          <span className="slds-assistive-text">Dismiss</span>
-        </button>
-      </div>
-    </div>
+    </DismissibleAlert>
   );
 }
 
