@@ -1,4 +1,5 @@
 import type { AppInvoke } from './domains/app';
+import type { LoadEvents, LoadInvoke } from './domains/load';
 import type { OrgsEvents, OrgsInvoke } from './domains/orgs';
 import type { QueryEvents, QueryInvoke } from './domains/query';
 import type { Result } from './result';
@@ -6,12 +7,13 @@ import type { Result } from './result';
 export type { AppInfo } from './domains/app';
 export type { OrgSummary } from './domains/orgs';
 export type * from './domains/query';
+export type * from './domains/load';
 
 /** Every invoke channel (`domain:verb`) with its argument and result types. */
-export type InvokeMap = AppInvoke & OrgsInvoke & QueryInvoke;
+export type InvokeMap = AppInvoke & OrgsInvoke & QueryInvoke & LoadInvoke;
 
 /** Every event (`domain:noun`) main pushes to the renderer, with its payload type. */
-export type EventMap = OrgsEvents & QueryEvents;
+export type EventMap = OrgsEvents & QueryEvents & LoadEvents;
 
 /** The name of an invoke channel. */
 export type InvokeChannel = Extract<keyof InvokeMap, string>;

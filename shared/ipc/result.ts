@@ -8,6 +8,7 @@ export const ERROR_CODES = [
   'CANCELLED',
   'NOT_FOUND',
   'KEYCHAIN',
+  'FILE',
   'INTERNAL',
 ] as const;
 

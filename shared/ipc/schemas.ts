@@ -2,6 +2,7 @@ import { z } from 'zod';
 import type { ChannelSchemas, EventSchemas } from './channel';
 import type { EventChannel, EventMap, InvokeChannel, InvokeMap } from './contract';
 import { appSchemas } from './domains/app';
+import { loadEventSchemas, loadSchemas } from './domains/load';
 import { orgsEventSchemas, orgsSchemas } from './domains/orgs';
 import { queryEventSchemas, querySchemas } from './domains/query';
 
@@ -10,6 +11,7 @@ export const invokeSchemas = {
   ...appSchemas,
   ...orgsSchemas,
   ...querySchemas,
+  ...loadSchemas,
 } satisfies ChannelSchemas<InvokeMap>;
 
 /** Every invoke channel, derived from the schema table (exhaustive by construction). */
@@ -19,6 +21,7 @@ export const INVOKE_CHANNELS = Object.keys(invokeSchemas) as InvokeChannel[];
 export const eventSchemas = {
   ...orgsEventSchemas,
   ...queryEventSchemas,
+  ...loadEventSchemas,
 } satisfies EventSchemas<EventMap>;
 
 /** Every event channel main may push, derived from the schema table. */

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import type { AppError } from '../result';
+import { ERROR_CODES, type AppError } from '../result';
 import type { ChannelSchemas, EventSchemas } from '../channel';
 
 /** A field of an object as the SOQL editor needs it for completion and diagnostics. */
@@ -175,7 +175,7 @@ export const querySchemas = {
 } satisfies ChannelSchemas<QueryInvoke>;
 
 const appError = z.object({
-  code: z.enum(['VALIDATION', 'AUTH', 'SF_API', 'LIMIT', 'NETWORK', 'CANCELLED', 'NOT_FOUND', 'KEYCHAIN', 'INTERNAL']),
+  code: z.enum(ERROR_CODES),
   message: z.string(),
   hint: z.string().optional(),
   row: z.number().optional(),
