@@ -198,6 +198,20 @@ export default defineConfig(
     },
   },
   {
+    // The CLI is a third shell over the engine (architecture.md): services, shared and the emulator's public entry; never
+    // Electron or another shell. electron/web/user-data-dir is the one exception: it is where the app's files live.
+    files: ['cli/**/*.ts'],
+    rules: {
+      'no-restricted-imports': restrict(
+        forbid('^electron(/.*)?$', 'The CLI runs on plain Node: never import electron.'),
+        forbid('^(\\.\\./)+electron/(main|ipc|preload)(/|$)', 'The CLI composes services itself (cli/cli-services.ts); it never imports electron/{main,ipc,preload}.'),
+        forbid('^(\\.\\./)+electron/web/(?!user-data-dir$).+', 'The CLI takes only user-data-dir from electron/web (the folder the app keeps its files in).'),
+        forbid('^(\\.\\./)+renderer(/|$)', 'The CLI never imports the renderer.'),
+        EMULATOR_ONLY_ENTRY,
+      ),
+    },
+  },
+  {
     files: ['e2e/**/*.ts', 'bench/**/*.ts', 'test/**/*.ts', 'scripts/**/*.ts'],
     rules: { 'no-restricted-imports': restrict(EMULATOR_ONLY_ENTRY) },
   },

@@ -26,6 +26,17 @@ export default defineConfig({
         },
       },
       {
+        resolve: { alias: { electron: here('./test/electron-forbidden.ts') } },
+        test: {
+          name: 'cli',
+          environment: 'node',
+          include: ['cli/**/*.test.ts'],
+          exclude: ['cli/**/*.keychain.test.ts'],
+          testTimeout: 60_000,
+          hookTimeout: 60_000,
+        },
+      },
+      {
         plugins: [react()],
         test: {
           name: 'renderer',
@@ -39,7 +50,7 @@ export default defineConfig({
         test: {
           name: 'keychain',
           environment: 'node',
-          include: ['electron/**/*.keychain.test.ts'],
+          include: ['electron/**/*.keychain.test.ts', 'cli/**/*.keychain.test.ts'],
           testTimeout: 60_000,
         },
       },

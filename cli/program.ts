@@ -1,0 +1,89 @@
+import { readFileSync } from 'node:fs';
+import { Command, CommanderError, Option } from 'commander';
+import type { CliServices } from './cli-services';
+import { chooseOrg, type CliCommand, type CliIo, type CliShell, type GlobalOptions } from './cli-shell';
+import { CLI_COMMANDS } from './commands';
+import { EXIT, type ExitCode } from './exit-codes';
+import { describeFailure } from './report-error';
+import { PRIVATE_KEY_ENV, readRunKey } from './run-key';
+import { resolveUserDataDir, USER_DATA_ENV } from './user-data';
+
+/** One run of the CLI: the arguments after `orgdesk`, the streams, and the signal Ctrl+C aborts. */
+export type CliRun = { argv: readonly string[]; io: CliIo; signal: AbortSignal; commands?: readonly CliCommand[] };
+
+/**
+ * Parses the arguments with commander, runs the command and answers its exit code: 0, the code of the error it threw (see
+ * exit-codes.ts), 2 for a usage error (commander prints it), 130 when cancelled. Never throws; the engine is closed before
+ * it returns.
+ */
+export async function runCli(run: CliRun): Promise<ExitCode> {
+  const { io } = run;
+  let services: CliServices | null = null;
+  let opening: Promise<CliServices> | null = null;
+  let exitCode: ExitCode | null = null;
+
+  const program = new Command('orgdesk');
+  const shell: CliShell = {
+    io,
+    signal: run.signal,
+    globals: () => program.opts<GlobalOptions>(),
+    services: () => {
+      opening ??= (async () => {
+        const globals = program.opts<GlobalOptions>();
+        const runKey = await readRunKey(globals.keyFile, io.env, io.cwd);
+        // Loaded on first use, so --help and the emulator never pay for the engine's modules.
+        const { openCliServices } = await import('./cli-services');
+        services = openCliServices({ userDataDir: resolveUserDataDir(globals.userDataDir, io.env), runKey });
+        return services;
+      })();
+      return opening;
+    },
+    chooseOrg: (orgs, requested) => chooseOrg(orgs, requested ?? program.opts<GlobalOptions>().org),
+    note: (line) => {
+      io.stderr.write(`${line}\n`);
+    },
+    setExitCode: (code) => {
+      exitCode = code;
+    },
+  };
+
+  program
+    .description('OrgDesk on the command line: the same org profiles, keychain entries and engine as the app, for scripts and CI.')
+    .version(readVersion(), '-V, --version', 'print the OrgDesk version')
+    .addOption(new Option('--org <label-or-id>', 'the org profile to use (default: the active one)'))
+    .addOption(new Option('--key-file <path>', `a PEM private key for this run only, instead of the keychain (or set ${PRIVATE_KEY_ENV}); never stored`))
+    .addOption(new Option('--user-data-dir <dir>', `where orgdesk.db lives (default: the app's folder, or $${USER_DATA_ENV})`))
+    .addOption(new Option('-q, --quiet', 'no progress on stderr, only errors and closing lines'))
+    .configureHelp({ showGlobalOptions: true, sortSubcommands: false })
+    .configureOutput({ writeOut: (text) => io.stdout.write(text), writeErr: (text) => io.stderr.write(text) })
+    .showHelpAfterError('(run with --help for usage)')
+    .exitOverride();
+
+  // Commands add themselves with program.command(), so they inherit the output, exitOverride and help settings above.
+  for (const command of run.commands ?? CLI_COMMANDS) command.register(program, shell);
+
+  try {
+    await program.parseAsync([...run.argv], { from: 'user' });
+    exitCode ??= run.signal.aborted ? EXIT.cancelled : EXIT.ok;
+  } catch (error) {
+    if (error instanceof CommanderError) {
+      exitCode = error.code === 'commander.helpDisplayed' || error.code === 'commander.version' || error.code === 'commander.help' ? EXIT.ok : EXIT.usage;
+    } else {
+      const failure = describeFailure(error, io.env);
+      for (const line of failure.lines) io.stderr.write(`${line}\n`);
+      exitCode = failure.exitCode;
+    }
+  } finally {
+    (services as CliServices | null)?.dispose();
+  }
+  return exitCode ?? EXIT.internal;
+}
+
+function readVersion(): string {
+  try {
+    const pkg = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version?: unknown };
+    return typeof pkg.version === 'string' ? pkg.version : '0.0.0';
+  } catch {
+    return '0.0.0';
+  }
+}

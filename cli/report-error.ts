@@ -1,0 +1,29 @@
+import type { AppError } from '../shared/ipc/result';
+import { toAppError } from '../electron/services/errors';
+import { exitCodeFor, type ExitCode } from './exit-codes';
+import { PRIVATE_KEY_ENV } from './run-key';
+
+/** How a failed run ends: the lines for stderr and the exit code. */
+export type Failure = { lines: string[]; exitCode: ExitCode };
+
+const NO_KEYCHAIN_ADVICE = `Without a keychain (CI), pass --key-file PATH or set ${PRIVATE_KEY_ENV} to log in with a key for this run only.`;
+
+/**
+ * Turns anything a command threw into what the person reads: the app's own message and hint (the same AppError the app
+ * shows), the error code, and where the CLI has another way out (a run key instead of the keychain) a line saying so.
+ * INTERNAL errors also print their cause when ORGDESK_DEBUG is set; never a key or token (services never put one in a message).
+ */
+export function describeFailure(error: unknown, env: NodeJS.ProcessEnv): Failure {
+  const app = toAppError(error);
+  const lines = [`orgdesk: ${app.message} [${app.code}]`];
+  const hint = cliHint(app);
+  if (hint !== undefined) lines.push(`  ${hint}`);
+  if (app.code === 'INTERNAL' && env['ORGDESK_DEBUG'] !== undefined && error instanceof Error) lines.push(error.stack ?? error.message);
+  return { lines, exitCode: exitCodeFor(app.code) };
+}
+
+function cliHint(app: AppError): string | undefined {
+  const needsKey = app.code === 'KEYCHAIN' || (app.code === 'AUTH' && /no private key in the keychain/i.test(app.message));
+  if (!needsKey) return app.hint;
+  return app.hint === undefined ? NO_KEYCHAIN_ADVICE : `${app.hint} ${NO_KEYCHAIN_ADVICE}`;
+}
