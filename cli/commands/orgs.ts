@@ -115,6 +115,7 @@ function registerAdd(orgs: Command, shell: CliShell): void {
       }
       if (options.activate === true || service.activeOrgId() === null) service.setActive(created.id);
       const profile = service.get(created.id);
+      shell.note('Upload the certificate to the connected app (Setup → App Manager → the app → Edit → Use digital signatures), then run orgdesk orgs test.');
       if (options.json === true) {
         shell.io.stdout.write(`${JSON.stringify({ profile, certificatePath, keyStored: runKey === null }, null, 2)}\n`);
         return;
@@ -123,7 +124,6 @@ function registerAdd(orgs: Command, shell: CliShell): void {
       out.write(`Added ${profile.label} (${profile.id})${service.activeOrgId() === profile.id ? ', the active org' : ''}.\n`);
       out.write(runKey === null ? 'Its private key is in the OS keychain.\n' : `No key was stored: runs log in with the key from ${runKey.source}.\n`);
       out.write(`Certificate: ${certificatePath}\n`);
-      shell.note('Upload the certificate to the connected app (Setup → App Manager → the app → Edit → Use digital signatures), then run orgdesk orgs test.');
     });
 }
 
