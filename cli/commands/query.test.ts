@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { parse } from 'csv-parse/sync';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { addProfile, startCliOrg, type CliOrg } from '../test/cli-org';
-import { noKeychainEnv, runOrgdesk } from '../test/run-orgdesk';
+import { collect, noKeychainEnv, runOrgdesk, startOrgdesk } from '../test/run-orgdesk';
 
 let org: CliOrg;
 
@@ -98,6 +98,24 @@ describe('orgdesk query, logging in with --key-file and no keychain present', ()
     });
     expect(named.code).toBe(0);
     expect(named.stdout.split('\n').slice(0, 3)).toEqual(['COUNT()', '-------', '25']);
+  });
+
+  it('stops a Bulk query on Ctrl+C with exit code 130 and leaves no output file', async () => {
+    // The results download hangs, so the interrupt always lands while the job is being read.
+    const fault = org.emulator.admin.addFault({ kind: 'latency', ms: 20_000, method: 'GET', path: '/services/data/*/jobs/query/*/results' });
+    const out = join(org.folder, 'interrupted.csv');
+    const child = startOrgdesk(['query', 'SELECT Id FROM Contact', '--bulk', '--out', out, '--key-file', org.keyFile], { env: noKeychainEnv(org.userDataDir) });
+    const done = collect(child, 45_000);
+    let progress = '';
+    child.stderr?.on('data', (text: string) => (progress += text));
+    while (!progress.includes('Querying Local org')) await new Promise((resolve) => setTimeout(resolve, 50));
+    child.kill('SIGINT');
+    const run = await done;
+    org.emulator.admin.clearFaults('id' in fault ? fault.id : undefined);
+    expect(run.code).toBe(130);
+    expect(run.stderr).toMatch(/The query was cancelled\. \[CANCELLED\]/);
+    expect(existsSync(out)).toBe(false);
+    expect(existsSync(`${out}.part`)).toBe(false);
   });
 
   it('fails before querying with a FILE error naming the path when --out cannot be written, exit code 9', async () => {
