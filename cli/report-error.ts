@@ -16,13 +16,15 @@ const NO_KEYCHAIN_ADVICE = `Without a keychain (CI), pass --key-file PATH or set
 export function describeFailure(error: unknown, env: NodeJS.ProcessEnv): Failure {
   const app = toAppError(error);
   const lines = [`orgdesk: ${app.message} [${app.code}]`];
-  const hint = cliHint(app);
+  const hint = cliHint(app, error);
   if (hint !== undefined) lines.push(`  ${hint}`);
   if (app.code === 'INTERNAL' && env['ORGDESK_DEBUG'] !== undefined && error instanceof Error) lines.push(error.stack ?? error.message);
   return { lines, exitCode: exitCodeFor(app.code) };
 }
 
-function cliHint(app: AppError): string | undefined {
+function cliHint(app: AppError, error: unknown): string | undefined {
+  // The recovery the app's hint offers (move the file aside) is the app's recovery screen: say where to find it.
+  if (error instanceof Error && error.name === 'DamagedDatabaseError') return `${app.hint ?? ''} Open the OrgDesk app to do it from its recovery screen.`.trim();
   const needsKey = app.code === 'KEYCHAIN' || (app.code === 'AUTH' && /no private key in the keychain/i.test(app.message));
   if (!needsKey) return app.hint;
   return app.hint === undefined ? NO_KEYCHAIN_ADVICE : `${app.hint} ${NO_KEYCHAIN_ADVICE}`;

@@ -1,7 +1,6 @@
 import { writeFile } from 'node:fs/promises';
 import { homedir } from 'node:os';
 import { Option, type Command } from 'commander';
-import { orgsSchemas } from '../../shared/ipc/domains/orgs';
 import { ORG_ENVIRONMENTS, type OrgProfile, type OrgProfileInput } from '../../shared/salesforce/org-profile';
 import { readPrivateKeyPem } from '../../electron/services/auth/private-key';
 import { ServiceError } from '../../electron/services/errors';
@@ -91,7 +90,7 @@ function registerAdd(orgs: Command, shell: CliShell): void {
         'and every later run logs in with it. Upload the certificate to the connected app (Use digital signatures).',
     )
     .action(async (options: AddOptions) => {
-      const input = profileInput(options);
+      const input = await profileInput(options);
       const { certificateFileName, certificateForKey } = await import('../../electron/services/auth/certificate');
       const services = await shell.services();
       const { orgs: service, runKey, clock } = services;
@@ -172,7 +171,8 @@ function registerRemove(orgs: Command, shell: CliShell): void {
 }
 
 /** The profile fields from the flags, checked by the app's own schema (same messages), each problem naming its flag. */
-function profileInput(options: AddOptions): OrgProfileInput {
+async function profileInput(options: AddOptions): Promise<OrgProfileInput> {
+  const { orgsSchemas } = await import('../../shared/ipc/domains/orgs');
   const environment = options.env ?? (options.myDomainUrl === undefined ? 'production' : 'mydomain');
   const raw = {
     label: options.label,
