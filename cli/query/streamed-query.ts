@@ -1,6 +1,7 @@
 import { createReadStream } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
+import { pipeline } from 'node:stream/promises';
 import { join } from 'node:path';
 import { parse } from 'csv-parse';
 import type { CellValue, QuerySource, ResultColumn } from '../../shared/ipc/domains/query';
@@ -134,7 +135,6 @@ async function* bulkChunks(options: StreamedQueryOptions, shape: ReturnType<type
   const file = join(scratch, 'results.csv');
   try {
     let columns: ResultColumn[] = [];
-    let downloaded = 0;
     await runBulkQuery({
       client: options.client,
       apiVersion: options.rest.version,
@@ -152,15 +152,19 @@ async function* bulkChunks(options: StreamedQueryOptions, shape: ReturnType<type
         columns = bulkColumns(header, shape.columns);
       },
       onRows: (rows) => {
-        downloaded += rows.length;
-        progress.totalSize = Math.max(progress.totalSize, downloaded);
+        // Rows count as fetched once they are on disk; reading them back below only writes them out.
+        progress.fetched += rows.length;
+        progress.totalSize = Math.max(progress.totalSize, progress.fetched);
+        options.onProgress({ ...progress });
       },
     });
-    progress.totalSize = Math.max(progress.totalSize, downloaded);
     let rows: RowValue[][] = [];
     let header = true;
     let yielded = false;
-    for await (const record of createReadStream(file).pipe(parse({ bom: true })) as AsyncIterable<string[]>) {
+    const parser = parse({ bom: true });
+    // A read error destroys the parser too, so it surfaces in the loop below; the promise itself only needs a catch.
+    pipeline(createReadStream(file), parser).catch(() => undefined);
+    for await (const record of parser as AsyncIterable<string[]>) {
       if (header) {
         header = false;
         continue;
@@ -168,18 +172,12 @@ async function* bulkChunks(options: StreamedQueryOptions, shape: ReturnType<type
       // Bulk CSV cannot tell null from '': an empty cell is null, as in the app.
       rows.push(record.map((cell) => (cell === '' ? null : cell)));
       if (rows.length >= BULK_ROWS_PER_CHUNK) {
-        progress.fetched += rows.length;
-        options.onProgress({ ...progress });
         yield { columns, rows };
         yielded = true;
         rows = [];
       }
     }
-    if (rows.length > 0 || !yielded) {
-      progress.fetched += rows.length;
-      options.onProgress({ ...progress });
-      yield { columns, rows };
-    }
+    if (rows.length > 0 || !yielded) yield { columns, rows };
   } finally {
     await rm(scratch, { recursive: true, force: true });
   }
