@@ -67,7 +67,8 @@ export async function runCli(run: CliRun): Promise<ExitCode> {
     exitCode ??= run.signal.aborted ? EXIT.cancelled : EXIT.ok;
   } catch (error) {
     if (error instanceof CommanderError) {
-      exitCode = error.code === 'commander.helpDisplayed' || error.code === 'commander.version' || error.code === 'commander.help' ? EXIT.ok : EXIT.usage;
+      // Commander has printed it already: help and --version end 0; a bad argument, or no command at all, is a usage error.
+      exitCode = error.exitCode === 0 ? EXIT.ok : EXIT.usage;
     } else {
       const failure = describeFailure(error, io.env);
       for (const line of failure.lines) io.stderr.write(`${line}\n`);

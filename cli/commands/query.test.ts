@@ -128,13 +128,16 @@ describe('orgdesk query, logging in with --key-file and no keychain present', ()
 });
 
 describe('orgdesk usage', () => {
-  it('prints help for every command with exit code 0 and answers an unknown option with exit code 2', async () => {
+  it('prints help for every command with exit code 0, and answers an unknown option or no command with exit code 2', async () => {
     const env = noKeychainEnv(org.userDataDir);
-    const [top, query, bad] = await Promise.all([
+    const [top, query, bad, none] = await Promise.all([
       runOrgdesk(['--help'], { env }),
       runOrgdesk(['query', '--help'], { env }),
       runOrgdesk(['query', 'SELECT Id FROM Account', '--frmat', 'csv'], { env }),
+      runOrgdesk([], { env }),
     ]);
+    expect(none.code).toBe(2);
+    expect(none.stderr).toMatch(/^Usage: orgdesk/);
     expect(top.code).toBe(0);
     for (const command of ['orgs', 'query', 'emulator']) expect(top.stdout).toContain(command);
     expect(query.code).toBe(0);
