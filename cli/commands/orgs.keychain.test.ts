@@ -67,15 +67,26 @@ describe('orgdesk orgs with the real keychain', () => {
     expect(await keytar.getPassword(KEYCHAIN_SERVICE, profile.id)).toBeNull();
   });
 
-  it('stores nothing in the keychain when the key comes from --key-file', async () => {
-    const added = await runOrgdesk(
+  it('stores nothing in the keychain when the key comes from --key-file, and the imported key with --import-key', async () => {
+    const withRunKey = await runOrgdesk(
       ['orgs', 'add', '--label', 'Run key org', '--username', LOCAL_ADMIN, '--consumer-key', org.consumerKey, '--my-domain-url', org.emulator.url, '--key-file', org.keyFile, '--json'],
       { env, cwd: org.folder },
     );
-    expect(added.code).toBe(0);
-    const { profile } = JSON.parse(added.stdout) as { profile: { id: string } };
-    expect(await keytar.getPassword(KEYCHAIN_SERVICE, profile.id)).toBeNull();
-    const removed = await runOrgdesk(['orgs', 'remove', profile.id], { env });
-    expect(removed.code).toBe(0);
+    expect(withRunKey.code).toBe(0);
+    const runKeyProfile = (JSON.parse(withRunKey.stdout) as { profile: { id: string } }).profile;
+    expect(await keytar.getPassword(KEYCHAIN_SERVICE, runKeyProfile.id)).toBeNull();
+
+    const imported = await runOrgdesk(
+      ['orgs', 'add', '--label', 'Imported org', '--username', LOCAL_ADMIN, '--consumer-key', org.consumerKey, '--my-domain-url', org.emulator.url, '--import-key', org.keyFile, '--json'],
+      { env, cwd: org.folder },
+    );
+    expect(imported.code).toBe(0);
+    const importedProfile = (JSON.parse(imported.stdout) as { profile: { id: string } }).profile;
+    expect(await keytar.getPassword(KEYCHAIN_SERVICE, importedProfile.id)).toBe(org.keyPem);
+    const tested = await runOrgdesk(['orgs', 'test', 'Imported org'], { env });
+    expect(tested.code).toBe(0);
+
+    for (const id of [runKeyProfile.id, importedProfile.id]) expect((await runOrgdesk(['orgs', 'remove', id], { env })).code).toBe(0);
+    expect(await keytar.getPassword(KEYCHAIN_SERVICE, importedProfile.id)).toBeNull();
   });
 });
