@@ -23,7 +23,7 @@ const running: DemoOrg[] = [];
 const startLocal: StartLocalOrg = (options) => startLocalOrg({ dataDir: options.dataDir });
 
 function launch(options: { startLocalOrg?: StartLocalOrg; secrets?: SecretStore; statuses?: DemoOrgStatus[] } = {}): DemoOrg {
-  const transport = createFetchTransport({ timeoutMs: 20_000 });
+  const transport = createFetchTransport({ headersTimeoutMs: 20_000 });
   orgs = createOrgsService({ db: database.db, secrets: options.secrets ?? secrets, transport, clock: createSystemClock() });
   const demo = createDemoOrg({
     userDataDir,

@@ -65,7 +65,7 @@ export async function localLogin(
   if (options.register !== false) {
     await registerConnectedApp(url, { consumerKey, certificate: certificatePem, preAuthorizedUsernames: options.preAuthorized ?? [username] });
   }
-  const transport = createCountingTransport(createFetchTransport({ timeoutMs: 20_000 }));
+  const transport = createCountingTransport(createFetchTransport({ headersTimeoutMs: 20_000 }));
   const session = createJwtSession({
     credentials: { keyAccount: 'profile-1', loginUrl: options.loginUrl ?? url, consumerKey, username, certificateFileName: 'orgdesk-local-test.crt' },
     secrets,
