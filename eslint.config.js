@@ -164,6 +164,16 @@ export default defineConfig(
     },
   },
   {
+    // The preload's own test loads it with a fake electron module: it may import vitest too.
+    files: ['electron/preload/**/*.test.ts'],
+    rules: {
+      'no-restricted-imports': restrict(
+        forbid('^(?!electron$|vitest$)(?!\\.{1,2}/).+', 'The preload test imports only vitest, electron (mocked) and the contract.'),
+        forbid('^(\\.\\./)+(main|ipc|web|services|renderer|emulator)(/|$)', 'The preload imports only electron and shared/ipc.'),
+      ),
+    },
+  },
+  {
     files: ['renderer/**/*.ts', 'renderer/**/*.tsx'],
     rules: {
       'no-restricted-imports': restrict(
