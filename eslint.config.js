@@ -14,6 +14,10 @@ const forbid = (regex, message) => ({ regex, message });
 const NO_ELECTRON = forbid('^electron(/.*)?$', 'Only electron/main, electron/ipc and electron/preload may import electron (architecture.md, import rules).');
 const NO_NODE = forbid(`^(node:.*|(${NODE_BUILTINS}))$`, 'This code runs without Node: no node:* modules here.');
 const EMULATOR_ONLY_ENTRY = forbid('(^|/)emulator/(?!index$).+', 'Import the emulator only through its public entry (emulator/index), never its internals.');
+const TRANSPORTS_APART = forbid(
+  '^(\\.\\./)+(main|web)(/|$)',
+  'electron/main and electron/web are two transports over one handler table: they never import each other (what both need lives in electron/shared-transport).',
+);
 const NO_EMULATOR = forbid('(^|/)emulator(/.*)?$', 'Only electron/main, electron/web, tests and bench may import the emulator.');
 
 /** The no-restricted-imports rule for a folder, from its forbidden patterns. */
@@ -138,7 +142,17 @@ export default defineConfig(
       'no-restricted-imports': restrict(
         forbid('^electron(/.*)?$', 'Browser mode runs in plain Node: no electron import.'),
         forbid('^(\\.\\./)+renderer(/|$)', 'Browser mode serves the renderer build; it never imports renderer code.'),
+        TRANSPORTS_APART,
         EMULATOR_ONLY_ENTRY,
+      ),
+    },
+  },
+  {
+    files: ['electron/shared-transport/**/*.ts'],
+    rules: {
+      'no-restricted-imports': restrict(
+        forbid('^electron(/.*)?$', 'electron/shared-transport serves both transports: plain Node, no electron import.'),
+        forbid('^(\\.\\./)+(main|web|ipc|preload|services|renderer|emulator)(/|$)', 'electron/shared-transport imports only node:*, libraries and shared/.'),
       ),
     },
   },
@@ -149,7 +163,7 @@ export default defineConfig(
         'error',
         {
           paths: [{ name: 'electron', importNames: ['ipcRenderer', 'contextBridge'], message: 'Renderer-side Electron APIs belong in electron/preload.' }],
-          patterns: [forbid('^(\\.\\./)+renderer(/|$)', 'Main never imports renderer code.'), EMULATOR_ONLY_ENTRY],
+          patterns: [forbid('^(\\.\\./)+renderer(/|$)', 'Main never imports renderer code.'), TRANSPORTS_APART, EMULATOR_ONLY_ENTRY],
         },
       ],
     },

@@ -7,7 +7,7 @@ import { WebSocketServer, type WebSocket } from 'ws';
 import { fail } from '../../shared/ipc/result';
 import { WEB_PROTOCOL } from '../../shared/ipc/transport-protocol';
 import { createAppContext, type AppContext, type AppContextOptions } from '../ipc/create-app-context';
-import { contentSecurityPolicy } from '../main/content-security-policy';
+import { contentSecurityPolicy } from '../shared-transport/content-security-policy';
 import { createClientPresence } from './client-presence';
 import { createRequestGuard, EVENTS_PROTOCOL, type GuardVerdict } from './request-guard';
 import { serveStaticFile } from './static-files';
