@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -19,6 +19,13 @@ let database: OrgDeskDatabase;
 let secrets: SecretStore;
 let orgs: OrgsService;
 const running: DemoOrg[] = [];
+
+/** Every file under a folder, at any depth. */
+function filesUnder(folder: string): string[] {
+  return readdirSync(folder, { withFileTypes: true, recursive: true })
+    .filter((entry) => entry.isFile())
+    .map((entry) => join(entry.parentPath, entry.name));
+}
 
 const startLocal: StartLocalOrg = (options) => startLocalOrg({ dataDir: options.dataDir });
 
@@ -121,13 +128,33 @@ describe('the demo org', () => {
   });
 
   it('fails with the keychain hint, and writes the key nowhere else, when no keychain answers', async () => {
+    const offered: string[] = [];
     const noKeychain: SecretStore = {
-      set: () => Promise.reject(new ServiceError('KEYCHAIN', 'No Secret Service.', 'Install gnome-keyring (libsecret).')),
+      set: (_account, secret) => {
+        offered.push(secret);
+        return Promise.reject(new ServiceError('KEYCHAIN', 'No Secret Service.', 'Install gnome-keyring (libsecret).'));
+      },
       get: () => Promise.reject(new ServiceError('KEYCHAIN', 'No Secret Service.', 'Install gnome-keyring (libsecret).')),
       delete: () => Promise.resolve(false),
     };
     const demo = launch({ secrets: noKeychain });
     expect(await demo.start()).toMatchObject({ state: 'failed', error: { message: 'No Secret Service.', hint: matching(/gnome-keyring/) } });
     expect(orgs.list()[0]?.certificate).toBeNull();
+    await demo.stop();
+    database.close();
+
+    // The key the keychain refused must not have landed anywhere in the app's folder: database, WAL, demo org data, logs.
+    const [key] = offered;
+    expect(key).toMatch(/BEGIN PRIVATE KEY/);
+    const keyLines = (key ?? '').split('\n').filter((line) => /^[A-Za-z0-9+/]{40,}$/.test(line));
+    expect(keyLines.length).toBeGreaterThan(10);
+    const files = filesUnder(userDataDir);
+    expect(files.some((file) => file.endsWith('orgdesk.db'))).toBe(true);
+    for (const file of files) {
+      const text = readFileSync(file).toString('latin1');
+      expect(text, file).not.toContain('PRIVATE KEY');
+      for (const line of keyLines) expect(text.includes(line), `${file} holds part of the key`).toBe(false);
+    }
+    database = openDatabase({ folder: userDataDir });
   });
 });
