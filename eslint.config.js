@@ -56,7 +56,7 @@ export default defineConfig(
   },
   {
     // Test matchers (expect.any, expect.objectContaining, ...) are typed `any` by design; the unsafe-* rules only add noise there.
-    files: ['**/*.test.ts', '**/*.test.tsx', '**/test/**/*.ts', 'e2e/**/*.ts'],
+    files: ['**/*.test.ts', '**/*.test.tsx', '**/test/**/*.ts', 'electron/test-support/**/*.ts', 'e2e/**/*.ts'],
     rules: {
       '@typescript-eslint/no-unsafe-assignment': 'off',
       '@typescript-eslint/no-unsafe-argument': 'off',
@@ -110,12 +110,13 @@ export default defineConfig(
         forbid('^electron(/.*)?$', 'electron/services is plain Node: never import electron here (architecture.md, import rules).'),
         forbid('^(\\.\\./)+(main|ipc|web|preload)(/|$)', 'electron/services never imports electron/{main,ipc,web,preload}.'),
         forbid('^(\\.\\./)+renderer(/|$)', 'electron/services never imports the renderer.'),
+        forbid('^(\\.\\./)+test-support(/|$)', 'electron/test-support is for tests: the engine never imports it.'),
         NO_EMULATOR,
       ),
     },
   },
   {
-    files: ['electron/services/**/*.test.ts', 'electron/services/**/fixtures/**', 'electron/services/**/test/**'],
+    files: ['electron/services/**/*.test.ts', 'electron/test-support/**/*.ts'],
     rules: {
       'no-restricted-imports': restrict(
         forbid('^electron(/.*)?$', 'electron/services is plain Node: never import electron here (architecture.md, import rules).'),

@@ -50,6 +50,12 @@ describe('the layering rules (architecture.md, import rules)', () => {
     expect(violations).toHaveLength(2);
   });
 
+  it('fails lint for the engine importing electron/test-support, and lets its tests do so', async () => {
+    const probe = "import { matching } from '../../test-support/matchers';\nexport const m = matching;\n";
+    expect(await importViolations('electron/services/orgs/layering-probe.ts', probe)).toHaveLength(1);
+    await expect(importViolations('electron/services/orgs/layering-probe.test.ts', probe)).resolves.toEqual([]);
+  });
+
   it('lets electron/main import electron', async () => {
     await expect(importViolations('electron/main/layering-probe.ts', "import { app } from 'electron';\nexport const name = app.name;\n")).resolves.toEqual([]);
   });

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { DemoOrgStatus } from '../../../shared/ipc/domains/orgs';
-import { startLocalOrg } from '../auth/test/local-org';
+import { startLocalOrg } from '../../test-support/local-org';
 import { ServiceError } from '../errors';
 import { createOrgsService, type OrgsService } from '../orgs/orgs-service';
 import { createMemorySecretStore } from '../secrets/memory-secret-store';
@@ -12,7 +12,7 @@ import { createSystemClock } from '../salesforce/clock';
 import { createFetchTransport } from '../salesforce/http-transport';
 import { openDatabase, type OrgDeskDatabase } from '../store/database';
 import { createDemoOrg, DEMO_ORG_LABEL, type DemoOrg, type StartLocalOrg } from './demo-org';
-import { containing, matching } from '../auth/test/matchers';
+import { containing, matching } from '../../test-support/matchers';
 
 let userDataDir: string;
 let database: OrgDeskDatabase;

@@ -3,7 +3,7 @@ import { createServer } from 'node:net';
 import { describe, expect, it } from 'vitest';
 import { ServiceError } from '../errors';
 import { createFetchTransport } from './http-transport';
-import { matching } from '../auth/test/matchers';
+import { matching } from '../../test-support/matchers';
 
 async function closedPort(): Promise<number> {
   const server = createServer();

@@ -2,14 +2,14 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { RunningEmulator } from '../../../emulator/index';
-import { adminCall, localLogin, startLocalOrg, type LocalLogin } from '../auth/test/local-org';
+import { adminCall, localLogin, startLocalOrg, type LocalLogin } from '../../test-support/local-org';
 import { createSystemClock } from './clock';
 import { createRestApi, newestApiVersion } from './rest';
 import { createSalesforceClient, type SalesforceClient } from './salesforce-client';
 import { createCountingTransport, createFetchTransport } from './http-transport';
 import type { SalesforceSession, SessionAccess } from './salesforce-session';
 import { toAppError } from '../errors';
-import { matching } from '../auth/test/matchers';
+import { matching } from '../../test-support/matchers';
 
 let org: RunningEmulator;
 let login: LocalLogin;

@@ -2,13 +2,13 @@
  * Test fixture (imported by *.test.ts only): a real local org on 127.0.0.1:0 and an admin's steps on it over HTTP, the same
  * requests an admin's Setup clicks stand for.
  */
-import { startEmulator, type RunningEmulator } from '../../../../emulator/index';
-import { createMemorySecretStore } from '../../secrets/memory-secret-store';
-import type { SecretStore } from '../../secrets/secret-store';
-import { createSystemClock, type Clock } from '../../salesforce/clock';
-import { createCountingTransport, createFetchTransport } from '../../salesforce/http-transport';
-import { generateKeyAndCertificate } from '../certificate';
-import { createJwtSession, type JwtSession } from '../jwt-session';
+import { startEmulator, type RunningEmulator } from '../../emulator/index';
+import { createMemorySecretStore } from '../services/secrets/memory-secret-store';
+import type { SecretStore } from '../services/secrets/secret-store';
+import { createSystemClock, type Clock } from '../services/salesforce/clock';
+import { createCountingTransport, createFetchTransport } from '../services/salesforce/http-transport';
+import { generateKeyAndCertificate } from '../services/auth/certificate';
+import { createJwtSession, type JwtSession } from '../services/auth/jwt-session';
 
 /** The seeded admin user of the local org. */
 export const LOCAL_ADMIN = 'admin@orgdesk.example';
