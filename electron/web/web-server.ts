@@ -14,7 +14,7 @@ import { serveStaticFile } from './static-files';
 
 /** The path the web bridge POSTs `{ channel, args }` to. */
 export const INVOKE_PATH = WEB_PROTOCOL.invokePath;
-/** The path where the page exchanges the launch token for its session cookie (any method; 204 once authenticated). */
+/** The path the page POSTs to, to exchange the launch token for its session cookie (204 once authenticated). */
 export const SESSION_PATH = WEB_PROTOCOL.sessionPath;
 /** The path of the WebSocket carrying contract events. */
 export const EVENTS_PATH = WEB_PROTOCOL.eventsPath;
@@ -106,7 +106,7 @@ export async function startWebServer(options: WebServerOptions): Promise<WebServ
     if (path.startsWith('/api/')) {
       const verdict = guard.checkApi(request);
       if (!verdict.allowed) return refuse(response, verdict);
-      if (path === SESSION_PATH) {
+      if (path === SESSION_PATH && request.method === 'POST') {
         response.writeHead(204, { 'set-cookie': guard.sessionCookie, 'cache-control': 'no-store' }).end();
         return;
       }
