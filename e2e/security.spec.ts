@@ -41,6 +41,19 @@ test.describe('security baseline in the page', () => {
       { name: `orgdesk-session-${server.port}`, domain: '127.0.0.1', path: '/', httpOnly: true, sameSite: 'Strict' },
     ]);
     expect(cookies[0]?.value).not.toBe(server.token);
+
+    // The event socket is authenticated by that cookie alone (the page no longer holds the token): an event gets through.
+    const seenEvent = app.evaluate(
+      () =>
+        new Promise<unknown>((resolve) => {
+          const bridge = (window as unknown as { orgdesk: { on: (channel: string, listener: (payload: unknown) => void) => void } }).orgdesk;
+          bridge.on('orgs:changed', resolve);
+        }),
+    );
+    await expect.poll(async () => {
+      server.context.events.emit('orgs:changed', { activeOrgId: 'from-main' });
+      return Promise.race([seenEvent, new Promise((resolve) => setTimeout(() => resolve('nothing yet'), 200))]);
+    }).toEqual({ activeOrgId: 'from-main' });
     await app.goBack();
     expect(app.url()).not.toContain(server.token);
   });
