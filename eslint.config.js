@@ -14,6 +14,10 @@ const forbid = (regex, message) => ({ regex, message });
 const NO_ELECTRON = forbid('^electron(/.*)?$', 'Only electron/main, electron/ipc and electron/preload may import electron (architecture.md, import rules).');
 const NO_NODE = forbid(`^(node:.*|(${NODE_BUILTINS}))$`, 'This code runs without Node: no node:* modules here.');
 const EMULATOR_ONLY_ENTRY = forbid('(^|/)emulator/(?!index$).+', 'Import the emulator only through its public entry (emulator/index), never its internals.');
+const TRANSPORTS_APART = forbid(
+  '^(\\.\\./)+(main|web)(/|$)',
+  'electron/main and electron/web are two transports over one handler table: they never import each other (what both need lives in electron/shared-transport).',
+);
 const NO_EMULATOR = forbid('(^|/)emulator(/.*)?$', 'Only electron/main, electron/web, tests and bench may import the emulator.');
 
 /** The no-restricted-imports rule for a folder, from its forbidden patterns. */
@@ -52,7 +56,7 @@ export default defineConfig(
   },
   {
     // Test matchers (expect.any, expect.objectContaining, ...) are typed `any` by design; the unsafe-* rules only add noise there.
-    files: ['**/*.test.ts', '**/*.test.tsx', '**/test/**/*.ts', 'e2e/**/*.ts'],
+    files: ['**/*.test.ts', '**/*.test.tsx', '**/test/**/*.ts', 'electron/test-support/**/*.ts', 'e2e/**/*.ts'],
     rules: {
       '@typescript-eslint/no-unsafe-assignment': 'off',
       '@typescript-eslint/no-unsafe-argument': 'off',
@@ -106,12 +110,13 @@ export default defineConfig(
         forbid('^electron(/.*)?$', 'electron/services is plain Node: never import electron here (architecture.md, import rules).'),
         forbid('^(\\.\\./)+(main|ipc|web|preload)(/|$)', 'electron/services never imports electron/{main,ipc,web,preload}.'),
         forbid('^(\\.\\./)+renderer(/|$)', 'electron/services never imports the renderer.'),
+        forbid('^(\\.\\./)+test-support(/|$)', 'electron/test-support is for tests: the engine never imports it.'),
         NO_EMULATOR,
       ),
     },
   },
   {
-    files: ['electron/services/**/*.test.ts', 'electron/services/**/fixtures/**', 'electron/services/**/test/**'],
+    files: ['electron/services/**/*.test.ts', 'electron/test-support/**/*.ts'],
     rules: {
       'no-restricted-imports': restrict(
         forbid('^electron(/.*)?$', 'electron/services is plain Node: never import electron here (architecture.md, import rules).'),
@@ -138,7 +143,17 @@ export default defineConfig(
       'no-restricted-imports': restrict(
         forbid('^electron(/.*)?$', 'Browser mode runs in plain Node: no electron import.'),
         forbid('^(\\.\\./)+renderer(/|$)', 'Browser mode serves the renderer build; it never imports renderer code.'),
+        TRANSPORTS_APART,
         EMULATOR_ONLY_ENTRY,
+      ),
+    },
+  },
+  {
+    files: ['electron/shared-transport/**/*.ts'],
+    rules: {
+      'no-restricted-imports': restrict(
+        forbid('^electron(/.*)?$', 'electron/shared-transport serves both transports: plain Node, no electron import.'),
+        forbid('^(\\.\\./)+(main|web|ipc|preload|services|renderer|emulator)(/|$)', 'electron/shared-transport imports only node:*, libraries and shared/.'),
       ),
     },
   },
@@ -149,7 +164,7 @@ export default defineConfig(
         'error',
         {
           paths: [{ name: 'electron', importNames: ['ipcRenderer', 'contextBridge'], message: 'Renderer-side Electron APIs belong in electron/preload.' }],
-          patterns: [forbid('^(\\.\\./)+renderer(/|$)', 'Main never imports renderer code.'), EMULATOR_ONLY_ENTRY],
+          patterns: [forbid('^(\\.\\./)+renderer(/|$)', 'Main never imports renderer code.'), TRANSPORTS_APART, EMULATOR_ONLY_ENTRY],
         },
       ],
     },
@@ -159,6 +174,16 @@ export default defineConfig(
     rules: {
       'no-restricted-imports': restrict(
         forbid('^(?!electron$)(?!\\.{1,2}/).+', 'The preload is tiny and sandboxed: it imports only electron and the contract.'),
+        forbid('^(\\.\\./)+(main|ipc|web|services|renderer|emulator)(/|$)', 'The preload imports only electron and shared/ipc.'),
+      ),
+    },
+  },
+  {
+    // The preload's own test loads it with a fake electron module: it may import vitest too.
+    files: ['electron/preload/**/*.test.ts'],
+    rules: {
+      'no-restricted-imports': restrict(
+        forbid('^(?!electron$|vitest$)(?!\\.{1,2}/).+', 'The preload test imports only vitest, electron (mocked) and the contract.'),
         forbid('^(\\.\\./)+(main|ipc|web|services|renderer|emulator)(/|$)', 'The preload imports only electron and shared/ipc.'),
       ),
     },

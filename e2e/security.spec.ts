@@ -1,13 +1,72 @@
+import { request as httpRequest } from 'node:http';
 import { areaTab, expect, test } from './fixtures';
 
+/** POSTs app:info to browser mode from Node, with whatever headers a forger likes (a browser would not let a page set Origin). */
+function postFromNode(port: number, headers: Record<string, string>): Promise<{ status: number; body: string }> {
+  return new Promise((resolve, reject) => {
+    const body = JSON.stringify({ channel: 'app:info', args: {} });
+    const request = httpRequest(
+      { host: '127.0.0.1', port, path: '/api/invoke', method: 'POST', headers: { 'content-type': 'application/json', host: `127.0.0.1:${port}`, ...headers } },
+      (response) => {
+        let text = '';
+        response.setEncoding('utf8');
+        response.on('data', (chunk: string) => (text += chunk));
+        response.on('end', () => resolve({ status: response.statusCode ?? 0, body: text }));
+      },
+    );
+    request.on('error', reject);
+    request.end(body);
+  });
+}
+
 test.describe('security baseline in the page', () => {
-  test('the page has no require and no process', async ({ app }) => {
-    const globals = await app.evaluate(() => ({
-      require: typeof (globalThis as Record<string, unknown>)['require'],
-      process: typeof (globalThis as Record<string, unknown>)['process'],
-      module: typeof (globalThis as Record<string, unknown>)['module'],
+  // The Electron preload's exposure (no require, no process, exactly { invoke, on }) is tested in electron/preload/preload.test.ts:
+  // browser mode has no preload, so checking the page here would prove nothing about Electron.
+
+  test('the launch token is exchanged for an HttpOnly, SameSite=Strict cookie and kept nowhere the page can read', async ({ app, server, context }) => {
+    expect(app.url()).toBe(`${server.origin}/`);
+    const seen = await app.evaluate(() => ({
+      cookie: document.cookie,
+      session: JSON.stringify({ ...sessionStorage }),
+      local: JSON.stringify({ ...localStorage }),
+      entries: history.length,
     }));
-    expect(globals).toEqual({ require: 'undefined', process: 'undefined', module: 'undefined' });
+    expect(seen.cookie).toBe('');
+    expect(seen.session).not.toContain(server.token);
+    expect(seen.local).not.toContain(server.token);
+    // about:blank, then the app: the fragment was replaced in place, never left behind as an entry of its own.
+    expect(seen.entries).toBe(2);
+    const cookies = await context.cookies(server.origin);
+    expect(cookies.map(({ name, domain, path, httpOnly, sameSite }) => ({ name, domain, path, httpOnly, sameSite }))).toEqual([
+      { name: `orgdesk-session-${server.port}`, domain: '127.0.0.1', path: '/', httpOnly: true, sameSite: 'Strict' },
+    ]);
+    expect(cookies[0]?.value).not.toBe(server.token);
+
+    // The event socket is authenticated by that cookie alone (the page no longer holds the token): an event gets through.
+    const seenEvent = app.evaluate(
+      () =>
+        new Promise<unknown>((resolve) => {
+          const bridge = (window as unknown as { orgdesk: { on: (channel: string, listener: (payload: unknown) => void) => void } }).orgdesk;
+          bridge.on('orgs:changed', resolve);
+        }),
+    );
+    await expect.poll(async () => {
+      server.context.events.emit('orgs:changed', { activeOrgId: 'from-main' });
+      return Promise.race([seenEvent, new Promise((resolve) => setTimeout(() => resolve('nothing yet'), 200))]);
+    }).toEqual({ activeOrgId: 'from-main' });
+    await app.goBack();
+    expect(app.url()).not.toContain(server.token);
+  });
+
+  test('a tab opened without the token, and without the cookie, is not connected', async ({ browser, server }) => {
+    const stranger = await browser.newContext();
+    try {
+      const page = await stranger.newPage();
+      await page.goto(`${server.origin}/`);
+      await expect(page.getByText(/not connected to OrgDesk/)).toBeVisible();
+    } finally {
+      await stranger.close();
+    }
   });
 
   test('window.orgdesk has exactly invoke and on, and cannot be replaced', async ({ app }) => {
@@ -40,34 +99,15 @@ test.describe('security baseline in the page', () => {
     expect(response.status()).toBe(401);
   });
 
-  test('a request with a foreign Origin gets 403, even with the token', async ({ request, server }) => {
-    const response = await request.post(`${server.origin}/api/invoke`, {
-      data: { channel: 'app:info', args: {} },
-      headers: { origin: 'https://evil.example', 'x-orgdesk-token': server.token },
-    });
-    expect(response.status()).toBe(403);
-  });
-
-  test('a page on another site cannot call OrgDesk', async ({ page, server, context }) => {
-    // Serve a foreign page through routing, then let it try to reach the app's API with the real token.
-    await context.route('http://evil.example/**', (route) => route.fulfill({ contentType: 'text/html', body: '<!doctype html><p>evil</p>' }));
-    await page.goto('http://evil.example/');
-    const outcome = await page.evaluate(
-      async ({ origin, token }) => {
-        try {
-          const response = await fetch(`${origin}/api/invoke`, {
-            method: 'POST',
-            headers: { 'content-type': 'application/json', 'x-orgdesk-token': token },
-            body: JSON.stringify({ channel: 'app:info', args: {} }),
-          });
-          return `status ${response.status}`;
-        } catch {
-          return 'blocked';
-        }
-      },
-      { origin: server.origin, token: server.token },
-    );
-    expect(outcome).not.toBe('status 200');
+  test('a request forged from Node with a foreign Origin gets 403, even with the session cookie and the token', async ({ app, server, context }) => {
+    await expect(areaTab(app, 'Query')).toBeVisible();
+    const [cookie] = await context.cookies(server.origin);
+    const forged = await postFromNode(server.port, { origin: 'http://evil.example', cookie: `${cookie?.name}=${cookie?.value}`, 'x-orgdesk-token': server.token });
+    expect(forged.status).toBe(403);
+    expect(forged.body).not.toContain('"ok":true');
+    // The same request with the app's own Origin is answered, so the 403 above is the Origin check and nothing else.
+    const own = await postFromNode(server.port, { origin: server.origin, cookie: `${cookie?.name}=${cookie?.value}` });
+    expect(own.status).toBe(200);
   });
 
   test('a link to an external site does not navigate the app', async ({ app, context }) => {

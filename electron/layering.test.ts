@@ -35,6 +35,27 @@ describe('the layering rules (architecture.md, import rules)', () => {
     expect(violations).toHaveLength(1);
   });
 
+  it('fails lint for electron/main and electron/web importing each other, and lets both import electron/shared-transport', async () => {
+    const mainToWeb = await importViolations('electron/main/layering-probe.ts', "import { serveStaticFile } from '../web/static-files';\nexport const serve = serveStaticFile;\n");
+    const webToMain = await importViolations('electron/web/layering-probe.ts', "import { handleAppProtocol } from '../main/app-protocol';\nexport const handle = handleAppProtocol;\n");
+    const shared = "import { contentSecurityPolicy } from '../shared-transport/content-security-policy';\nexport const csp = contentSecurityPolicy;\n";
+    expect(mainToWeb.join('\n')).toMatch(/never import each other/);
+    expect(webToMain.join('\n')).toMatch(/never import each other/);
+    await expect(importViolations('electron/main/layering-probe.ts', shared)).resolves.toEqual([]);
+    await expect(importViolations('electron/web/layering-probe.ts', shared)).resolves.toEqual([]);
+  });
+
+  it('fails lint for electron/shared-transport importing a transport or electron', async () => {
+    const violations = await importViolations('electron/shared-transport/layering-probe.ts', "import { app } from 'electron';\nimport { x } from '../web/web-server';\nexport const y = [app, x];\n");
+    expect(violations).toHaveLength(2);
+  });
+
+  it('fails lint for the engine importing electron/test-support, and lets its tests do so', async () => {
+    const probe = "import { matching } from '../../test-support/matchers';\nexport const m = matching;\n";
+    expect(await importViolations('electron/services/orgs/layering-probe.ts', probe)).toHaveLength(1);
+    await expect(importViolations('electron/services/orgs/layering-probe.test.ts', probe)).resolves.toEqual([]);
+  });
+
   it('lets electron/main import electron', async () => {
     await expect(importViolations('electron/main/layering-probe.ts', "import { app } from 'electron';\nexport const name = app.name;\n")).resolves.toEqual([]);
   });

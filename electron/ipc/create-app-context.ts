@@ -192,7 +192,7 @@ function createServices(database: OrgDeskDatabase, options: AppContextOptions, p
 
   return {
     handlers: {
-      ...createOrgsHandlers({ orgs, demo }),
+      ...createOrgsHandlers({ orgs, demo, typedPaths: options.mode === 'browser' ? 'accepted' : 'refused' }),
       ...createQueryHandlers({ query }),
     },
     async dispose() {

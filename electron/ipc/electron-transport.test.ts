@@ -8,16 +8,16 @@ import { APP_START_URL } from './sender-check';
 type Handler = (event: IpcMainInvokeEvent, ...args: unknown[]) => unknown;
 
 /** The slice of ipcMain the transport uses, recording the one handler it registers. */
-function fakeIpcMain(): { ipcMain: IpcMain; call: (contents: WebContents, channel: string, args: unknown) => unknown } {
+function fakeIpcMain(): { ipcMain: IpcMain; call: (contents: WebContents, channel: string, args: unknown, senderFrame?: unknown) => unknown } {
   const handlers = new Map<string, Handler>();
   const ipcMain = {
     handle: (channel: string, handler: Handler) => handlers.set(channel, handler),
     removeHandler: (channel: string) => handlers.delete(channel),
   } as unknown as IpcMain;
-  const call = (contents: WebContents, channel: string, args: unknown): unknown => {
+  const call = (contents: WebContents, channel: string, args: unknown, senderFrame: unknown = { url: APP_START_URL, parent: null }): unknown => {
     const handler = handlers.get(IPC_INVOKE);
     if (handler === undefined) throw new Error('no handler');
-    const event = { sender: contents, senderFrame: { url: APP_START_URL, parent: null } } as unknown as IpcMainInvokeEvent;
+    const event = { sender: contents, senderFrame } as unknown as IpcMainInvokeEvent;
     return handler(event, channel, args);
   };
   return { ipcMain, call };
@@ -58,6 +58,21 @@ describe('registerElectronTransport', () => {
     expect(released).toEqual(['window:3']);
     expect(first.listenerCount('destroyed')).toBe(0);
     expect(second.listenerCount('destroyed')).toBe(1);
+  });
+
+  it('refuses a call from a subframe, another origin or a destroyed frame before the handler table sees it', async () => {
+    const { ipcMain, call } = fakeIpcMain();
+    const { context, senders } = fakeContext();
+    registerElectronTransport({ ipcMain, context, windows: () => [] });
+    const contents = fakeWebContents(5);
+    const refused = { ok: false, error: { code: 'VALIDATION', message: 'This page may not call OrgDesk.' } };
+    expect(await call(contents, 'orgs:list', {}, { url: APP_START_URL, parent: { url: APP_START_URL } })).toEqual(refused);
+    expect(await call(contents, 'orgs:list', {}, { url: 'https://evil.example/', parent: null })).toEqual(refused);
+    expect(await call(contents, 'orgs:list', {}, null)).toEqual(refused);
+    expect(senders).toEqual([]);
+    expect(contents.listenerCount('destroyed')).toBe(0);
+    expect(await call(contents, 'orgs:list', {})).toEqual({ ok: true, value: null });
+    expect(senders).toEqual(['window:5']);
   });
 
   it('stops watching windows once the transport is disposed', async () => {

@@ -10,7 +10,7 @@ import { createDialogOpenPicker, createDialogSavePicker } from '../services/file
 import { registerElectronTransport } from '../ipc/electron-transport';
 import { APP_START_URL } from '../ipc/sender-check';
 import { APP_SCHEME_PRIVILEGES, handleAppProtocol } from './app-protocol';
-import { denyAllPermissions, lockDownWebContents } from './window-security';
+import { lockDownWebContents, restrictPermissions } from './window-security';
 
 // Bundled to dist/electron/main.cjs: the renderer build and the preload sit beside it.
 const rendererDir = join(__dirname, '..', 'renderer');
@@ -52,7 +52,7 @@ async function start(): Promise<void> {
     return;
   }
   await app.whenReady();
-  denyAllPermissions(session.defaultSession);
+  restrictPermissions(session.defaultSession);
   handleAppProtocol(protocol, rendererDir);
 
   const context: AppContext = await createAppContext({

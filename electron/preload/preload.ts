@@ -6,15 +6,12 @@ import { contextBridge, ipcRenderer } from 'electron';
 import type { EventChannel, OrgDeskBridge } from '../../shared/ipc/contract';
 import { fail } from '../../shared/ipc/result';
 import { isEventChannel, isInvokeChannel } from '../../shared/ipc/schemas';
-
-// Kept in sync with electron/ipc/electron-transport.ts (importing it would pull main-only code into the preload bundle).
-const IPC_INVOKE = 'orgdesk:invoke';
-const IPC_EVENT = 'orgdesk:event';
+import { ELECTRON_IPC } from '../../shared/ipc/transport-protocol';
 
 const listeners = new Map<EventChannel, Set<(payload: never) => void>>();
 
 // The IpcRendererEvent stays here: only the payload reaches the page.
-ipcRenderer.on(IPC_EVENT, (_event, message: { channel?: unknown; payload?: unknown }) => {
+ipcRenderer.on(ELECTRON_IPC.event, (_event, message: { channel?: unknown; payload?: unknown }) => {
   if (!isEventChannel(message.channel)) return;
   for (const listener of listeners.get(message.channel) ?? []) listener(message.payload as never);
 });
@@ -22,7 +19,7 @@ ipcRenderer.on(IPC_EVENT, (_event, message: { channel?: unknown; payload?: unkno
 const bridge: OrgDeskBridge = {
   invoke: (channel, args) => {
     if (!isInvokeChannel(channel)) return Promise.resolve(fail('VALIDATION', `Unknown channel: ${String(channel)}.`));
-    return ipcRenderer.invoke(IPC_INVOKE, channel, args) as ReturnType<OrgDeskBridge['invoke']>;
+    return ipcRenderer.invoke(ELECTRON_IPC.invoke, channel, args) as ReturnType<OrgDeskBridge['invoke']>;
   },
   on: (channel, listener) => {
     if (!isEventChannel(channel) || typeof listener !== 'function') return () => undefined;

@@ -2,7 +2,7 @@ import type { IncomingMessage } from 'node:http';
 import { describe, expect, it } from 'vitest';
 import { createRequestGuard } from './request-guard';
 
-const guard = createRequestGuard({ port: 4000, token: 'secret-token' });
+const guard = createRequestGuard({ port: 4000, token: 'secret-token', session: 'session-secret' });
 const fakeRequest = (headers: Record<string, string>): IncomingMessage => ({ headers }) as unknown as IncomingMessage;
 
 describe('createRequestGuard', () => {
@@ -26,5 +26,13 @@ describe('createRequestGuard', () => {
   it('reads the WebSocket token from the subprotocol list', () => {
     const verdict = guard.checkEvents(fakeRequest({ host: 'localhost:4000', 'sec-websocket-protocol': 'orgdesk-events, orgdesk-token.secret-token' }));
     expect(verdict).toEqual({ allowed: true });
+  });
+
+  it('accepts the session cookie of this port instead of the token, and not the token as a cookie', () => {
+    const site = { host: '127.0.0.1:4000', origin: 'http://127.0.0.1:4000' };
+    expect(guard.checkApi(fakeRequest({ ...site, cookie: 'other=1; orgdesk-session-4000=session-secret' }))).toEqual({ allowed: true });
+    expect(guard.checkEvents(fakeRequest({ ...site, cookie: 'orgdesk-session-4000=session-secret' }))).toEqual({ allowed: true });
+    expect(guard.checkApi(fakeRequest({ ...site, cookie: 'orgdesk-session-4000=secret-token' }))).toMatchObject({ status: 401 });
+    expect(guard.checkApi(fakeRequest({ ...site, cookie: 'orgdesk-session-4001=session-secret' }))).toMatchObject({ status: 401 });
   });
 });

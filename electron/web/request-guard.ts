@@ -1,37 +1,46 @@
 import { timingSafeEqual } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
+import { WEB_PROTOCOL } from '../../shared/ipc/transport-protocol';
 
-/** The header the web bridge sends the per-launch token in. */
-export const TOKEN_HEADER = 'x-orgdesk-token';
-/** The WebSocket subprotocol carrying the token (browsers cannot set headers on a WebSocket). */
-export const TOKEN_PROTOCOL_PREFIX = 'orgdesk-token.';
-/** The WebSocket subprotocol the server answers with once the token checks out. */
-export const EVENTS_PROTOCOL = 'orgdesk-events';
+/** The header a script or test may send the per-launch token in (the page sends it only once, to exchange it for the cookie). */
+export const TOKEN_HEADER = WEB_PROTOCOL.tokenHeader;
+/** The WebSocket subprotocol carrying the token, for sockets opened outside the page (the page's socket carries the cookie). */
+export const TOKEN_PROTOCOL_PREFIX = WEB_PROTOCOL.tokenProtocolPrefix;
+/** The WebSocket subprotocol the server answers with once the socket is authenticated. */
+export const EVENTS_PROTOCOL = WEB_PROTOCOL.eventsProtocol;
 
 /** The outcome of checking one request: let it through, or the status to refuse it with. */
 export type GuardVerdict = { allowed: true } | { allowed: false; status: 401 | 403; reason: string };
 
-/** Checks requests against DNS rebinding (Host), cross-site pages (Origin) and the per-launch token. */
+/** Checks requests against DNS rebinding (Host), cross-site pages (Origin) and the per-launch token or its session cookie. */
 export type RequestGuard = {
   /** Host and Origin check, for every request including static files: a foreign one gets 403. */
   checkSite(request: IncomingMessage): GuardVerdict;
-  /** Host/Origin check plus the token from the header (API calls): a missing or wrong token gets 401. */
+  /** Host/Origin check plus the token header or the session cookie (API calls): neither, or a wrong one, gets 401. */
   checkApi(request: IncomingMessage): GuardVerdict;
-  /** Host/Origin check plus the token from the WebSocket subprotocol list. */
+  /** Host/Origin check plus the token from the WebSocket subprotocol list, or the session cookie. */
   checkEvents(request: IncomingMessage): GuardVerdict;
+  /**
+   * The `Set-Cookie` value that hands the page its session once it proved it has the token: HttpOnly (no script reads it),
+   * SameSite=Strict (no other site's page sends it), host-only and named for this server's port.
+   */
+  readonly sessionCookie: string;
 };
 
-/** Builds the guard for a server listening on 127.0.0.1:port with the given token. */
-export function createRequestGuard(options: { port: number; token: string }): RequestGuard {
+/** The session cookie's name for a server on `port`. */
+export function sessionCookieName(port: number): string {
+  return `${WEB_PROTOCOL.sessionCookiePrefix}${port}`;
+}
+
+/**
+ * Builds the guard for a server listening on 127.0.0.1:port. `token` is the launch token (in the printed URL's fragment);
+ * `session` is the different secret the page holds as its cookie once it exchanged the token, so the token itself never sits
+ * in the browser's cookie jar, storage or history.
+ */
+export function createRequestGuard(options: { port: number; token: string; session: string }): RequestGuard {
   const hosts = new Set([`127.0.0.1:${options.port}`, `localhost:${options.port}`]);
   const origins = new Set([...hosts].map((host) => `http://${host}`));
-  const expected = Buffer.from(options.token);
-
-  const tokenMatches = (candidate: string | undefined): boolean => {
-    if (candidate === undefined) return false;
-    const given = Buffer.from(candidate);
-    return given.length === expected.length && timingSafeEqual(given, expected);
-  };
+  const cookieName = sessionCookieName(options.port);
 
   const checkSite = (request: IncomingMessage): GuardVerdict => {
     const host = request.headers.host;
@@ -45,10 +54,10 @@ export function createRequestGuard(options: { port: number; token: string }): Re
     return { allowed: true };
   };
 
-  const withToken = (request: IncomingMessage, token: string | undefined): GuardVerdict => {
+  const authenticated = (request: IncomingMessage, token: string | undefined): GuardVerdict => {
     const site = checkSite(request);
     if (!site.allowed) return site;
-    if (!tokenMatches(token)) {
+    if (!secretMatches(token, options.token) && !secretMatches(cookieValue(request, cookieName), options.session)) {
       return { allowed: false, status: 401, reason: 'Missing or wrong OrgDesk token: open the URL printed by `npm run web`.' };
     }
     return { allowed: true };
@@ -58,12 +67,29 @@ export function createRequestGuard(options: { port: number; token: string }): Re
     checkSite,
     checkApi: (request) => {
       const header = request.headers[TOKEN_HEADER];
-      return withToken(request, typeof header === 'string' ? header : undefined);
+      return authenticated(request, typeof header === 'string' ? header : undefined);
     },
     checkEvents: (request) => {
       const protocols = (request.headers['sec-websocket-protocol'] ?? '').split(',').map((value) => value.trim());
       const tokenProtocol = protocols.find((value) => value.startsWith(TOKEN_PROTOCOL_PREFIX));
-      return withToken(request, tokenProtocol?.slice(TOKEN_PROTOCOL_PREFIX.length));
+      return authenticated(request, tokenProtocol?.slice(TOKEN_PROTOCOL_PREFIX.length));
     },
+    sessionCookie: `${cookieName}=${options.session}; HttpOnly; SameSite=Strict; Path=/`,
   };
+}
+
+function secretMatches(candidate: string | undefined, secret: string): boolean {
+  if (candidate === undefined) return false;
+  const given = Buffer.from(candidate);
+  const expected = Buffer.from(secret);
+  return given.length === expected.length && timingSafeEqual(given, expected);
+}
+
+/** The value of one cookie in a request's Cookie header, or undefined. */
+function cookieValue(request: IncomingMessage, name: string): string | undefined {
+  for (const part of (request.headers.cookie ?? '').split(';')) {
+    const separator = part.indexOf('=');
+    if (separator > 0 && part.slice(0, separator).trim() === name) return part.slice(separator + 1).trim();
+  }
+  return undefined;
 }

@@ -91,12 +91,34 @@ describe('browser mode releases what a tab started once its event socket is gone
     closing.close();
 
     await vi.waitFor(() => expect(progress.find((p) => p.runId === closingRun && p.state !== 'running')?.state).toBe('cancelled'), { timeout: 10_000 });
-    await vi.waitFor(async () => expect(await rowsOf('tab-2', closingRun)).toMatchObject({ ok: false, error: { code: 'NOT_FOUND' } }), { timeout: 10_000 });
+    await vi.waitFor(async () => expect(await rowsOf('tab-1', closingRun)).toMatchObject({ ok: false, error: { code: 'NOT_FOUND' } }), { timeout: 10_000 });
     expect(progress.some((p) => p.runId === stayingRun && p.state !== 'running')).toBe(false);
     expect(await rowsOf('tab-2', stayingRun)).toMatchObject({ ok: true });
 
     await value(invoke('tab-2', 'query:cancel', { runId: stayingRun }));
     emulator?.admin.addFault({ kind: 'bulk-release-stall' });
     staying.close();
+  });
+});
+
+describe('a query run answers only the tab that started it', () => {
+  it("refuses another tab's query:rows, query:children and query:export as if the run did not exist, and ignores its query:cancel", { timeout: 30_000 }, async () => {
+    const demo = await value(invoke<{ state: string; profileId: string | null }>('owner-tab', 'orgs:demo-start', {}));
+    const orgId = demo.profileId ?? '';
+    const ownerEvents = await openEvents('owner-tab');
+    const runId = await startStalledRun('owner-tab', orgId);
+
+    const notFound = { ok: false, error: { code: 'NOT_FOUND', message: 'This query result is no longer in memory.' } };
+    expect(await rowsOf('other-tab', runId)).toMatchObject(notFound);
+    expect(await invoke('other-tab', 'query:children', { runId, rowIndex: 0, sort: [], filter: '', column: 'Id' })).toMatchObject(notFound);
+    expect(await invoke('other-tab', 'query:export', { runId, format: 'csv' })).toMatchObject(notFound);
+    expect(await value(invoke('other-tab', 'query:cancel', { runId }))).toEqual({ cancelled: false });
+    expect(await rowsOf('owner-tab', runId)).toMatchObject({ ok: true });
+    expect(progress.some((p) => p.runId === runId && p.state !== 'running')).toBe(false);
+
+    expect(await value(invoke('owner-tab', 'query:cancel', { runId }))).toEqual({ cancelled: true });
+    emulator?.admin.addFault({ kind: 'bulk-release-stall' });
+    await vi.waitFor(() => expect(progress.find((p) => p.runId === runId && p.state !== 'running')?.state).toBe('cancelled'), { timeout: 10_000 });
+    ownerEvents.close();
   });
 });

@@ -126,4 +126,41 @@ describe('startWebServer', () => {
     const opened = await openSocket([`${TOKEN_PROTOCOL_PREFIX}${server.token}`], { origin: 'https://evil.example' });
     expect(opened).toEqual({ status: 403 });
   });
+
+  it('exchanges the launch token for an HttpOnly, SameSite=Strict cookie named for this server, holding a different secret', async () => {
+    const response = await fetch(`${server.origin}/api/session`, { method: 'POST', headers: { [TOKEN_HEADER]: server.token, origin: server.origin } });
+    expect(response.status).toBe(204);
+    const cookie = response.headers.get('set-cookie') ?? '';
+    const [pair = '', ...attributes] = cookie.split(';').map((part) => part.trim());
+    expect(pair.split('=')[0]).toBe(`orgdesk-session-${server.port}`);
+    expect(pair).not.toContain(server.token);
+    expect(attributes.sort()).toEqual(['HttpOnly', 'Path=/', 'SameSite=Strict']);
+  });
+
+  it('answers calls and opens the event socket with the session cookie alone, and refuses a wrong cookie', async () => {
+    const exchanged = await fetch(`${server.origin}/api/session`, { method: 'POST', headers: { [TOKEN_HEADER]: server.token } });
+    const cookie = (exchanged.headers.get('set-cookie') ?? '').split(';')[0] ?? '';
+    const call = (cookieHeader: string): Promise<Response> =>
+      fetch(`${server.origin}/api/invoke`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', cookie: cookieHeader, origin: server.origin },
+        body: JSON.stringify({ channel: 'app:info', args: {} }),
+      });
+    expect((await call(cookie)).status).toBe(200);
+    expect((await call(`orgdesk-session-${server.port}=${server.token}`)).status).toBe(401);
+    expect((await call(`orgdesk-session-${server.port + 1}=${cookie.split('=')[1] ?? ''}`)).status).toBe(401);
+    expect((await fetch(`${server.origin}/api/session`, { method: 'POST', headers: { cookie } })).status).toBe(204);
+    expect((await fetch(`${server.origin}/api/session`, { method: 'POST' })).status).toBe(401);
+
+    const opened = await openSocket(['orgdesk-events'], { origin: server.origin, cookie });
+    if (!('ws' in opened)) throw new Error(`socket refused with ${opened.status}`);
+    opened.ws.close();
+    await expect(openSocket(['orgdesk-events'], { origin: server.origin, cookie: `orgdesk-session-${server.port}=wrong` })).resolves.toEqual({ status: 401 });
+  });
+
+  it('never hands out the session cookie to a foreign Origin, even with the token', async () => {
+    const response = await fetch(`${server.origin}/api/session`, { method: 'POST', headers: { [TOKEN_HEADER]: server.token, origin: 'https://evil.example' } });
+    expect(response.status).toBe(403);
+    expect(response.headers.get('set-cookie')).toBeNull();
+  });
 });

@@ -5,20 +5,23 @@ import type { AddressInfo } from 'node:net';
 import { resolve } from 'node:path';
 import { WebSocketServer, type WebSocket } from 'ws';
 import { fail } from '../../shared/ipc/result';
+import { WEB_PROTOCOL } from '../../shared/ipc/transport-protocol';
 import { createAppContext, type AppContext, type AppContextOptions } from '../ipc/create-app-context';
-import { contentSecurityPolicy } from '../main/content-security-policy';
+import { contentSecurityPolicy } from '../shared-transport/content-security-policy';
 import { createClientPresence } from './client-presence';
 import { createRequestGuard, EVENTS_PROTOCOL, type GuardVerdict } from './request-guard';
 import { serveStaticFile } from './static-files';
 
 /** The path the web bridge POSTs `{ channel, args }` to. */
-export const INVOKE_PATH = '/api/invoke';
+export const INVOKE_PATH = WEB_PROTOCOL.invokePath;
+/** The path the page POSTs to, to exchange the launch token for its session cookie (204 once authenticated). */
+export const SESSION_PATH = WEB_PROTOCOL.sessionPath;
 /** The path of the WebSocket carrying contract events. */
-export const EVENTS_PATH = '/api/events';
+export const EVENTS_PATH = WEB_PROTOCOL.eventsPath;
 /** The header naming the browser tab, used as the sender id of its calls. */
-export const CLIENT_HEADER = 'x-orgdesk-client';
+export const CLIENT_HEADER = WEB_PROTOCOL.clientHeader;
 /** The query parameter naming the browser tab on its event socket (`/api/events?client=<id>`; sockets cannot set headers). */
-export const CLIENT_PARAM = 'client';
+export const CLIENT_PARAM = WEB_PROTOCOL.clientParam;
 /** How long a tab may be without its event socket before what it started (query runs) is cancelled and dropped. */
 export const DEFAULT_SENDER_GRACE_MS = 30_000;
 
@@ -64,10 +67,13 @@ export type WebServer = {
 
 /**
  * Starts browser mode: serves the renderer build and the app's handler table on 127.0.0.1 over HTTP (`POST /api/invoke`) and
- * a WebSocket (`/api/events`), guarded by a per-launch token and a Host/Origin check against DNS rebinding.
+ * a WebSocket (`/api/events`), guarded by a per-launch token and a Host/Origin check against DNS rebinding. The page shows
+ * the token once (`/api/session`) and from then on holds an HttpOnly, SameSite=Strict session cookie instead.
  */
 export async function startWebServer(options: WebServerOptions): Promise<WebServer> {
   const token = options.token ?? randomBytes(32).toString('base64url');
+  // What the page keeps as its HttpOnly cookie once it showed the token: a second secret, so the token never sits in the browser.
+  const session = randomBytes(32).toString('base64url');
   const rendererDir = resolve(options.rendererDir ?? 'dist/renderer');
   const build = options.createContext ?? createAppContext;
   const context = await build({
@@ -79,7 +85,7 @@ export async function startWebServer(options: WebServerOptions): Promise<WebServ
     ...(options.onInternalError === undefined ? {} : { onInternalError: options.onInternalError }),
   });
 
-  let guard = createRequestGuard({ port: 0, token });
+  let guard = createRequestGuard({ port: 0, token, session });
   let pageHeaders: Record<string, string> = {};
   const sockets = new WebSocketServer({ noServer: true, handleProtocols: () => EVENTS_PROTOCOL });
   // A tab whose event socket closed and did not come back is this mode's closed window: release what it started.
@@ -100,6 +106,10 @@ export async function startWebServer(options: WebServerOptions): Promise<WebServ
     if (path.startsWith('/api/')) {
       const verdict = guard.checkApi(request);
       if (!verdict.allowed) return refuse(response, verdict);
+      if (path === SESSION_PATH && request.method === 'POST') {
+        response.writeHead(204, { 'set-cookie': guard.sessionCookie, 'cache-control': 'no-store' }).end();
+        return;
+      }
       if (path !== INVOKE_PATH || request.method !== 'POST') {
         return sendJson(response, 404, fail('NOT_FOUND', `No API at ${request.method ?? 'GET'} ${path}.`));
       }
@@ -172,13 +182,13 @@ export async function startWebServer(options: WebServerOptions): Promise<WebServ
     });
   });
   const port = (server.address() as AddressInfo).port;
-  guard = createRequestGuard({ port, token });
+  guard = createRequestGuard({ port, token, session });
   pageHeaders = securityHeaders(port);
   const origin = `http://127.0.0.1:${port}`;
 
   let stopped: Promise<void> | undefined;
   return {
-    url: `${origin}/#token=${token}`,
+    url: `${origin}/#${WEB_PROTOCOL.launchFragmentKey}=${token}`,
     origin,
     token,
     port,

@@ -9,12 +9,14 @@ import { installLinkGuard } from './lib/link-guard';
 const root = document.getElementById('root');
 if (root === null) throw new Error('index.html has no #root element');
 installLinkGuard(document, (url) => void window.open(url, '_blank', 'noopener,noreferrer'));
-if (!ensureBridge()) {
-  root.textContent = 'This page is not connected to OrgDesk: open the URL that `npm run web` printed (it carries a one-time token).';
-} else {
+void ensureBridge().then((connected) => {
+  if (!connected) {
+    root.textContent = 'This page is not connected to OrgDesk: open the URL that `npm run web` printed (it carries the launch token).';
+    return;
+  }
   createRoot(root).render(
     <StrictMode>
       <App />
     </StrictMode>,
   );
-}
+});

@@ -1,4 +1,4 @@
-import { readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -67,5 +67,58 @@ describe('orgs:save-certificate and orgs:import-key without a path', () => {
     const saved = await context.invoke('orgs:save-certificate', { id });
     expect(saved).toMatchObject({ ok: false, error: { code: 'VALIDATION', hint: expect.stringContaining('.crt') as unknown } });
     expect(await context.invoke('orgs:import-key', { id })).toMatchObject({ ok: false, error: { code: 'VALIDATION' } });
+  });
+
+  it('refuses a path sent by the renderer in Electron, for the key import and the certificate save, and touches no file', async () => {
+    const asked: string[] = [];
+    const saveFilePicker: SaveFilePicker = {
+      pickSavePath: () => {
+        asked.push('save');
+        return Promise.resolve(null);
+      },
+    };
+    const openFilePicker: OpenFilePicker = {
+      pickOpenPath: () => {
+        asked.push('open');
+        return Promise.resolve(null);
+      },
+    };
+    const id = await start({ saveFilePicker, openFilePicker });
+    const target = join(userDataDir, 'chosen-by-the-page.crt');
+    const keyFile = join(userDataDir, 'server.key');
+    writeFileSync(keyFile, 'not a key');
+
+    const refused = { ok: false, error: { code: 'VALIDATION', message: expect.stringContaining('own file dialog') as unknown } };
+    expect(await context.invoke('orgs:save-certificate', { id, path: target })).toMatchObject(refused);
+    expect(await context.invoke('orgs:import-key', { id, path: keyFile })).toMatchObject(refused);
+    expect(existsSync(target)).toBe(false);
+    expect(asked).toEqual([]);
+  });
+
+  it('in browser mode never replaces an existing file when saving the certificate to a typed path', async () => {
+    const id = await start({ mode: 'browser' });
+    const target = join(userDataDir, 'orgdesk-acme.crt');
+    writeFileSync(target, 'keep me');
+    const saved = await context.invoke('orgs:save-certificate', { id, path: target });
+    expect(saved).toMatchObject({ ok: false, error: { code: 'VALIDATION', message: expect.stringContaining('already exists') as unknown } });
+    expect(readFileSync(target, 'utf8')).toBe('keep me');
+    const fresh = join(userDataDir, 'orgdesk-acme-2.crt');
+    expect(value(await context.invoke('orgs:save-certificate', { id, path: fresh }))).toEqual({ path: fresh });
+  });
+
+  it('in browser mode answers a typed key path the same whether it is missing, a folder or a file that is no key', async () => {
+    const id = await start({ mode: 'browser' });
+    writeFileSync(join(userDataDir, 'notes.txt'), 'hello');
+    mkdirSync(join(userDataDir, 'folder.key'));
+    const answers = [];
+    for (const name of ['missing.key', 'folder.key', 'notes.txt']) {
+      const path = join(userDataDir, name);
+      const result = await context.invoke('orgs:import-key', { id, path });
+      if (result.ok) throw new Error(`${name} was imported`);
+      answers.push({ ...result.error, message: result.error.message.replace(path, '<path>') });
+    }
+    expect(answers[0]).toMatchObject({ code: 'VALIDATION', message: 'No private key could be read from <path>.' });
+    expect(answers[1]).toEqual(answers[0]);
+    expect(answers[2]).toEqual(answers[0]);
   });
 });

@@ -8,6 +8,7 @@ import type { Result } from '../../../shared/ipc/result';
 import { startEmulator } from '../../../emulator';
 import { createMemorySecretStore } from '../../services/secrets';
 import { createAppContext, type AppContext } from '../create-app-context';
+import { isRunOwnedBy } from './query';
 
 describe('query handlers in the app context', () => {
   let userDataDir: string;
@@ -74,5 +75,14 @@ describe('query handlers in the app context', () => {
     expect(invalid).toMatchObject({ ok: false, error: { code: 'VALIDATION' } });
     const unknown = await context.invoke('query:rows', { runId: 'gone', offset: 0, limit: 10, sort: [], filter: '' });
     expect(unknown).toMatchObject({ ok: false, error: { code: 'NOT_FOUND' } });
+  });
+});
+
+describe('isRunOwnedBy', () => {
+  it('lets only the sender a run was started by see it; an unknown run is nobody\'s', () => {
+    expect(isRunOwnedBy('web:tab-1', { id: 'web:tab-1' })).toBe(true);
+    expect(isRunOwnedBy('web:tab-1', { id: 'web:tab-2' })).toBe(false);
+    expect(isRunOwnedBy('window:3', { id: 'web:window:3' })).toBe(false);
+    expect(isRunOwnedBy(undefined, { id: 'anonymous' })).toBe(false);
   });
 });

@@ -2,8 +2,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RunningEmulator } from '../../../emulator/index';
 import { createSystemClock } from '../salesforce/clock';
 import { generateKeyAndCertificate } from './certificate';
-import { adminCall, LOCAL_ADMIN, localLogin, registerConnectedApp, startLocalOrg } from './test/local-org';
-import { matching } from './test/matchers';
+import { adminCall, LOCAL_ADMIN, localLogin, registerConnectedApp, startLocalOrg } from '../../test-support/local-org';
+import { matching } from '../../test-support/matchers';
 
 let org: RunningEmulator;
 beforeAll(async () => {

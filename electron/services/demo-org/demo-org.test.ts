@@ -1,9 +1,9 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { DemoOrgStatus } from '../../../shared/ipc/domains/orgs';
-import { startLocalOrg } from '../auth/test/local-org';
+import { startLocalOrg } from '../../test-support/local-org';
 import { ServiceError } from '../errors';
 import { createOrgsService, type OrgsService } from '../orgs/orgs-service';
 import { createMemorySecretStore } from '../secrets/memory-secret-store';
@@ -12,7 +12,7 @@ import { createSystemClock } from '../salesforce/clock';
 import { createFetchTransport } from '../salesforce/http-transport';
 import { openDatabase, type OrgDeskDatabase } from '../store/database';
 import { createDemoOrg, DEMO_ORG_LABEL, type DemoOrg, type StartLocalOrg } from './demo-org';
-import { containing, matching } from '../auth/test/matchers';
+import { containing, matching } from '../../test-support/matchers';
 
 let userDataDir: string;
 let database: OrgDeskDatabase;
@@ -20,10 +20,17 @@ let secrets: SecretStore;
 let orgs: OrgsService;
 const running: DemoOrg[] = [];
 
+/** Every file under a folder, at any depth. */
+function filesUnder(folder: string): string[] {
+  return readdirSync(folder, { withFileTypes: true, recursive: true })
+    .filter((entry) => entry.isFile())
+    .map((entry) => join(entry.parentPath, entry.name));
+}
+
 const startLocal: StartLocalOrg = (options) => startLocalOrg({ dataDir: options.dataDir });
 
 function launch(options: { startLocalOrg?: StartLocalOrg; secrets?: SecretStore; statuses?: DemoOrgStatus[] } = {}): DemoOrg {
-  const transport = createFetchTransport({ timeoutMs: 20_000 });
+  const transport = createFetchTransport({ headersTimeoutMs: 20_000 });
   orgs = createOrgsService({ db: database.db, secrets: options.secrets ?? secrets, transport, clock: createSystemClock() });
   const demo = createDemoOrg({
     userDataDir,
@@ -121,13 +128,33 @@ describe('the demo org', () => {
   });
 
   it('fails with the keychain hint, and writes the key nowhere else, when no keychain answers', async () => {
+    const offered: string[] = [];
     const noKeychain: SecretStore = {
-      set: () => Promise.reject(new ServiceError('KEYCHAIN', 'No Secret Service.', 'Install gnome-keyring (libsecret).')),
+      set: (_account, secret) => {
+        offered.push(secret);
+        return Promise.reject(new ServiceError('KEYCHAIN', 'No Secret Service.', 'Install gnome-keyring (libsecret).'));
+      },
       get: () => Promise.reject(new ServiceError('KEYCHAIN', 'No Secret Service.', 'Install gnome-keyring (libsecret).')),
       delete: () => Promise.resolve(false),
     };
     const demo = launch({ secrets: noKeychain });
     expect(await demo.start()).toMatchObject({ state: 'failed', error: { message: 'No Secret Service.', hint: matching(/gnome-keyring/) } });
     expect(orgs.list()[0]?.certificate).toBeNull();
+    await demo.stop();
+    database.close();
+
+    // The key the keychain refused must not have landed anywhere in the app's folder: database, WAL, demo org data, logs.
+    const [key] = offered;
+    expect(key).toMatch(/BEGIN PRIVATE KEY/);
+    const keyLines = (key ?? '').split('\n').filter((line) => /^[A-Za-z0-9+/]{40,}$/.test(line));
+    expect(keyLines.length).toBeGreaterThan(10);
+    const files = filesUnder(userDataDir);
+    expect(files.some((file) => file.endsWith('orgdesk.db'))).toBe(true);
+    for (const file of files) {
+      const text = readFileSync(file).toString('latin1');
+      expect(text, file).not.toContain('PRIVATE KEY');
+      for (const line of keyLines) expect(text.includes(line), `${file} holds part of the key`).toBe(false);
+    }
+    database = openDatabase({ folder: userDataDir });
   });
 });

@@ -10,7 +10,7 @@ describe('createDialogSavePicker', () => {
       return Promise.resolve(answer);
     }, '/home/me/Downloads/');
     await expect(picker.pickSavePath({ suggestedName: 'Account-1.csv', format: 'csv' })).resolves.toBe('/home/me/out.csv');
-    expect(asked[0]).toMatchObject({ defaultPath: '/home/me/Downloads/Account-1.csv', filters: [{ extensions: ['csv'] }] });
+    expect(asked[0]).toMatchObject({ defaultPath: '/home/me/Downloads/Account-1.csv', filters: [{ extensions: ['csv'] }], properties: ['showOverwriteConfirmation'] });
     answer = { canceled: true };
     await expect(picker.pickSavePath({ suggestedName: 'Account-1.json', format: 'json' })).resolves.toBeNull();
   });

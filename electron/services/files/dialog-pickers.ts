@@ -5,6 +5,7 @@ export type ShowSaveDialog = (options: {
   title: string;
   defaultPath: string;
   filters: { name: string; extensions: string[] }[];
+  properties: 'showOverwriteConfirmation'[];
 }) => Promise<{ canceled: boolean; filePath?: string | undefined }>;
 
 /** The slice of Electron's `dialog.showOpenDialog` the open picker needs. */
@@ -27,6 +28,8 @@ export function createDialogSavePicker(showSaveDialog: ShowSaveDialog, folder: s
         title: kind.title,
         defaultPath: `${folder.replace(/[\\/]+$/, '')}/${suggestedName}`,
         filters: kind.filters,
+        // Windows and macOS always ask before replacing a file; GTK (Linux) only with this.
+        properties: ['showOverwriteConfirmation'],
       });
       return result.canceled || result.filePath === undefined || result.filePath === '' ? null : result.filePath;
     },

@@ -3,7 +3,7 @@ import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { LOCAL_ADMIN, registerConnectedApp, startLocalOrg } from '../auth/test/local-org';
+import { LOCAL_ADMIN, registerConnectedApp, startLocalOrg } from '../../test-support/local-org';
 import { createDemoOrg } from '../demo-org/demo-org';
 import { createKeytarSecretStore, KEYCHAIN_SERVICE, type KeytarApi } from '../secrets/keytar-secret-store';
 import { createSystemClock } from '../salesforce/clock';

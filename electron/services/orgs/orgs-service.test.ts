@@ -11,7 +11,7 @@ import { createSystemClock } from '../salesforce/clock';
 import { createFetchTransport } from '../salesforce/http-transport';
 import { openDatabase, type OrgDeskDatabase } from '../store/database';
 import { createOrgsService, type OrgsService, type OrgsServiceOptions } from './orgs-service';
-import { matching } from '../auth/test/matchers';
+import { matching } from '../../test-support/matchers';
 
 const input: OrgProfileInput = {
   label: 'Acme Prod',

@@ -202,8 +202,7 @@ export function createOrgsService(options: OrgsServiceOptions): OrgsService {
     },
     async importKey(id, path, passphrase) {
       const profile = profiles.get(id);
-      const chosen = path ?? (await pickKeyFile());
-      const pem = await readKeyFile(resolveUserPath(chosen, homedir(), process.cwd()));
+      const pem = path === undefined ? await readKeyFile(await pickKeyFile()) : await readTypedKeyFile(resolveUserPath(path, homedir(), process.cwd()));
       const { key, pkcs8Pem } = readPrivateKeyPem(pem, passphrase);
       const certificatePem = await certificateForKey(key, { commonName: profile.label, now: new Date(clock.now()) });
       return storeKey(id, pkcs8Pem, certificatePem);
@@ -218,8 +217,12 @@ export function createOrgsService(options: OrgsServiceOptions): OrgsService {
       }
       const target = resolveUserPath(path, homedir(), process.cwd());
       try {
-        await writeFile(target, pem, { mode: 0o644 });
+        // The save dialog already asked before replacing a file; a typed path never replaces one (nobody confirmed it).
+        await writeFile(target, pem, { mode: 0o644, flag: given === undefined ? 'w' : 'wx' });
       } catch (error) {
+        if ((error as { code?: unknown }).code === 'EEXIST') {
+          throw new ServiceError('VALIDATION', `${target} already exists, so the certificate was not saved.`, 'Type another file name, or move the old file away first.', { cause: error });
+        }
         throw new ServiceError('VALIDATION', `The certificate could not be saved to ${target}.`, 'Pick a folder you can write to.', { cause: error });
       }
       return { path: target };
@@ -246,6 +249,23 @@ export function createOrgsService(options: OrgsServiceOptions): OrgsService {
       for (const id of [...connections.keys()]) forget(id);
     },
   };
+}
+
+/**
+ * Reads a PEM key from a typed path (browser mode), answering the same whether the path is missing, a folder, unreadable,
+ * too big or holds no PEM key: whoever typed it learns nothing about which files exist (issue 10, "a key import does not
+ * reveal whether an arbitrary path exists").
+ */
+async function readTypedKeyFile(path: string): Promise<string> {
+  const pem = await readKeyFile(path).catch(() => null);
+  if (pem === null || !pem.includes('PRIVATE KEY-----')) {
+    throw new ServiceError(
+      'VALIDATION',
+      `No private key could be read from ${path}.`,
+      'Check the path: it must name a PEM key file you can read (it begins with -----BEGIN PRIVATE KEY----- or -----BEGIN RSA PRIVATE KEY-----).',
+    );
+  }
+  return pem;
 }
 
 async function readKeyFile(path: string): Promise<string> {

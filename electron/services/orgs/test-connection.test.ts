@@ -3,14 +3,14 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RunningEmulator } from '../../../emulator/index';
-import { LOCAL_ADMIN, registerConnectedApp, startLocalOrg } from '../auth/test/local-org';
+import { LOCAL_ADMIN, registerConnectedApp, startLocalOrg } from '../../test-support/local-org';
 import { createMemorySecretStore } from '../secrets/memory-secret-store';
 import { createSystemClock } from '../salesforce/clock';
 import { createFetchTransport } from '../salesforce/http-transport';
 import { newestApiVersion } from '../salesforce/rest';
 import { openDatabase, type OrgDeskDatabase } from '../store/database';
 import { createOrgsService, type OrgsService } from './orgs-service';
-import { matching } from '../auth/test/matchers';
+import { matching } from '../../test-support/matchers';
 
 let org: RunningEmulator;
 let folder: string;

@@ -63,7 +63,9 @@ export interface QueryService {
    * Starts a run and returns its id at once; progress follows as `query:progress` events. When `signal` aborts (the window
    * or tab that asked is gone) the run is cancelled and its result dropped.
    */
-  run(args: RunArgs, options?: { signal?: AbortSignal | undefined }): { runId: string };
+  run(args: RunArgs, options?: { signal?: AbortSignal | undefined; owner?: string | undefined }): { runId: string };
+  /** The `owner` a run was started with (the sender id of the window or tab that asked); undefined for an unknown run. */
+  ownerOf(runId: string): string | undefined;
   /** Cancels a running run; false when it is unknown or already finished. */
   cancel(runId: string): { cancelled: boolean };
   /** Resolves with the last progress of a run once it stops (done, failed or cancelled). */
@@ -116,6 +118,8 @@ type Run = {
   done: Promise<void>;
   /** Stops listening to the caller's signal (once the run is forgotten or released). */
   detach: () => void;
+  /** Who started it (a sender id), as given to `run`. */
+  owner: string | undefined;
 };
 
 const DEFAULT_BULK_THRESHOLD = 50_000;
@@ -308,6 +312,7 @@ export function createQueryService(options: QueryServiceOptions): QueryService {
         file: null,
         done: Promise.resolve(),
         detach: () => undefined,
+        owner: runOptions.owner,
       };
       runs.set(run.id, run);
       if (signal !== undefined) {
@@ -326,6 +331,7 @@ export function createQueryService(options: QueryServiceOptions): QueryService {
       run.done = execute(run, args);
       return { runId: run.id };
     },
+    ownerOf: (runId) => runs.get(runId)?.owner,
     cancel(runId) {
       const run = runs.get(runId);
       if (run === undefined || run.state !== 'running') return { cancelled: false };

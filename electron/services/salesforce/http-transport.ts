@@ -6,28 +6,107 @@ export interface HttpTransport {
   fetch(url: string, init: RequestInit): Promise<Response>;
 }
 
-/** Options for the fetch transport: how long to wait for response headers before giving up. */
-export type FetchTransportOptions = { timeoutMs?: number };
+/**
+ * How long the fetch transport waits, each bound on its own (conventions.md, "Timeouts say what they bound"): for the
+ * response headers after sending, and for the next body bytes while the body is being read. There is no whole-transfer
+ * deadline: a big page that keeps arriving is never cut off.
+ */
+export type FetchTransportOptions = {
+  /** Milliseconds from sending until the status line and headers arrive (default 120 s). */
+  headersTimeoutMs?: number;
+  /** Milliseconds a body being read may go without a single byte (default 60 s); time the reader spends elsewhere does not count. */
+  bodyIdleTimeoutMs?: number;
+};
 
-/** The transport over Node's global fetch (undici), with a per-request timeout that becomes a NETWORK error. */
+/** The default wait for response headers. */
+export const DEFAULT_HEADERS_TIMEOUT_MS = 120_000;
+/** The default wait for the next body bytes. */
+export const DEFAULT_BODY_IDLE_TIMEOUT_MS = 60_000;
+
+/**
+ * The transport over Node's global fetch (undici): a NETWORK error when the headers take longer than `headersTimeoutMs`,
+ * and a body that errors with a NETWORK error when it stalls for `bodyIdleTimeoutMs` (or the connection drops mid-body).
+ * A cancel through `init.signal` stays an AbortError.
+ */
 export function createFetchTransport(options: FetchTransportOptions = {}): HttpTransport {
-  const timeoutMs = options.timeoutMs ?? 120_000;
+  const headersTimeoutMs = options.headersTimeoutMs ?? DEFAULT_HEADERS_TIMEOUT_MS;
+  const bodyIdleTimeoutMs = options.bodyIdleTimeoutMs ?? DEFAULT_BODY_IDLE_TIMEOUT_MS;
   return {
     fetch: async (url, init) => {
-      const timeout = AbortSignal.timeout(timeoutMs);
-      const signal = init.signal ? AbortSignal.any([init.signal, timeout]) : timeout;
+      const timeouts = new AbortController();
+      const signal = init.signal ? AbortSignal.any([init.signal, timeouts.signal]) : timeouts.signal;
+      const headersTimer = setTimeout(() => timeouts.abort(headersTimeout(url, headersTimeoutMs)), headersTimeoutMs);
+      let response: Response;
       try {
-        return await fetch(url, { ...init, signal });
+        response = await fetch(url, { ...init, signal });
       } catch (error) {
         if (init.signal?.aborted) throw error;
-        throw networkError(error, url);
+        throw networkError(timeouts.signal.aborted ? timeouts.signal.reason : error, url);
+      } finally {
+        clearTimeout(headersTimer);
       }
+      if (response.body === null) return response;
+      const body = watchBody(response.body, { url, idleMs: bodyIdleTimeoutMs, timeouts, cancelled: () => init.signal?.aborted === true });
+      return new Response(body, { status: response.status, statusText: response.statusText, headers: response.headers });
     },
   };
 }
 
+/**
+ * Wraps a response body so each read that waits longer than `idleMs` for bytes aborts the request and errors the body with
+ * a NETWORK error; any other failure mid-body becomes a NETWORK error too, except a cancel by the caller.
+ */
+function watchBody(
+  source: ReadableStream<Uint8Array>,
+  options: { url: string; idleMs: number; timeouts: AbortController; cancelled: () => boolean },
+): ReadableStream<Uint8Array> {
+  const reader = source.getReader();
+  return new ReadableStream<Uint8Array>(
+    {
+      async pull(controller) {
+        // The clock runs only while a reader waits for bytes, so a slow consumer (a disk, a parser) never trips it.
+        const timer = setTimeout(() => options.timeouts.abort(bodyStalled(options.url, options.idleMs)), options.idleMs);
+        try {
+          const chunk = await reader.read();
+          if (chunk.done) controller.close();
+          else controller.enqueue(chunk.value);
+        } catch (error) {
+          if (options.cancelled()) controller.error(error);
+          else controller.error(networkError(options.timeouts.signal.aborted ? options.timeouts.signal.reason : error, options.url));
+        } finally {
+          clearTimeout(timer);
+        }
+      },
+      cancel: (reason) => reader.cancel(reason),
+    },
+    { highWaterMark: 0 },
+  );
+}
+
+function headersTimeout(url: string, ms: number): ServiceError {
+  return new ServiceError(
+    'NETWORK',
+    `${safeHost(url)} did not answer in time (no response within ${seconds(ms)}).`,
+    'Check your internet connection or VPN, then try again; if Salesforce is slow right now, try again in a few minutes.',
+  );
+}
+
+function bodyStalled(url: string, ms: number): ServiceError {
+  return new ServiceError(
+    'NETWORK',
+    `${safeHost(url)} stopped sending the response (nothing arrived for ${seconds(ms)}).`,
+    'The connection stalled part-way: check your internet connection or VPN, then run it again.',
+  );
+}
+
+function seconds(ms: number): string {
+  return ms >= 1000 ? `${Math.round(ms / 100) / 10} s` : `${ms} ms`;
+}
+
 /** A transport that counts requests per URL path on top of another (tests use it to assert "exactly one token request"). */
-export function createCountingTransport(inner: HttpTransport): HttpTransport & { count(pathPart: string): number; readonly total: number } {
+export function createCountingTransport(
+  inner: HttpTransport,
+): HttpTransport & { count(pathPart: string): number; readonly total: number; readonly urls: readonly string[] } {
   const urls: string[] = [];
   return {
     fetch: (url, init) => {
@@ -37,6 +116,9 @@ export function createCountingTransport(inner: HttpTransport): HttpTransport & {
     count: (pathPart) => urls.filter((url) => new URL(url).pathname.includes(pathPart)).length,
     get total() {
       return urls.length;
+    },
+    get urls() {
+      return [...urls];
     },
   };
 }

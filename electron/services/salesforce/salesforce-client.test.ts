@@ -1,10 +1,15 @@
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { RunningEmulator } from '../../../emulator/index';
-import { adminCall, localLogin, startLocalOrg, type LocalLogin } from '../auth/test/local-org';
+import { adminCall, localLogin, startLocalOrg, type LocalLogin } from '../../test-support/local-org';
 import { createSystemClock } from './clock';
 import { createRestApi, newestApiVersion } from './rest';
 import { createSalesforceClient, type SalesforceClient } from './salesforce-client';
-import { matching } from '../auth/test/matchers';
+import { createCountingTransport, createFetchTransport } from './http-transport';
+import type { SalesforceSession, SessionAccess } from './salesforce-session';
+import { toAppError } from '../errors';
+import { matching } from '../../test-support/matchers';
 
 let org: RunningEmulator;
 let login: LocalLogin;
@@ -110,10 +115,14 @@ describe('the Salesforce client against the local org', () => {
   it('never sends the bearer token to another origin', async () => {
     const sent = login.transport.total;
     await client.access();
+    // The client now holds a token (one login went out), so a leak would have something to leak.
+    expect(login.transport.count('/services/oauth2/token')).toBe(1);
     const afterLogin = login.transport.total;
+    expect(afterLogin).toBe(sent + 1);
     await expect(client.request('GET', 'https://elsewhere.example/steal')).rejects.toMatchObject({ code: 'INTERNAL' });
+    await expect(client.request('GET', '//elsewhere.example/steal')).rejects.toMatchObject({ code: 'INTERNAL' });
     expect(login.transport.total).toBe(afterLogin);
-    expect(afterLogin).toBeGreaterThanOrEqual(sent);
+    expect(login.transport.urls.every((url) => new URL(url).origin === new URL(org.url).origin)).toBe(true);
   });
 
   it('serves the REST helpers: versions, describe, identity, and query pages with their locator', async () => {
@@ -129,5 +138,37 @@ describe('the Salesforce client against the local org', () => {
     expect(first.records).toHaveLength(200);
     const second = await rest.queryMore(first.nextRecordsUrl ?? '');
     expect(second.records.length).toBeGreaterThan(0);
+  });
+});
+
+describe('the Salesforce client over a server whose response body stalls', () => {
+  let server: Server;
+  let origin: string;
+
+  beforeAll(async () => {
+    // Headers and the start of a JSON body at once, then nothing: what a big page looks like when the connection hangs.
+    server = createServer((_request, response) => {
+      response.writeHead(200, { 'content-type': 'application/json' });
+      response.write('{"DailyApiRequests":');
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    origin = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  });
+  afterAll(async () => {
+    server.closeAllConnections();
+    await new Promise<void>((resolve) => server.close(() => resolve()));
+  });
+
+  it('fails with NETWORK and a hint (never "Something went wrong"), after retrying the idempotent GET', async () => {
+    const access: SessionAccess = { accessToken: 'token', instanceUrl: origin, identityUrl: `${origin}/id/00D/005`, orgId: '00D', userId: '005' };
+    const session: SalesforceSession = { loginUrl: origin, access: () => Promise.resolve(access), renew: () => Promise.resolve(access) };
+    const transport = createCountingTransport(createFetchTransport({ headersTimeoutMs: 2_000, bodyIdleTimeoutMs: 150 }));
+    const stalled = createSalesforceClient({ session, transport, clock: createSystemClock(), retry: { attempts: 2, baseDelayMs: 5 } });
+
+    const error = await stalled.json('GET', '/services/data/v62.0/limits').catch((e: unknown) => e);
+
+    expect(error).toMatchObject({ code: 'NETWORK', message: matching(/127\.0\.0\.1.*stopped sending/) });
+    expect(toAppError(error)).toMatchObject({ code: 'NETWORK', hint: matching(/connection|VPN/) });
+    expect(transport.count('/limits')).toBe(2);
   });
 });

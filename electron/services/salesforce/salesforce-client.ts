@@ -113,7 +113,8 @@ export function createSalesforceClient(options: SalesforceClientOptions): Salesf
           throw apiError(response.status, text, response.headers.get('content-type'));
         }
       } catch (caught) {
-        const error = caught instanceof TypeError && !init.signal?.aborted ? networkError(caught, path) : caught;
+        // Anything but a ServiceError or the caller's cancel came from the wire (a reset, a stalled body): NETWORK, never INTERNAL.
+        const error = caught instanceof ServiceError || init.signal?.aborted === true ? caught : networkError(caught, path);
         if (attempt < attempts && isNetworkError(error)) {
           await backoff(attempt, init.signal);
           continue;

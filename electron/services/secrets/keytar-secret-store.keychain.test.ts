@@ -35,7 +35,7 @@ describe('the keytar SecretStore against a real Secret Service', () => {
 
 describe('the keytar SecretStore with no Secret Service', () => {
   it('fails to save a key with KEYCHAIN and names what to install, instead of falling back to a file', async () => {
-    const probe = fileURLToPath(new URL('./fixtures/save-secret.ts', import.meta.url));
+    const probe = fileURLToPath(new URL('../../test-support/keychain-probe.ts', import.meta.url));
     const { stdout } = await run(process.execPath, ['--import', 'tsx', probe], {
       env: { ...process.env, DBUS_SESSION_BUS_ADDRESS: 'unix:path=/nonexistent/orgdesk-no-bus', DISPLAY: '' },
       timeout: 30_000,

@@ -25,15 +25,27 @@ describe('api', () => {
     expect(seen).toEqual(['x']);
   });
 
-  it('keeps the bridge Electron installed instead of replacing it', () => {
+  it('keeps the bridge Electron installed instead of replacing it', async () => {
     const fake = installFakeBridge();
-    expect(ensureBridge()).toBe(true);
+    expect(await ensureBridge()).toBe(true);
     expect(window.orgdesk).toBe(fake.bridge);
   });
 
-  it('refuses to connect in browser mode without a token', () => {
-    window.history.replaceState(null, '', '/');
-    expect(ensureBridge()).toBe(false);
+  it('refuses to connect in browser mode when the server does not accept this tab', async () => {
+    window.history.replaceState(null, '', '/#token=wrong');
+    const realFetch = globalThis.fetch;
+    const sent: (string | null)[] = [];
+    globalThis.fetch = (async (_url: string, init?: RequestInit) => {
+      sent.push(new Headers(init?.headers).get('x-orgdesk-token'));
+      return new Response('{}', { status: 401 });
+    }) as typeof fetch;
+    try {
+      expect(await ensureBridge()).toBe(false);
+    } finally {
+      globalThis.fetch = realFetch;
+    }
+    expect(sent).toEqual(['wrong']);
+    expect(window.location.hash).toBe('');
     expect(window.orgdesk).toBeUndefined();
   });
 });

@@ -1,6 +1,6 @@
 import type { EventChannel, EventPayload, InvokeArgs, InvokeChannel, InvokeResult, OrgDeskBridge } from '../../../shared/ipc/contract';
 import { fail, type Result } from '../../../shared/ipc/result';
-import { createWebBridge, takeTokenFromLocation } from './web-bridge';
+import { createWebBridge, openWebSession, takeLaunchToken } from './web-bridge';
 
 declare global {
   interface Window {
@@ -10,14 +10,15 @@ declare global {
 }
 
 /**
- * Makes sure `window.orgdesk` exists: inside Electron the preload put it there; otherwise install the web bridge for browser
- * mode (token from the URL fragment). Returns false when neither is possible (a page opened without its token).
+ * Makes sure `window.orgdesk` exists: inside Electron the preload put it there; otherwise open browser mode's session (the
+ * launch token in the URL fragment is taken out of the address bar and history first, then exchanged for an HttpOnly cookie;
+ * after a reload the cookie alone) and install the web bridge. Resolves false when the server refuses this tab.
  */
-export function ensureBridge(): boolean {
+export async function ensureBridge(): Promise<boolean> {
   if (window.orgdesk !== undefined) return true;
-  const token = takeTokenFromLocation(window.location, window.history, window.sessionStorage);
-  if (token === null) return false;
-  const bridge = Object.freeze(createWebBridge({ origin: window.location.origin, token }));
+  const launchToken = takeLaunchToken(window.location, window.history);
+  if (!(await openWebSession({ origin: window.location.origin, launchToken }))) return false;
+  const bridge = Object.freeze(createWebBridge({ origin: window.location.origin }));
   Object.defineProperty(window, 'orgdesk', { value: bridge, writable: false, configurable: false, enumerable: false });
   return true;
 }

@@ -1,52 +1,73 @@
 import { describe, expect, it } from 'vitest';
-import { createWebBridge, takeTokenFromLocation, WEB_PROTOCOL } from './web-bridge';
+import { createWebBridge, openWebSession, takeLaunchToken, WEB_PROTOCOL } from './web-bridge';
 
-function memoryStorage(): Pick<Storage, 'getItem' | 'setItem'> {
-  const values = new Map<string, string>();
-  return { getItem: (key) => values.get(key) ?? null, setItem: (key, value) => void values.set(key, value) };
-}
-
-describe('takeTokenFromLocation', () => {
-  it('takes the token from the fragment and removes it from the address bar', () => {
+describe('takeLaunchToken', () => {
+  it('takes the token from the fragment and removes it from the address bar and this history entry', () => {
     const replaced: string[] = [];
-    const token = takeTokenFromLocation(
-      { hash: '#token=abc_123', pathname: '/', search: '' },
-      { replaceState: (_data, _unused, url) => replaced.push(String(url)) },
-      memoryStorage(),
-    );
+    const token = takeLaunchToken({ hash: '#token=abc_123', pathname: '/', search: '' }, { replaceState: (_data, _unused, url) => replaced.push(String(url)) });
     expect(token).toBe('abc_123');
     expect(replaced).toEqual(['/']);
   });
 
-  it('falls back to the token kept for this tab after a reload', () => {
-    const storage = memoryStorage();
-    const history = { replaceState: () => undefined };
-    takeTokenFromLocation({ hash: '#token=kept', pathname: '/', search: '' }, history, storage);
-    expect(takeTokenFromLocation({ hash: '', pathname: '/', search: '' }, history, storage)).toBe('kept');
+  it('keeps the rest of the fragment and the query', () => {
+    const replaced: string[] = [];
+    takeLaunchToken({ hash: '#token=t&view=query', pathname: '/index.html', search: '?x=1' }, { replaceState: (_data, _unused, url) => replaced.push(String(url)) });
+    expect(replaced).toEqual(['/index.html?x=1#view=query']);
   });
 
-  it('returns null when there is no token anywhere', () => {
-    expect(takeTokenFromLocation({ hash: '', pathname: '/', search: '' }, { replaceState: () => undefined }, memoryStorage())).toBeNull();
+  it('returns null and leaves the URL alone when there is no token (a reload: the cookie carries on)', () => {
+    const replaced: string[] = [];
+    expect(takeLaunchToken({ hash: '', pathname: '/', search: '' }, { replaceState: (_data, _unused, url) => replaced.push(String(url)) })).toBeNull();
+    expect(replaced).toEqual([]);
+  });
+});
+
+describe('openWebSession', () => {
+  it('shows the launch token once, in the header, to the session path, and never keeps it', async () => {
+    const requests: { url: string; init: RequestInit | undefined }[] = [];
+    const fakeFetch = (async (url: string, init?: RequestInit) => {
+      requests.push({ url, init });
+      return new Response(null, { status: 204 });
+    }) as typeof fetch;
+    await expect(openWebSession({ origin: 'http://127.0.0.1:9', launchToken: 'tok', fetch: fakeFetch })).resolves.toBe(true);
+    expect(requests[0]?.url).toBe(`http://127.0.0.1:9${WEB_PROTOCOL.sessionPath}`);
+    expect(new Headers(requests[0]?.init?.headers).get(WEB_PROTOCOL.tokenHeader)).toBe('tok');
+    expect(requests[0]?.init?.credentials).toBe('same-origin');
+    expect(window.sessionStorage.length).toBe(0);
+    expect(window.localStorage.length).toBe(0);
+  });
+
+  it('checks the cookie alone after a reload, and says false when the server refuses or is gone', async () => {
+    const refused = (async (_url: string, init?: RequestInit) => {
+      expect(new Headers(init?.headers).has(WEB_PROTOCOL.tokenHeader)).toBe(false);
+      return new Response('{}', { status: 401 });
+    }) as typeof fetch;
+    await expect(openWebSession({ origin: 'http://127.0.0.1:9', launchToken: null, fetch: refused })).resolves.toBe(false);
+    const gone = (async () => {
+      throw new TypeError('Failed to fetch');
+    }) as typeof fetch;
+    await expect(openWebSession({ origin: 'http://127.0.0.1:9', launchToken: 'tok', fetch: gone })).resolves.toBe(false);
   });
 });
 
 describe('createWebBridge', () => {
-  it('posts calls with the token header and returns the Result the server sent', async () => {
+  it('posts calls without the token (the session cookie authenticates them) and returns the Result the server sent', async () => {
     const requests: { url: string; init: RequestInit | undefined }[] = [];
     const fakeFetch = (async (url: string, init?: RequestInit) => {
       requests.push({ url, init });
       return new Response(JSON.stringify({ ok: true, value: { version: '1', platform: 'linux', mode: 'browser' } }), { status: 200 });
     }) as typeof fetch;
-    const bridge = createWebBridge({ origin: 'http://127.0.0.1:9', token: 'tok', fetch: fakeFetch });
+    const bridge = createWebBridge({ origin: 'http://127.0.0.1:9', fetch: fakeFetch });
     await expect(bridge.invoke('app:info', {})).resolves.toMatchObject({ ok: true });
     expect(requests[0]?.url).toBe(`http://127.0.0.1:9${WEB_PROTOCOL.invokePath}`);
-    expect(new Headers(requests[0]?.init?.headers).get(WEB_PROTOCOL.tokenHeader)).toBe('tok');
+    expect(new Headers(requests[0]?.init?.headers).has(WEB_PROTOCOL.tokenHeader)).toBe(false);
+    expect(requests[0]?.init?.credentials).toBe('same-origin');
     expect(JSON.parse(requests[0]?.init?.body as string)).toEqual({ channel: 'app:info', args: {} });
   });
 
-  it('turns a refused token into an AUTH Result that says how to reconnect', async () => {
+  it('turns a refused session into an AUTH Result that says how to reconnect', async () => {
     const fakeFetch = (async () => new Response(JSON.stringify({ ok: false, error: { code: 'AUTH', message: 'x' } }), { status: 401 })) as typeof fetch;
-    const bridge = createWebBridge({ origin: 'http://127.0.0.1:9', token: 'bad', fetch: fakeFetch });
+    const bridge = createWebBridge({ origin: 'http://127.0.0.1:9', fetch: fakeFetch });
     const result = await bridge.invoke('app:info', {});
     expect(result).toMatchObject({ ok: false, error: { code: 'AUTH' } });
     expect(result.ok ? '' : result.error.hint).toContain('npm run web');
@@ -56,7 +77,7 @@ describe('createWebBridge', () => {
     const fakeFetch = (async () => {
       throw new TypeError('Failed to fetch');
     }) as typeof fetch;
-    const bridge = createWebBridge({ origin: 'http://127.0.0.1:9', token: 'tok', fetch: fakeFetch });
+    const bridge = createWebBridge({ origin: 'http://127.0.0.1:9', fetch: fakeFetch });
     await expect(bridge.invoke('app:info', {})).resolves.toMatchObject({ ok: false, error: { code: 'NETWORK' } });
   });
 
@@ -79,7 +100,6 @@ describe('createWebBridge', () => {
     }) as typeof fetch;
     const bridge = createWebBridge({
       origin: 'http://127.0.0.1:9',
-      token: 'tok',
       fetch: fakeFetch,
       WebSocket: FakeSocket as unknown as typeof WebSocket,
     });

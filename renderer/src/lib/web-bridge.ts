@@ -1,42 +1,45 @@
 import type { EventChannel, InvokeChannel, OrgDeskBridge } from '../../../shared/ipc/contract';
 import { fail, type Result } from '../../../shared/ipc/result';
+import { WEB_PROTOCOL } from '../../../shared/ipc/transport-protocol';
 
-/** The header, path and subprotocols of browser mode (mirrors electron/web/web-server.ts and request-guard.ts). */
-export const WEB_PROTOCOL = {
-  tokenHeader: 'x-orgdesk-token',
-  clientHeader: 'x-orgdesk-client',
-  clientParam: 'client',
-  invokePath: '/api/invoke',
-  eventsPath: '/api/events',
-  eventsProtocol: 'orgdesk-events',
-  tokenProtocolPrefix: 'orgdesk-token.',
-} as const;
-
-const TOKEN_STORAGE_KEY = 'orgdesk.token';
+export { WEB_PROTOCOL };
 
 /**
- * Takes the per-launch token from the URL fragment (`#token=...`), keeps it in this tab's sessionStorage so a reload still
- * works, and removes it from the address bar. Returns null when there is none.
+ * Takes the per-launch token from the URL fragment (`#token=...`) and removes it from the address bar and from this history
+ * entry at once, before anything else runs. Returns null when there is none (a reload: the session cookie carries on).
  */
-export function takeTokenFromLocation(
-  location: Pick<Location, 'hash' | 'pathname' | 'search'>,
-  history: Pick<History, 'replaceState'>,
-  storage: Pick<Storage, 'getItem' | 'setItem'>,
-): string | null {
-  const fromHash = new URLSearchParams(location.hash.replace(/^#/, '')).get('token');
-  if (fromHash !== null && fromHash !== '') {
-    storage.setItem(TOKEN_STORAGE_KEY, fromHash);
-    history.replaceState(null, '', `${location.pathname}${location.search}`);
-    return fromHash;
+export function takeLaunchToken(location: Pick<Location, 'hash' | 'pathname' | 'search'>, history: Pick<History, 'replaceState'>): string | null {
+  const params = new URLSearchParams(location.hash.replace(/^#/, ''));
+  const token = params.get(WEB_PROTOCOL.launchFragmentKey);
+  if (token === null) return null;
+  params.delete(WEB_PROTOCOL.launchFragmentKey);
+  const rest = params.toString();
+  history.replaceState(null, '', `${location.pathname}${location.search}${rest === '' ? '' : `#${rest}`}`);
+  return token === '' ? null : token;
+}
+
+/**
+ * Opens this tab's session with browser mode: shows the launch token once, so the server sets its HttpOnly, SameSite=Strict
+ * cookie, or (without a token, after a reload) checks the cookie is there. Resolves false when the server refuses or is gone.
+ */
+export async function openWebSession(options: { origin: string; launchToken: string | null; fetch?: typeof fetch }): Promise<boolean> {
+  const doFetch = options.fetch ?? globalThis.fetch.bind(globalThis);
+  try {
+    const response = await doFetch(`${options.origin}${WEB_PROTOCOL.sessionPath}`, {
+      method: 'POST',
+      credentials: 'same-origin',
+      headers: options.launchToken === null ? {} : { [WEB_PROTOCOL.tokenHeader]: options.launchToken },
+    });
+    return response.ok;
+  } catch {
+    return false;
   }
-  return storage.getItem(TOKEN_STORAGE_KEY);
 }
 
 /** What the web bridge needs from the page (injected so tests can pass fakes). */
 export type WebBridgeOptions = {
   /** `http://127.0.0.1:PORT` */
   origin: string;
-  token: string;
   fetch?: typeof fetch;
   WebSocket?: typeof WebSocket;
   /** Delay before reconnecting the event socket after it dropped. */
@@ -46,8 +49,9 @@ export type WebBridgeOptions = {
 };
 
 /**
- * Builds `window.orgdesk` for browser mode: calls go as `POST /api/invoke` with the token header, events come over one
- * WebSocket carrying the token as a subprotocol. Transport failures become NETWORK Results; nothing throws.
+ * Builds `window.orgdesk` for browser mode once `openWebSession` succeeded: calls go as `POST /api/invoke` and events come
+ * over one WebSocket, both authenticated by the session cookie the browser sends (the page never holds the token).
+ * Transport failures become NETWORK Results; nothing throws.
  */
 export function createWebBridge(options: WebBridgeOptions): OrgDeskBridge {
   const doFetch = options.fetch ?? globalThis.fetch.bind(globalThis);
@@ -76,7 +80,7 @@ export function createWebBridge(options: WebBridgeOptions): OrgDeskBridge {
     if (socket !== null) return;
     // The tab's id names the socket too: main releases what this tab started once its socket is gone for good.
     const url = `${options.origin.replace(/^http/, 'ws')}${WEB_PROTOCOL.eventsPath}?${WEB_PROTOCOL.clientParam}=${encodeURIComponent(clientId)}`;
-    const current = new Socket(url, [WEB_PROTOCOL.eventsProtocol, `${WEB_PROTOCOL.tokenProtocolPrefix}${options.token}`]);
+    const current = new Socket(url, [WEB_PROTOCOL.eventsProtocol]);
     socket = current;
     ready = new Promise((resolve) => {
       const settle = (): void => resolve();
@@ -99,11 +103,8 @@ export function createWebBridge(options: WebBridgeOptions): OrgDeskBridge {
       try {
         const response = await doFetch(`${options.origin}${WEB_PROTOCOL.invokePath}`, {
           method: 'POST',
-          headers: {
-            'content-type': 'application/json',
-            [WEB_PROTOCOL.tokenHeader]: options.token,
-            [WEB_PROTOCOL.clientHeader]: clientId,
-          },
+          credentials: 'same-origin',
+          headers: { 'content-type': 'application/json', [WEB_PROTOCOL.clientHeader]: clientId },
           body: JSON.stringify({ channel, args }),
         });
         const body = (await response.json()) as Result<never>;

@@ -37,10 +37,16 @@ export type OrgsInvoke = {
   'orgs:active': { args: Record<string, never>; result: { activeOrgId: string | null } };
   'orgs:set-active': { args: { id: string | null }; result: { activeOrgId: string | null } };
   'orgs:generate-key': { args: { id: string }; result: CertificateInfo };
-  /** Without `path`, main asks with a native open dialog (Electron only; browser mode answers VALIDATION; closed → CANCELLED). */
+  /**
+   * Without `path`, main asks with a native open dialog (closed → CANCELLED). `path` is for browser mode only (it has no
+   * dialog): Electron refuses it with VALIDATION, and a path that holds no readable key answers the same whether it exists or not.
+   */
   'orgs:import-key': { args: { id: string; path?: string | undefined; passphrase?: string | undefined }; result: CertificateInfo };
   'orgs:certificate': { args: { id: string }; result: CertificateView };
-  /** Without `path`, main asks with a native save dialog (Electron only; browser mode answers VALIDATION; closed → CANCELLED). */
+  /**
+   * Without `path`, main asks with a native save dialog, which confirms replacing a file (closed → CANCELLED). `path` is for
+   * browser mode only: Electron refuses it with VALIDATION, and an existing file there is never replaced.
+   */
   'orgs:save-certificate': { args: { id: string; path?: string | undefined }; result: { path: string } };
   'orgs:test-connection': { args: { id: string }; result: ConnectionTestResult };
   'orgs:demo-status': { args: Record<string, never>; result: DemoOrgStatus };

@@ -2,13 +2,13 @@
  * Test fixture (imported by *.test.ts only): a real local org on 127.0.0.1:0 and an admin's steps on it over HTTP, the same
  * requests an admin's Setup clicks stand for.
  */
-import { startEmulator, type RunningEmulator } from '../../../../emulator/index';
-import { createMemorySecretStore } from '../../secrets/memory-secret-store';
-import type { SecretStore } from '../../secrets/secret-store';
-import { createSystemClock, type Clock } from '../../salesforce/clock';
-import { createCountingTransport, createFetchTransport } from '../../salesforce/http-transport';
-import { generateKeyAndCertificate } from '../certificate';
-import { createJwtSession, type JwtSession } from '../jwt-session';
+import { startEmulator, type RunningEmulator } from '../../emulator/index';
+import { createMemorySecretStore } from '../services/secrets/memory-secret-store';
+import type { SecretStore } from '../services/secrets/secret-store';
+import { createSystemClock, type Clock } from '../services/salesforce/clock';
+import { createCountingTransport, createFetchTransport } from '../services/salesforce/http-transport';
+import { generateKeyAndCertificate } from '../services/auth/certificate';
+import { createJwtSession, type JwtSession } from '../services/auth/jwt-session';
 
 /** The seeded admin user of the local org. */
 export const LOCAL_ADMIN = 'admin@orgdesk.example';
@@ -65,7 +65,7 @@ export async function localLogin(
   if (options.register !== false) {
     await registerConnectedApp(url, { consumerKey, certificate: certificatePem, preAuthorizedUsernames: options.preAuthorized ?? [username] });
   }
-  const transport = createCountingTransport(createFetchTransport({ timeoutMs: 20_000 }));
+  const transport = createCountingTransport(createFetchTransport({ headersTimeoutMs: 20_000 }));
   const session = createJwtSession({
     credentials: { keyAccount: 'profile-1', loginUrl: options.loginUrl ?? url, consumerKey, username, certificateFileName: 'orgdesk-local-test.crt' },
     secrets,

@@ -1,0 +1,36 @@
+/**
+ * The wire names both ends of each transport must agree on, in one place (they used to be copied by hand between
+ * electron/preload, electron/ipc, electron/web and the renderer's web bridge).
+ */
+
+/** The two ipcMain/ipcRenderer channels the Electron transport uses: calls `(channel, args)` in, events `{ channel, payload }` out. */
+export const ELECTRON_IPC = {
+  /** The one channel calls travel on, from the preload's `invoke`. */
+  invoke: 'orgdesk:invoke',
+  /** The one channel contract events travel on, to the preload's `on` listeners. */
+  event: 'orgdesk:event',
+} as const;
+
+/** Browser mode's HTTP and WebSocket names, shared by electron/web (the server) and renderer/src/lib/web-bridge.ts (the page). */
+export const WEB_PROTOCOL = {
+  /** The header carrying the per-launch token (the page sends it once, to `sessionPath`; scripts and tests may send it on every call). */
+  tokenHeader: 'x-orgdesk-token',
+  /** The header naming the browser tab, the sender id of its calls. */
+  clientHeader: 'x-orgdesk-client',
+  /** The query parameter naming the tab on its event socket (`/api/events?client=<id>`; sockets cannot set headers). */
+  clientParam: 'client',
+  /** Where the page exchanges the launch token for the session cookie (and checks it has one). */
+  sessionPath: '/api/session',
+  /** Where calls are POSTed as `{ channel, args }`. */
+  invokePath: '/api/invoke',
+  /** The WebSocket carrying contract events. */
+  eventsPath: '/api/events',
+  /** The subprotocol the server answers the event socket with. */
+  eventsProtocol: 'orgdesk-events',
+  /** A subprotocol `orgdesk-token.<token>` authenticates an event socket opened outside the page (tests, scripts). */
+  tokenProtocolPrefix: 'orgdesk-token.',
+  /** The session cookie is `orgdesk-session-<port>`: one per server, so two launches on one host never share it. */
+  sessionCookiePrefix: 'orgdesk-session-',
+  /** The launch URL carries the token in the fragment as `#token=...` (never sent to any server, removed on first load). */
+  launchFragmentKey: 'token',
+} as const;
