@@ -18,11 +18,35 @@ function asObject(value: unknown): Record<string, unknown> | undefined {
   return typeof value === 'object' && value !== null && !Array.isArray(value) ? (value as Record<string, unknown>) : undefined;
 }
 
-/** Answers a `/__emulator/...` request. */
-export async function handleAdmin(req: IncomingMessage, res: ServerResponse, admin: EmulatorAdmin, url: URL): Promise<void> {
-  if (!isLoopback(req)) {
+/** The Host values that name this emulator on loopback: `127.0.0.1:<port>`, `localhost:<port>`, `[::1]:<port>`. */
+export function isOwnLoopbackHost(hostHeader: string | undefined, port: number): boolean {
+  if (hostHeader === undefined) return false;
+  const host = hostHeader.trim().toLowerCase();
+  return host === `127.0.0.1:${port}` || host === `localhost:${port}` || host === `[::1]:${port}`;
+}
+
+/**
+ * Why a request may not use the admin API, or undefined when it may: callers must be on this machine, name the emulator's
+ * own loopback host:port (a DNS-rebinding page reaches 127.0.0.1 under its own host name) and send no `Origin` (browsers
+ * add one to cross-origin requests; the admin API's callers are Node processes and tests).
+ */
+export function adminRefusal(req: IncomingMessage, port: number): string | undefined {
+  if (!isLoopback(req)) return 'The admin API answers loopback callers only.';
+  if (!isOwnLoopbackHost(req.headers.host, port)) {
+    return `The admin API answers requests addressed to 127.0.0.1:${port} (or localhost:${port}) only; this one named host "${req.headers.host ?? ''}".`;
+  }
+  if (req.headers.origin !== undefined) {
+    return `The admin API does not answer browsers: this request came from a web page (Origin ${req.headers.origin}). Call it from a script or test instead.`;
+  }
+  return undefined;
+}
+
+/** Answers a `/__emulator/...` request; `port` is the port the emulator listens on. */
+export async function handleAdmin(req: IncomingMessage, res: ServerResponse, admin: EmulatorAdmin, url: URL, port: number): Promise<void> {
+  const refusal = adminRefusal(req, port);
+  if (refusal !== undefined) {
     req.resume();
-    return sendReply(res, adminError(403, 'The admin API answers loopback callers only.'));
+    return sendReply(res, adminError(403, refusal));
   }
   const method = (req.method ?? 'GET').toUpperCase();
   let body: Record<string, unknown> = {};

@@ -190,7 +190,7 @@ export function createRequestListener(core: EmulatorCore, admin: EmulatorAdmin):
       req.resume();
       return sendReply(res, errorReply(414, 'URI_TOO_LONG', `The request URI is longer than ${MAX_URI_BYTES} bytes: send the query in a shorter form (or use Bulk API 2.0).`));
     }
-    if (where === 'admin') return handleAdmin(req, res, admin, url);
+    if (where === 'admin') return handleAdmin(req, res, admin, url, req.socket.localPort ?? 0);
 
     const latency = core.faults.take('latency', method, path);
     if (latency && typeof latency.ms === 'number') await new Promise((resolve) => setTimeout(resolve, latency.ms as number));
