@@ -80,6 +80,38 @@ export async function handleAdmin(req: IncomingMessage, res: ServerResponse, adm
   }
 }
 
+/** `/__emulator/streaming/...`: status, subscribers, gap events, pause/resume, dropping a client or its session. */
+function streamingRoute(admin: EmulatorAdmin, method: string, parts: string[], body: Record<string, unknown>): Reply {
+  const streaming = admin.streaming;
+  const [what, id, action] = parts;
+  const path = `/__emulator/streaming${parts.length > 0 ? `/${parts.join('/')}` : ''}`;
+  if (what === undefined && method === 'GET') return { status: 200, body: { ...streaming.status(), subscribers: streaming.subscribers(), clientList: streaming.clients() } };
+  if (what === 'subscribers' && id === undefined && method === 'GET') return { status: 200, body: streaming.subscribers() };
+  if (what === 'clients' && id === undefined && method === 'GET') return { status: 200, body: streaming.clients() };
+  if (what === 'clients' && id !== undefined && action === undefined && method === 'DELETE') {
+    return streaming.dropClient(id) ? { status: 204 } : adminError(404, `No CometD client ${id}: list them with GET /__emulator/streaming/clients.`);
+  }
+  if (what === 'clients' && id !== undefined && action === 'expire-session' && method === 'POST') {
+    return streaming.expireClientSession(id) ? { status: 204 } : adminError(404, `No CometD client ${id}: list them with GET /__emulator/streaming/clients.`);
+  }
+  if ((what === 'pause' || what === 'resume') && id === undefined && method === 'POST') {
+    if (what === 'pause') streaming.pause();
+    else streaming.resume();
+    return { status: 204 };
+  }
+  if (what === 'gaps' && id === undefined && method === 'POST') {
+    const changeType = body.changeType;
+    const recordIds = body.recordIds ?? [];
+    const object = body.object;
+    if (typeof changeType !== 'string') return adminError(400, 'A gap needs "changeType": GAP_CREATE, GAP_UPDATE, GAP_DELETE, GAP_UNDELETE or GAP_OVERFLOW.');
+    if (!Array.isArray(recordIds) || recordIds.some((r) => typeof r !== 'string')) return adminError(400, '"recordIds" must be an array of record ids.');
+    if (object !== undefined && typeof object !== 'string') return adminError(400, '"object" must be an object name such as "Account".');
+    return { status: 201, body: streaming.emitGap(changeType as Parameters<typeof streaming.emitGap>[0], recordIds as string[], object) };
+  }
+  if (['subscribers', 'clients', 'pause', 'resume', 'gaps', undefined].includes(what)) return adminError(405, `${method} is not supported on ${path}.`);
+  return adminError(404, `Unknown streaming resource "${String(what)}": see emulator/README.md.`);
+}
+
 async function route(admin: EmulatorAdmin, method: string, parts: string[], body: Record<string, unknown>): Promise<Reply> {
   const [area, id] = parts;
   const str = (name: string): string | undefined => (typeof body[name] === 'string' ? (body[name]) : undefined);
@@ -172,6 +204,8 @@ async function route(admin: EmulatorAdmin, method: string, parts: string[], body
       }
       break;
     }
+    case 'streaming':
+      return streamingRoute(admin, method, parts.slice(1), body);
     case 'save': {
       if (method === 'POST') {
         admin.save();

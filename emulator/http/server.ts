@@ -17,6 +17,7 @@ function area(path: string): string {
   if (path.startsWith('/__emulator')) return 'admin';
   if (path.startsWith('/services/oauth2')) return 'oauth';
   if (path.startsWith('/id/')) return 'identity';
+  if (path === '/cometd' || path.startsWith('/cometd/')) return 'streaming';
   if (/^\/services\/data\/v[^/]+\/jobs\//.test(path)) return 'bulk';
   if (/^\/services\/data\/v[^/]+\/query(All)?(\/|$)/.test(path)) return 'query';
   if (path.startsWith('/services/data')) return 'rest';
@@ -204,6 +205,7 @@ export function createRequestListener(core: EmulatorCore, admin: EmulatorAdmin):
     if (reset) armReset(res, typeof reset.afterBytes === 'number' ? reset.afterBytes : 0);
 
     if (path === '/services/oauth2/token') return handleToken(req, res, core);
+    if (where === 'streaming' && core.cometd) return core.cometd(req, res, url);
     if (where === 'identity') {
       req.resume();
       return sendReply(res, identity(req, core, path));

@@ -2,6 +2,7 @@
  * The REST API under `/services/data`: the version list (no auth), then per version the session check, the daily limit,
  * `Sforce-Limit-Info`, and the resources (resources map, limits, sObjects, collections, query, extensions such as Bulk).
  */
+import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { EmulatorCore } from '../core';
 import type { WriteContext } from '../org/write';
@@ -149,7 +150,8 @@ export async function handleRest(req: IncomingMessage, res: ServerResponse, core
 
   const rest = parts.slice(3);
   const resource = rest[0];
-  const writeCtx: WriteContext = { userId: session.userId, origin: 'rest' };
+  // One request is one transaction: a collections call's changes share its key (CDC transactionKey).
+  const writeCtx: WriteContext = { userId: session.userId, origin: 'rest', transactionKey: randomUUID(), apiVersion: version.text };
   const client = callOptionsClient(req);
   if (client !== undefined) writeCtx.client = client;
   const versionText = version.text;
