@@ -57,6 +57,8 @@ export type EmulatorOptions = {
   extensions?: RestExtension[];
   /** Rows per Bulk query results page when the client sends no maxRecords (default 50000). */
   bulkQueryPageSize?: number;
+  /** Rows per Bulk ingest chunk, each one transaction (default 2000). */
+  bulkIngestChunkSize?: number;
   /** The Streaming API's timeouts, retention and CDC settings (see emulator/README.md). */
   streaming?: StreamingOptions;
 };
@@ -103,7 +105,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
   const usage = createApiUsage(options.dailyApiLimit ?? 100_000);
   const faults = createFaultTable();
   const query = createQueryRoutes(options.locatorTtlMs === undefined ? { org: store, now } : { org: store, now, locatorTtlMs: options.locatorTtlMs });
-  const bulk = createBulkRoutes({ store, writer, now: () => now().getTime(), ...(options.bulkQueryPageSize === undefined ? {} : { queryPageSize: options.bulkQueryPageSize }) });
+  const bulk = createBulkRoutes({ store, writer, now: () => now().getTime(), ...(options.bulkQueryPageSize === undefined ? {} : { queryPageSize: options.bulkQueryPageSize }), ...(options.bulkIngestChunkSize === undefined ? {} : { chunkSize: options.bulkIngestChunkSize }) });
   let url = '';
   const streaming = createStreaming({
     store,

@@ -68,3 +68,14 @@ export function rawBayeux(baseUrl: string, options: { token: string; version?: s
   };
   return caller;
 }
+
+/** Connects until `count` events arrived (or `rounds` connects passed) and returns them in arrival order. */
+export async function collectEvents(caller: RawBayeux, count: number, rounds = 20): Promise<BayeuxReply[]> {
+  const out: BayeuxReply[] = [];
+  for (let i = 0; i < rounds && out.length < count; i += 1) {
+    const { events, reply } = await caller.connect();
+    if (reply.successful !== true) throw new Error(`connect failed: ${JSON.stringify(reply)}`);
+    out.push(...events);
+  }
+  return out;
+}
