@@ -9,6 +9,7 @@ import type { WriteContext } from '../org/write';
 import { errorReply, jsonParserMessage, notFoundReply, readText, sendReply, type Reply } from '../http/respond';
 import { handleCollections } from './collections';
 import { handleSObjects } from './sobject-routes';
+import { handleTooling } from './tooling';
 import { parseApiVersion, resourceMap, versionList } from './versions';
 
 /** The largest JSON body the REST resources read (collections of 200 records with long text fit well under it). */
@@ -168,6 +169,8 @@ export async function handleRest(req: IncomingMessage, res: ServerResponse, core
     reply = handleSObjects(core, { method, segments: rest.slice(1), versionText, major: version.major, search: url.searchParams, body, ctx: writeCtx });
   } else if (resource === 'composite' && rest[1] === 'sobjects') {
     reply = handleCollections(core, method, rest.slice(2), url.searchParams, body, versionText, writeCtx);
+  } else if (resource === 'tooling') {
+    reply = handleTooling(method, rest.slice(1), url.searchParams);
   } else if ((resource === 'query' || resource === 'queryAll') && rest.length <= 2) {
     if (method !== 'GET' && method !== 'HEAD') {
       reply = errorReply(405, 'METHOD_NOT_ALLOWED', `HTTP Method '${method}' not allowed. Allowed are GET,HEAD`);

@@ -86,7 +86,8 @@ type Scope = { object: ObjectSchema; alias: string | undefined; query: QueryBase
 
 const DAY_MS = 86_400_000;
 
-const NOT_SUPPORTED_TYPE = (name: string): string =>
+/** The INVALID_TYPE text of an unknown FROM object. */
+export const NOT_SUPPORTED_TYPE = (name: string): string =>
   `sObject type '${name}' is not supported. If you are attempting to use a custom object, be sure to append the '__c' after the entity name. Please reference your WSDL or the describe call for the appropriate names.`;
 
 /** Date functions usable in WHERE, GROUP BY and SELECT of aggregate queries, evaluated in UTC. */
