@@ -109,13 +109,14 @@ function columnsOf(org: OrgData, schema: ObjectSchema, fields: readonly SoqlFiel
         addPath(org, columns, schema, item.relationships, item.field, prefix);
         break;
       case 'FieldFunctionExpression': {
+        const firstParameter = typeof item.parameters[0] === 'string' ? item.parameters[0] : undefined;
         if (item.functionName.toUpperCase() === 'FIELDS') {
-          const which = String(item.parameters[0] ?? '').toUpperCase();
+          const which = (firstParameter ?? '').toUpperCase();
           for (const f of schema.fields) if (which === 'ALL' || (which === 'CUSTOM') === f.custom) columns.push(fieldColumn(f, f.name));
           break;
         }
         const aggregate = item.isAggregateFn === true;
-        const name = item.alias ?? (aggregate ? `expr${expr++}` : String(item.parameters[0] ?? item.functionName));
+        const name = item.alias ?? (aggregate ? `expr${expr++}` : (firstParameter ?? item.functionName));
         const column = groupColumn(name, aggregate, [], item.alias ?? item.rawValue ?? name);
         if (aggregate && item.functionName.toUpperCase().startsWith('COUNT')) Object.assign(column, { apexType: 'Integer', numberType: true });
         columns.push(column);
