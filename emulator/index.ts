@@ -277,7 +277,10 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
     save,
   };
 
-  const server = createServer({ maxHeaderSize: 64 * 1024 }, createRequestListener(core, admin));
+  // Idle keep-alive sockets stay open 65 s (Node's 5 s races clients that reuse a socket as it closes: CometD clients
+  // and loaded machines hit it); stop() closes every connection anyway.
+  const server = createServer({ maxHeaderSize: 64 * 1024, keepAliveTimeout: 65_000 }, createRequestListener(core, admin));
+  server.headersTimeout = 70_000;
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(options.port ?? 0, host, () => {

@@ -42,7 +42,7 @@ export type BayeuxServerOptions = {
   clientTimeoutMs: number;
   /** At most this many events in one connect reply ([INF] 1000); the rest come with the next connect at once. */
   maxEventsPerReply: number;
-  /** A reply not taken by the client's socket within this time drops the client (10 s). */
+  /** A reply whose socket takes no bytes for this long drops the client (10 s). */
   slowClientMs: number;
   /** Concurrent clients allowed ([INF] 10,000); past it a handshake is denied. */
   maxClients: number;
@@ -165,14 +165,21 @@ export function createBayeuxServer(options: BayeuxServerOptions): BayeuxServer {
     res.writeHead(status, { ...headers, 'Content-Type': 'application/json;charset=UTF-8', 'Content-Length': Buffer.byteLength(body) });
     res.end(body);
     if (client !== undefined && !res.writableFinished) {
-      // A reply the socket does not take in time means a client that stopped reading: drop it, keep nothing for it.
-      const timer = setTimeout(() => {
-        if (res.writableFinished) return;
+      // A reply whose socket takes nothing for slowClientMs means a client that stopped reading: drop it, keep nothing
+      // for it. A slow but steady reader is left alone.
+      let pending = res.socket?.writableLength ?? 0;
+      const timer = setInterval(() => {
+        const now = res.socket?.writableLength ?? 0;
+        if (res.writableFinished || now < pending) {
+          pending = now;
+          return;
+        }
+        clearInterval(timer);
         res.destroy();
         forget(client);
       }, options.slowClientMs);
-      res.once('finish', () => clearTimeout(timer));
-      res.once('close', () => clearTimeout(timer));
+      res.once('finish', () => clearInterval(timer));
+      res.once('close', () => clearInterval(timer));
     }
   };
   const sendMessages = (res: ServerResponse, messages: OutgoingMessage[], headers?: Record<string, string | string[]>, status = 200): void => {

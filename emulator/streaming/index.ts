@@ -32,7 +32,7 @@ export type StreamingOptions = {
   changeEventObjects?: 'all' | string[];
   /** At most this many events per connect reply (1000). */
   maxEventsPerReply?: number;
-  /** A reply the client's socket does not take within this time drops the client (10 s). */
+  /** A reply whose socket takes no bytes for this long drops the client (10 s). */
   slowClientMs?: number;
   /** Concurrent CometD clients allowed (10,000). */
   maxClients?: number;
