@@ -68,6 +68,12 @@ describe('what the sf CLI asks of an org', () => {
     expect(typeof body.records[0]?.Name).toBe('string');
   });
 
+  it('refuses a SOQL query of the platform event, which is not queryable', async () => {
+    const answer = await org.call(q('SELECT Id FROM Order_Event__e'));
+    expect(answer.status).toBe(400);
+    expect((answer.body as { errorCode: string }[])[0]?.errorCode).toBe('INVALID_TYPE');
+  });
+
   it('keeps the Organization record after an admin reset', async () => {
     org.emulator.admin.reset();
     const body = (await org.call(q('SELECT Id FROM Organization'))).body as { totalSize: number };

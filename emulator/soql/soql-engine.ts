@@ -827,7 +827,8 @@ function prepare(org: OrgData, soql: string, options: SoqlOptions): { ctx: Conte
   const query = parseSoql(soql);
   const ctx: Context = { org, index: createSchemaIndex(org), soql, tokens: tokenizeSoql(soql), options, urlBase: apiPath(options.apiVersion) };
   const object = ctx.index.object(query.sObject ?? '');
-  if (object === undefined) {
+  // A platform event (queryable false) cannot be queried either. [INF] that it gets the unknown-object text.
+  if (object === undefined || !object.queryable) {
     fail(ctx, 'INVALID_TYPE', offsetOfWord(soql, query.sObject ?? '', { afterKeyword: 'from' }), NOT_SUPPORTED_TYPE(query.sObject ?? ''));
   }
   return { ctx, query, scope: { object, alias: query.sObjectAlias, query, from: 0 } };
