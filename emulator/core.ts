@@ -48,4 +48,8 @@ export type EmulatorCore = {
   orgId15: string;
   orgId18: string;
   now: () => Date;
+  /** Entries the global describe lists besides the stored objects (the `*ChangeEvent` entities). */
+  extraDescribeEntries?: (apiVersion: string) => Record<string, unknown>[];
+  /** Answers `/cometd/<version>` (the Streaming API). */
+  cometd?: (req: IncomingMessage, res: ServerResponse, url: URL) => Promise<void>;
 };

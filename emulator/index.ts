@@ -20,7 +20,10 @@ import { createOrgStore, type OrgStore } from './org/store';
 import type { RecordRow } from './org/types';
 import { formatDateTime } from './org/values';
 import { createRecordWriter, type RecordWriter } from './org/write';
+import { ensureOrganizationRow } from './org/organization';
+import { MAX_API_VERSION } from './rest/versions';
 import { createQueryRoutes } from './soql';
+import { createStreaming, type StreamingOptions } from './streaming';
 
 export type { EmulatorAdmin, AdminUser, AdminSession, AdminCounters, ConnectedAppInput } from './admin/admin-api';
 export type { RecordChange, ChangeListener, OrgStore } from './org/store';
@@ -28,6 +31,7 @@ export type { RecordWriter, WriteInput, WriteContext, FieldError, ParentReferenc
 export { RecordWriteError } from './org/write';
 export type { FaultSpec, Fault } from './http/faults';
 export type { RestExtension, RestRequestContext } from './core';
+export type { StreamingOptions, StreamingAdmin, StreamingClientInfo, ChangeEventType } from './streaming';
 
 /** Options of `startEmulator`. */
 export type EmulatorOptions = {
@@ -53,6 +57,10 @@ export type EmulatorOptions = {
   extensions?: RestExtension[];
   /** Rows per Bulk query results page when the client sends no maxRecords (default 50000). */
   bulkQueryPageSize?: number;
+  /** Rows per Bulk ingest chunk, each one transaction (default 2000). */
+  bulkIngestChunkSize?: number;
+  /** The Streaming API's timeouts, retention and CDC settings (see emulator/README.md). */
+  streaming?: StreamingOptions;
 };
 
 /** A running emulator. */
@@ -97,8 +105,16 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
   const usage = createApiUsage(options.dailyApiLimit ?? 100_000);
   const faults = createFaultTable();
   const query = createQueryRoutes(options.locatorTtlMs === undefined ? { org: store, now } : { org: store, now, locatorTtlMs: options.locatorTtlMs });
-  const bulk = createBulkRoutes({ store, writer, now: () => now().getTime(), ...(options.bulkQueryPageSize === undefined ? {} : { queryPageSize: options.bulkQueryPageSize }) });
+  const bulk = createBulkRoutes({ store, writer, now: () => now().getTime(), ...(options.bulkQueryPageSize === undefined ? {} : { queryPageSize: options.bulkQueryPageSize }), ...(options.bulkIngestChunkSize === undefined ? {} : { chunkSize: options.bulkIngestChunkSize }) });
   let url = '';
+  const streaming = createStreaming({
+    store,
+    sessions,
+    now,
+    latestVersion: `${MAX_API_VERSION}.0`,
+    ...(options.dataDir === undefined ? {} : { dataDir: options.dataDir }),
+    ...(options.streaming === undefined ? {} : { options: options.streaming }),
+  });
   const core: EmulatorCore = {
     store,
     writer,
@@ -107,18 +123,22 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
     usage,
     faults,
     query,
-    extensions: [...(options.extensions ?? []), { handle: (req, res, ctx) => bulk.handle(req, res, { userId: ctx.userId }) }],
+    extensions: [...(options.extensions ?? []), streaming.restExtension, { handle: (req, res, ctx) => bulk.handle(req, res, { userId: ctx.userId }) }],
     counters: { total: 0, byArea: {}, byStatus: {} },
     bulkUsage: () => bulk.usage(),
     url: () => url,
     orgId15: ORG_ID.slice(0, 15),
     orgId18: ORG_ID,
     now,
+    extraDescribeEntries: (apiVersion) => streaming.describeEntries(apiVersion),
+    cometd: (req, res, requestUrl) => streaming.handle(req, res, requestUrl),
   };
 
+  const adminId = (): string => (store.findByIndexedValue('User', 'Username', 'admin@orgdesk.example')[0]?.Id as string | undefined) ?? '';
   const fill = (seedNumber: number | false): void => {
     if (seedNumber === false) seedUsers(store, now());
     else seedOrg(store, { seed: seedNumber, now: now(), size: seedSize });
+    ensureOrganizationRow(store, ORG_ID, now(), adminId());
   };
 
   const dataDir = options.dataDir;
@@ -135,6 +155,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
     store.restore(loaded.snapshot);
     const saved = loaded.extra.connectedApps;
     if (Array.isArray(saved)) for (const app of saved as ConnectedApp[]) await apps.register(app).catch(() => undefined);
+    ensureOrganizationRow(store, ORG_ID, now(), adminId());
   } else {
     fill(seed);
   }
@@ -149,7 +170,6 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
     if (!row) throw new Error(`No user ${username}: list users with GET /__emulator/users or add one with POST /__emulator/users.`);
     return row;
   };
-  const adminId = (): string => (store.findByIndexedValue('User', 'Username', 'admin@orgdesk.example')[0]?.Id as string | undefined) ?? '';
 
   const admin: EmulatorAdmin = {
     users: () => [...store.rows('User', { includeDeleted: false })].map(toAdminUser),
@@ -198,6 +218,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
       usage.reset();
       faults.clear();
       bulk.reset();
+      streaming.reset();
       core.counters.total = 0;
       core.counters.byArea = {};
       core.counters.byStatus = {};
@@ -251,11 +272,15 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
       apiUsage: { used: usage.used(), max: usage.max() },
       sessions: sessions.count(),
     }),
+    streaming: streaming.admin,
     generateContacts: (count) => generateContacts(store, count, { now: now(), seed: store.count('Contact', { includeDeleted: true }) + 11 }).length,
     save,
   };
 
-  const server = createServer({ maxHeaderSize: 64 * 1024 }, createRequestListener(core, admin));
+  // Idle keep-alive sockets stay open 65 s (Node's 5 s races clients that reuse a socket as it closes: CometD clients
+  // and loaded machines hit it); stop() closes every connection anyway.
+  const server = createServer({ maxHeaderSize: 64 * 1024, keepAliveTimeout: 65_000 }, createRequestListener(core, admin));
+  server.headersTimeout = 70_000;
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(options.port ?? 0, host, () => {
@@ -274,6 +299,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
     bulk,
     async stop() {
       bulk.stop();
+      await streaming.stop();
       if (dataDir !== undefined) save();
       await new Promise<void>((resolve) => {
         server.close(() => resolve());

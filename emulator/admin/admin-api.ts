@@ -2,6 +2,7 @@
 import type { PermittedUsers } from '../auth/connected-apps';
 import type { RequestCounters } from '../core';
 import type { Fault, FaultSpec } from '../http/faults';
+import type { StreamingAdmin } from '../streaming';
 
 /** A user as the admin API lists it. */
 export type AdminUser = { id: string; username: string; name: string; email: string | null; isActive: boolean; profile: string | null };
@@ -47,4 +48,6 @@ export interface EmulatorAdmin {
   generateContacts(count: number): number;
   /** Writes the org to `dataDir` now (no-op without one). */
   save(): void;
+  /** The Streaming API: gap events, clients, subscribers, pause/resume, dropping a client or its session. */
+  streaming: StreamingAdmin;
 }

@@ -129,6 +129,48 @@ describe('admin API', () => {
   });
 });
 
+/** A raw request whose Host and Origin headers the test chooses (fetch would set Host itself). */
+function rawAdminGet(path: string, headers: Record<string, string>): Promise<{ status: number; body: unknown }> {
+  const { port } = new URL(org.url);
+  return new Promise((resolve, reject) => {
+    const req = request({ host: '127.0.0.1', port: Number(port), path: `/__emulator${path}`, method: 'GET', headers, setHost: false }, (res) => {
+      let text = '';
+      res.setEncoding('utf8');
+      res.on('data', (chunk: string) => (text += chunk));
+      res.on('end', () => resolve({ status: res.statusCode ?? 0, body: text === '' ? undefined : JSON.parse(text) }));
+    });
+    req.on('error', reject);
+    req.end();
+  });
+}
+
+describe('admin API guard against web pages', () => {
+  it('refuses a request whose Host is another name resolving to 127.0.0.1 (DNS rebinding) with a 403 saying why', async () => {
+    const { port } = new URL(org.url);
+    const answer = await rawAdminGet('/users', { Host: `attacker.example:${port}` });
+    expect(answer.status).toBe(403);
+    expect((answer.body as { error: string }).error).toMatch(/127\.0\.0\.1:\d+.*attacker\.example/);
+  });
+
+  it('refuses a request naming the right host but another port', async () => {
+    const { port } = new URL(org.url);
+    expect((await rawAdminGet('/users', { Host: `127.0.0.1:${Number(port) + 1}` })).status).toBe(403);
+  });
+
+  it('refuses a request carrying an Origin header (a browser page) even with the right Host', async () => {
+    const { host } = new URL(org.url);
+    const answer = await rawAdminGet('/users', { Host: host, Origin: 'https://evil.example' });
+    expect(answer.status).toBe(403);
+    expect((answer.body as { error: string }).error).toContain('https://evil.example');
+  });
+
+  it('answers the same request from Node with its own Host under 127.0.0.1 and localhost', async () => {
+    const { host, port } = new URL(org.url);
+    expect((await rawAdminGet('/users', { Host: host })).status).toBe(200);
+    expect((await rawAdminGet('/users', { Host: `localhost:${port}` })).status).toBe(200);
+  });
+});
+
 const externalAddress = Object.values(networkInterfaces())
   .flat()
   .find((info) => info !== undefined && info.family === 'IPv4' && !info.internal)?.address;

@@ -18,11 +18,35 @@ function asObject(value: unknown): Record<string, unknown> | undefined {
   return typeof value === 'object' && value !== null && !Array.isArray(value) ? (value as Record<string, unknown>) : undefined;
 }
 
-/** Answers a `/__emulator/...` request. */
-export async function handleAdmin(req: IncomingMessage, res: ServerResponse, admin: EmulatorAdmin, url: URL): Promise<void> {
-  if (!isLoopback(req)) {
+/** The Host values that name this emulator on loopback: `127.0.0.1:<port>`, `localhost:<port>`, `[::1]:<port>`. */
+export function isOwnLoopbackHost(hostHeader: string | undefined, port: number): boolean {
+  if (hostHeader === undefined) return false;
+  const host = hostHeader.trim().toLowerCase();
+  return host === `127.0.0.1:${port}` || host === `localhost:${port}` || host === `[::1]:${port}`;
+}
+
+/**
+ * Why a request may not use the admin API, or undefined when it may: callers must be on this machine, name the emulator's
+ * own loopback host:port (a DNS-rebinding page reaches 127.0.0.1 under its own host name) and send no `Origin` (browsers
+ * add one to cross-origin requests; the admin API's callers are Node processes and tests).
+ */
+export function adminRefusal(req: IncomingMessage, port: number): string | undefined {
+  if (!isLoopback(req)) return 'The admin API answers loopback callers only.';
+  if (!isOwnLoopbackHost(req.headers.host, port)) {
+    return `The admin API answers requests addressed to 127.0.0.1:${port} (or localhost:${port}) only; this one named host "${req.headers.host ?? ''}".`;
+  }
+  if (req.headers.origin !== undefined) {
+    return `The admin API does not answer browsers: this request came from a web page (Origin ${req.headers.origin}). Call it from a script or test instead.`;
+  }
+  return undefined;
+}
+
+/** Answers a `/__emulator/...` request; `port` is the port the emulator listens on. */
+export async function handleAdmin(req: IncomingMessage, res: ServerResponse, admin: EmulatorAdmin, url: URL, port: number): Promise<void> {
+  const refusal = adminRefusal(req, port);
+  if (refusal !== undefined) {
     req.resume();
-    return sendReply(res, adminError(403, 'The admin API answers loopback callers only.'));
+    return sendReply(res, adminError(403, refusal));
   }
   const method = (req.method ?? 'GET').toUpperCase();
   let body: Record<string, unknown> = {};
@@ -54,6 +78,38 @@ export async function handleAdmin(req: IncomingMessage, res: ServerResponse, adm
   } catch (error) {
     sendReply(res, adminError(400, error instanceof Error ? error.message : String(error)));
   }
+}
+
+/** `/__emulator/streaming/...`: status, subscribers, gap events, pause/resume, dropping a client or its session. */
+function streamingRoute(admin: EmulatorAdmin, method: string, parts: string[], body: Record<string, unknown>): Reply {
+  const streaming = admin.streaming;
+  const [what, id, action] = parts;
+  const path = `/__emulator/streaming${parts.length > 0 ? `/${parts.join('/')}` : ''}`;
+  if (what === undefined && method === 'GET') return { status: 200, body: { ...streaming.status(), subscribers: streaming.subscribers(), clientList: streaming.clients() } };
+  if (what === 'subscribers' && id === undefined && method === 'GET') return { status: 200, body: streaming.subscribers() };
+  if (what === 'clients' && id === undefined && method === 'GET') return { status: 200, body: streaming.clients() };
+  if (what === 'clients' && id !== undefined && action === undefined && method === 'DELETE') {
+    return streaming.dropClient(id) ? { status: 204 } : adminError(404, `No CometD client ${id}: list them with GET /__emulator/streaming/clients.`);
+  }
+  if (what === 'clients' && id !== undefined && action === 'expire-session' && method === 'POST') {
+    return streaming.expireClientSession(id) ? { status: 204 } : adminError(404, `No CometD client ${id}: list them with GET /__emulator/streaming/clients.`);
+  }
+  if ((what === 'pause' || what === 'resume') && id === undefined && method === 'POST') {
+    if (what === 'pause') streaming.pause();
+    else streaming.resume();
+    return { status: 204 };
+  }
+  if (what === 'gaps' && id === undefined && method === 'POST') {
+    const changeType = body.changeType;
+    const recordIds = body.recordIds ?? [];
+    const object = body.object;
+    if (typeof changeType !== 'string') return adminError(400, 'A gap needs "changeType": GAP_CREATE, GAP_UPDATE, GAP_DELETE, GAP_UNDELETE or GAP_OVERFLOW.');
+    if (!Array.isArray(recordIds) || recordIds.some((r) => typeof r !== 'string')) return adminError(400, '"recordIds" must be an array of record ids.');
+    if (object !== undefined && typeof object !== 'string') return adminError(400, '"object" must be an object name such as "Account".');
+    return { status: 201, body: streaming.emitGap(changeType as Parameters<typeof streaming.emitGap>[0], recordIds as string[], object) };
+  }
+  if (['subscribers', 'clients', 'pause', 'resume', 'gaps', undefined].includes(what)) return adminError(405, `${method} is not supported on ${path}.`);
+  return adminError(404, `Unknown streaming resource "${String(what)}": see emulator/README.md.`);
 }
 
 async function route(admin: EmulatorAdmin, method: string, parts: string[], body: Record<string, unknown>): Promise<Reply> {
@@ -148,6 +204,8 @@ async function route(admin: EmulatorAdmin, method: string, parts: string[], body
       }
       break;
     }
+    case 'streaming':
+      return streamingRoute(admin, method, parts.slice(1), body);
     case 'save': {
       if (method === 'POST') {
         admin.save();

@@ -169,6 +169,20 @@ describe('uploading and the job state machine', () => {
     expect(close.status).toBe(400);
   });
 
+  it('refuses a second PUT of data on the same job with the "Found multiple contents" text and keeps the first upload', async () => {
+    const job = await createJob({ object: 'Account', operation: 'insert' });
+    const id = String(job.id);
+    expect((await upload(id, 'Name\nFirstUpload\n')).status).toBe(201);
+    const again = await upload(id, 'Name\nSecondUpload\n');
+    expect(again.status).toBe(400);
+    expect(await again.json()).toEqual([{
+      errorCode: 'INVALIDJOBSTATE',
+      message: `Found multiple contents for job: ${id}, please 'Close' / 'Abort' / 'Delete' the current Job then create a new Job and make sure you only do 'PUT' once on a given Job.`,
+    }]);
+    await call('PATCH', `/jobs/ingest/${id}`, { state: 'UploadComplete' });
+    expect(await finished(id)).toMatchObject({ state: 'JobComplete', numberRecordsProcessed: 1 });
+  });
+
   it('does not delete an Open job, deletes a finished one with 204, and then answers 404', async () => {
     const open = await createJob({ object: 'Account', operation: 'insert' });
     const refused = await call('DELETE', `/jobs/ingest/${String(open.id)}`);

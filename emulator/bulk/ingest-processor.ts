@@ -94,7 +94,8 @@ export async function processIngestJob(job: IngestJob, ports: ProcessorPorts): P
     return;
   }
   job.plan = plan;
-  const ctx: WriteContext = job.client === undefined ? { userId: job.createdById, origin: 'bulkapi' } : { userId: job.createdById, origin: 'bulkapi', client: job.client };
+  const ctx: WriteContext = { userId: job.createdById, origin: 'bulkapi', apiVersion: job.apiVersion.toFixed(1) };
+  if (job.client !== undefined) ctx.client = job.client;
   const idColumn = plan.columns.find((c) => c.kind === 'field' && c.field.name === 'Id');
   const externalIdField = job.externalIdFieldName === undefined ? undefined : schema.fields.find((f) => f.name.toLowerCase() === job.externalIdFieldName?.toLowerCase());
   const externalIdColumn = externalIdField === undefined ? undefined : plan.columns.find((c) => c.kind === 'field' && c.field === externalIdField);
@@ -214,6 +215,8 @@ export async function processIngestJob(job: IngestJob, ports: ProcessorPorts): P
     let end = Math.min(rowCount, job.cursor + ports.chunkSize);
     if (failFault && failFault.afterRows < end && failFault.afterRows >= job.cursor) end = failFault.afterRows;
     if (stallFault && stallFault.afterRows < end && stallFault.afterRows >= job.cursor) end = stallFault.afterRows;
+    // Each chunk is one transaction: its record changes share a CDC transactionKey.
+    ctx.transactionKey = `${job.id}-${job.cursor}`;
     for (let row = job.cursor; row < end; row += 1) processRow(row);
     job.numberRecordsProcessed += end - job.cursor;
     job.cursor = end;

@@ -152,11 +152,16 @@ async function createJob(req: IncomingMessage, res: ServerResponse, env: BulkEnv
 }
 
 async function upload(req: IncomingMessage, res: ServerResponse, env: BulkEnv, job: IngestJob): Promise<void> {
-  if (job.state !== 'Open' || job.content !== undefined) {
+  if (job.state === 'Open' && job.content !== undefined) {
     req.resume();
-    // [INF] wording: the docs only say data can be uploaded while the job is Open, and that one upload per job is the design.
-    const why = job.state !== 'Open' ? `Job is in state ${job.state}; data can only be uploaded while it is Open` : 'Data was already uploaded for this job; create another job for more data';
-    sendError(res, 400, 'INVALIDJOBSTATE', why);
+    // [REPORTED] text (salesforce-api.md 4.2); the status and error code are [INF].
+    sendError(res, 400, 'INVALIDJOBSTATE', `Found multiple contents for job: ${job.id}, please 'Close' / 'Abort' / 'Delete' the current Job then create a new Job and make sure you only do 'PUT' once on a given Job.`);
+    return;
+  }
+  if (job.state !== 'Open') {
+    req.resume();
+    // [INF] wording: the docs only say data can be uploaded while the job is Open.
+    sendError(res, 400, 'INVALIDJOBSTATE', `Job is in state ${job.state}; data can only be uploaded while it is Open`);
     return;
   }
   const drop = env.faults.takeDropUpload();

@@ -17,6 +17,7 @@ function area(path: string): string {
   if (path.startsWith('/__emulator')) return 'admin';
   if (path.startsWith('/services/oauth2')) return 'oauth';
   if (path.startsWith('/id/')) return 'identity';
+  if (path === '/cometd' || path.startsWith('/cometd/')) return 'streaming';
   if (/^\/services\/data\/v[^/]+\/jobs\//.test(path)) return 'bulk';
   if (/^\/services\/data\/v[^/]+\/query(All)?(\/|$)/.test(path)) return 'query';
   if (path.startsWith('/services/data')) return 'rest';
@@ -190,7 +191,7 @@ export function createRequestListener(core: EmulatorCore, admin: EmulatorAdmin):
       req.resume();
       return sendReply(res, errorReply(414, 'URI_TOO_LONG', `The request URI is longer than ${MAX_URI_BYTES} bytes: send the query in a shorter form (or use Bulk API 2.0).`));
     }
-    if (where === 'admin') return handleAdmin(req, res, admin, url);
+    if (where === 'admin') return handleAdmin(req, res, admin, url, req.socket.localPort ?? 0);
 
     const latency = core.faults.take('latency', method, path);
     if (latency && typeof latency.ms === 'number') await new Promise((resolve) => setTimeout(resolve, latency.ms as number));
@@ -204,6 +205,7 @@ export function createRequestListener(core: EmulatorCore, admin: EmulatorAdmin):
     if (reset) armReset(res, typeof reset.afterBytes === 'number' ? reset.afterBytes : 0);
 
     if (path === '/services/oauth2/token') return handleToken(req, res, core);
+    if (where === 'streaming' && core.cometd) return core.cometd(req, res, url);
     if (where === 'identity') {
       req.resume();
       return sendReply(res, identity(req, core, path));

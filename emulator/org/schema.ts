@@ -296,6 +296,27 @@ function objectSpecs(): ObjectSpec[] {
       ownerField(),
       ...auditFields(),
     ]),
+    // The record the sf CLI reads at login and on every command (one row, made at start). [INF] field subset.
+    sobject('Organization', '00D', 'Organization', 'Organizations', [
+      field('Name', 'string', { label: 'Name', length: 80, nillable: false, nameField: true, createable: false, updateable: false }),
+      field('InstanceName', 'string', { label: 'Instance Name', length: 5, createable: false, updateable: false }),
+      field('IsSandbox', 'boolean', { label: 'Is Sandbox', createable: false, updateable: false }),
+      field('TrialExpirationDate', 'datetime', { label: 'Trial Expiration Date', createable: false, updateable: false }),
+      field('NamespacePrefix', 'string', { label: 'Namespace Prefix', length: 15, createable: false, updateable: false }),
+      field('OrganizationType', 'picklist', { label: 'Edition', length: 40, createable: false, updateable: false, picklistValues: picklist(['Developer Edition', 'Enterprise Edition', 'Unlimited Edition', 'Professional Edition']) }),
+      ...auditFields().filter((f) => f.name !== 'IsDeleted'),
+    ], { createable: false, updateable: false, deletable: false }),
+    // A platform event: published with POST /sobjects/Order_Event__e, delivered on /event/Order_Event__e, never stored.
+    sobject('Order_Event__e', 'e00', 'Order Event', 'Order Events', [
+      field('ReplayId', 'string', { label: 'Replay ID', length: 255, createable: false, updateable: false }),
+      field('CreatedDate', 'datetime', { label: 'Created Date', nillable: false, createable: false, updateable: false, defaultedOnCreate: true }),
+      reference('CreatedById', ['User'], 'CreatedBy', { label: 'Created By ID', nillable: false, createable: false, updateable: false, defaultedOnCreate: true }),
+      field('EventUuid', 'string', { label: 'Event UUID', length: 36, createable: false, updateable: false }),
+      field('Order_Number__c', 'string', { label: 'Order Number', length: 40 }),
+      field('Status__c', 'string', { label: 'Status', length: 40 }),
+      field('Amount__c', 'double', { label: 'Amount', precision: 16, scale: 2 }),
+      field('Account_Id__c', 'string', { label: 'Account Id', length: 18 }),
+    ], { custom: true, updateable: false, deletable: false, queryable: false }),
   ];
 }
 

@@ -26,13 +26,15 @@ export type RecordChange = {
   transactionKey: string;
   /** The `client=` of the request's `Sforce-Call-Options` header, when it had one (CDC puts it in changeOrigin). */
   client?: string;
+  /** The API version of the request that made the change (`66.0`; CDC puts it in changeOrigin). */
+  apiVersion?: string;
 };
 
 /** A listener of record changes; returns nothing, must not throw. */
 export type ChangeListener = (change: RecordChange) => void;
 
 /** Options of one store mutation. */
-export type MutationOptions = { origin: string; userId: string; transactionKey?: string; silent?: boolean; client?: string };
+export type MutationOptions = { origin: string; userId: string; transactionKey?: string; silent?: boolean; client?: string; apiVersion?: string };
 
 /** The in-memory org: OrgData for readers plus mutation primitives and indexes for the write layer. */
 export interface OrgStore extends OrgData {
@@ -212,6 +214,7 @@ export function createOrgStore(schemas: readonly ObjectSchema[]): OrgStore {
     transactionCounter += 1;
     const full: RecordChange = { ...change, transactionKey: options.transactionKey ?? `tx-${transactionCounter.toString(16).padStart(8, '0')}` };
     if (options.client !== undefined) full.client = options.client;
+    if (options.apiVersion !== undefined) full.apiVersion = options.apiVersion;
     if (held) {
       held.push(full);
       return;
@@ -326,13 +329,15 @@ export function createOrgStore(schemas: readonly ObjectSchema[]): OrgStore {
       const t = table(objectName);
       const row = lookup(objectName, id);
       const names = Object.keys(changes);
+      // Listeners hear about the fields whose value changed (LastModifiedDate always, when stamped).
+      const changedFields = listeners.size === 0 || options.silent ? names : names.filter((n) => n === 'LastModifiedDate' || (row[n] ?? null) !== (changes[n] ?? null));
       const live = row.IsDeleted !== true;
       if (live) unindexValues(t, row, names);
       unindexChildren(t, row, names);
       for (const name of names) row[name] = changes[name] ?? null;
       if (live) indexValues(t, row, names);
       indexChildren(t, row, names);
-      emit({ objectName: t.schema.name, changeType: 'UPDATE', id: row.Id as string, changedFields: names, origin: options.origin, row, userId: options.userId }, options);
+      emit({ objectName: t.schema.name, changeType: 'UPDATE', id: row.Id as string, changedFields, origin: options.origin, row, userId: options.userId }, options);
     },
     markDeleted(objectName, id, options) {
       const t = table(objectName);
@@ -353,7 +358,10 @@ export function createOrgStore(schemas: readonly ObjectSchema[]): OrgStore {
       emit({ objectName: t.schema.name, changeType: 'UNDELETE', id: row.Id as string, changedFields: [], origin: options.origin, row, userId: options.userId }, options);
     },
     publish(change) {
-      emit(change, change.client === undefined ? { origin: change.origin, userId: change.userId, transactionKey: change.transactionKey } : { origin: change.origin, userId: change.userId, transactionKey: change.transactionKey, client: change.client });
+      const options: MutationOptions = { origin: change.origin, userId: change.userId, transactionKey: change.transactionKey };
+      if (change.client !== undefined) options.client = change.client;
+      if (change.apiVersion !== undefined) options.apiVersion = change.apiVersion;
+      emit(change, options);
     },
     purge(objectName, id, options) {
       const t = table(objectName);

@@ -43,7 +43,7 @@ export type ParentReference = {
 export type WriteInput = Record<string, FieldValue | ParentReference>;
 
 /** Who writes and why; `origin` reaches change listeners (`rest`, `bulk`, ...). */
-export type WriteContext = { userId: string; origin: string; transactionKey?: string; client?: string };
+export type WriteContext = { userId: string; origin: string; transactionKey?: string; client?: string; apiVersion?: string };
 
 /** The outcome of an upsert. */
 export type UpsertResult = { id: string; created: boolean };
@@ -158,6 +158,7 @@ export function createRecordWriter({ store, now }: RecordWriterDeps): RecordWrit
     const options: MutationOptions = { origin: ctx.origin, userId: ctx.userId };
     if (ctx.transactionKey !== undefined) options.transactionKey = ctx.transactionKey;
     if (ctx.client !== undefined) options.client = ctx.client;
+    if (ctx.apiVersion !== undefined) options.apiVersion = ctx.apiVersion;
     return options;
   }
 

@@ -2,12 +2,14 @@
  * The REST API under `/services/data`: the version list (no auth), then per version the session check, the daily limit,
  * `Sforce-Limit-Info`, and the resources (resources map, limits, sObjects, collections, query, extensions such as Bulk).
  */
+import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { EmulatorCore } from '../core';
 import type { WriteContext } from '../org/write';
 import { errorReply, jsonParserMessage, notFoundReply, readText, sendReply, type Reply } from '../http/respond';
 import { handleCollections } from './collections';
 import { handleSObjects } from './sobject-routes';
+import { handleTooling } from './tooling';
 import { parseApiVersion, resourceMap, versionList } from './versions';
 
 /** The largest JSON body the REST resources read (collections of 200 records with long text fit well under it). */
@@ -149,7 +151,8 @@ export async function handleRest(req: IncomingMessage, res: ServerResponse, core
 
   const rest = parts.slice(3);
   const resource = rest[0];
-  const writeCtx: WriteContext = { userId: session.userId, origin: 'rest' };
+  // One request is one transaction: a collections call's changes share its key (CDC transactionKey).
+  const writeCtx: WriteContext = { userId: session.userId, origin: 'rest', transactionKey: randomUUID(), apiVersion: version.text };
   const client = callOptionsClient(req);
   if (client !== undefined) writeCtx.client = client;
   const versionText = version.text;
@@ -166,6 +169,8 @@ export async function handleRest(req: IncomingMessage, res: ServerResponse, core
     reply = handleSObjects(core, { method, segments: rest.slice(1), versionText, major: version.major, search: url.searchParams, body, ctx: writeCtx });
   } else if (resource === 'composite' && rest[1] === 'sobjects') {
     reply = handleCollections(core, method, rest.slice(2), url.searchParams, body, versionText, writeCtx);
+  } else if (resource === 'tooling') {
+    reply = handleTooling(method, rest.slice(1), url.searchParams);
   } else if ((resource === 'query' || resource === 'queryAll') && rest.length <= 2) {
     if (method !== 'GET' && method !== 'HEAD') {
       reply = errorReply(405, 'METHOD_NOT_ALLOWED', `HTTP Method '${method}' not allowed. Allowed are GET,HEAD`);

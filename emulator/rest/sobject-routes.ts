@@ -107,7 +107,8 @@ export function handleSObjects(core: EmulatorCore, call: SObjectCall): Reply {
   const { method, segments, versionText } = call;
   if (segments.length === 0) {
     if (method !== 'GET' && method !== 'HEAD') return methodNotAllowed(method, 'GET,HEAD');
-    return { status: 200, body: { encoding: 'UTF-8', maxBatchSize: 200, sobjects: core.store.objectSchemas().map((s) => describeGlobalEntry(s, versionText)) } };
+    const sobjects = [...core.store.objectSchemas().map((s) => describeGlobalEntry(s, versionText)), ...(core.extraDescribeEntries?.(versionText) ?? [])];
+    return { status: 200, body: { encoding: 'UTF-8', maxBatchSize: 200, sobjects } };
   }
   const schema = core.store.objectSchema(segments[0] as string);
   if (!schema) return notFoundReply();

@@ -1,4 +1,5 @@
 import type { OrgData } from '../org/types';
+import { columnMetadata } from './column-metadata';
 import { CHILD_BATCH, describeQuery, runSoql, type QueryRun } from './soql-engine';
 import { SoqlError } from './soql-error';
 
@@ -168,13 +169,15 @@ export function createQueryRoutes(deps: { org: OrgData; now: () => Date; locator
         }
         const soql = request.search.get('q');
         if (soql === null || soql.trim() === '') return error(400, 'MALFORMED_QUERY', 'A query string has to be specified');
+        const includeDeleted = request.resource === 'queryAll';
+        // The sf CLI asks for the columns of every query it printed rows for: answer them, open no cursor.
+        if (request.search.get('columns') === 'true') return { status: 200, body: columnMetadata(deps.org, soql, { includeDeleted, now, apiVersion: request.apiVersion }) };
         const batchSize = batchSizeOf(request.headers);
         const childCursor = (childRun: QueryRun): string => {
           const id = queryId(++sequence);
           open(id, { run: childRun, batchSize, expiresAt: deps.now().getTime() + ttl });
           return `${apiPath(request.apiVersion)}/query/${id}-${CHILD_BATCH}`;
         };
-        const includeDeleted = request.resource === 'queryAll';
         const run = runSoql(deps.org, soql, { includeDeleted, now, apiVersion: request.apiVersion, childCursor });
         return page(run, 0, batchSize, request.apiVersion, null, nowMs);
       } catch (caught) {

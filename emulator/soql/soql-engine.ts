@@ -86,7 +86,8 @@ type Scope = { object: ObjectSchema; alias: string | undefined; query: QueryBase
 
 const DAY_MS = 86_400_000;
 
-const NOT_SUPPORTED_TYPE = (name: string): string =>
+/** The INVALID_TYPE text of an unknown FROM object. */
+export const NOT_SUPPORTED_TYPE = (name: string): string =>
   `sObject type '${name}' is not supported. If you are attempting to use a custom object, be sure to append the '__c' after the entity name. Please reference your WSDL or the describe call for the appropriate names.`;
 
 /** Date functions usable in WHERE, GROUP BY and SELECT of aggregate queries, evaluated in UTC. */
@@ -826,7 +827,8 @@ function prepare(org: OrgData, soql: string, options: SoqlOptions): { ctx: Conte
   const query = parseSoql(soql);
   const ctx: Context = { org, index: createSchemaIndex(org), soql, tokens: tokenizeSoql(soql), options, urlBase: apiPath(options.apiVersion) };
   const object = ctx.index.object(query.sObject ?? '');
-  if (object === undefined) {
+  // A platform event (queryable false) cannot be queried either. [INF] that it gets the unknown-object text.
+  if (object === undefined || !object.queryable) {
     fail(ctx, 'INVALID_TYPE', offsetOfWord(soql, query.sObject ?? '', { afterKeyword: 'from' }), NOT_SUPPORTED_TYPE(query.sObject ?? ''));
   }
   return { ctx, query, scope: { object, alias: query.sObjectAlias, query, from: 0 } };
