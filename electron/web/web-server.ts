@@ -10,6 +10,7 @@ import { contentSecurityPolicy } from '../main/content-security-policy';
 import { createClientPresence } from './client-presence';
 import { createRequestGuard, EVENTS_PROTOCOL, type GuardVerdict } from './request-guard';
 import { serveStaticFile } from './static-files';
+import { createUploadRoute, DEFAULT_MAX_UPLOAD_BYTES, uploadsDirOf } from './upload-route';
 
 /** The path the web bridge POSTs `{ channel, args }` to. */
 export const INVOKE_PATH = '/api/invoke';
@@ -44,6 +45,8 @@ export type WebServerOptions = {
   onInternalError?: (channel: string, error: unknown) => void;
   /** How long a tab's event socket may stay closed before its sender scope is released (default 30 s; tests pass less). */
   senderGraceMs?: number;
+  /** The size cap of a file dropped on the Load area and streamed to `<userDataDir>/uploads` (default 2 GB). */
+  maxUploadBytes?: number;
 };
 
 /** A running browser-mode server. */
@@ -88,6 +91,8 @@ export async function startWebServer(options: WebServerOptions): Promise<WebServ
     onGone: (clientId) => context.releaseSender(senderIdOf(clientId)),
   });
 
+  const uploads = createUploadRoute({ dir: uploadsDirOf(options.userDataDir), maxBytes: options.maxUploadBytes ?? DEFAULT_MAX_UPLOAD_BYTES });
+
   const server = createServer((request, response) => {
     handleRequest(request, response).catch(() => {
       if (!response.headersSent) response.writeHead(500, { 'content-type': 'text/plain; charset=utf-8' });
@@ -100,6 +105,7 @@ export async function startWebServer(options: WebServerOptions): Promise<WebServ
     if (path.startsWith('/api/')) {
       const verdict = guard.checkApi(request);
       if (!verdict.allowed) return refuse(response, verdict);
+      if (uploads.owns(path)) return uploads.handle(request, response, path);
       if (path !== INVOKE_PATH || request.method !== 'POST') {
         return sendJson(response, 404, fail('NOT_FOUND', `No API at ${request.method ?? 'GET'} ${path}.`));
       }
@@ -190,6 +196,7 @@ export async function startWebServer(options: WebServerOptions): Promise<WebServ
         sockets.close();
         server.closeAllConnections();
         await new Promise<void>((resolveClose) => server.close(() => resolveClose()));
+        await uploads.dispose();
         await context.dispose();
       })();
       return stopped;

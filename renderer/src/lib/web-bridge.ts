@@ -1,5 +1,5 @@
-import type { EventChannel, InvokeChannel, OrgDeskBridge } from '../../../shared/ipc/contract';
-import { fail, type Result } from '../../../shared/ipc/result';
+import type { EventChannel, FileRefProgress, InvokeChannel, LoadFileRef, OrgDeskBridge } from '../../../shared/ipc/contract';
+import { fail, ok, type Result } from '../../../shared/ipc/result';
 
 /** The header, path and subprotocols of browser mode (mirrors electron/web/web-server.ts and request-guard.ts). */
 export const WEB_PROTOCOL = {
@@ -10,6 +10,8 @@ export const WEB_PROTOCOL = {
   eventsPath: '/api/events',
   eventsProtocol: 'orgdesk-events',
   tokenProtocolPrefix: 'orgdesk-token.',
+  uploadPath: '/api/upload',
+  uploadOffsetHeader: 'x-orgdesk-upload-offset',
 } as const;
 
 const TOKEN_STORAGE_KEY = 'orgdesk.token';
@@ -47,7 +49,8 @@ export type WebBridgeOptions = {
 
 /**
  * Builds `window.orgdesk` for browser mode: calls go as `POST /api/invoke` with the token header, events come over one
- * WebSocket carrying the token as a subprotocol. Transport failures become NETWORK Results; nothing throws.
+ * WebSocket carrying the token as a subprotocol, dropped files are streamed in chunks to `/api/upload` (same token).
+ * Transport failures become NETWORK Results; nothing throws.
  */
 export function createWebBridge(options: WebBridgeOptions): OrgDeskBridge {
   const doFetch = options.fetch ?? globalThis.fetch.bind(globalThis);
@@ -92,18 +95,62 @@ export function createWebBridge(options: WebBridgeOptions): OrgDeskBridge {
     });
   };
 
+  const authHeaders = (): Record<string, string> => ({ [WEB_PROTOCOL.tokenHeader]: options.token, [WEB_PROTOCOL.clientHeader]: clientId });
+
+  /** One upload request: the server's Result, or a NETWORK one when the server did not answer. */
+  const uploadRequest = async <T>(path: string, init: RequestInit): Promise<Result<T>> => {
+    try {
+      const response = await doFetch(`${options.origin}${WEB_PROTOCOL.uploadPath}${path}`, init);
+      return (await response.json()) as Result<T>;
+    } catch {
+      return fail('NETWORK', 'OrgDesk stopped answering while the file was sent.', 'Check that `npm run web` is still running, then drop the file again.');
+    }
+  };
+
+  // Browser mode cannot hand main a path: the file goes to main's private upload folder in chunks (a Blob slice is read from
+  // disk as it is sent, never whole into the page's memory), each answered before the next, so progress is what main has.
+  const upload = async (file: Blob & { name?: string }, onProgress?: FileRefProgress): Promise<Result<LoadFileRef>> => {
+    const started = await uploadRequest<{ uploadId: string; chunkBytes: number }>('', {
+      method: 'POST',
+      headers: { ...authHeaders(), 'content-type': 'application/json' },
+      body: JSON.stringify({ name: file.name ?? 'file.csv', sizeBytes: file.size }),
+    });
+    if (!started.ok) return started;
+    const { uploadId, chunkBytes } = started.value;
+    let sent = 0;
+    onProgress?.(0, file.size);
+    do {
+      const end = Math.min(file.size, sent + chunkBytes);
+      const answer = await uploadRequest<{ receivedBytes: number; complete: boolean }>(`/${uploadId}`, {
+        method: 'PUT',
+        headers: { ...authHeaders(), 'content-type': 'application/octet-stream', [WEB_PROTOCOL.uploadOffsetHeader]: String(sent) },
+        body: file.slice(sent, end),
+      });
+      if (!answer.ok) {
+        void uploadRequest(`/${uploadId}`, { method: 'DELETE', headers: authHeaders() });
+        return answer;
+      }
+      sent = answer.value.receivedBytes;
+      onProgress?.(sent, file.size);
+      if (answer.value.complete) return ok({ kind: 'upload', uploadId });
+    } while (sent < file.size);
+    return fail('INTERNAL', 'OrgDesk received the whole file but did not say it was complete.', 'Drop the file again.');
+  };
+
   return {
+    async fileRef(file: unknown, onProgress?: FileRefProgress) {
+      if (!(file instanceof Blob)) return fail('VALIDATION', 'Only a file dropped on or chosen in OrgDesk can be sent to it.');
+      connect();
+      await ready;
+      return upload(file, onProgress);
+    },
     async invoke(channel: InvokeChannel, args: unknown) {
       connect();
       await ready;
       try {
         const response = await doFetch(`${options.origin}${WEB_PROTOCOL.invokePath}`, {
           method: 'POST',
-          headers: {
-            'content-type': 'application/json',
-            [WEB_PROTOCOL.tokenHeader]: options.token,
-            [WEB_PROTOCOL.clientHeader]: clientId,
-          },
+          headers: { 'content-type': 'application/json', ...authHeaders() },
           body: JSON.stringify({ channel, args }),
         });
         const body = (await response.json()) as Result<never>;
