@@ -1,0 +1,77 @@
+import { useEffect, useRef, type ReactNode } from 'react';
+import uPlot from 'uplot';
+import 'uplot/dist/uPlot.min.css';
+import type { ProgressSample } from './use-load-run';
+
+/** The SLDS colours the chart draws with, read from the theme so light and dark both fit. */
+function palette(element: Element): { processed: string; failed: string; axis: string; grid: string } {
+  const style = getComputedStyle(element);
+  const read = (name: string, fallback: string): string => style.getPropertyValue(name).trim() || fallback;
+  return {
+    processed: read('--orgdesk-brand', '#0176d3'),
+    failed: read('--orgdesk-error', '#ea001e'),
+    axis: read('--orgdesk-text-weak', '#5c5c5c'),
+    grid: read('--orgdesk-border', '#dddbda'),
+  };
+}
+
+function optionsFor(width: number, colors: ReturnType<typeof palette>): uPlot.Options {
+  const axis = { stroke: colors.axis, grid: { stroke: colors.grid, width: 1 }, ticks: { stroke: colors.grid, width: 1 }, font: '11px "Salesforce Sans", Arial, sans-serif' };
+  return {
+    width,
+    height: 160,
+    legend: { show: true },
+    cursor: { drag: { x: false, y: false } },
+    scales: { x: { time: false } },
+    series: [
+      { label: 'Seconds' },
+      { label: 'Processed', stroke: colors.processed, fill: `${colors.processed}22`, width: 2 },
+      { label: 'Failed', stroke: colors.failed, width: 2 },
+    ],
+    axes: [
+      { ...axis, values: (_chart, ticks) => ticks.map((tick) => `${Math.round(tick)} s`) },
+      { ...axis, size: 60, values: (_chart, ticks) => ticks.map((tick) => (tick >= 1000 ? `${Math.round(tick / 1000)}k` : String(Math.round(tick)))) },
+    ],
+  };
+}
+
+const dataOf = (samples: ProgressSample[]): uPlot.AlignedData => [
+  samples.map((sample) => sample.seconds),
+  samples.map((sample) => sample.processed),
+  samples.map((sample) => sample.failed),
+];
+
+/** A small live chart of rows processed (and failed) over the load's time, drawn with uPlot in the theme's colours. */
+export function ProgressChart({ samples }: { samples: ProgressSample[] }): ReactNode {
+  const holder = useRef<HTMLDivElement>(null);
+  const chart = useRef<uPlot | null>(null);
+  const latest = useRef(samples);
+  latest.current = samples;
+
+  useEffect(() => {
+    const element = holder.current;
+    if (element === null) return;
+    const build = (): void => {
+      chart.current?.destroy();
+      chart.current = new uPlot(optionsFor(Math.max(240, element.clientWidth), palette(element)), dataOf(latest.current), element);
+    };
+    build();
+    // The colours are drawn into a canvas: rebuild when the OS switches between light and dark, resize with the card.
+    const scheme = window.matchMedia('(prefers-color-scheme: dark)');
+    scheme.addEventListener('change', build);
+    const resize = new ResizeObserver(() => chart.current?.setSize({ width: Math.max(240, element.clientWidth), height: 160 }));
+    resize.observe(element);
+    return () => {
+      scheme.removeEventListener('change', build);
+      resize.disconnect();
+      chart.current?.destroy();
+      chart.current = null;
+    };
+  }, []);
+
+  useEffect(() => {
+    chart.current?.setData(dataOf(samples));
+  }, [samples]);
+
+  return <div ref={holder} className="orgdesk-load-chart" role="img" aria-label="Rows processed over time" />;
+}
