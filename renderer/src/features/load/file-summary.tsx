@@ -14,11 +14,11 @@ export function FileSummary({ file }: { file: LoadFileInfo }): ReactNode {
   ];
   return (
     <div className="orgdesk-load-file">
-      <dl className="slds-list_horizontal slds-wrap orgdesk-load-file__facts" aria-label={`About ${file.name}`}>
+      <dl className="orgdesk-load-file__facts" aria-label={`About ${file.name}`}>
         {facts.map(([label, value]) => (
           <div key={label} className="orgdesk-load-file__fact">
-            <dt className="slds-item_label slds-text-color_weak">{label}</dt>
-            <dd className="slds-item_detail">{value}</dd>
+            <dt className="slds-text-color_weak">{label}</dt>
+            <dd>{value}</dd>
           </div>
         ))}
       </dl>

@@ -122,7 +122,7 @@ export function LoadArea(): ReactNode {
             <div className="slds-m-top_small">
               <InlineError error={{ ...file.error, message: `${file.failedName ?? 'The file'}: ${file.error.message}` }} />
               {encodingOffer ? (
-                <div className="slds-m-top_x-small slds-grid slds-gutters_x-small">
+                <div className="slds-m-top_x-small orgdesk-load-row">
                   <button type="button" className="slds-button slds-button_neutral" onClick={() => void file.reopenAs('windows-1252')}>
                     Read it as Windows-1252
                   </button>
@@ -189,7 +189,7 @@ export function LoadArea(): ReactNode {
               <>
                 <PreflightReportView report={report} />
                 {preflight.capacity === null ? null : <CapacityView capacity={preflight.capacity} />}
-                <div className="slds-grid slds-grid_vertical-align-end slds-gutters_x-small slds-m-top_medium orgdesk-load-start">
+                <div className="orgdesk-load-row orgdesk-load-start slds-m-top_medium">
                   <div className="slds-form-element">
                     <label className="slds-form-element__label" htmlFor="orgdesk-load-concurrency">
                       Jobs at once

@@ -79,7 +79,7 @@ export function LoadResults({
           </tr>
         </tfoot>
       </table>
-      <div className="slds-m-top_small slds-grid slds-gutters_x-small">
+      <div className="slds-m-top_small orgdesk-load-row">
         {counts.failed > 0 ? (
           <button type="button" className="slds-button slds-button_brand" disabled={busy} onClick={onRetryFailed}>
             Retry {formatCount(counts.failed)} failed rows

@@ -20,8 +20,9 @@ export function formatBytes(bytes: number): string {
   return unit === 0 ? `${bytes} bytes` : `${value.toFixed(value < 10 ? 1 : 0)} ${units[unit] ?? ''}`;
 }
 
-/** A duration as a person reads it: `45 s`, `3 min 05 s`, `1 h 02 min`. */
+/** A duration as a person reads it: `180 ms`, `45 s`, `3 min 05 s`, `1 h 02 min`. */
 export function formatDuration(ms: number): string {
+  if (ms < 1000) return `${Math.max(0, Math.round(ms))} ms`;
   const seconds = Math.max(0, Math.round(ms / 1000));
   if (seconds < 60) return `${seconds} s`;
   const minutes = Math.floor(seconds / 60);

@@ -39,9 +39,9 @@ export function PreflightReportView({ report }: { report: PreflightReport }): Re
 function IssueGroup({ group }: { group: PreflightIssueGroup }): ReactNode {
   return (
     <section className="slds-box slds-box_x-small slds-m-top_small orgdesk-load-issue" aria-label={group.message}>
-      <div className="slds-grid slds-grid_vertical-align-center slds-gutters_x-small">
-        <span className="slds-badge slds-theme_error orgdesk-load-issue__count">{formatCount(group.count)}</span>
-        <h3 className="slds-text-heading_small slds-col">{group.message}</h3>
+      <div className="orgdesk-load-row">
+        <span className="slds-badge orgdesk-load-issue__count">{formatCount(group.count)}</span>
+        <h3 className="slds-text-heading_small">{group.message}</h3>
       </div>
       {group.hint === undefined ? null : <p className="slds-text-body_small slds-m-top_xx-small orgdesk-load-issue__hint">{group.hint}</p>}
       {group.examples.length === 0 ? null : (

@@ -20,13 +20,13 @@ function optionsFor(width: number, colors: ReturnType<typeof palette>): uPlot.Op
   return {
     width,
     height: 160,
-    legend: { show: true },
+    legend: { show: false },
     cursor: { drag: { x: false, y: false } },
     scales: { x: { time: false } },
     series: [
       { label: 'Seconds' },
-      { label: 'Processed', stroke: colors.processed, fill: `${colors.processed}22`, width: 2 },
-      { label: 'Failed', stroke: colors.failed, width: 2 },
+      { label: 'Processed', stroke: colors.processed, fill: `${colors.processed}22`, width: 2, points: { show: false } },
+      { label: 'Failed', stroke: colors.failed, width: 2, points: { show: false } },
     ],
     axes: [
       { ...axis, values: (_chart, ticks) => ticks.map((tick) => `${Math.round(tick)} s`) },
@@ -73,5 +73,13 @@ export function ProgressChart({ samples }: { samples: ProgressSample[] }): React
     chart.current?.setData(dataOf(samples));
   }, [samples]);
 
-  return <div ref={holder} className="orgdesk-load-chart" role="img" aria-label="Rows processed over time" />;
+  return (
+    <figure className="orgdesk-load-chart">
+      <div ref={holder} role="img" aria-label="Rows processed over time" />
+      <figcaption className="orgdesk-load-chart__legend slds-text-body_small">
+        <span className="orgdesk-load-chart__swatch orgdesk-load-chart__swatch_processed" aria-hidden="true" /> Processed
+        <span className="orgdesk-load-chart__swatch orgdesk-load-chart__swatch_failed" aria-hidden="true" /> Failed
+      </figcaption>
+    </figure>
+  );
 }
