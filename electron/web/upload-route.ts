@@ -118,7 +118,7 @@ export function createUploadRoute(options: UploadRouteOptions): UploadRoute {
         413,
         'VALIDATION',
         `${name} is ${formatBytes(sizeBytes)}: browser mode accepts files up to ${formatBytes(options.maxBytes)}.`,
-        'Split the file, start browser mode with a higher upload cap, or use the desktop app, which reads the file where it is.',
+        'Split the file, start browser mode with a higher cap (`npm run web -- --max-upload-mb 4096`), or use the desktop app, which reads the file where it is.',
       );
     }
     await mkdir(options.dir, { recursive: true, mode: 0o700 });

@@ -1,4 +1,4 @@
-import { useId, useMemo, type ReactNode } from 'react';
+import { memo, useId, useMemo, type ReactNode } from 'react';
 import type { DateReading, LoadOperation } from '../../../../shared/ipc/contract';
 import { LOAD_OPERATIONS } from '../../../../shared/ipc/domains/load';
 import type { LoadPlanActions, LoadPlanState } from './use-load-plan';
@@ -9,6 +9,15 @@ const DATE_ORDERS: { value: DateReading['dateOrder']; label: string }[] = [
   { value: 'mdy', label: 'Month, day, year (03/01/2024)' },
   { value: 'dmy', label: 'Day, month, year (01/03/2024)' },
 ];
+
+// About 400 zones: drawn once, not on every edit of the plan.
+const ZoneOptions = memo(function ZoneOptions({ zones }: { zones: string[] }): ReactNode {
+  return zones.map((zone) => (
+    <option key={zone} value={zone}>
+      {zone}
+    </option>
+  ));
+});
 
 /** A labelled SLDS select. */
 export function SelectField({
@@ -105,11 +114,7 @@ export function PlanEditor({ plan, disabled }: { plan: LoadPlanState & LoadPlanA
         onChange={(value) => plan.setDates({ ...plan.dates, timeZone: value })}
         help="For date-times written without an offset."
       >
-        {zones.map((zone) => (
-          <option key={zone} value={zone}>
-            {zone}
-          </option>
-        ))}
+        <ZoneOptions zones={zones} />
       </SelectField>
     </div>
   );
