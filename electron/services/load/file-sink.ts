@@ -44,7 +44,7 @@ export function createFileSink(path: string, flags: 'w' | 'a' = 'w'): FileSink {
   };
   const flush = async (): Promise<void> => {
     if (pending.length === 0) return;
-    const piece = pending.length === 1 && typeof pending[0] !== 'string' ? (pending[0] as Uint8Array) : Buffer.concat(pending.map((p) => (typeof p === 'string' ? Buffer.from(p) : p)));
+    const piece = pending.every((p) => typeof p === 'string') ? Buffer.from(pending.join('')) : Buffer.concat(pending.map((p) => (typeof p === 'string' ? Buffer.from(p) : p)));
     pending = [];
     pendingSize = 0;
     if (!stream.write(piece)) await Promise.race([once(stream, 'drain'), once(stream, 'close')]);
