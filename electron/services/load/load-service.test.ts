@@ -154,7 +154,7 @@ describe('load service', () => {
     expect(summary.counts).toMatchObject({ input: 250_000, success: 250_000, uploaded: 250_000 });
     expect(await count("SELECT COUNT() FROM Contact WHERE LastName LIKE 'Bulk %'")).toBe(250_000);
     expectAddsUp(summary);
-  }, 60_000);
+  }, 180_000);
 
   it('writes row failures to the failure file and pre-flight exclusions to their own file, all adding up', async () => {
     const load = service();

@@ -29,7 +29,7 @@ const OUTCOME = { none: 0, created: 1, updated: 2, failed: 3, unprocessed: 4 } a
 const ID_BYTES = 18;
 
 /** A job's uploaded rows by key: an open-addressing table over typed arrays (about 16 bytes a row, bounded by the job size). */
-type RowTable = { find(key: Buffer, taken: Uint8Array): number };
+type RowTable = { find(key: Uint32Array, taken: Uint8Array): number };
 
 function buildRowTable(index: Buffer, rows: number): RowTable {
   let size = 1;
@@ -48,8 +48,8 @@ function buildRowTable(index: Buffer, rows: number): RowTable {
   }
   return {
     find(key, taken) {
-      const h = key.readUInt32LE(0);
-      const l = key.readUInt32LE(4);
+      const h = key[0] ?? 0;
+      const l = key[1] ?? 0;
       for (let slot = l & mask; ; slot = (slot + 1) & mask) {
         const entry = slots[slot] ?? 0;
         if (entry === 0) return -1;
@@ -103,6 +103,7 @@ export async function collectJobResults(input: CollectInput): Promise<JobResults
   const errorsPath = join(input.workDir, `job-${input.seq}.errors.tmp`);
   const errors = createFileSink(errorsPath);
   let unmatched = 0;
+  const key = new Uint32Array(2);
 
   const read = async (kind: IngestResultKind): Promise<void> => {
     const body = await input.ingest.results(input.jobId, kind, input.signal);
@@ -118,7 +119,8 @@ export async function collectJobResults(input: CollectInput): Promise<JobResults
           continue;
         }
         const cells = map.map((column) => (column < 0 ? '' : (record[column] ?? '')));
-        const line = table.find(rowKey(cells), outcome);
+        rowKey(cells, key);
+        const line = table.find(key, outcome);
         if (line < 0) {
           unmatched += 1;
           continue;
