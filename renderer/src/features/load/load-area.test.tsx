@@ -373,7 +373,7 @@ describe('LoadArea', () => {
     expect(within(stats).getByText('1 min 05 s')).toBeInTheDocument();
     expect(screen.getByRole('progressbar', { name: 'Rows processed' })).toHaveAttribute('aria-valuenow', '51');
     act(() => fake.emit('load:progress', progress({ elapsedMs: 5000, counts: { ...counts, uploaded: 117, processed: 100, failed: 4 } })));
-    expect(screen.getByTestId('chart')).toHaveTextContent('2 samples');
+    expect(screen.getByTestId('chart')).toHaveTextContent('3 samples');
 
     act(() => fake.emit('load:progress', progress({ state: 'done', elapsedMs: 6000 })));
     const files = await screen.findByRole('table', { name: 'Result files' });

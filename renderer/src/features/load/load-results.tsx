@@ -63,7 +63,7 @@ export function LoadResults({
                 {row.label}
               </th>
               <td className="orgdesk-load-results__count">{formatCount(row.count)}</td>
-              <td className="orgdesk-load-results__path">{row.path === null ? <span className="slds-text-color_weak">—</span> : <code>{row.path}</code>}</td>
+              <td className="orgdesk-load-results__path">{row.path === null ? <span className="slds-text-color_weak">—</span> : <code title={row.path}>{row.path}</code>}</td>
             </tr>
           ))}
         </tbody>
@@ -82,7 +82,7 @@ export function LoadResults({
       <div className="slds-m-top_small orgdesk-load-row">
         {counts.failed > 0 ? (
           <button type="button" className="slds-button slds-button_brand" disabled={busy} onClick={onRetryFailed}>
-            Retry {formatCount(counts.failed)} failed rows
+            Retry {formatCount(counts.failed)} failed {counts.failed === 1 ? 'row' : 'rows'}
           </button>
         ) : null}
         <button type="button" className="slds-button slds-button_neutral" onClick={onNewLoad}>

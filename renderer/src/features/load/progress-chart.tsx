@@ -29,7 +29,7 @@ function optionsFor(width: number, colors: ReturnType<typeof palette>): uPlot.Op
       { label: 'Failed', stroke: colors.failed, width: 2, points: { show: false } },
     ],
     axes: [
-      { ...axis, values: (_chart, ticks) => ticks.map((tick) => `${Math.round(tick)} s`) },
+      { ...axis, values: (_chart, ticks) => ticks.map((tick) => `${Number.isInteger(tick) ? tick : tick.toFixed(1)} s`) },
       { ...axis, size: 60, values: (_chart, ticks) => ticks.map((tick) => (tick >= 1000 ? `${Math.round(tick / 1000)}k` : String(Math.round(tick)))) },
     ],
   };

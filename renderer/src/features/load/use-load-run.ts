@@ -79,9 +79,10 @@ export function useLoadRun(onEnded: () => void): LoadRunState & LoadRunActions {
   );
 
   const follow = useCallback(
-    (loadId: string) => {
+    (loadId: string, fromZero: boolean) => {
       loadIdRef.current = loadId;
-      setState({ ...idle, loadId });
+      // A new load's chart starts at the origin; a resumed one starts where its first progress says it is.
+      setState({ ...idle, loadId, samples: fromZero ? [{ seconds: 0, processed: 0, failed: 0 }] : [] });
       const buffered = early.current.get(loadId);
       early.current.clear();
       if (buffered !== undefined) accept(buffered);
@@ -99,7 +100,7 @@ export function useLoadRun(onEnded: () => void): LoadRunState & LoadRunActions {
         setState({ ...idle, error: result.error });
         return;
       }
-      follow(result.value.loadId);
+      follow(result.value.loadId, true);
     },
     [follow],
   );
@@ -114,7 +115,7 @@ export function useLoadRun(onEnded: () => void): LoadRunState & LoadRunActions {
         setState({ ...idle, error: result.error });
         return;
       }
-      follow(result.value.loadId);
+      follow(result.value.loadId, false);
     },
     [follow],
   );
