@@ -10,6 +10,7 @@ import { pipeline, Transform, Writable, type Readable, type TransformCallback } 
 import { isUtf8 } from 'node:buffer';
 import { parse, CsvError, type Parser } from 'csv-parse';
 import iconv from 'iconv-lite';
+import { createCsvScanner, CsvScanError } from './csv-scanner';
 import type { CsvDelimiter, CsvEncoding, LoadFileInfo } from '../../../shared/ipc/domains/load';
 import { ServiceError } from '../errors';
 
@@ -346,13 +347,14 @@ function createParser(delimiter: CsvDelimiter): Parser {
 }
 
 /** Turns what the parser throws into a message naming the line; anything else passes through. */
-async function explainParseError(path: string, error: unknown, headers: readonly string[]): Promise<unknown> {
-  if (!(error instanceof CsvError)) return error;
-  const line = (error as unknown as { lines?: number }).lines ?? 0;
-  const columnIndex = (error as unknown as { column?: unknown }).column;
+async function explainParseError(path: string, error: CsvError | CsvScanError, headers: readonly string[]): Promise<ServiceError> {
+  // csv-parse's codes, and the scanner's same codes without the prefix.
+  const code = error instanceof CsvScanError ? (`CSV_${error.code}` as const) : error.code === 'INVALID_OPENING_QUOTE' ? 'CSV_INVALID_OPENING_QUOTE' : error.code;
+  const line = error instanceof CsvScanError ? error.line : ((error as unknown as { lines?: number }).lines ?? 0);
+  const columnIndex = error instanceof CsvScanError ? error.column : (error as unknown as { column?: unknown }).column;
   const column = typeof columnIndex === 'number' && headers[columnIndex] !== undefined ? ` (column "${headers[columnIndex]}")` : '';
   const quoteHint = 'Quote the whole field and double every quote inside it ("He said ""hi"""), then open the file again.';
-  switch (error.code) {
+  switch (code) {
     case 'CSV_QUOTE_NOT_CLOSED':
     case 'CSV_MAX_RECORD_SIZE': {
       const opened = await unclosedQuoteLine(path).catch(() => undefined);
@@ -366,7 +368,7 @@ async function explainParseError(path: string, error: unknown, headers: readonly
     }
     case 'CSV_INVALID_CLOSING_QUOTE':
       return invalid(`Line ${line}${column}: a quoted field is followed by other characters before the next delimiter.`, quoteHint);
-    case 'INVALID_OPENING_QUOTE':
+    case 'CSV_INVALID_OPENING_QUOTE':
       return invalid(
         `Line ${line}${column}: a quote appears inside a field that does not start with one (Salesforce refuses such a row, e.g. a space before the quote).`,
         quoteHint,
@@ -405,26 +407,37 @@ function checkHeaders(headers: readonly string[], delimiter: CsvDelimiter): void
 /** What the record stage hands each data record to; a returned promise holds the read (back-pressure) until it settles. */
 export type RecordSink = (values: string[], row: number) => Promise<void> | undefined | void;
 
+/** The record checks both readers share: `take` throws a VALIDATION error naming the line, or hands the record on. */
+type RecordChecker = {
+  take(values: string[]): Promise<void> | undefined;
+  readonly rows: number;
+  readonly headers: string[];
+};
+
 /**
- * The record stage: the header (checked), then each data record with its row number, after the checks that refuse the
+ * The record checks: the header (checked), then each data record with its row number, after the checks that refuse the
  * file — a row with more or fewer cells than the header, a field over 32,000 characters, a record over 400,000. Blank
  * lines are skipped. It counts lines itself (1 + the line breaks inside quoted cells) so each refusal names its line.
  */
-function createRecordStage(input: {
+function createRecordChecker(input: {
   delimiter: CsvDelimiter;
   onHeader: (headers: string[]) => void;
   onRecord: RecordSink;
   fromRow: number;
-}): Writable & { readonly rows: number; readonly headers: string[] } {
+}): RecordChecker {
   const { delimiter, onHeader, onRecord, fromRow } = input;
   let headers: string[] | undefined;
   let width = 0;
   let row = 0;
   let line = 1;
-  const stage = new Writable({
-    objectMode: true,
-    highWaterMark: 256,
-    write(values: string[], _encoding, callback) {
+  return {
+    get rows() {
+      return row;
+    },
+    get headers() {
+      return headers ?? [];
+    },
+    take(values) {
       const recordLine = line;
       let total = 0;
       let breaks = 0;
@@ -432,73 +445,83 @@ function createRecordStage(input: {
         const value = values[i] as string;
         total += value.length;
         if (value.length > CSV_LIMITS.fieldChars) {
-          callback(
-            invalid(
-              `Line ${recordLine}: the value in column "${headers?.[i] ?? i + 1}" has ${value.length.toLocaleString('en-US')} characters; Salesforce takes at most ${CSV_LIMITS.fieldChars.toLocaleString('en-US')} per field.`,
-              'Shorten the value (or split it over several fields), or check for a quote that is never closed before it.',
-            ),
+          throw invalid(
+            `Line ${recordLine}: the value in column "${headers?.[i] ?? i + 1}" has ${value.length.toLocaleString('en-US')} characters; Salesforce takes at most ${CSV_LIMITS.fieldChars.toLocaleString('en-US')} per field.`,
+            'Shorten the value (or split it over several fields), or check for a quote that is never closed before it.',
           );
-          return;
         }
         if (value.indexOf('\n') !== -1) breaks += countBreaks(value);
       }
       line += 1 + breaks;
       if (headers === undefined) {
-        try {
-          checkHeaders(values, delimiter);
-          onHeader(values);
-        } catch (error) {
-          callback(error as Error);
-          return;
-        }
+        checkHeaders(values, delimiter);
+        onHeader(values);
         headers = values;
         width = values.length;
-        callback();
-        return;
+        return undefined;
       }
-      if (values.length === 1 && values[0] === '' && breaks === 0) {
-        callback(); // a blank line
-        return;
-      }
+      if (values.length === 1 && values[0] === '' && breaks === 0) return undefined; // a blank line
       row += 1;
       if (values.length !== width) {
-        callback(
-          invalid(
-            `Line ${recordLine} (row ${row}) has ${values.length} ${values.length === 1 ? 'value' : 'values'}; the header has ${width} columns.`,
-            `Every row needs one value per column, separated by ${delimiterName(delimiter)}s: quote values that contain a ${delimiterName(delimiter)}, and check for a missing or extra delimiter on that line.`,
-          ),
+        throw invalid(
+          `Line ${recordLine} (row ${row}) has ${values.length} ${values.length === 1 ? 'value' : 'values'}; the header has ${width} columns.`,
+          `Every row needs one value per column, separated by ${delimiterName(delimiter)}s: quote values that contain a ${delimiterName(delimiter)}, and check for a missing or extra delimiter on that line.`,
         );
-        return;
       }
       if (total > CSV_LIMITS.recordChars) {
-        callback(
-          invalid(
-            `Line ${recordLine} (row ${row}) has ${total.toLocaleString('en-US')} characters; Salesforce takes at most ${CSV_LIMITS.recordChars.toLocaleString('en-US')} per record.`,
-            'Shorten the values of that row.',
-          ),
+        throw invalid(
+          `Line ${recordLine} (row ${row}) has ${total.toLocaleString('en-US')} characters; Salesforce takes at most ${CSV_LIMITS.recordChars.toLocaleString('en-US')} per record.`,
+          'Shorten the values of that row.',
         );
+      }
+      if (row < fromRow) return undefined;
+      return onRecord(values, row) ?? undefined;
+    },
+  };
+}
+
+/** csv-parse's records into the checker (the reader `inspectCsvFile` uses). */
+function checkerWritable(checker: RecordChecker): Writable {
+  return new Writable({
+    objectMode: true,
+    highWaterMark: 256,
+    write(values: string[], _encoding, callback) {
+      let held: Promise<void> | undefined;
+      try {
+        held = checker.take(values);
+      } catch (error) {
+        callback(error as Error);
         return;
       }
-      if (row >= fromRow) {
-        let held: Promise<void> | undefined | void;
-        try {
-          held = onRecord(values, row);
-        } catch (error) {
-          callback(error as Error);
-          return;
-        }
-        if (held !== undefined) {
-          held.then(() => callback(), callback);
-          return;
-        }
-      }
-      callback();
+      if (held === undefined) callback();
+      else held.then(() => callback(), callback);
     },
   });
-  return Object.defineProperties(stage, {
-    rows: { get: () => row },
-    headers: { get: () => headers ?? [] },
-  }) as Writable & { readonly rows: number; readonly headers: string[] };
+}
+
+/** The fast scanner's records into the checker (the reader of records once the file is inspected). */
+function scannerWritable(checker: RecordChecker, delimiter: CsvDelimiter): Writable {
+  const scanner = createCsvScanner(delimiter, (values) => checker.take(values), MAX_RECORD_BYTES);
+  const settle = (step: () => Promise<void> | undefined, callback: (error?: Error | null) => void): void => {
+    let held: Promise<void> | undefined;
+    try {
+      held = step();
+    } catch (error) {
+      callback(error as Error);
+      return;
+    }
+    if (held === undefined) callback();
+    else held.then(() => callback(), callback);
+  };
+  return new Writable({
+    write(chunk: Buffer, _encoding, callback) {
+      // The byte stage hands on whole UTF-8 characters, so each chunk decodes on its own.
+      settle(() => scanner.write(chunk.toString('utf8')), callback);
+    },
+    final(callback) {
+      settle(() => scanner.end(), callback);
+    },
+  });
 }
 
 function isAborted(signal: AbortSignal | undefined): boolean {
@@ -511,8 +534,12 @@ function countBreaks(value: string): number {
   return n;
 }
 
-/** Runs file → byte stage → csv-parse → record stage, mapping every failure to a ServiceError that names its line. */
+/**
+ * Runs file → byte stage → records (csv-parse, or the fast scanner that reads the same) → record checks, mapping every
+ * failure to a ServiceError that names its line.
+ */
 async function runRecords(input: {
+  reader: 'csv-parse' | 'scanner';
   path: string;
   encoding: CsvEncoding;
   delimiter: CsvDelimiter;
@@ -526,20 +553,17 @@ async function runRecords(input: {
   const { path, encoding, delimiter, signal } = input;
   if (signal?.aborted === true) throw cancelled();
   const source = createReadStream(path, { highWaterMark: CHUNK_BYTES });
-  const stage = createRecordStage({ delimiter, onHeader: input.onHeader, onRecord: input.onRecord, fromRow: input.fromRow ?? 1 });
-  const streams: [Readable, Transform, Parser, Writable] = [
-    source,
-    createByteStage({ path, encoding, hash: input.hash, onProgress: input.onProgress }),
-    createParser(delimiter),
-    stage,
-  ];
+  const stage = createRecordChecker({ delimiter, onHeader: input.onHeader, onRecord: input.onRecord, fromRow: input.fromRow ?? 1 });
+  const bytes = createByteStage({ path, encoding, hash: input.hash, onProgress: input.onProgress });
+  const streams: Array<Readable | Transform | Parser | Writable> =
+    input.reader === 'csv-parse' ? [source, bytes, createParser(delimiter), checkerWritable(stage)] : [source, bytes, scannerWritable(stage, delimiter)];
   try {
     await new Promise<void>((resolve, reject) => {
       const onAbort = (): void => {
         source.destroy(cancelled());
       };
       signal?.addEventListener('abort', onAbort, { once: true });
-      pipeline(streams, (error) => {
+      pipeline(streams as [Readable, ...Array<Transform | Writable>], (error) => {
         signal?.removeEventListener('abort', onAbort);
         if (error) reject(error);
         else resolve();
@@ -548,7 +572,7 @@ async function runRecords(input: {
   } catch (error) {
     if (isAborted(signal)) throw cancelled();
     if (error instanceof ServiceError) throw error;
-    if (error instanceof CsvError) throw await explainParseError(path, error, stage.headers);
+    if (error instanceof CsvError || error instanceof CsvScanError) throw await explainParseError(path, error, stage.headers);
     throw fileError(path, error);
   }
   return stage.rows;
@@ -579,6 +603,7 @@ export async function inspectCsvFile(path: string, options: InspectOptions = {})
   const preview: string[][] = [];
   let headers: string[] = [];
   const rowCount = await runRecords({
+    reader: 'csv-parse',
     path,
     encoding,
     delimiter: head.delimiter,
@@ -623,6 +648,7 @@ export async function forEachCsvRecord(
   onRecord: RecordSink,
 ): Promise<number> {
   return runRecords({
+    reader: 'scanner',
     path,
     encoding: shape.encoding,
     delimiter: shape.delimiter,
