@@ -194,5 +194,29 @@ test.describe('a CSV load', () => {
 
     // The history lists it with its state.
     await expect(area.getByRole('list', { name: 'Load history' })).toContainText('contacts-e2e.csv');
+
+    // "Retry failed rows" opens the failure file as a new load, with the same plan offered again.
+    await area.getByRole('button', { name: 'Retry 1 failed row' }).click();
+    const retry = area.getByLabel(/^About contacts-e2e.*failure/);
+    await expect(retry).toContainText('Rows1');
+    await expect(area.getByLabel('Object', { exact: true })).toHaveValue('Contact');
+    await expect(area.getByLabel('Dates are written')).toHaveValue('dmy');
+    await expect(area.getByRole('region', { name: /rows of contacts-e2e/ })).toContainText('ACC-99999');
+  });
+
+  test('refuses a file that is not UTF-8 naming its line, then reads it as Windows-1252 when asked', async ({ loadArea: page }) => {
+    const area = areaPanel(page, 'Load');
+    const transfer = await page.evaluateHandle(() => {
+      // "Müller,Jérôme" as an older Excel saves it: Windows-1252 bytes, not UTF-8.
+      const bytes = new Uint8Array([...'Last Name,First Name\n'].map((c) => c.charCodeAt(0)).concat([0x4d, 0xfc, 0x6c, 0x6c, 0x65, 0x72, 0x2c, 0x4a, 0xe9, 0x72, 0xf4, 0x6d, 0x65, 0x0a]));
+      const data = new DataTransfer();
+      data.items.add(new File([bytes], 'legacy.csv', { type: 'text/csv' }));
+      return data;
+    });
+    await page.getByTestId('load-drop-zone').dispatchEvent('drop', { dataTransfer: transfer });
+    await expect(area.getByRole('alert')).toContainText('legacy.csv: Line 2 is not valid UTF-8');
+    await area.getByRole('button', { name: 'Read it as Windows-1252' }).click();
+    await expect(area.getByLabel('About legacy.csv')).toContainText('EncodingWINDOWS-1252');
+    await expect(area.getByRole('region', { name: /rows of legacy\.csv/ })).toContainText('Jérôme');
   });
 });

@@ -249,11 +249,11 @@ describe('LoadArea', () => {
       'load:open': (args) =>
         args.encoding === 'windows-1252'
           ? fileInfo
-          : { error: { code: 'VALIDATION', message: 'Line 3 is not UTF-8 (byte 0xE9 at byte 41).', hint: 'Read it as Windows-1252 or ISO-8859-1.' } },
+          : { error: { code: 'VALIDATION', message: 'Line 3 is not valid UTF-8 at byte 41 of the line.', hint: 'Read it as Windows-1252 or ISO-8859-1.' } },
     });
     renderArea();
     await dropFile(fake);
-    expect(await screen.findByRole('alert')).toHaveTextContent('contacts.csv: Line 3 is not UTF-8 (byte 0xE9 at byte 41).');
+    expect(await screen.findByRole('alert')).toHaveTextContent('contacts.csv: Line 3 is not valid UTF-8 at byte 41 of the line.');
     fireEvent.click(screen.getByRole('button', { name: 'Read it as Windows-1252' }));
     await screen.findByLabelText('About contacts.csv');
     expect(argsOf(fake, 'load:open')).toMatchObject({ encoding: 'windows-1252' });
@@ -289,6 +289,14 @@ describe('LoadArea', () => {
       ],
       dates: { dateOrder: 'ymd', timeZone: expect.any(String) },
     });
+  });
+
+  it('makes no encoding offer for a file that is not text', async () => {
+    const fake = setup({ 'load:open': { error: { code: 'VALIDATION', message: 'The file is UTF-16 text; Bulk API 2.0 reads only UTF-8.' } } });
+    renderArea();
+    await dropFile(fake);
+    await screen.findByRole('alert');
+    expect(screen.queryByRole('button', { name: /Read it as/ })).toBeNull();
   });
 
   it('warns when a field required on create is not mapped', async () => {

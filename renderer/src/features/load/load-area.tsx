@@ -102,7 +102,8 @@ export function LoadArea(): ReactNode {
     );
   }
 
-  const encodingOffer = file.error !== null && file.error.code === 'VALIDATION' && /utf-?8/i.test(`${file.error.message} ${file.error.hint ?? ''}`);
+  // Only bytes that break UTF-8 get the offer: a UTF-16 or binary file is not Windows-1252 either.
+  const encodingOffer = file.error !== null && file.error.code === 'VALIDATION' && /not valid UTF-8/i.test(file.error.message);
 
   return (
     <div className="orgdesk-load">
