@@ -1,12 +1,13 @@
 import { randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { mkdtemp, readdir, readFile, rm, stat } from 'node:fs/promises';
-import { request } from 'node:http';
+import { createServer, request } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { TOKEN_HEADER } from './request-guard';
-import { UPLOAD_OFFSET_HEADER, UPLOAD_PATH, uploadFilePath, uploadsDirOf } from './upload-route';
+import { createUploadRoute, UPLOAD_OFFSET_HEADER, UPLOAD_PATH, uploadFilePath, uploadsDirOf } from './upload-route';
 import { startWebServer, type WebServer } from './web-server';
 
 const CAP = 64 * 1024;
@@ -152,6 +153,25 @@ describe('the upload route of browser mode', () => {
       expect(await readdir(uploadsDirOf(own))).toEqual([]);
     } finally {
       await other.stop();
+      await rm(own, { recursive: true, force: true });
+    }
+  });
+
+  it('removes an unfinished upload that waited too long for its next chunk', async () => {
+    const own = await mkdtemp(join(tmpdir(), 'orgdesk-upload-idle-'));
+    const route = createUploadRoute({ dir: own, maxBytes: CAP, idleMs: 50 });
+    const plain = createServer((req, res) => void route.handle(req, res, new URL(req.url ?? '/', 'http://x').pathname));
+    await new Promise<void>((resolve) => plain.listen(0, '127.0.0.1', resolve));
+    try {
+      const origin = `http://127.0.0.1:${(plain.address() as AddressInfo).port}`;
+      const response = await fetch(`${origin}${UPLOAD_PATH}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ name: 'slow.csv', sizeBytes: 10 }) });
+      const { value } = (await response.json()) as { value: { uploadId: string } };
+      expect(await readdir(own)).toEqual([value.uploadId]);
+      await expect.poll(() => readdir(own)).toEqual([]);
+    } finally {
+      await route.dispose();
+      plain.closeAllConnections();
+      await new Promise<void>((resolve) => plain.close(() => resolve()));
       await rm(own, { recursive: true, force: true });
     }
   });
