@@ -1,5 +1,4 @@
 import { createWriteStream, type WriteStream } from 'node:fs';
-import { once } from 'node:events';
 import { open } from 'node:fs/promises';
 import { finished } from 'node:stream/promises';
 import { ServiceError } from '../errors';
@@ -47,7 +46,18 @@ export function createFileSink(path: string, flags: 'w' | 'a' = 'w'): FileSink {
     const piece = pending.every((p) => typeof p === 'string') ? Buffer.from(pending.join('')) : Buffer.concat(pending.map((p) => (typeof p === 'string' ? Buffer.from(p) : p)));
     pending = [];
     pendingSize = 0;
-    if (!stream.write(piece)) await Promise.race([once(stream, 'drain'), once(stream, 'close')]);
+    if (!stream.write(piece)) {
+      // Both listeners go once either fires (events.once would leave the other behind at every full buffer).
+      await new Promise<void>((resolve) => {
+        const resume = (): void => {
+          stream.off('drain', resume);
+          stream.off('close', resume);
+          resolve();
+        };
+        stream.on('drain', resume);
+        stream.on('close', resume);
+      });
+    }
     check();
   };
   return {
