@@ -388,6 +388,8 @@ describe('LoadArea', () => {
     expect(within(files).getByText('/loads/contacts-failure.csv')).toBeInTheDocument();
     expect(within(files).getByText('✓ 112 + 5 + 0 + 3 = 120: every row is in exactly one file')).toBeInTheDocument();
     await waitFor(() => expect(fake.calls.filter((call) => call.channel === 'load:history').length).toBeGreaterThan(1));
+    expect(screen.getByRole('button', { name: /Load anyway/ })).toBeDisabled();
+    expect(screen.getByText(/This file was loaded: its results are below/)).toBeInTheDocument();
 
     fireEvent.click(screen.getByRole('button', { name: 'Retry 5 failed rows' }));
     await screen.findByLabelText('About contacts-failure.csv');

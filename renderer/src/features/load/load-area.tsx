@@ -68,7 +68,9 @@ export function LoadArea(): ReactNode {
   const [retrying, setRetrying] = useState(false);
 
   const report = preflight.stale ? null : preflight.report;
-  const canLoad = report !== null && !preflight.checking && report.validRows > 0 && (preflight.capacity?.fits ?? true) && !running;
+  // Loading the same file twice would insert its rows twice: once its load ran, it needs "New load" to be offered again.
+  const alreadyLoaded = run.loadId !== null && file.file !== null && runningFile.current === file.file.fileId;
+  const canLoad = report !== null && !preflight.checking && report.validRows > 0 && (preflight.capacity?.fits ?? true) && !running && !alreadyLoaded;
 
   const start = useCallback(() => {
     if (activeOrgId === null || file.file === null || stablePlan === null || report === null) return;
@@ -208,6 +210,11 @@ export function LoadArea(): ReactNode {
                       />
                     </div>
                   </div>
+                  {alreadyLoaded && !running ? (
+                    <p className="slds-text-body_small slds-text-color_weak" role="status">
+                      This file was loaded: its results are below. Choose &ldquo;New load&rdquo; to load it again.
+                    </p>
+                  ) : null}
                   <button type="button" className="slds-button slds-button_brand" disabled={!canLoad || run.starting} onClick={start}>
                     {report.invalidRows === 0
                       ? `Load ${formatCount(report.validRows)} rows`
@@ -223,7 +230,10 @@ export function LoadArea(): ReactNode {
           <Step number={4} title={run.summary === null ? 'Loading' : 'Results'}>
             {run.error === null ? null : <InlineError className="slds-m-bottom_small" error={run.error} />}
             {run.summary !== null ? (
-              <LoadResults summary={run.summary} busy={retrying} onRetryFailed={() => void retryFailed()} onNewLoad={run.clear} />
+              <LoadResults summary={run.summary} busy={retrying} onRetryFailed={() => void retryFailed()} onNewLoad={() => {
+                  runningFile.current = null;
+                  run.clear();
+                }} />
             ) : run.loadId !== null ? (
               <LoadProgressView progress={run.progress} samples={run.samples} cancelling={run.cancelling} onCancel={() => void run.cancel()} />
             ) : null}
