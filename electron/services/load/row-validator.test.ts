@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { csvLine } from './csv-line';
 import { startEmulator, type RunningEmulator } from '../../../emulator';
 import type { FieldMapping, LoadField, LoadObject, LoadOperation, LoadPlan } from '../../../shared/ipc/domains/load';
 import { toLoadObject } from './load-object';
@@ -188,5 +189,37 @@ describe('createRowValidator', () => {
         headers: ['LastName'],
       }),
     ).toThrow(/The constant "soon" for Birthdate cannot be loaded/);
+  });
+});
+
+describe('the cells a validator writes', () => {
+  it('load into the org through Bulk API 2.0 as the same calendar days, instants, booleans and numbers', async () => {
+    const v = validator(contact, 'insert', ['LastName', 'Birthdate', 'HasOptedOutOfEmail'], { dates: { dateOrder: 'dmy', timeZone: 'Pacific/Kiritimati' } });
+    const rows = [
+      ['Shift-1', '01/03/2024', 'YES'],
+      ['Shift-2', '31.12.1999', '0'],
+    ];
+    const lines = [csvLine(v.outputHeaders)];
+    rows.forEach((values, i) => {
+      const check = v.check(values, i + 1);
+      if (!check.ok) throw new Error(JSON.stringify(check.issues));
+      lines.push(csvLine(check.cells));
+    });
+    const { access_token: token } = emulator.admin.createSession('admin@orgdesk.example');
+    const base = `${emulator.url}/services/data/v62.0`;
+    const json = { Authorization: `Bearer ${token}`, 'Content-Type': 'application/json' };
+    const job = (await (await fetch(`${base}/jobs/ingest`, { method: 'POST', headers: json, body: JSON.stringify({ object: 'Contact', operation: 'insert', lineEnding: 'LF' }) })).json()) as { id: string };
+    const upload = await fetch(`${base}/jobs/ingest/${job.id}/batches`, { method: 'PUT', headers: { Authorization: `Bearer ${token}`, 'Content-Type': 'text/csv' }, body: lines.join('') });
+    expect(upload.status).toBe(201);
+    await fetch(`${base}/jobs/ingest/${job.id}`, { method: 'PATCH', headers: json, body: JSON.stringify({ state: 'UploadComplete' }) });
+    await emulator.bulk.idle();
+    const info = (await (await fetch(`${base}/jobs/ingest/${job.id}`, { headers: json })).json()) as { state: string; numberRecordsFailed: number };
+    expect(info).toMatchObject({ state: 'JobComplete', numberRecordsFailed: 0 });
+    const query = encodeURIComponent("SELECT LastName, Birthdate, HasOptedOutOfEmail FROM Contact WHERE LastName LIKE 'Shift-%' ORDER BY LastName");
+    const result = (await (await fetch(`${base}/query?q=${query}`, { headers: json })).json()) as { records: Array<Record<string, unknown>> };
+    expect(result.records.map((r) => [r.LastName, r.Birthdate, r.HasOptedOutOfEmail])).toEqual([
+      ['Shift-1', '2024-03-01', true],
+      ['Shift-2', '1999-12-31', false],
+    ]);
   });
 });
