@@ -168,6 +168,19 @@ describe('load service', () => {
     expectAddsUp(summary);
   });
 
+  it('offers the failure file again with the same plan for "Retry failed rows"', async () => {
+    const load = service();
+    const inserted = await load.settled((await start(load, csv('retry-insert.csv', accounts(6)), 'Account', 'insert')).loadId);
+    const ids = readCsv(inserted.files.success).slice(1).map((row) => row[1] ?? '');
+    await load.settled((await start(load, csv('retry-delete.csv', ['Id', ...ids.slice(0, 2)]), 'Account', 'delete')).loadId);
+    const update = await load.settled((await start(load, csv('retry-update.csv', ['Id,Name', ...ids.map((id, i) => `${id},Again ${i}`)]), 'Account', 'update')).loadId);
+    expect(update.counts).toMatchObject({ success: 4, failed: 2 });
+    expectAddsUp(update);
+    const retry = await load.retryFailed(update.loadId);
+    expect(retry.file).toMatchObject({ path: update.files.failure, rowCount: 2, headers: ['row', 'sf__Error', 'Id', 'Name'] });
+    expect(retry.plan).toMatchObject({ objectName: 'Account', operation: 'update' });
+  });
+
   it('shows a job-level failure with its errorMessage and leaves its rows unprocessed', async () => {
     const load = service();
     emulator.admin.addFault({ kind: 'bulk-fail-ingest', afterRows: 0, errorMessage: 'InvalidBatch : Field name not found : Industryy' });
