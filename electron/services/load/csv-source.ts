@@ -1,7 +1,9 @@
 /**
  * Reading a load's CSV file as a stream, never whole into memory: the shape (encoding, delimiter, line endings, headers, the
  * first rows, the record count and the hash) in one pass, then the data records again in file order. Bad input is refused
- * with a VALIDATION error naming its line (issue 9, item 7); the parsing itself is csv-parse's streaming parser.
+ * with a VALIDATION error naming its line (issue 9, item 7). Opening a file parses it with csv-parse's streaming parser;
+ * the records of an opened file are read again (pre-flight, job planning) by `csv-scanner`, which reads exactly what that
+ * csv-parse configuration reads at several times its speed.
  */
 import { createHash, type Hash } from 'node:crypto';
 import { createReadStream } from 'node:fs';
@@ -43,6 +45,9 @@ export const CSV_LIMITS = { fieldChars: 32_000, headerChars: 32_000, recordChars
 
 /** The delimiters detected, in the order a tie is broken. */
 const DELIMITERS: readonly CsvDelimiter[] = [',', ';', '\t', '|', '^', '`'];
+
+/** Records `readCsvRecords` lets the reader run ahead of its consumer (plus at most one chunk's worth). */
+const QUEUE_LIMIT = 2048;
 
 /** Rows kept for the preview. */
 const PREVIEW_ROWS = 50;
@@ -637,8 +642,8 @@ export async function inspectCsvFile(path: string, options: InspectOptions = {})
 }
 
 /**
- * Calls `onRecord` for each data record of a file already inspected, in file order, synchronously as the parser yields
- * them (the fast path pre-flight uses); resolves with the number of data rows. Refuses what `inspectCsvFile` refuses, and
+ * Calls `onRecord` for each data record of a file already inspected, in file order, synchronously as the scanner finds
+ * them (the fast path pre-flight uses; a returned promise holds the read); resolves with the number of data rows. Refuses what `inspectCsvFile` refuses, and
  * a header that differs from `shape.headers` (the file changed).
  */
 export async function forEachCsvRecord(
@@ -727,6 +732,3 @@ export async function* readCsvRecords(
     }
   }
 }
-
-/** Records `readCsvRecords` lets the parser run ahead of its consumer. */
-const QUEUE_LIMIT = 2048;
