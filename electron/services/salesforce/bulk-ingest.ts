@@ -1,5 +1,4 @@
-import { createReadStream } from 'node:fs';
-import { stat } from 'node:fs/promises';
+import { open, stat, type FileHandle } from 'node:fs/promises';
 import { Readable } from 'node:stream';
 import type { LoadOperation } from '../../../shared/ipc/domains/load';
 import { ServiceError } from '../errors';
@@ -102,7 +101,7 @@ export function createIngestClient(options: IngestClientOptions): IngestClient {
       } catch (error) {
         throw new ServiceError('FILE', `The job file ${path} cannot be read.`, 'Check that the folder still exists and is readable, then resume the load.', { cause: error });
       }
-      const body = (): FetchBody => Readable.toWeb(createReadStream(path)) as FetchBody;
+      const body = (): FetchBody => fileBody(path);
       const response = await client.request('PUT', `${base}/${jobId}/batches`, { body, headers: { 'Content-Type': 'text/csv' }, signal, idempotent: false });
       await response.body?.cancel().catch(() => undefined);
       if (response.status !== 201) {
@@ -143,6 +142,38 @@ export function createIngestClient(options: IngestClientOptions): IngestClient {
       return Readable.fromWeb(response.body);
     },
   };
+}
+
+const PIECE_BYTES = 256 * 1024;
+
+/**
+ * A file as a request body that reads a piece only when the connection asks for one. (`Readable.toWeb` counts its
+ * high-water mark in chunks, not bytes, so it would read a 100 MB job into memory ahead of a slow upload.)
+ */
+function fileBody(path: string): ReadableStream<Uint8Array> {
+  let handle: FileHandle | undefined;
+  const finish = async (): Promise<void> => {
+    const current = handle;
+    handle = undefined;
+    await current?.close();
+  };
+  return new ReadableStream<Uint8Array>(
+    {
+      async pull(controller) {
+        handle ??= await open(path, 'r');
+        const piece = Buffer.allocUnsafe(PIECE_BYTES);
+        const { bytesRead } = await handle.read(piece, 0, PIECE_BYTES, null);
+        if (bytesRead === 0) {
+          await finish();
+          controller.close();
+          return;
+        }
+        controller.enqueue(piece.subarray(0, bytesRead));
+      },
+      cancel: finish,
+    },
+    { highWaterMark: 1 },
+  );
 }
 
 const STATES: ReadonlySet<string> = new Set(['Open', 'UploadComplete', 'InProgress', 'JobComplete', 'Failed', 'Aborted']);
