@@ -16,6 +16,7 @@ describe('createDateReader', () => {
       expect(reader.date(text)).toBe('2024-03-01');
       expect(reader.date('2024-03-01')).toBe('2024-03-01');
       expect(reader.date('2024-03-01T00:00:00')).toBe('2024-03-01');
+      expect(reader.date('2024-03-01T00:00:00.000Z')).toBe('2024-03-01');
     });
   });
 
@@ -39,6 +40,7 @@ describe('createDateReader', () => {
     expect(reader.date('01/03/24')).toEqual({ why: 'write the year with four digits, like 31/03/2024 or 2024-03-31' });
     expect(reader.date('2023-02-29')).toEqual({ why: '2023-02 has no day 29' });
     expect(reader.date('2024-03-01T10:00:00Z')).toEqual({ why: 'a date field takes a calendar day without a time of day or an offset' });
+    expect(reader.date('2024-03-01T00:00:00+01:00')).toEqual({ why: 'a date field takes a calendar day without a time of day or an offset' });
     expect(reader.date('March 1st')).toMatchObject({ why: expect.stringContaining('day order DMY') });
   });
 

@@ -124,7 +124,10 @@ export function createDateReader(reading: DateReading): DateReader {
     date: (raw) => {
       const p = parse(raw);
       if ('why' in p) return p;
-      if (p.offsetMinutes !== null || (p.time !== null && (p.time.h !== 0 || p.time.mi !== 0 || p.time.s !== 0 || p.time.ms !== 0))) {
+      // Midnight UTC (`2024-03-01T00:00:00.000Z`, as some exports write dates) is that day; any other time or offset would
+      // need a zone to name a day, and guessing one is how dates shift.
+      const midnight = p.time === null || (p.time.h === 0 && p.time.mi === 0 && p.time.s === 0 && p.time.ms === 0);
+      if (!midnight || (p.offsetMinutes !== null && p.offsetMinutes !== 0)) {
         return { why: 'a date field takes a calendar day without a time of day or an offset' };
       }
       return `${pad(p.y, 4)}-${pad(p.mo)}-${pad(p.d)}`;
