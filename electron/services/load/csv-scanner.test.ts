@@ -67,6 +67,32 @@ describe('createCsvScanner', () => {
     }
   });
 
+  it('agrees with csv-parse on 3,000 random texts of quotes, delimiters and line breaks, in random pieces', () => {
+    let seed = 42;
+    const random = (n: number): number => {
+      seed = (Math.imul(seed, 1_103_515_245) + 12_345) >>> 0;
+      return seed % n;
+    };
+    const alphabet = ['a', 'b', ',', ',', '"', '"', '\n', '\r\n', '\r', 'é'];
+    for (let round = 0; round < 3000; round += 1) {
+      const text = Array.from({ length: 1 + random(24) }, () => alphabet[random(alphabet.length)]).join('');
+      let expected: string[][] | 'refused';
+      try {
+        expected = reference(text, ',');
+      } catch {
+        expected = 'refused';
+      }
+      let actual: string[][] | 'refused';
+      try {
+        actual = scanned(text, ',', 1 + random(6));
+      } catch (error) {
+        if (!(error instanceof CsvScanError)) throw error;
+        actual = 'refused';
+      }
+      expect({ text, records: actual }).toEqual({ text, records: expected });
+    }
+  });
+
   it('stops a record that grows past its limit', () => {
     const scanner = createCsvScanner(',', () => undefined, 100);
     expect(() => scanner.write(`a\n"${'x'.repeat(200)}`)).toThrow(CsvScanError);
