@@ -1,5 +1,5 @@
 import { useEffect, useRef, type ReactNode } from 'react';
-import uPlot from 'uplot';
+import type uPlot from 'uplot';
 import 'uplot/dist/uPlot.min.css';
 import type { ProgressSample } from './use-load-run';
 
@@ -51,19 +51,29 @@ export function ProgressChart({ samples }: { samples: ProgressSample[] }): React
   useEffect(() => {
     const element = holder.current;
     if (element === null) return;
-    const build = (): void => {
-      chart.current?.destroy();
-      chart.current = new uPlot(optionsFor(Math.max(240, element.clientWidth), palette(element)), dataOf(latest.current), element);
-    };
-    build();
-    // The colours are drawn into a canvas: rebuild when the OS switches between light and dark, resize with the card.
-    const scheme = window.matchMedia('(prefers-color-scheme: dark)');
-    scheme.addEventListener('change', build);
-    const resize = new ResizeObserver(() => chart.current?.setSize({ width: Math.max(240, element.clientWidth), height: 160 }));
-    resize.observe(element);
+    let live = true;
+    let stop = (): void => undefined;
+    // uPlot is loaded when a chart is first shown: it reads the window (matchMedia) as it loads, and stays out of the first bundle.
+    void import('uplot').then(({ default: UPlot }) => {
+      if (!live) return;
+      const build = (): void => {
+        chart.current?.destroy();
+        chart.current = new UPlot(optionsFor(Math.max(240, element.clientWidth), palette(element)), dataOf(latest.current), element);
+      };
+      build();
+      // The colours are drawn into a canvas: rebuild when the OS switches between light and dark, resize with the card.
+      const scheme = window.matchMedia('(prefers-color-scheme: dark)');
+      scheme.addEventListener('change', build);
+      const resize = new ResizeObserver(() => chart.current?.setSize({ width: Math.max(240, element.clientWidth), height: 160 }));
+      resize.observe(element);
+      stop = () => {
+        scheme.removeEventListener('change', build);
+        resize.disconnect();
+      };
+    });
     return () => {
-      scheme.removeEventListener('change', build);
-      resize.disconnect();
+      live = false;
+      stop();
       chart.current?.destroy();
       chart.current = null;
     };
