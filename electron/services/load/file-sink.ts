@@ -10,6 +10,8 @@ export type FileSink = {
   readonly bytes: number;
   /** Queues text or bytes; resolves at once unless the buffer is full (then when it drains). */
   write(chunk: string | Uint8Array): Promise<void> | undefined;
+  /** Hands everything queued so far to the OS (so a journal entry written next never counts rows only in memory). */
+  flush(): Promise<void>;
   /** Flushes and closes the file (fsync'd when asked, for the journal's crash safety). */
   close(options?: { sync?: boolean }): Promise<void>;
   /** Closes the file without waiting for pending writes to matter (after a failure or a cancel). */
@@ -72,6 +74,14 @@ export function createFileSink(path: string, flags: 'w' | 'a' = 'w'): FileSink {
       pending.push(chunk);
       pendingSize += size;
       return pendingSize >= PIECE ? flush() : undefined;
+    },
+    async flush() {
+      await flush();
+      await new Promise<void>((resolve) => {
+        // A write callback runs once every earlier write reached the file; a failure shows up through check() below.
+        stream.write('', () => resolve());
+      });
+      check();
     },
     async close(options = {}) {
       await flush();

@@ -123,7 +123,7 @@ export async function planJobs(input: PlanInput): Promise<PlanOutcome> {
     if (current === null) return;
     const job = current;
     current = null;
-    await Promise.all([job.csv.close({ sync: true }), job.original.close({ sync: true }), job.index.close({ sync: true })]);
+    await Promise.all([job.csv.close({ sync: true }), job.original.close({ sync: true }), job.index.close({ sync: true }), excluded.flush()]);
     const planned: PlannedJob = { seq, firstRow: job.firstRow, lastRow: job.lastRow, rows: job.rows, bytes: job.csv.bytes };
     seq += 1;
     jobs += 1;
@@ -173,7 +173,8 @@ export async function planJobs(input: PlanInput): Promise<PlanOutcome> {
     await excluded.close({ sync: true });
     return { excludedRows, lastRowRead, jobs };
   } catch (error) {
-    excluded.destroy();
+    // The excluded rows read so far stay on disk: a cancel keeps those up to the last journaled job (`trimExcluded`).
+    await excluded.close().catch(() => undefined);
     const open = current as { csv: FileSink; original: FileSink; index: FileSink } | null;
     open?.csv.destroy();
     open?.original.destroy();

@@ -236,6 +236,41 @@ describe('load service', () => {
     expectAddsUp(summary);
   });
 
+  it('resumes a load killed while its file was still being split: finished jobs are kept, the rest is split again, every row once', async () => {
+    const before = await count('SELECT COUNT() FROM Account');
+    const lines = accounts(60_000);
+    for (let row = 7; row <= 60_000; row += 5000) lines[row] = `,${row}`;
+    const path = csv('split-crash.csv', lines);
+    const first = service({ maxJobRows: 2000 });
+    const { loadId } = await start(first, path, 'Account', 'insert', { concurrency: 1 });
+    const planning = (): { planning_done: number; planned_through: number } | undefined =>
+      databases[0]?.db.prepare<[string], { planning_done: number; planned_through: number }>('SELECT planning_done, planned_through FROM loads WHERE id = ?').get(loadId);
+    await until(() => (planning()?.planned_through ?? 0) > 0, 'a first job');
+    await first.dispose();
+    expect(planning()?.planning_done).toBe(0);
+
+    const second = service({ maxJobRows: 2000 });
+    await second.resume(loadId);
+    const summary = await second.settled(loadId);
+    expect(summary.state).toBe('done');
+    expect(summary.counts).toMatchObject({ input: 60_000, excluded: 12, success: 60_000 - 12 });
+    expect(await count('SELECT COUNT() FROM Account')).toBe(before + 60_000 - 12);
+    expectAddsUp(summary);
+  }, 120_000);
+
+  it('cancels a load while its file is still being split: rows never put in a job are unprocessed, none twice', async () => {
+    const lines = accounts(60_000);
+    for (let row = 7; row <= 60_000; row += 5000) lines[row] = `,${row}`;
+    const load = service({ maxJobRows: 2000 });
+    emulator.admin.addFault({ kind: 'bulk-stall-ingest', afterRows: 0 });
+    const { loadId } = await start(load, csv('split-cancel.csv', lines), 'Account', 'insert', { concurrency: 1 });
+    await until(() => load.get(loadId).jobs.length > 0, 'a first job');
+    const summary = await load.cancel(loadId);
+    expect(summary.state).toBe('cancelled');
+    expect(summary.counts.success).toBe(0);
+    expectAddsUp(summary);
+  }, 120_000);
+
   it('refuses to resume a load whose source file changed', async () => {
     emulator.admin.addFault({ kind: 'bulk-stall-ingest', afterRows: 5 });
     const first = service();
