@@ -30,7 +30,7 @@ const CITIES = ['Paris', 'Lyon', 'New York, NY', 'Tokyo', 'São Paulo', 'Berlin'
 function row(i: number): string {
   const day = BAD_EVERY > 0 && i % BAD_EVERY === 0 ? '13/45/1985' : `${String((i % 12) + 1).padStart(2, '0')}/${String((i % 28) + 1).padStart(2, '0')}/19${50 + (i % 50)}`;
   const city = CITIES[i % CITIES.length] ?? '';
-  return `EXT-${i},First${i},Last${i},person${i}@example.com,+1 555 ${String(i % 10_000).padStart(4, '0')},Engineer ${i % 40},${day},${city.includes(',') ? `"${city}"` : city},${i % 2 === 0},Row ${i} of the pre-flight bench, a sentence of text\n`;
+  return `EXT-${i},First${i},Last${i},person${i}@example.com,+1 555 ${String(i % 10_000).padStart(4, '0')},Engineer ${i % 40},${day},${city.includes(',') ? `"${city}"` : city},${i % 2 === 0},Row ${i} of the pre-flight bench with a sentence of text\n`;
 }
 
 /** Runs `work` and returns its value with its wall time and this process's CPU time (every thread). */
