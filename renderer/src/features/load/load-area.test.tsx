@@ -398,6 +398,22 @@ describe('LoadArea', () => {
     await waitFor(() => expect(screen.getByLabelText('Dates are written')).toHaveValue('dmy'));
   });
 
+  it('keeps the progress main pushed before load:start answered', async () => {
+    let fake: FakeBridge | null = null;
+    fake = setup({
+      'load:start': () => {
+        fake?.emit('load:progress', progress({ counts: { ...counts, uploaded: 117, processed: 42, failed: 0 } }));
+        return { loadId: 'L1' };
+      },
+    });
+    renderArea();
+    await dropFile(fake);
+    await chooseContact();
+    await checkFile(fake);
+    fireEvent.click(await screen.findByRole('button', { name: /Load anyway/ }));
+    expect(await screen.findByLabelText('Load progress')).toHaveTextContent('Processed42');
+  });
+
   it('cancels a running load and says what was already committed', async () => {
     const fake = setup({
       'load:cancel': summary({ state: 'cancelled', counts: { input: 120, excluded: 3, uploaded: 117, processed: 50, success: 50, failed: 0, unprocessed: 67 } }),
