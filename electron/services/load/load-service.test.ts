@@ -297,6 +297,21 @@ describe('load service', () => {
     expectAddsUp(summary);
   });
 
+  it('cancels an interrupted load after a restart: aborts its job in the org and keeps what it committed', async () => {
+    const before = await count('SELECT COUNT() FROM Account');
+    emulator.admin.addFault({ kind: 'bulk-stall-ingest', afterRows: 30 });
+    const first = service({ maxJobRows: 100 });
+    const { loadId } = await start(first, csv('cancel-later.csv', accounts(250)), 'Account', 'insert', { concurrency: 1 });
+    await until(() => first.get(loadId).jobs.some((job) => job.state === 'InProgress' && job.processed >= 30), 'the stalled job');
+    await first.dispose();
+    const second = service({ maxJobRows: 100 });
+    const summary = await second.cancel(loadId);
+    expect(summary).toMatchObject({ state: 'cancelled', counts: { success: 30, unprocessed: 220 } });
+    expect(summary.jobs[0]?.state).toBe('Aborted');
+    expect(await count('SELECT COUNT() FROM Account')).toBe(before + 30);
+    expectAddsUp(summary);
+  });
+
   it('refuses a load the org has no API calls left for, with the numbers, before sending anything', async () => {
     const load = service();
     emulator.admin.addFault({ kind: 'api-limit', remaining: 3 });
