@@ -344,6 +344,8 @@ describe('LoadArea', () => {
     await chooseContact();
     await checkFile(fake);
     await screen.findByRole('button', { name: /Load anyway/ });
+    fireEvent.change(screen.getByLabelText('Jobs at once'), { target: { value: '4' } });
+    expect(screen.queryByText(/The plan changed since the last check/)).toBeNull();
     fireEvent.change(screen.getByLabelText('Field for Email'), { target: { value: '' } });
     expect(screen.getByText(/The plan changed since the last check/)).toBeInTheDocument();
     expect(screen.queryByRole('button', { name: /Load anyway/ })).toBeNull();

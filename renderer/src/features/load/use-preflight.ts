@@ -15,7 +15,8 @@ export type PreflightState = {
   stale: boolean;
 };
 
-const keyOf = (fileId: string, plan: LoadPlan, options: LoadOptions): string => JSON.stringify([fileId, plan, options]);
+// The report is for one file and plan; how many jobs run at once changes neither the issues nor the calls needed.
+const keyOf = (fileId: string, plan: LoadPlan): string => JSON.stringify([fileId, plan]);
 
 /** Runs `load:validate` (progress on `load:preflight-progress`) then `load:capacity` for the file and plan. */
 export function usePreflight(orgId: string | null, fileId: string | null, plan: LoadPlan | null, options: LoadOptions): PreflightState & {
@@ -41,7 +42,7 @@ export function usePreflight(orgId: string | null, fileId: string | null, plan: 
 
   const check = useCallback(async () => {
     if (orgId === null || fileId === null || plan === null) return;
-    const key = keyOf(fileId, plan, options);
+    const key = keyOf(fileId, plan);
     checkingFile.current = fileId;
     setState({ report: null, capacity: null, progress: null, checking: true, error: null, key });
     const report = await invoke('load:validate', { orgId, fileId, plan });
@@ -62,7 +63,7 @@ export function usePreflight(orgId: string | null, fileId: string | null, plan: 
     });
   }, [orgId, fileId, plan, options]);
 
-  const current = fileId === null || plan === null ? null : keyOf(fileId, plan, options);
+  const current = fileId === null || plan === null ? null : keyOf(fileId, plan);
   const { key, ...rest } = state;
   return { ...rest, stale: key !== null && key !== current, check };
 }
