@@ -29,7 +29,15 @@ export type InspectOptions = {
   signal?: AbortSignal | undefined;
   /** Bytes of the file read so far, once per chunk. */
   onProgress?: ((bytes: number) => void) | undefined;
+  /**
+   * The reader: csv-parse (the default), or the scanner pre-flight reads with, which agrees with csv-parse on every test
+   * and fuzz case and opens a 1M-row file about 4 times faster.
+   */
+  reader?: CsvReader | undefined;
 };
+
+/** Which parser reads a file's records: the csv-parse library, or OrgDesk's faster scanner that reads the same. */
+export type CsvReader = 'csv-parse' | 'scanner';
 
 /** Options of `readCsvRecords` and `forEachCsvRecord`. */
 export type ReadOptions = {
@@ -544,7 +552,7 @@ function countBreaks(value: string): number {
  * failure to a ServiceError that names its line.
  */
 async function runRecords(input: {
-  reader: 'csv-parse' | 'scanner';
+  reader: CsvReader;
   path: string;
   encoding: CsvEncoding;
   delimiter: CsvDelimiter;
@@ -608,7 +616,7 @@ export async function inspectCsvFile(path: string, options: InspectOptions = {})
   const preview: string[][] = [];
   let headers: string[] = [];
   const rowCount = await runRecords({
-    reader: 'csv-parse',
+    reader: options.reader ?? 'csv-parse',
     path,
     encoding,
     delimiter: head.delimiter,
