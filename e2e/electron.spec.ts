@@ -9,7 +9,7 @@ const hasElectron = existsSync(`${root}node_modules/electron/dist`) && existsSyn
 test.describe('the Electron app', () => {
   test.skip(!hasElectron, "Skipped: Electron's binary (node_modules/electron/dist) or the main bundle (npm run build) is missing on this machine.");
 
-  test('opens the shell from app:// with exactly window.orgdesk = { invoke, on } and no Node in the page', async () => {
+  test('opens the shell from app:// with exactly window.orgdesk = { invoke, on, fileRef } and no Node in the page', async () => {
     const app = await electron.launch({ args: [root], cwd: root });
     try {
       const page = await app.firstWindow();
@@ -21,7 +21,7 @@ test.describe('the Electron app', () => {
         process: typeof (globalThis as Record<string, unknown>)['process'],
         info: await (window as unknown as { orgdesk: { invoke: (c: string, a: unknown) => Promise<unknown> } }).orgdesk.invoke('app:info', {}),
       }));
-      expect(facts).toMatchObject({ keys: ['invoke', 'on'], require: 'undefined', process: 'undefined', info: { ok: true, value: { mode: 'electron' } } });
+      expect(facts).toMatchObject({ keys: ['fileRef', 'invoke', 'on'], require: 'undefined', process: 'undefined', info: { ok: true, value: { mode: 'electron' } } });
     } finally {
       await app.close();
     }

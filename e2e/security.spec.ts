@@ -69,7 +69,7 @@ test.describe('security baseline in the page', () => {
     }
   });
 
-  test('window.orgdesk has exactly invoke and on, and cannot be replaced', async ({ app }) => {
+  test('window.orgdesk has exactly invoke, on and fileRef, and cannot be replaced', async ({ app }) => {
     const shape = await app.evaluate(() => {
       const bridge = (window as unknown as { orgdesk: Record<string, unknown> }).orgdesk;
       const keys = Reflect.ownKeys(bridge).map(String).sort();
@@ -82,7 +82,19 @@ test.describe('security baseline in the page', () => {
       const replaced = (window as unknown as { orgdesk: unknown }).orgdesk !== bridge;
       return { keys, types, frozen: Object.isFrozen(bridge), replaced };
     });
-    expect(shape).toEqual({ keys: ['invoke', 'on'], types: ['function', 'function'], frozen: true, replaced: false });
+    expect(shape).toEqual({ keys: ['fileRef', 'invoke', 'on'], types: ['function', 'function', 'function'], frozen: true, replaced: false });
+  });
+
+  test('fileRef takes only a file the page holds, never a path typed by the page', async ({ app }) => {
+    const result = await app.evaluate(() =>
+      (window as unknown as { orgdesk: { fileRef: (file: unknown) => Promise<unknown> } }).orgdesk.fileRef('/etc/passwd'),
+    );
+    expect(result).toMatchObject({ ok: false, error: { code: 'VALIDATION' } });
+  });
+
+  test('an upload without the token gets 401', async ({ request, server }) => {
+    const response = await request.post(`${server.origin}/api/upload`, { data: { name: 'a.csv', sizeBytes: 1 } });
+    expect(response.status()).toBe(401);
   });
 
   test('an unknown channel is refused', async ({ app }) => {

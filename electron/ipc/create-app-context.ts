@@ -6,6 +6,7 @@ import { createEventHub, type AppEventListener, type EventHub } from './event-hu
 import { createHandlerTable, pendingChannels, type HandlerTableInput, type InvokeFn } from './handler-table';
 import { createAppHandlers } from './handlers/app';
 import { createOrgsHandlers } from './handlers/orgs';
+import { createLoadHandlers } from './handlers/load';
 import { createQueryHandlers } from './handlers/query';
 import { createSenderScopes } from './sender-scopes';
 import { createDemoOrg, type StartLocalOrg } from '../services/demo-org/demo-org';
@@ -18,6 +19,7 @@ import { ServiceError } from '../services/errors';
 import { DamagedDatabaseError, DATABASE_FILE, moveAsideAndStartFresh, openDatabase, type OrgDeskDatabase } from '../services/store/database';
 import { createFolderSavePicker, createQueryLibrary, createQueryService, type SaveFilePicker } from '../services/query';
 import type { OpenFilePicker } from '../services/files';
+import { createLoadService } from '../services/load';
 
 /** What the composition root needs to know about where and how the app runs. */
 export type AppContextOptions = {
@@ -190,10 +192,29 @@ function createServices(database: OrgDeskDatabase, options: AppContextOptions, p
   });
   disposers.push(() => query.dispose());
 
+  const load = createLoadService({
+    db: database.db,
+    connections: {
+      connectionFor: async (orgId) => {
+        const connection = await orgs.connection(orgId);
+        return { client: connection.client, apiVersion: connection.rest.version };
+      },
+    },
+    emit: {
+      progress: (progress) => events.emit('load:progress', progress),
+      preflight: (progress) => events.emit('load:preflight-progress', progress),
+    },
+    clock,
+    uploadsDir: join(options.userDataDir, 'uploads'),
+    loadsDir: join(options.userDataDir, 'loads'),
+  });
+  disposers.push(() => load.dispose());
+
   return {
     handlers: {
       ...createOrgsHandlers({ orgs, demo, typedPaths: options.mode === 'browser' ? 'accepted' : 'refused' }),
       ...createQueryHandlers({ query }),
+      ...createLoadHandlers({ load }),
     },
     async dispose() {
       for (const dispose of disposers.reverse()) await dispose();

@@ -19,15 +19,23 @@ vi.mock('electron', () => ({
     },
     on: (channel: string, listener: (event: unknown, message: unknown) => void) => electron.listeners.set(channel, listener),
   },
+  webUtils: {
+    // Electron answers '' for a File that is not on disk; here any object with a `path` stands for one that is.
+    getPathForFile: (file: unknown) => (typeof file === 'object' && file !== null && 'path' in file ? String(file.path) : ''),
+  },
 }));
 
 /**
  * Everything the page may see on `window`, name by name (Electron security checklist: "Do not expose Electron APIs to
  * untrusted web content"). A new, narrow helper is added here deliberately, with its own test of what it accepts.
  */
-const EXPOSED_KEYS = { orgdesk: ['invoke', 'on'] } as const;
+const EXPOSED_KEYS = { orgdesk: ['invoke', 'on', 'fileRef'] } as const;
 
-type Bridge = { invoke: (channel: string, args: unknown) => Promise<unknown>; on: (channel: string, listener: (payload: unknown) => void) => () => void };
+type Bridge = {
+  invoke: (channel: string, args: unknown) => Promise<unknown>;
+  on: (channel: string, listener: (payload: unknown) => void) => () => void;
+  fileRef: (file: unknown) => Promise<unknown>;
+};
 
 async function loadPreload(): Promise<Bridge> {
   vi.resetModules();
@@ -39,6 +47,13 @@ async function loadPreload(): Promise<Bridge> {
 }
 
 describe('the Electron preload', () => {
+  it('names a dropped file by its path through webUtils, and refuses anything that is not a file on disk without calling main', async () => {
+    const bridge = await loadPreload();
+    await expect(bridge.fileRef({ path: '/home/ada/contacts.csv' })).resolves.toEqual({ ok: true, value: { kind: 'path', path: '/home/ada/contacts.csv' } });
+    await expect(bridge.fileRef('/etc/passwd')).resolves.toMatchObject({ ok: false, error: { code: 'VALIDATION' } });
+    expect(electron.invoked).toHaveLength(0);
+  });
+
   it('exposes exactly the listed globals, each with exactly the listed functions and nothing of Electron or Node', async () => {
     await loadPreload();
     expect([...electron.exposed.keys()].sort()).toEqual(Object.keys(EXPOSED_KEYS).sort());

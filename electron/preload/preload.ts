@@ -1,10 +1,11 @@
 /**
- * The preload: exposes exactly `window.orgdesk = { invoke, on }` for the contract's channels (Electron security checklist:
- * "Do not expose Electron APIs to untrusted web content"). Runs sandboxed; bundled to one CJS file by esbuild.
+ * The preload: exposes exactly `window.orgdesk = { invoke, on, fileRef }` for the contract's channels and a dropped file's
+ * path (Electron security checklist: "Do not expose Electron APIs to untrusted web content"). Runs sandboxed; bundled to one
+ * CJS file by esbuild.
  */
-import { contextBridge, ipcRenderer } from 'electron';
+import { contextBridge, ipcRenderer, webUtils } from 'electron';
 import type { EventChannel, OrgDeskBridge } from '../../shared/ipc/contract';
-import { fail } from '../../shared/ipc/result';
+import { fail, ok } from '../../shared/ipc/result';
 import { isEventChannel, isInvokeChannel } from '../../shared/ipc/schemas';
 import { ELECTRON_IPC } from '../../shared/ipc/transport-protocol';
 
@@ -30,6 +31,19 @@ const bridge: OrgDeskBridge = {
     return () => {
       set.delete(wrapped);
     };
+  },
+  // The narrowest use of webUtils: the path of a File the page holds (one the person dropped or chose), nothing more.
+  fileRef: (file) => {
+    let path = '';
+    try {
+      path = webUtils.getPathForFile(file as Parameters<typeof webUtils.getPathForFile>[0]);
+    } catch {
+      // Not a File: answered below like a file that is not on disk.
+    }
+    if (path === '') {
+      return Promise.resolve(fail('VALIDATION', 'This file is not on this computer\'s disk.', 'Save it to a folder first, then drop it again.'));
+    }
+    return Promise.resolve(ok({ kind: 'path' as const, path }));
   },
 };
 

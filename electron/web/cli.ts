@@ -13,11 +13,16 @@ export async function runWebCli(argv: readonly string[]): Promise<void> {
       port: { type: 'string' },
       'user-data-dir': { type: 'string' },
       'renderer-dir': { type: 'string' },
+      'max-upload-mb': { type: 'string' },
     },
   });
   const port = values.port === undefined ? 0 : Number(values.port);
   if (!Number.isInteger(port) || port < 0 || port > 65535) {
     throw new Error(`--port must be a number between 0 and 65535, not ${values.port ?? ''}`);
+  }
+  const maxUploadMb = values['max-upload-mb'] === undefined ? undefined : Number(values['max-upload-mb']);
+  if (maxUploadMb !== undefined && !(Number.isFinite(maxUploadMb) && maxUploadMb > 0)) {
+    throw new Error(`--max-upload-mb must be a positive number of megabytes, not ${values['max-upload-mb'] ?? ''}`);
   }
   const userDataDir = resolve(values['user-data-dir'] ?? defaultUserDataDir());
   mkdirSync(userDataDir, { recursive: true });
@@ -26,6 +31,7 @@ export async function runWebCli(argv: readonly string[]): Promise<void> {
     userDataDir,
     rendererDir: resolve(values['renderer-dir'] ?? 'dist/renderer'),
     version: readVersion(),
+    ...(maxUploadMb === undefined ? {} : { maxUploadBytes: Math.round(maxUploadMb * 1024 * 1024) }),
     appOptions: { startLocalOrg: startEmulator },
     onInternalError: (channel, error) => console.error(`[orgdesk] ${channel} failed:`, error),
   });

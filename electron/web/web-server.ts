@@ -11,6 +11,7 @@ import { contentSecurityPolicy } from '../shared-transport/content-security-poli
 import { createClientPresence } from './client-presence';
 import { createRequestGuard, EVENTS_PROTOCOL, type GuardVerdict } from './request-guard';
 import { serveStaticFile } from './static-files';
+import { createUploadRoute, DEFAULT_MAX_UPLOAD_BYTES, uploadsDirOf } from './upload-route';
 
 /** The path the web bridge POSTs `{ channel, args }` to. */
 export const INVOKE_PATH = WEB_PROTOCOL.invokePath;
@@ -47,6 +48,8 @@ export type WebServerOptions = {
   onInternalError?: (channel: string, error: unknown) => void;
   /** How long a tab's event socket may stay closed before its sender scope is released (default 30 s; tests pass less). */
   senderGraceMs?: number;
+  /** The size cap of a file dropped on the Load area and streamed to `<userDataDir>/uploads` (default 2 GB). */
+  maxUploadBytes?: number;
 };
 
 /** A running browser-mode server. */
@@ -94,6 +97,8 @@ export async function startWebServer(options: WebServerOptions): Promise<WebServ
     onGone: (clientId) => context.releaseSender(senderIdOf(clientId)),
   });
 
+  const uploads = createUploadRoute({ dir: uploadsDirOf(options.userDataDir), maxBytes: options.maxUploadBytes ?? DEFAULT_MAX_UPLOAD_BYTES });
+
   const server = createServer((request, response) => {
     handleRequest(request, response).catch(() => {
       if (!response.headersSent) response.writeHead(500, { 'content-type': 'text/plain; charset=utf-8' });
@@ -110,6 +115,7 @@ export async function startWebServer(options: WebServerOptions): Promise<WebServ
         response.writeHead(204, { 'set-cookie': guard.sessionCookie, 'cache-control': 'no-store' }).end();
         return;
       }
+      if (uploads.owns(path)) return uploads.handle(request, response, path);
       if (path !== INVOKE_PATH || request.method !== 'POST') {
         return sendJson(response, 404, fail('NOT_FOUND', `No API at ${request.method ?? 'GET'} ${path}.`));
       }
@@ -200,6 +206,7 @@ export async function startWebServer(options: WebServerOptions): Promise<WebServ
         sockets.close();
         server.closeAllConnections();
         await new Promise<void>((resolveClose) => server.close(() => resolveClose()));
+        await uploads.dispose();
         await context.dispose();
       })();
       return stopped;

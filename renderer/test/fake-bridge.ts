@@ -1,4 +1,4 @@
-import type { EventChannel, EventPayload, InvokeArgs, InvokeChannel, InvokeResult, OrgDeskBridge } from '../../shared/ipc/contract';
+import type { EventChannel, EventPayload, FileRefProgress, InvokeArgs, InvokeChannel, InvokeResult, LoadFileRef, OrgDeskBridge } from '../../shared/ipc/contract';
 import { fail, ok, type AppError, type Result } from '../../shared/ipc/result';
 
 /** What a fake answer may produce: the value, a whole Result, or an AppError wrapped as `{ error }`. */
@@ -19,6 +19,10 @@ export type FakeBridge = {
   emit<E extends EventChannel>(channel: E, payload: EventPayload<E>): void;
   /** Changes the answer of one channel from now on. */
   answer<C extends InvokeChannel>(channel: C, answer: FakeAnswer<C>): void;
+  /** The files handed to `fileRef`, in order. */
+  files: unknown[];
+  /** Changes how `fileRef` answers (by default: progress to the whole size, then `{ kind: 'upload', uploadId: 'upload-N' }`). */
+  answerFileRef(answer: (file: unknown, onProgress?: FileRefProgress) => Result<LoadFileRef> | Promise<Result<LoadFileRef>>): void;
 };
 
 function isResult(value: unknown): value is Result<unknown> {
@@ -30,7 +34,17 @@ export function createFakeBridge(answers: FakeAnswers = {}): FakeBridge {
   const table = new Map<string, unknown>(Object.entries(answers));
   const listeners = new Map<string, Set<(payload: never) => void>>();
   const calls: FakeBridge['calls'] = [];
+  const files: unknown[] = [];
+  let fileRefAnswer: Parameters<FakeBridge['answerFileRef']>[0] = (file, onProgress) => {
+    const size = (file as { size?: number }).size ?? 0;
+    onProgress?.(size, size);
+    return ok({ kind: 'upload', uploadId: `upload-${files.length}` });
+  };
   const bridge: OrgDeskBridge = {
+    async fileRef(file, onProgress) {
+      files.push(file);
+      return fileRefAnswer(file, onProgress);
+    },
     async invoke(channel, args) {
       calls.push({ channel, args });
       if (!table.has(channel)) return fail('NOT_FOUND', `${channel} is not answered by this fake bridge.`);
@@ -59,6 +73,10 @@ export function createFakeBridge(answers: FakeAnswers = {}): FakeBridge {
     },
     answer(channel, answer) {
       table.set(channel, answer);
+    },
+    files,
+    answerFileRef(answer) {
+      fileRefAnswer = answer;
     },
   };
 }

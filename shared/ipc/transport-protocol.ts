@@ -31,6 +31,10 @@ export const WEB_PROTOCOL = {
   tokenProtocolPrefix: 'orgdesk-token.',
   /** The session cookie is `orgdesk-session-<port>`: one per server, so two launches on one host never share it. */
   sessionCookiePrefix: 'orgdesk-session-',
+  /** Where a dropped file is streamed to main in browser mode (`POST` to start, `PUT /<id>` per chunk, `DELETE /<id>`). */
+  uploadPath: '/api/upload',
+  /** The header giving a chunk's byte offset in the file. */
+  uploadOffsetHeader: 'x-orgdesk-upload-offset',
   /** The launch URL carries the token in the fragment as `#token=...` (never sent to any server, removed on first load). */
   launchFragmentKey: 'token',
 } as const;

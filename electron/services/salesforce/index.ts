@@ -9,3 +9,5 @@ export type { RestApi } from './rest';
 export { createSalesforceClient } from './salesforce-client';
 export type { FetchBody, HttpMethod, RequestBody, RequestInit, RetryPolicy, SalesforceClient, SalesforceClientOptions } from './salesforce-client';
 export type { SalesforceSession, SessionAccess } from './salesforce-session';
+export { createIngestClient, isTerminalJobState, isTransientError } from './bulk-ingest';
+export type { IngestClient, IngestClientOptions, IngestJobInfo, IngestJobSpec, IngestJobState, IngestResultKind } from './bulk-ingest';

@@ -45,4 +45,56 @@ export const MIGRATIONS: readonly string[] = [
      title TEXT NOT NULL,
      soql TEXT NOT NULL
    );`,
+  // 3: CSV loads. Saved mappings per object and header set; the crash-safe journal: each load (source file, hash, plan,
+  // how far planning got, its result files) and its jobs (the input row range each holds, its Salesforce job id and state).
+  `CREATE TABLE load_mappings (
+     object_name TEXT NOT NULL,
+     header_key TEXT NOT NULL,
+     headers_json TEXT NOT NULL,
+     mappings_json TEXT NOT NULL,
+     saved_at TEXT NOT NULL,
+     PRIMARY KEY (object_name, header_key)
+   );
+   CREATE TABLE loads (
+     id TEXT PRIMARY KEY,
+     org_id TEXT NOT NULL,
+     file_name TEXT NOT NULL,
+     source_path TEXT NOT NULL,
+     source_sha256 TEXT NOT NULL,
+     shape_json TEXT NOT NULL,
+     plan_json TEXT NOT NULL,
+     options_json TEXT NOT NULL,
+     object_name TEXT NOT NULL,
+     operation TEXT NOT NULL,
+     state TEXT NOT NULL CHECK (state IN ('preparing', 'running', 'done', 'failed', 'cancelled', 'interrupted')),
+     work_dir TEXT NOT NULL,
+     files_json TEXT NOT NULL,
+     input_rows INTEGER NOT NULL,
+     excluded_rows INTEGER NOT NULL DEFAULT 0,
+     planned_through INTEGER NOT NULL DEFAULT 0,
+     planning_done INTEGER NOT NULL DEFAULT 0,
+     counts_json TEXT,
+     error_json TEXT,
+     started_at TEXT NOT NULL,
+     ended_at TEXT
+   );
+   CREATE INDEX loads_started ON loads (started_at);
+   CREATE TABLE load_jobs (
+     load_id TEXT NOT NULL REFERENCES loads (id) ON DELETE CASCADE,
+     seq INTEGER NOT NULL,
+     job_id TEXT,
+     state TEXT NOT NULL,
+     closed INTEGER NOT NULL DEFAULT 0,
+     first_row INTEGER NOT NULL,
+     last_row INTEGER NOT NULL,
+     rows INTEGER NOT NULL,
+     bytes INTEGER NOT NULL,
+     processed INTEGER NOT NULL DEFAULT 0,
+     failed INTEGER NOT NULL DEFAULT 0,
+     error_message TEXT,
+     attempts INTEGER NOT NULL DEFAULT 0,
+     results_done INTEGER NOT NULL DEFAULT 0,
+     result_counts_json TEXT,
+     PRIMARY KEY (load_id, seq)
+   );`,
 ];

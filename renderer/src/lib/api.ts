@@ -1,4 +1,13 @@
-import type { EventChannel, EventPayload, InvokeArgs, InvokeChannel, InvokeResult, OrgDeskBridge } from '../../../shared/ipc/contract';
+import type {
+  EventChannel,
+  EventPayload,
+  FileRefProgress,
+  InvokeArgs,
+  InvokeChannel,
+  InvokeResult,
+  LoadFileRef,
+  OrgDeskBridge,
+} from '../../../shared/ipc/contract';
 import { fail, type Result } from '../../../shared/ipc/result';
 import { createWebBridge, openWebSession, takeLaunchToken } from './web-bridge';
 
@@ -39,4 +48,20 @@ export async function invoke<C extends InvokeChannel>(channel: C, args: InvokeAr
 /** Listens to one contract event; returns the disposer (a no-op when there is no bridge). */
 export function on<E extends EventChannel>(channel: E, listener: (payload: EventPayload<E>) => void): () => void {
   return window.orgdesk?.on(channel, listener) ?? (() => undefined);
+}
+
+/**
+ * Names a dropped or chosen file for main (`load:open`'s `file`): its path in Electron, an upload streamed to main in browser
+ * mode (`onProgress` gets the bytes main has of the file's size). Never throws.
+ */
+export async function fileRef(file: File, onProgress?: FileRefProgress): Promise<Result<LoadFileRef>> {
+  const bridge = window.orgdesk;
+  if (bridge === undefined) {
+    return fail('NETWORK', 'OrgDesk is not connected.', 'Start OrgDesk with `npm start`, or open the URL printed by `npm run web`.');
+  }
+  try {
+    return await bridge.fileRef(file, onProgress);
+  } catch {
+    return fail('NETWORK', 'OrgDesk did not take the file.', 'Drop it again; if it keeps happening, restart OrgDesk.');
+  }
 }

@@ -112,3 +112,64 @@ describe('createWebBridge', () => {
     expect(order).toEqual(['socket created', 'socket open', 'call sent']);
   });
 });
+
+describe('createWebBridge fileRef', () => {
+  type Sent = { url: string; method: string; headers: Headers; body: unknown };
+
+  function uploadServer(options: { chunkBytes: number; failAt?: number }): { sent: Sent[]; fetch: typeof fetch } {
+    const sent: Sent[] = [];
+    let received = 0;
+    let size = 0;
+    const fakeFetch = (async (url: string, init?: RequestInit) => {
+      const method = init?.method ?? 'GET';
+      sent.push({ url, method, headers: new Headers(init?.headers), body: init?.body });
+      if (method === 'POST') {
+        size = (JSON.parse(init?.body as string) as { sizeBytes: number }).sizeBytes;
+        return new Response(JSON.stringify({ ok: true, value: { uploadId: 'a'.repeat(32), chunkBytes: options.chunkBytes } }), { status: 201 });
+      }
+      if (method === 'DELETE') return new Response(JSON.stringify({ ok: true, value: { removed: true } }));
+      const part = init?.body as Blob;
+      if (options.failAt !== undefined && received >= options.failAt) {
+        return new Response(JSON.stringify({ ok: false, error: { code: 'FILE', message: 'The disk is full.' } }), { status: 507 });
+      }
+      received += part.size;
+      return new Response(JSON.stringify({ ok: true, value: { receivedBytes: received, complete: received === size } }));
+    }) as typeof fetch;
+    return { sent, fetch: fakeFetch };
+  }
+
+  it('streams a file to /api/upload in chunks, in order, under the session cookie (never the token), reporting the bytes main has', async () => {
+    const server = uploadServer({ chunkBytes: 4 });
+    const bridge = createWebBridge({ origin: 'http://127.0.0.1:9', fetch: server.fetch, openTimeoutMs: 1 });
+    const progress: number[] = [];
+    const file = new File(['Name\nAcme\n'], 'accounts.csv');
+    const result = await bridge.fileRef(file, (sentBytes) => progress.push(sentBytes));
+    expect(result).toEqual({ ok: true, value: { kind: 'upload', uploadId: 'a'.repeat(32) } });
+    expect(JSON.parse(server.sent[0]?.body as string)).toEqual({ name: 'accounts.csv', sizeBytes: 10 });
+    const puts = server.sent.filter((request) => request.method === 'PUT');
+    expect(puts.map((request) => request.headers.get(WEB_PROTOCOL.uploadOffsetHeader))).toEqual(['0', '4', '8']);
+    expect(server.sent.some((request) => request.headers.has(WEB_PROTOCOL.tokenHeader))).toBe(false);
+    expect(progress).toEqual([0, 4, 8, 10]);
+  });
+
+  it('sends one empty chunk for an empty file, so main can say it is empty', async () => {
+    const server = uploadServer({ chunkBytes: 4 });
+    const bridge = createWebBridge({ origin: 'http://127.0.0.1:9', fetch: server.fetch, openTimeoutMs: 1 });
+    await expect(bridge.fileRef(new File([], 'empty.csv'))).resolves.toMatchObject({ ok: true });
+    expect(server.sent.filter((request) => request.method === 'PUT')).toHaveLength(1);
+  });
+
+  it("answers main's error and drops the upload when a chunk is refused", async () => {
+    const server = uploadServer({ chunkBytes: 4, failAt: 4 });
+    const bridge = createWebBridge({ origin: 'http://127.0.0.1:9', fetch: server.fetch, openTimeoutMs: 1 });
+    const result = await bridge.fileRef(new File(['Name\nAcme\n'], 'accounts.csv'));
+    expect(result).toEqual({ ok: false, error: { code: 'FILE', message: 'The disk is full.' } });
+    await new Promise((resolve) => setTimeout(resolve, 0));
+    expect(server.sent.at(-1)?.method).toBe('DELETE');
+  });
+
+  it('refuses anything but a file', async () => {
+    const bridge = createWebBridge({ origin: 'http://127.0.0.1:9', fetch: uploadServer({ chunkBytes: 4 }).fetch, openTimeoutMs: 1 });
+    await expect(bridge.fileRef('/etc/passwd')).resolves.toMatchObject({ ok: false, error: { code: 'VALIDATION' } });
+  });
+});

@@ -1,5 +1,5 @@
-import type { EventChannel, InvokeChannel, OrgDeskBridge } from '../../../shared/ipc/contract';
-import { fail, type Result } from '../../../shared/ipc/result';
+import type { EventChannel, FileRefProgress, InvokeChannel, LoadFileRef, OrgDeskBridge } from '../../../shared/ipc/contract';
+import { fail, ok, type Result } from '../../../shared/ipc/result';
 import { WEB_PROTOCOL } from '../../../shared/ipc/transport-protocol';
 
 export { WEB_PROTOCOL };
@@ -51,6 +51,7 @@ export type WebBridgeOptions = {
 /**
  * Builds `window.orgdesk` for browser mode once `openWebSession` succeeded: calls go as `POST /api/invoke` and events come
  * over one WebSocket, both authenticated by the session cookie the browser sends (the page never holds the token).
+ * Dropped files are streamed in chunks to `/api/upload`, authenticated the same way.
  * Transport failures become NETWORK Results; nothing throws.
  */
 export function createWebBridge(options: WebBridgeOptions): OrgDeskBridge {
@@ -96,7 +97,56 @@ export function createWebBridge(options: WebBridgeOptions): OrgDeskBridge {
     });
   };
 
+  // The session cookie authenticates every request (the page never holds the token); the tab id names the sender.
+  const authHeaders = (): Record<string, string> => ({ [WEB_PROTOCOL.clientHeader]: clientId });
+
+  /** One upload request: the server's Result, or a NETWORK one when the server did not answer. */
+  const uploadRequest = async <T>(path: string, init: RequestInit): Promise<Result<T>> => {
+    try {
+      const response = await doFetch(`${options.origin}${WEB_PROTOCOL.uploadPath}${path}`, { credentials: 'same-origin', ...init });
+      return (await response.json()) as Result<T>;
+    } catch {
+      return fail('NETWORK', 'OrgDesk stopped answering while the file was sent.', 'Check that `npm run web` is still running, then drop the file again.');
+    }
+  };
+
+  // Browser mode cannot hand main a path: the file goes to main's private upload folder in chunks (a Blob slice is read from
+  // disk as it is sent, never whole into the page's memory), each answered before the next, so progress is what main has.
+  const upload = async (file: Blob & { name?: string }, onProgress?: FileRefProgress): Promise<Result<LoadFileRef>> => {
+    const started = await uploadRequest<{ uploadId: string; chunkBytes: number }>('', {
+      method: 'POST',
+      headers: { ...authHeaders(), 'content-type': 'application/json' },
+      body: JSON.stringify({ name: file.name ?? 'file.csv', sizeBytes: file.size }),
+    });
+    if (!started.ok) return started;
+    const { uploadId, chunkBytes } = started.value;
+    let sent = 0;
+    onProgress?.(0, file.size);
+    do {
+      const end = Math.min(file.size, sent + chunkBytes);
+      const answer = await uploadRequest<{ receivedBytes: number; complete: boolean }>(`/${uploadId}`, {
+        method: 'PUT',
+        headers: { ...authHeaders(), 'content-type': 'application/octet-stream', [WEB_PROTOCOL.uploadOffsetHeader]: String(sent) },
+        body: file.slice(sent, end),
+      });
+      if (!answer.ok) {
+        void uploadRequest(`/${uploadId}`, { method: 'DELETE', headers: authHeaders() });
+        return answer;
+      }
+      sent = answer.value.receivedBytes;
+      onProgress?.(sent, file.size);
+      if (answer.value.complete) return ok({ kind: 'upload', uploadId });
+    } while (sent < file.size);
+    return fail('INTERNAL', 'OrgDesk received the whole file but did not say it was complete.', 'Drop the file again.');
+  };
+
   return {
+    async fileRef(file: unknown, onProgress?: FileRefProgress) {
+      if (!(file instanceof Blob)) return fail('VALIDATION', 'Only a file dropped on or chosen in OrgDesk can be sent to it.');
+      connect();
+      await ready;
+      return upload(file, onProgress);
+    },
     async invoke(channel: InvokeChannel, args: unknown) {
       connect();
       await ready;

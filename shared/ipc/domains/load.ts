@@ -21,6 +21,10 @@ export type CsvDelimiter = ',' | ';' | '\t' | '|' | '^' | '`';
  * How the renderer names a file for main. Electron: the dropped or chosen file's path (from the preload's
  * `webUtils.getPathForFile` helper or main's open dialog). Browser mode: the id of a file streamed to main's private upload
  * folder (`POST /api/upload`, token-guarded, size-capped); main removes it when the load is done or the file is closed.
+ *
+ * The upload folder is `<userDataDir>/uploads` (mode 0700) and an upload's file is `<userDataDir>/uploads/<uploadId>` (mode
+ * 0600), where an uploadId is 32 lowercase hex characters (`/^[0-9a-f]{32}$/`): the load service checks that shape before
+ * joining it to the folder (see electron/web/upload-route.ts, which writes them).
  */
 export type LoadFileRef = { kind: 'path'; path: string } | { kind: 'upload'; uploadId: string };
 
@@ -76,7 +80,7 @@ export type LoadObject = { name: string; label: string; keyPrefix: string | null
 
 /**
  * One target of the mapping. `field` is a field's API name (`LastName`), or a lookup through an external id
- * (`Account.External_Id__c`, polymorphic `What:Account.External_Id__c` written as Bulk API 2.0 wants it); the source is a
+ * (`Account.External_Id__c`, polymorphic `Account:What.External_Id__c`, `Type:Relationship.Field` as Bulk API 2.0 wants it); the source is a
  * CSV column or a constant written into every row.
  */
 export type FieldMapping =

@@ -1,0 +1,5 @@
+export { createLoadService } from './load-service';
+export type { LoadEmitter, LoadService, LoadServiceOptions } from './load-service';
+export { createLoadJournal } from './load-journal';
+export type { JournalJob, JournalLoad, LoadJournal } from './load-journal';
+export { loadCapacity } from './load-capacity';

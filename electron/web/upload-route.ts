@@ -1,0 +1,270 @@
+import { randomBytes } from 'node:crypto';
+import { createWriteStream } from 'node:fs';
+import { mkdir, open, rm, stat } from 'node:fs/promises';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { join } from 'node:path';
+import { PassThrough, Transform } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import { fail, ok, type ErrorCode, type Result } from '../../shared/ipc/result';
+import { WEB_PROTOCOL } from '../../shared/ipc/transport-protocol';
+
+/** Where the web bridge streams a dropped file: `POST` starts an upload, `PUT /<id>` appends a chunk, `DELETE /<id>` drops it. */
+export const UPLOAD_PATH = WEB_PROTOCOL.uploadPath;
+/** The header of a chunk naming the byte offset it starts at (chunks come in order, each once). */
+export const UPLOAD_OFFSET_HEADER = WEB_PROTOCOL.uploadOffsetHeader;
+/** The folder under the user data folder that holds uploads (agreed with the load service: `<userDataDir>/uploads`). */
+export const UPLOADS_FOLDER = 'uploads';
+/** The default size cap of one upload (browser mode only; Electron reads the file in place). */
+export const DEFAULT_MAX_UPLOAD_BYTES = 2 * 1024 * 1024 * 1024;
+/** How big a chunk the web bridge sends (the server takes any size up to twice this). */
+export const UPLOAD_CHUNK_BYTES = 8 * 1024 * 1024;
+/** How long an unfinished upload may wait for its next chunk before it is removed. */
+export const DEFAULT_UPLOAD_IDLE_MS = 5 * 60_000;
+
+const UPLOAD_ID = /^[0-9a-f]{32}$/;
+const MAX_START_BODY_BYTES = 16 * 1024;
+
+/** The folder uploads go to for a user data folder. */
+export function uploadsDirOf(userDataDir: string): string {
+  return join(userDataDir, UPLOADS_FOLDER);
+}
+
+/** Whether a string has the shape of an uploadId (32 lowercase hex characters), so it can be joined to a folder safely. */
+export function isUploadId(value: string): boolean {
+  return UPLOAD_ID.test(value);
+}
+
+/** The file of an upload in its folder; null for a string that is not an uploadId (never a path outside the folder). */
+export function uploadFilePath(uploadsDir: string, uploadId: string): string | null {
+  return isUploadId(uploadId) ? join(uploadsDir, uploadId) : null;
+}
+
+/** What a started upload answers: its id and the chunk size to send. */
+export type UploadStarted = { uploadId: string; chunkBytes: number };
+/** What a chunk answers: the bytes received so far and whether the file is complete. */
+export type UploadChunkAnswer = { receivedBytes: number; complete: boolean };
+
+/** How to build the upload route. */
+export type UploadRouteOptions = {
+  /** The private folder uploads are written to (created with mode 0700). */
+  dir: string;
+  /** The size cap of one upload in bytes. */
+  maxBytes: number;
+  /** How long an unfinished upload may wait for its next chunk (default 5 minutes). */
+  idleMs?: number;
+};
+
+/** The upload route of browser mode; the server calls `handle` for `/api/upload` paths once the request guard let them in. */
+export type UploadRoute = {
+  /** Whether a request path belongs to this route. */
+  owns(path: string): boolean;
+  /** Answers one (already token-checked) request. */
+  handle(request: IncomingMessage, response: ServerResponse, path: string): Promise<void>;
+  /** Removes unfinished uploads and stops the idle timers (finished ones stay for the load service, which removes them). */
+  dispose(): Promise<void>;
+};
+
+type Upload = { id: string; path: string; name: string; size: number; received: number; busy: boolean; timer: NodeJS.Timeout | undefined };
+
+class UploadRefused extends Error {
+  constructor(
+    readonly status: number,
+    readonly code: ErrorCode,
+    message: string,
+    readonly hint?: string,
+  ) {
+    super(message);
+  }
+}
+
+/**
+ * Builds the route that streams a file from the browser to a private temporary file, in chunks: `POST /api/upload` with
+ * `{ name, sizeBytes }` answers an uploadId (refused past the size cap), each `PUT /api/upload/<id>` with
+ * `x-orgdesk-upload-offset` appends one chunk, streamed to disk (never whole in memory), and answers the bytes received.
+ * The file is created with mode 0600 in a 0700 folder; an upload aborted, over its size, or idle too long is removed.
+ */
+export function createUploadRoute(options: UploadRouteOptions): UploadRoute {
+  const idleMs = options.idleMs ?? DEFAULT_UPLOAD_IDLE_MS;
+  const open_ = new Map<string, Upload>();
+
+  const remove = async (upload: Upload): Promise<void> => {
+    clearTimeout(upload.timer);
+    open_.delete(upload.id);
+    await rm(upload.path, { force: true });
+  };
+
+  const armIdle = (upload: Upload): void => {
+    clearTimeout(upload.timer);
+    upload.timer = setTimeout(() => void remove(upload).catch(() => undefined), idleMs);
+    upload.timer.unref();
+  };
+
+  const start = async (request: IncomingMessage): Promise<UploadStarted> => {
+    if (!(request.headers['content-type'] ?? '').startsWith('application/json')) {
+      throw new UploadRefused(415, 'VALIDATION', 'An upload must be started with a JSON body.');
+    }
+    const body = await readSmallBody(request);
+    let parsed: unknown;
+    try {
+      parsed = JSON.parse(body);
+    } catch {
+      throw new UploadRefused(400, 'VALIDATION', 'The upload request is not valid JSON.');
+    }
+    const { name, sizeBytes } = (typeof parsed === 'object' && parsed !== null ? parsed : {}) as { name?: unknown; sizeBytes?: unknown };
+    if (typeof name !== 'string' || name.length === 0 || name.length > 1000 || typeof sizeBytes !== 'number' || !Number.isSafeInteger(sizeBytes) || sizeBytes < 0) {
+      throw new UploadRefused(400, 'VALIDATION', 'An upload needs the file name and its size in bytes.');
+    }
+    if (sizeBytes > options.maxBytes) {
+      throw new UploadRefused(
+        413,
+        'VALIDATION',
+        `${name} is ${formatBytes(sizeBytes)}: browser mode accepts files up to ${formatBytes(options.maxBytes)}.`,
+        'Split the file, start browser mode with a higher cap (`npm run web -- --max-upload-mb 4096`), or use the desktop app, which reads the file where it is.',
+      );
+    }
+    await mkdir(options.dir, { recursive: true, mode: 0o700 });
+    const id = randomBytes(16).toString('hex');
+    const path = join(options.dir, id);
+    try {
+      // 'wx': a new file only, private to this user (the umask can only take bits away from 0600).
+      await (await open(path, 'wx', 0o600)).close();
+    } catch (error) {
+      throw new UploadRefused(507, 'FILE', `OrgDesk could not create its upload file in ${options.dir}.`, fileHint(error));
+    }
+    const upload: Upload = { id, path, name, size: sizeBytes, received: 0, busy: false, timer: undefined };
+    open_.set(id, upload);
+    armIdle(upload);
+    return { uploadId: id, chunkBytes: UPLOAD_CHUNK_BYTES };
+  };
+
+  const append = async (request: IncomingMessage, upload: Upload): Promise<UploadChunkAnswer> => {
+    const offset = Number(request.headers[UPLOAD_OFFSET_HEADER]);
+    if (upload.busy) throw new UploadRefused(409, 'VALIDATION', `A chunk of ${upload.name} is already being received.`, 'Send the chunks one after another.');
+    if (!Number.isSafeInteger(offset) || offset !== upload.received) {
+      throw new UploadRefused(409, 'VALIDATION', `The chunk of ${upload.name} starts at byte ${String(request.headers[UPLOAD_OFFSET_HEADER])}, but ${upload.received} bytes were received.`, 'Send the chunks in order, each once.');
+    }
+    upload.busy = true;
+    clearTimeout(upload.timer);
+    let received = upload.received;
+    let overflow = false;
+    const meter = new Transform({
+      transform(chunk: Buffer, _encoding, callback) {
+        received += chunk.length;
+        // Past what was announced, the rest of the chunk is read and dropped, so the answer can still reach the browser.
+        if (received > upload.size || received - offset > 2 * UPLOAD_CHUNK_BYTES) overflow = true;
+        callback(null, overflow ? undefined : chunk);
+      },
+    });
+    // The request is piped into a stand-in: a failed write ends the stand-in, not the request's socket, so the answer goes out.
+    const body = new PassThrough();
+    request.pipe(body);
+    // A browser that goes away mid-chunk never ends the request: end the stand-in so the upload is removed, not left hanging.
+    const interrupted = (): void => {
+      if (!request.complete) body.destroy(new UploadRefused(400, 'CANCELLED', `The upload of ${upload.name} was interrupted.`, 'Drop the file again.'));
+    };
+    request.once('close', interrupted);
+    try {
+      await pipeline(body, meter, createWriteStream(upload.path, { flags: 'a', mode: 0o600 }));
+    } catch (error) {
+      await remove(upload);
+      if (error instanceof UploadRefused) throw error;
+      throw new UploadRefused(507, 'FILE', `OrgDesk could not write ${upload.path}.`, fileHint(error));
+    } finally {
+      request.off('close', interrupted);
+    }
+    if (overflow) {
+      await remove(upload);
+      throw new UploadRefused(413, 'VALIDATION', `${upload.name} sent more bytes than it announced (${formatBytes(upload.size)}).`, 'Drop the file again.');
+    }
+    upload.busy = false;
+    upload.received = received;
+    const complete = received === upload.size;
+    if (complete) {
+      // Finished: the file now belongs to the load service (load:open reads it, load:close removes it).
+      clearTimeout(upload.timer);
+      open_.delete(upload.id);
+    } else {
+      armIdle(upload);
+    }
+    return { receivedBytes: received, complete };
+  };
+
+  const drop = async (id: string): Promise<{ removed: boolean }> => {
+    const upload = open_.get(id);
+    if (upload !== undefined) {
+      await remove(upload);
+      return { removed: true };
+    }
+    const path = uploadFilePath(options.dir, id);
+    const exists = path !== null && (await stat(path).then(() => true, () => false));
+    if (path !== null) await rm(path, { force: true });
+    return { removed: exists };
+  };
+
+  return {
+    owns: (path) => path === UPLOAD_PATH || path.startsWith(`${UPLOAD_PATH}/`),
+    async handle(request, response, path) {
+      const id = path === UPLOAD_PATH ? null : path.slice(UPLOAD_PATH.length + 1);
+      try {
+        if (id === null) {
+          if (request.method !== 'POST') throw new UploadRefused(405, 'VALIDATION', 'Start an upload with POST.');
+          return sendJson(response, 201, ok(await start(request)));
+        }
+        if (!isUploadId(id)) throw new UploadRefused(404, 'NOT_FOUND', 'There is no such upload.');
+        if (request.method === 'DELETE') return sendJson(response, 200, ok(await drop(id)));
+        if (request.method !== 'PUT') throw new UploadRefused(405, 'VALIDATION', 'Send a chunk with PUT.');
+        const upload = open_.get(id);
+        if (upload === undefined) throw new UploadRefused(404, 'NOT_FOUND', 'This upload is finished, removed or unknown.', 'Drop the file again.');
+        return sendJson(response, 200, ok(await append(request, upload)));
+      } catch (error) {
+        if (!(error instanceof UploadRefused)) throw error;
+        // An unread body would keep the socket busy; the answer goes first, the rest of the chunk is discarded.
+        request.resume();
+        return sendJson(response, error.status, fail(error.code, error.message, error.hint));
+      }
+    },
+    async dispose() {
+      await Promise.all([...open_.values()].map((upload) => remove(upload).catch(() => undefined)));
+    },
+  };
+}
+
+function sendJson(response: ServerResponse, status: number, body: Result<unknown>): void {
+  response.writeHead(status, { 'content-type': 'application/json; charset=utf-8', 'cache-control': 'no-store', 'x-content-type-options': 'nosniff' });
+  response.end(JSON.stringify(body));
+}
+
+function readSmallBody(request: IncomingMessage): Promise<string> {
+  return new Promise((resolveBody, rejectBody) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    request.on('data', (chunk: Buffer) => {
+      size += chunk.length;
+      if (size <= MAX_START_BODY_BYTES) chunks.push(chunk);
+    });
+    request.on('end', () => {
+      if (size > MAX_START_BODY_BYTES) rejectBody(new UploadRefused(413, 'VALIDATION', 'The upload request is too large.'));
+      else resolveBody(Buffer.concat(chunks).toString('utf8'));
+    });
+    request.on('error', rejectBody);
+  });
+}
+
+function fileHint(error: unknown): string {
+  const code = (error as { code?: unknown }).code;
+  if (code === 'ENOSPC') return 'The disk is full: free some space and drop the file again.';
+  if (code === 'EACCES' || code === 'EPERM') return 'OrgDesk may not write there: check the permissions of its user data folder.';
+  return 'Check that the user data folder exists and is writable, then drop the file again.';
+}
+
+/** A size as a person reads it (`1.5 GB`, `820 KB`). */
+function formatBytes(bytes: number): string {
+  const units = ['bytes', 'KB', 'MB', 'GB', 'TB'];
+  let value = bytes;
+  let unit = 0;
+  while (value >= 1024 && unit < units.length - 1) {
+    value /= 1024;
+    unit += 1;
+  }
+  return unit === 0 ? `${bytes} bytes` : `${value.toFixed(value < 10 ? 1 : 0)} ${units[unit] ?? ''}`;
+}
