@@ -5,6 +5,7 @@ import { INVOKE_CHANNELS } from '../../shared/ipc/schemas';
 import { createEventHub, type AppEventListener, type EventHub } from './event-hub';
 import { createHandlerTable, pendingChannels, type HandlerTableInput, type InvokeFn } from './handler-table';
 import { createAppHandlers } from './handlers/app';
+import { createEventsHandlers } from './handlers/events';
 import { createOrgsHandlers } from './handlers/orgs';
 import { createQueryHandlers } from './handlers/query';
 import { createSenderScopes } from './sender-scopes';
@@ -18,6 +19,7 @@ import { ServiceError } from '../services/errors';
 import { DamagedDatabaseError, DATABASE_FILE, moveAsideAndStartFresh, openDatabase, type OrgDeskDatabase } from '../services/store/database';
 import { createFolderSavePicker, createQueryLibrary, createQueryService, type SaveFilePicker } from '../services/query';
 import type { OpenFilePicker } from '../services/files';
+import { createEventCapture, createEventsService } from '../services/events';
 
 /** What the composition root needs to know about where and how the app runs. */
 export type AppContextOptions = {
@@ -190,10 +192,26 @@ function createServices(database: OrgDeskDatabase, options: AppContextOptions, p
   });
   disposers.push(() => query.dispose());
 
+  const eventsService = createEventsService({
+    connections: {
+      connectionFor: async (orgId) => {
+        const connection = await orgs.connection(orgId);
+        return { client: connection.client, session: connection.session, apiVersion: connection.rest.version };
+      },
+    },
+    capture: createEventCapture({ db: database.db }),
+    emitBatch: (batch) => events.emit('events:batch', batch),
+    emitStatus: (status) => events.emit('events:status', status),
+    picker: options.saveFilePicker ?? createFolderSavePicker(join(options.userDataDir, 'exports')),
+    ...(options.onInternalError === undefined ? {} : { onCaptureError: (error: unknown) => options.onInternalError?.('events:batch', error) }),
+  });
+  disposers.push(() => eventsService.dispose());
+
   return {
     handlers: {
       ...createOrgsHandlers({ orgs, demo }),
       ...createQueryHandlers({ query }),
+      ...createEventsHandlers({ events: eventsService }),
     },
     async dispose() {
       for (const dispose of disposers.reverse()) await dispose();
