@@ -169,6 +169,59 @@ describe('subscriptions against the local org', () => {
     expect(service.subscriptions().every((s) => s.reconnects >= 1 && s.state === 'live')).toBe(true);
   });
 
+  it('backs off and retries while the network drops the stream, then delivers what was committed meanwhile', async () => {
+    await service.subscribe(ORG, CONTACTS, { kind: 'new' });
+    await createContact('Before the drop');
+    await waitForRows(1);
+    // The next three CometD requests lose their connection before any byte of the answer.
+    emulator.admin.addFault({ kind: 'reset', afterBytes: 0, path: '/cometd/*', times: 3 });
+    await createContact('During the drop');
+    await until('a reconnecting status', () => statuses.some((s) => s.state === 'reconnecting' && s.nextRetryAt !== null));
+    await createContact('After the drop');
+    const got = await waitForRows(3);
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    expect(rowsOf(CONTACTS)).toHaveLength(3);
+    expect(new Set(got.map((r) => r.replayId)).size).toBe(3);
+    expect(emulator.admin.faults()).toHaveLength(0);
+    await until('live again', () => service.subscriptions()[0]?.state === 'live');
+    expect(service.subscriptions()[0]?.reconnects).toBeGreaterThanOrEqual(1);
+  });
+
+  it('flags a discontinuity when the org no longer keeps the events after the last replay id, and resumes from what it keeps', async () => {
+    const small = await startEmulator({ port: 0, seed: false, streaming: { connectTimeoutMs: 1500, maxRetainedEvents: 3 } });
+    const smallConnections = createEmulatorEventsConnections({ url: small.url, username: ADMIN });
+    const smallRows: EventRow[] = [];
+    const smallService = createEventsService({
+      connections: smallConnections,
+      capture: createEventCapture({ db: database.db }),
+      emitBatch: (batch) => smallRows.push(...batch.rows),
+      emitStatus: () => undefined,
+      picker: { pickSavePath: () => Promise.resolve(null) },
+      stream: { backoffMs: 100, maxBackoffMs: 1000 },
+    });
+    try {
+      const create = (name: string) => smallConnections.connection.client.json('POST', `${V}/sobjects/Contact`, { json: { LastName: name } });
+      await smallService.subscribe(ORG, CONTACTS, { kind: 'new' });
+      await create('Seen');
+      await until('the first event', () => smallRows.length === 1);
+      // Delivery is held while five more changes happen: the org keeps only the last three, then forgets the client.
+      small.admin.streaming.pause();
+      for (let i = 0; i < 5; i += 1) await create(`Missed ${i}`);
+      small.admin.streaming.dropClient(small.admin.streaming.clients()[0]?.clientId ?? '');
+      small.admin.streaming.resume();
+      await until('three replayed events', () => smallRows.length === 4);
+      const resumed = smallRows.slice(1);
+      expect(resumed[0]?.discontinuity).toMatchObject({ lastReplayId: smallRows[0]?.replayId });
+      expect(resumed[0]?.discontinuity?.reason).toMatch(/may be missing/);
+      expect(resumed[0]?.note).toBe(resumed[0]?.discontinuity?.reason);
+      expect(resumed.slice(1).every((r) => r.discontinuity === null)).toBe(true);
+      expect(smallService.subscriptions()[0]?.state).toBe('live');
+    } finally {
+      await smallService.dispose();
+      await small.stop();
+    }
+  });
+
   it('logs in again when the session expires mid-stream and resumes where it was', async () => {
     await service.subscribe(ORG, CONTACTS, { kind: 'new' });
     await createContact('Before expiry');

@@ -3,6 +3,7 @@
  * CometD project's client. The library does the protocol: handshake, `/meta/connect` long-polls, `advice` (interval,
  * reconnect: retry / handshake / none), re-handshake after `403::Unknown client`, and back-off between failed attempts
  * (jittered here). This module adds what Salesforce needs on top (salesforce-api.md 6): the bearer header on every request,
+ * a re-handshake (not a bare retry) after a long-poll lost its connection,
  * the replay extension on `/meta/subscribe`, re-subscribing every channel after a re-handshake from its last replay id, a
  * re-login through the session after `401::Authentication invalid`, and duplicate and discontinuity checks by replay id.
  */
@@ -235,6 +236,15 @@ export function createOrgStream(options: OrgStreamOptions): OrgStream {
       cometd = client;
       // CometD's own back-off grows by a fixed step; a jittered step keeps many clients from retrying in lockstep.
       (client as unknown as { getBackoffIncrement: () => number }).getBackoffIncrement = () => jittered(backoffMs);
+      // A long-poll whose connection broke may have carried events the org now counts as delivered (Bayeux has no
+      // acknowledgement): instead of retrying the connect, handshake again and re-subscribe from the last replay id
+      // actually received, so nothing is lost (and the duplicate check drops what arrives twice).
+      const hooks = client as unknown as { onTransportFailure: (message: Message, info: { cause?: string; action?: string }, handler: unknown) => void };
+      const onTransportFailure = hooks.onTransportFailure.bind(client);
+      hooks.onTransportFailure = (message, info, handler) => {
+        if (message.channel === '/meta/connect' && info.cause === 'failure' && info.action === 'retry') info.action = 'handshake';
+        onTransportFailure(message, info, handler);
+      };
       client.registerExtension('replay', {
         outgoing(message) {
           if (message.channel !== '/meta/subscribe') return message;
