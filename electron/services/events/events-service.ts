@@ -43,7 +43,7 @@ export type EventsServiceOptions = {
   emitStatus: (status: EventSubscription) => void;
   /** Where exports go (a save dialog in Electron, `<userData>/exports/` in browser mode). */
   picker: SaveFilePicker;
-  /** How often received events are stored and pushed (100 ms). */
+  /** At most one stored-and-pushed batch per this many ms (100); the first event after a pause goes at once. */
   batchMs?: number;
   /** Back-off of the streams (tests shorten it). */
   stream?: Pick<OrgStreamOptions, 'backoffMs' | 'maxBackoffMs'>;
@@ -85,6 +85,7 @@ export function createEventsService(options: EventsServiceOptions): EventsServic
   const describeCache = new Map<string, Promise<GlobalDescribe>>();
   let pending: EventDraft[] = [];
   let timer: NodeJS.Timeout | null = null;
+  let lastFlushAt = 0;
   let disposed = false;
 
   const key = (orgId: string, channel: string): string => `${orgId}\n${channel}`;
@@ -97,6 +98,7 @@ export function createEventsService(options: EventsServiceOptions): EventsServic
     if (timer !== null) clearTimeout(timer);
     timer = null;
     if (pending.length === 0) return;
+    lastFlushAt = Date.now();
     const drafts = pending;
     pending = [];
     let rows;
@@ -124,7 +126,8 @@ export function createEventsService(options: EventsServiceOptions): EventsServic
         s.dirty = true;
       }
       pending.push(describeEvent({ orgId, channel: event.channel, replayId: event.replayId, data: event.data, receivedAt: now(), discontinuity: event.discontinuity }));
-      timer ??= setTimeout(flush, batchMs);
+      // Throttled, not delayed: the first event after a quiet spell goes out at once, then at most one batch per `batchMs`.
+      timer ??= setTimeout(flush, Math.max(0, lastFlushAt + batchMs - Date.now()));
     },
     onStatus(status) {
       const s = subscriptionOf(orgId, status.channel);
