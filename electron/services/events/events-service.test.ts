@@ -5,6 +5,7 @@ import { parse } from 'csv-parse/sync';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { EventBatch, EventRow, EventSubscription } from '../../../shared/ipc/domains/events';
 import { startEmulator, type RunningEmulator } from '../../../emulator';
+import { ServiceError } from '../errors';
 import { openDatabase, type OrgDeskDatabase } from '../store/database';
 import { createEventCapture } from './event-capture';
 import { createEventsService, type EventsService } from './events-service';
@@ -247,6 +248,32 @@ describe('subscriptions against the local org', () => {
     expect(retried.state).toBe('live');
     expect(retried.subscriptionId).not.toBe(failed.subscriptionId);
     await waitForRows(1);
+  });
+
+  it('answers a failed login with its error, and the next subscribe logs in again', async () => {
+    let refuse = true;
+    const real = connections.connection.session;
+    const flaky = createEventsService({
+      connections: {
+        connectionFor: () =>
+          Promise.resolve({
+            ...connections.connection,
+            session: { loginUrl: real.loginUrl, renew: (stale) => real.renew(stale), access: () => (refuse ? Promise.reject(new ServiceError('AUTH', 'This org has no private key in the keychain.', 'Import a key.')) : real.access()) },
+          }),
+      },
+      capture: createEventCapture({ db: database.db }),
+      emitBatch: () => undefined,
+      emitStatus: () => undefined,
+      picker: { pickSavePath: () => Promise.resolve(null) },
+    });
+    try {
+      await expect(flaky.subscribe(ORG, CONTACTS, { kind: 'new' })).rejects.toMatchObject({ code: 'AUTH' });
+      expect(flaky.subscriptions()).toEqual([]);
+      refuse = false;
+      expect((await flaky.subscribe(ORG, CONTACTS, { kind: 'new' })).state).toBe('live');
+    } finally {
+      await flaky.dispose();
+    }
   });
 
   it('refuses a channel the org does not have, saying so', async () => {

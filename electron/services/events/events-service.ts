@@ -213,7 +213,14 @@ export function createEventsService(options: EventsServiceOptions): EventsServic
       if (existing !== undefined) subscriptions.delete(existing.view.subscriptionId);
       subscriptions.set(subscriptionId, { view, dirty: false });
       byChannel.set(key(orgId, channel), subscriptionId);
-      const status = await streamFor(orgId, connection).subscribe(channel, replayFrom);
+      let status: ChannelStatus;
+      try {
+        status = await streamFor(orgId, connection).subscribe(channel, replayFrom);
+      } catch (error) {
+        subscriptions.delete(subscriptionId);
+        if (byChannel.get(key(orgId, channel)) === subscriptionId) byChannel.delete(key(orgId, channel));
+        throw error;
+      }
       apply(view, status);
       return { ...view };
     },

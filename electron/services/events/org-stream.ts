@@ -322,7 +322,14 @@ export function createOrgStream(options: OrgStreamOptions): OrgStream {
       const settled = new Promise<ChannelStatus>((resolve) => c.waiters.push(resolve));
       listener.onStatus(statusOf(c));
       const wasStarted = starting !== null;
-      await start();
+      try {
+        await start();
+      } catch (error) {
+        // No session (a missing key, the org unreachable at login): forget the channel and let the next subscribe log in again.
+        channels.delete(channel);
+        starting = null;
+        throw error;
+      }
       const client = cometd;
       // Before the first handshake completes, its listener subscribes every channel; afterwards subscribe directly.
       if (wasStarted && client !== null && client.getClientId() !== null && relogin === null && client.getStatus() !== 'handshaking') subscribeOnServer(client, c);
