@@ -91,10 +91,10 @@ export function EventDetailPanel({ seq, onClose, onError, onRequery, onGroupTran
         </dd>
       </dl>
       {note === null ? null : (
-        <div className="slds-notify slds-notify_alert slds-alert_warning orgdesk-events__note" role="alert">
-          <span>{note}</span>
+        <div className="orgdesk-events__note" role="alert">
+          <p>{note}</p>
           {detail.requerySoql === null || onRequery === null ? null : (
-            <button type="button" className="slds-button slds-button_neutral slds-m-left_small" onClick={() => detail.requerySoql !== null && onRequery(detail.requerySoql)}>
+            <button type="button" className="slds-button slds-button_neutral slds-m-top_x-small" onClick={() => detail.requerySoql !== null && onRequery(detail.requerySoql)}>
               Re-query in the workbench
             </button>
           )}
@@ -109,7 +109,7 @@ export function EventDetailPanel({ seq, onClose, onError, onRequery, onGroupTran
           {fetchedAt === null ? null : <span className="slds-text-body_small slds-m-left_x-small">Fetched at {timeOfDay(fetchedAt)}: its next changes will show previous values.</span>}
         </div>
       ) : null}
-      <h3 className="slds-text-title_caps slds-m-top_small">Payload</h3>
+      <h3 className="slds-text-title_caps slds-m-top_small orgdesk-events__caption">Payload</h3>
       <PayloadTree value={detail.data} />
     </aside>
   );

@@ -5,8 +5,8 @@ import { alertText, isAlertRow, keyHue, recordIdsText, shortKey, timeOfDay } fro
 
 /** The table's columns: header and width in pixels. */
 const COLUMNS = [
-  { id: 'time', header: 'Time', width: 104 },
-  { id: 'channel', header: 'Channel', width: 190 },
+  { id: 'time', header: 'Time', width: 116 },
+  { id: 'channel', header: 'Channel', width: 180 },
   { id: 'entity', header: 'Entity', width: 110 },
   { id: 'change', header: 'Change', width: 110 },
   { id: 'records', header: 'Record ids', width: 180 },

@@ -180,7 +180,7 @@ export function EventsArea(): ReactNode {
           </button>
         ) : null}
         <span className="orgdesk-events__count slds-text-body_small" aria-live="polite">
-          {filtered ? `${feed.matched.toLocaleString()} of ${feed.total.toLocaleString()} events` : `${feed.matched.toLocaleString()} events`}
+          {filtered ? `${feed.matched.toLocaleString()} of ${eventCount(feed.total)}` : eventCount(feed.matched)}
         </span>
         <RateSparkline rate={feed.rate} />
         <div className="slds-select_container orgdesk-events__format">
@@ -198,7 +198,7 @@ export function EventsArea(): ReactNode {
       </div>
       {exported === null ? null : (
         <div className="orgdesk-events__notice slds-text-body_small" role="status">
-          Exported {exported.events.toLocaleString()} events to <code>{exported.file}</code>
+          Exported {eventCount(exported.events)} to <code>{exported.file}</code>
           <button type="button" className="slds-button slds-m-left_small" onClick={() => setExported(null)}>
             Dismiss
           </button>
@@ -228,11 +228,16 @@ export function EventsArea(): ReactNode {
         )}
       </div>
       <div className="orgdesk-events__footer slds-text-body_small slds-text-color_weak">
-        {capture === null ? null : `Capture: ${capture.events.toLocaleString()} events, ${formatBytes(capture.bytes)} of ${formatBytes(capture.maxBytes)}`}
+        {capture === null ? null : `Capture: ${eventCount(capture.events)}, ${formatBytes(capture.bytes)} of ${formatBytes(capture.maxBytes)}`}
         {feed.paused ? ' · Paused: capture goes on' : ''}
       </div>
     </div>
   );
+}
+
+/** `1 event`, `2,500 events`. */
+function eventCount(count: number): string {
+  return `${count.toLocaleString()} event${count === 1 ? '' : 's'}`;
 }
 
 /** A byte count for people: `12.3 MB`. */
