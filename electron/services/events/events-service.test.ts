@@ -223,6 +223,38 @@ describe('subscriptions against the local org', () => {
     }
   });
 
+  it('streams from two orgs on one host at once, each keeping its own BAYEUX_BROWSER cookie', async () => {
+    const second = await startEmulator({ port: 0, seed: false, streaming: { connectTimeoutMs: 1500 } });
+    const secondConnections = createEmulatorEventsConnections({ url: second.url, username: ADMIN });
+    const secondRows: EventRow[] = [];
+    const secondService = createEventsService({
+      connections: secondConnections,
+      capture: createEventCapture({ db: database.db }),
+      emitBatch: (batch) => secondRows.push(...batch.rows),
+      emitStatus: () => undefined,
+      picker: { pickSavePath: () => Promise.resolve(null) },
+    });
+    try {
+      await service.subscribe(ORG, CONTACTS, { kind: 'new' });
+      await secondService.subscribe('org-2', CONTACTS, { kind: 'new' });
+      for (let i = 0; i < 3; i += 1) {
+        await createContact(`First org ${i}`);
+        await secondConnections.connection.client.json('POST', `${V}/sobjects/Contact`, { json: { LastName: `Second org ${i}` } });
+        // Long enough for both held connects to answer and come back with their cookies.
+        await new Promise((resolve) => setTimeout(resolve, 200));
+      }
+      await waitForRows(3);
+      await until('three events from the second org', () => secondRows.length === 3);
+      expect(emulator.admin.streaming.clients()).toHaveLength(1);
+      expect(second.admin.streaming.clients()).toHaveLength(1);
+      expect(service.subscriptions()[0]?.reconnects).toBe(0);
+      expect(secondService.subscriptions()[0]?.reconnects).toBe(0);
+    } finally {
+      await secondService.dispose();
+      await second.stop();
+    }
+  });
+
   it('logs in again when the session expires mid-stream and resumes where it was', async () => {
     await service.subscribe(ORG, CONTACTS, { kind: 'new' });
     await createContact('Before expiry');
