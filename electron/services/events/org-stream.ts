@@ -294,6 +294,11 @@ export function createOrgStream(options: OrgStreamOptions): OrgStream {
           renewAndHandshake(client);
           return;
         }
+        if (message.advice?.reconnect === 'none' && reason !== '') {
+          // The org told the client not to come back (a limit, a revoked permission): the library stops, so say so.
+          failAll({ reason: 'denied', code: 'SF_API', message: `The org ended the event stream: ${reason}.`, hint: 'Check the org’s streaming limits and the user’s permissions, then subscribe again.' });
+          return;
+        }
         for (const c of channels.values()) if (c.state !== 'failed') setState(c, 'reconnecting');
       });
       configure(client, access);
