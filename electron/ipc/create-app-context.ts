@@ -5,6 +5,7 @@ import { INVOKE_CHANNELS } from '../../shared/ipc/schemas';
 import { createEventHub, type AppEventListener, type EventHub } from './event-hub';
 import { createHandlerTable, pendingChannels, type HandlerTableInput, type InvokeFn } from './handler-table';
 import { createAppHandlers } from './handlers/app';
+import { createEventsHandlers } from './handlers/events';
 import { createOrgsHandlers } from './handlers/orgs';
 import { createLoadHandlers } from './handlers/load';
 import { createQueryHandlers } from './handlers/query';
@@ -20,6 +21,7 @@ import { DamagedDatabaseError, DATABASE_FILE, moveAsideAndStartFresh, openDataba
 import { createFolderSavePicker, createQueryLibrary, createQueryService, type SaveFilePicker } from '../services/query';
 import type { OpenFilePicker } from '../services/files';
 import { createLoadService } from '../services/load';
+import { createEventCapture, createEventsService } from '../services/events';
 
 /** What the composition root needs to know about where and how the app runs. */
 export type AppContextOptions = {
@@ -209,12 +211,27 @@ function createServices(database: OrgDeskDatabase, options: AppContextOptions, p
     loadsDir: join(options.userDataDir, 'loads'),
   });
   disposers.push(() => load.dispose());
+  const eventsService = createEventsService({
+    connections: {
+      connectionFor: async (orgId) => {
+        const connection = await orgs.connection(orgId);
+        return { client: connection.client, session: connection.session, apiVersion: connection.rest.version };
+      },
+    },
+    capture: createEventCapture({ db: database.db }),
+    emitBatch: (batch) => events.emit('events:batch', batch),
+    emitStatus: (status) => events.emit('events:status', status),
+    picker: options.saveFilePicker ?? createFolderSavePicker(join(options.userDataDir, 'exports')),
+    ...(options.onInternalError === undefined ? {} : { onCaptureError: (error: unknown) => options.onInternalError?.('events:batch', error) }),
+  });
+  disposers.push(() => eventsService.dispose());
 
   return {
     handlers: {
       ...createOrgsHandlers({ orgs, demo, typedPaths: options.mode === 'browser' ? 'accepted' : 'refused' }),
       ...createQueryHandlers({ query }),
       ...createLoadHandlers({ load }),
+      ...createEventsHandlers({ events: eventsService }),
     },
     async dispose() {
       for (const dispose of disposers.reverse()) await dispose();

@@ -1,4 +1,5 @@
 import type { AppInvoke } from './domains/app';
+import type { EventsEvents, EventsInvoke } from './domains/events';
 import type { LoadEvents, LoadFileRef, LoadInvoke } from './domains/load';
 import type { OrgsEvents, OrgsInvoke } from './domains/orgs';
 import type { QueryEvents, QueryInvoke } from './domains/query';
@@ -8,12 +9,13 @@ export type { AppInfo } from './domains/app';
 export type { OrgSummary } from './domains/orgs';
 export type * from './domains/query';
 export type * from './domains/load';
+export type * from './domains/events';
 
 /** Every invoke channel (`domain:verb`) with its argument and result types. */
-export type InvokeMap = AppInvoke & OrgsInvoke & QueryInvoke & LoadInvoke;
+export type InvokeMap = AppInvoke & OrgsInvoke & QueryInvoke & LoadInvoke & EventsInvoke;
 
 /** Every event (`domain:noun`) main pushes to the renderer, with its payload type. */
-export type EventMap = OrgsEvents & QueryEvents & LoadEvents;
+export type EventMap = OrgsEvents & QueryEvents & LoadEvents & EventsEvents;
 
 /** The name of an invoke channel. */
 export type InvokeChannel = Extract<keyof InvokeMap, string>;

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import type { ChannelSchemas, EventSchemas } from './channel';
 import type { EventChannel, EventMap, InvokeChannel, InvokeMap } from './contract';
 import { appSchemas } from './domains/app';
+import { eventsEventSchemas, eventsSchemas } from './domains/events';
 import { loadEventSchemas, loadSchemas } from './domains/load';
 import { orgsEventSchemas, orgsSchemas } from './domains/orgs';
 import { queryEventSchemas, querySchemas } from './domains/query';
@@ -12,6 +13,7 @@ export const invokeSchemas = {
   ...orgsSchemas,
   ...querySchemas,
   ...loadSchemas,
+  ...eventsSchemas,
 } satisfies ChannelSchemas<InvokeMap>;
 
 /** Every invoke channel, derived from the schema table (exhaustive by construction). */
@@ -22,6 +24,7 @@ export const eventSchemas = {
   ...orgsEventSchemas,
   ...queryEventSchemas,
   ...loadEventSchemas,
+  ...eventsEventSchemas,
 } satisfies EventSchemas<EventMap>;
 
 /** Every event channel main may push, derived from the schema table. */

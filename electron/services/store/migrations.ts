@@ -97,4 +97,58 @@ export const MIGRATIONS: readonly string[] = [
      result_counts_json TEXT,
      PRIMARY KEY (load_id, seq)
    );`,
+  // 4: the event viewer's capture: every received event per org and channel (payload as JSON, FTS5 over it through an
+  // external-content index kept by triggers), the record ids of each event (for filters and previous values), the last
+  // replay id per org and channel (resume after a reconnect or a restart) and record snapshots fetched as a baseline.
+  `CREATE TABLE captured_events (
+     seq INTEGER PRIMARY KEY AUTOINCREMENT,
+     org_id TEXT NOT NULL,
+     channel TEXT NOT NULL,
+     replay_id INTEGER NOT NULL,
+     received_at TEXT NOT NULL,
+     event_time TEXT,
+     kind TEXT NOT NULL CHECK (kind IN ('change', 'gap', 'overflow', 'platform', 'other')),
+     entity TEXT,
+     change_type TEXT,
+     record_ids TEXT NOT NULL,
+     changed_fields TEXT NOT NULL,
+     commit_user TEXT,
+     change_origin TEXT,
+     transaction_key TEXT,
+     sequence_number INTEGER,
+     note TEXT,
+     discontinuity TEXT,
+     data TEXT NOT NULL,
+     bytes INTEGER NOT NULL
+   );
+   CREATE INDEX captured_events_org ON captured_events (org_id, seq);
+   CREATE INDEX captured_events_channel ON captured_events (org_id, channel, seq);
+   CREATE TABLE captured_event_records (
+     record_id TEXT NOT NULL,
+     seq INTEGER NOT NULL REFERENCES captured_events (seq) ON DELETE CASCADE,
+     PRIMARY KEY (record_id, seq)
+   ) WITHOUT ROWID;
+   CREATE INDEX captured_event_records_seq ON captured_event_records (seq);
+   CREATE VIRTUAL TABLE captured_events_fts USING fts5 (data, content = 'captured_events', content_rowid = 'seq');
+   CREATE TRIGGER captured_events_fts_insert AFTER INSERT ON captured_events BEGIN
+     INSERT INTO captured_events_fts (rowid, data) VALUES (new.seq, new.data);
+   END;
+   CREATE TRIGGER captured_events_fts_delete AFTER DELETE ON captured_events BEGIN
+     INSERT INTO captured_events_fts (captured_events_fts, rowid, data) VALUES ('delete', old.seq, old.data);
+   END;
+   CREATE TABLE event_checkpoints (
+     org_id TEXT NOT NULL,
+     channel TEXT NOT NULL,
+     replay_id INTEGER NOT NULL,
+     updated_at TEXT NOT NULL,
+     PRIMARY KEY (org_id, channel)
+   );
+   CREATE TABLE record_snapshots (
+     org_id TEXT NOT NULL,
+     record_id TEXT NOT NULL,
+     entity TEXT NOT NULL,
+     fetched_at TEXT NOT NULL,
+     fields TEXT NOT NULL,
+     PRIMARY KEY (org_id, record_id)
+   );`,
 ];

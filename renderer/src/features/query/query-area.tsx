@@ -11,6 +11,7 @@ import { ResultsPanel } from './results-panel';
 import { mainObjectOf, statementAt } from './soql-text';
 import { useEditorTabs } from './use-editor-tabs';
 import { useQueryRun } from './use-query-run';
+import { useWorkbenchRequest } from './workbench-link';
 import './query-area.css';
 
 // Monaco is large: load it with the first editor, not with the shell.
@@ -34,6 +35,19 @@ export function QueryArea(): ReactNode {
   const [historyVersion, setHistoryVersion] = useState(0);
   const editor = useRef<EditorHandle | null>(null);
   const active = tabs.tabs.find((t) => t.id === tabs.activeId) ?? null;
+
+  // A query handed over by another area (Events' re-query of gap records) opens in a new tab and runs at once.
+  const { request, done } = useWorkbenchRequest();
+  const { loaded, add } = tabs;
+  const runQuery = run.run;
+  useEffect(() => {
+    if (request === null || !loaded || activeOrgId === null) return;
+    done(request.id);
+    add(request.soql);
+    setExplain(null);
+    setRunTab(null);
+    void runQuery(request.soql, { includeDeleted: false, bulk: false });
+  }, [request, loaded, activeOrgId, done, add, runQuery]);
 
   const statementToRun = useCallback((): RunRequest | null => {
     const fromEditor = editor.current?.currentStatement() ?? null;
