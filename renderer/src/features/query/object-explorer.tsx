@@ -117,7 +117,8 @@ export function ObjectExplorer(props: ObjectExplorerProps): ReactNode {
     const object = describe.object;
     title = (
       <>
-        {object.label} <span className="orgdesk-explorer__api-name">{object.name}</span>
+        {object.label}
+        {object.label === object.name ? null : <span className="orgdesk-explorer__api-name"> {object.name}</span>}
       </>
     );
     total = fields.length;
