@@ -186,6 +186,30 @@ test.describe('the SOQL workbench', () => {
     await expect(page.locator('.monaco-hover').filter({ hasText: /^Salesforce: value of filter criterion for field 'AnnualRevenue'/ })).toBeVisible();
   });
 
+  test('explores the FROM object beside the editor and inserts a clicked field and picklist value at the cursor', async ({ workbench: page }) => {
+    await typeQuery(page, 'SELECT Id,  FROM Account WHERE Rating = ');
+    await page.getByRole('button', { name: 'Fields' }).click();
+    const explorer = page.getByRole('complementary', { name: 'Object explorer' });
+    const fields = explorer.getByRole('list', { name: 'Fields of Account' });
+    await expect(fields).toBeVisible();
+    await explorer.getByLabel('Search fields').fill('rating');
+    const rating = fields.locator('li').filter({ has: page.getByRole('button', { name: 'Rating', exact: true }) });
+    await expect(rating).toContainText('picklist');
+    await expect(rating).toContainText('Account Rating');
+
+    await page.locator('.monaco-editor .view-lines').click();
+    await page.keyboard.press('Home');
+    for (let i = 0; i < 'SELECT Id, '.length; i += 1) await page.keyboard.press('ArrowRight');
+    await rating.getByRole('button', { name: 'Rating', exact: true }).click();
+    await expect.poll(() => editorText(page)).toBe('SELECT Id, Rating FROM Account WHERE Rating = ');
+    await page.keyboard.press('End');
+    await rating.locator('summary').click();
+    await rating.getByRole('button', { name: 'Hot', exact: true }).click();
+    await expect.poll(() => editorText(page)).toBe("SELECT Id, Rating FROM Account WHERE Rating = 'Hot'");
+    await page.keyboard.press('ControlOrMeta+Enter');
+    await expect(page.getByRole('grid', { name: 'Query results' }).getByRole('gridcell', { name: 'Hot' }).first()).toBeVisible();
+  });
+
   test('closes the suggestion popup when the query runs', async ({ workbench: page }) => {
     await typeQuery(page, 'SELECT Id FROM Account LIMIT 5');
     await page.keyboard.press('Home');
