@@ -43,6 +43,8 @@ export default defineConfig({
           environment: 'jsdom',
           include: ['renderer/**/*.test.ts', 'renderer/**/*.test.tsx'],
           setupFiles: ['renderer/test/setup.ts'],
+          // The local org's describes, read once before the tests (the SOQL language tests complete against them).
+          globalSetup: ['test/local-org-describe.ts'],
         },
       },
       {

@@ -46,6 +46,35 @@ async function typeQuery(page: Page, text: string): Promise<void> {
   await page.keyboard.insertText(text);
 }
 
+/**
+ * Where one character of an editor line is drawn: the line is found by its text, the character by its 0-based index in it
+ * (Monaco splits a line into token spans, so the text nodes are walked to find the one holding it).
+ */
+async function characterBox(page: Page, lineText: string, index: number): Promise<{ x: number; y: number; width: number; height: number }> {
+  return page.locator('.monaco-editor .view-lines').evaluate(
+    (lines, [text, at]) => {
+      const line = Array.from(lines.querySelectorAll('.view-line')).find((l) => (l.textContent ?? '').replace(/\u00a0/g, ' ') === text);
+      if (line === undefined) throw new Error(`No editor line reads ${text}`);
+      const walker = document.createTreeWalker(line, NodeFilter.SHOW_TEXT);
+      let left = at;
+      for (let node = walker.nextNode(); node !== null; node = walker.nextNode()) {
+        const length = node.textContent?.length ?? 0;
+        if (left < length) {
+          const range = document.createRange();
+          range.setStart(node, left);
+          range.setEnd(node, left + 1);
+          const box = range.getBoundingClientRect();
+          const row = line.getBoundingClientRect();
+          return { x: box.x, y: row.y, width: box.width, height: row.height };
+        }
+        left -= length;
+      }
+      throw new Error(`The line is shorter than ${at + 1} characters`);
+    },
+    [lineText, index] as const,
+  );
+}
+
 /** The editor's text as shown (Monaco renders spaces as non-breaking). */
 async function editorText(page: Page): Promise<string> {
   return (await page.locator('.monaco-editor .view-lines').innerText()).replace(/\u00a0/g, ' ');
@@ -135,9 +164,63 @@ test.describe('the SOQL workbench', () => {
   });
 
   test('places the error Salesforce returns at its row and column', async ({ workbench: page }) => {
-    await typeQuery(page, "SELECT Id FROM Account WHERE Name = 'x' AND AnnualRevenue = 'not a number'");
+    // The statement that runs is the second one, on lines 3-4: Salesforce answers Row:2:Column:38 (the quote before
+    // 'not a number'), which is line 4, column 38 of the editor.
+    await typeQuery(page, "SELECT Id FROM Contact LIMIT 1;\n\nSELECT Id FROM Account\nWHERE Name = 'x' AND AnnualRevenue = 'not a number'");
+    const squiggles = page.locator('.monaco-editor .squiggly-error');
+    await page.waitForTimeout(600); // past the diagnostics' debounce: the client itself finds nothing wrong here
+    await expect(squiggles).toHaveCount(0);
     await page.keyboard.press('ControlOrMeta+Enter');
-    await expect(page.locator('.orgdesk-query__error')).toBeVisible();
-    await expect(page.locator('.monaco-editor .squiggly-error')).not.toHaveCount(0);
+    await expect(page.locator('.orgdesk-query__error')).toContainText("must be of type double");
+    await expect(squiggles).toHaveCount(1);
+
+    const expected = await characterBox(page, "WHERE Name = 'x' AND AnnualRevenue = 'not a number'", 37);
+    const squiggle = await squiggles.boundingBox();
+    expect(squiggle).not.toBeNull();
+    expect(Math.abs(squiggle!.x - expected.x)).toBeLessThanOrEqual(2);
+    expect(Math.abs(squiggle!.width - expected.width)).toBeLessThanOrEqual(2);
+    expect(squiggle!.y).toBeGreaterThanOrEqual(expected.y - 1);
+    expect(squiggle!.y + squiggle!.height).toBeLessThanOrEqual(expected.y + expected.height + 1);
+
+    await page.mouse.move(squiggle!.x + squiggle!.width / 2, squiggle!.y + squiggle!.height / 2);
+    await expect(page.locator('.monaco-hover').filter({ hasText: /^Salesforce: value of filter criterion for field 'AnnualRevenue'/ })).toBeVisible();
+  });
+
+  test('explores the FROM object beside the editor and inserts a clicked field and picklist value at the cursor', async ({ workbench: page }) => {
+    await typeQuery(page, 'SELECT Id,  FROM Account WHERE Rating = ');
+    await page.getByRole('button', { name: 'Fields' }).click();
+    const explorer = page.getByRole('complementary', { name: 'Object explorer' });
+    const fields = explorer.getByRole('list', { name: 'Fields of Account' });
+    await expect(fields).toBeVisible();
+    await explorer.getByLabel('Search fields').fill('rating');
+    const rating = fields.locator('li').filter({ has: page.getByRole('button', { name: 'Rating', exact: true }) });
+    await expect(rating).toContainText('picklist');
+    await expect(rating).toContainText('Account Rating');
+
+    await page.locator('.monaco-editor .view-lines').click();
+    await page.keyboard.press('Home');
+    for (let i = 0; i < 'SELECT Id, '.length; i += 1) await page.keyboard.press('ArrowRight');
+    await rating.getByRole('button', { name: 'Rating', exact: true }).click();
+    await expect.poll(() => editorText(page)).toBe('SELECT Id, Rating FROM Account WHERE Rating = ');
+    await page.keyboard.press('End');
+    await rating.locator('summary').click();
+    await rating.getByRole('button', { name: 'Hot', exact: true }).click();
+    await expect.poll(() => editorText(page)).toBe("SELECT Id, Rating FROM Account WHERE Rating = 'Hot'");
+    await page.keyboard.press('ControlOrMeta+Enter');
+    await expect(page.getByRole('grid', { name: 'Query results' }).getByRole('gridcell', { name: 'Hot' }).first()).toBeVisible();
+  });
+
+  test('closes the suggestion popup when the query runs', async ({ workbench: page }) => {
+    await typeQuery(page, 'SELECT Id FROM Account LIMIT 5');
+    await page.keyboard.press('Home');
+    for (let i = 0; i < 'SELECT Id'.length; i += 1) await page.keyboard.press('ArrowRight');
+    await page.keyboard.insertText(', Ratin');
+    await page.keyboard.insertText('g');
+    const suggest = page.locator('.editor-widget.suggest-widget');
+    await expect(suggest.getByRole('option', { name: /^Rating/ })).toBeVisible();
+    await page.keyboard.press('ControlOrMeta+Enter');
+    await expect(page.getByText('5 rows', { exact: true })).toBeVisible();
+    await expect(suggest).toBeHidden();
+    expect(await editorText(page)).toBe('SELECT Id, Rating FROM Account LIMIT 5');
   });
 });

@@ -36,6 +36,25 @@ test.describe('the app shell in browser mode', () => {
     expect(violations).toEqual([]);
   });
 
+  // Headless Chromium never asks for /favicon.ico, so the 404 a desktop browser logged is checked through its cause: the page
+  // declares its icon (a browser asks for /favicon.ico only when it does not), and that icon is served.
+  test('declares its own icon, serves it as SVG, and loads no missing file', async ({ page, server }) => {
+    const missing: string[] = [];
+    page.on('response', (response) => {
+      if (response.status() >= 400) missing.push(`${response.status()} ${new URL(response.url()).pathname}`);
+    });
+    await page.goto(server.url);
+    await expect(areaTab(page, 'Query')).toBeVisible();
+    await expect.poll(() => page.locator('.orgdesk-header img.orgdesk-logo').evaluate((img: HTMLImageElement) => img.naturalWidth)).toBeGreaterThan(0);
+    await page.waitForLoadState('networkidle');
+    expect(missing).toEqual([]);
+    const icon = await page.locator('link[rel="icon"]').getAttribute('href', { timeout: 1000 });
+    expect(icon).not.toBeNull();
+    const served = await page.request.get(new URL(icon!, server.url.replace(/#.*$/, '')).toString());
+    expect(served.status()).toBe(200);
+    expect(served.headers()['content-type']).toBe('image/svg+xml');
+  });
+
   test('follows the OS colour scheme', async ({ page, server }) => {
     await page.emulateMedia({ colorScheme: 'dark' });
     await page.goto(server.url);

@@ -7,4 +7,5 @@ afterEach(() => {
   cleanup();
   removeBridge();
   window.sessionStorage.clear();
+  window.localStorage.clear();
 });

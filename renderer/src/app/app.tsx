@@ -83,7 +83,7 @@ export function Shell({ notice = null }: { notice?: ReactNode }): ReactNode {
       <div className="orgdesk-shell">
         <header className="orgdesk-header">
           <div className="orgdesk-header__brand">
-            <span className="orgdesk-logo" aria-hidden="true" />
+            <img className="orgdesk-logo" src={`${import.meta.env.BASE_URL}orgdesk-icon.svg`} alt="" width={24} height={24} />
             <span className="slds-text-heading_small orgdesk-header__title">OrgDesk</span>
             {info === null ? null : (
               <span className="slds-badge orgdesk-header__mode" title={`Version ${info.version} on ${info.platform}`}>

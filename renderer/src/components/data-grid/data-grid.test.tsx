@@ -1,6 +1,7 @@
 import { fireEvent, render, screen, within } from '@testing-library/react';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { DataGrid } from './data-grid';
+import { createDateTimeFormatter } from './date-time-text';
 import type { GridCell, GridColumn } from './grid-types';
 
 // jsdom lays nothing out: give the scroller a size so the virtualizer renders rows (toolchain.md).
@@ -120,6 +121,31 @@ describe('DataGrid', () => {
     fireEvent.keyDown(screen.getByRole('grid'), { key: 'c', ctrlKey: true });
     await vi.waitFor(() => expect(writeText).toHaveBeenCalled());
     expect(writeText).toHaveBeenCalledWith('Name\tOwner.Name\nAccount 0\tAda\n\t\nAccount 2\tAda');
+  });
+
+  it('shows date-times in the given time zone, the raw value on hover, and copies the raw value', async () => {
+    const writeText = vi.fn(() => Promise.resolve());
+    Object.defineProperty(navigator, 'clipboard', { configurable: true, value: { writeText } });
+    const dated: GridColumn[] = [
+      { id: 'Name', header: 'Name', kind: 'field' },
+      { id: 'CreatedDate', header: 'CreatedDate', kind: 'field' },
+      { id: 'Birthdate', header: 'Birthdate', kind: 'field' },
+    ];
+    const cells: GridCell[] = ['Ada', '2026-01-15T22:30:05.000+0000', '1815-12-10'];
+    const tokyo = createDateTimeFormatter({ timeZone: 'Asia/Tokyo', locale: 'en-GB' });
+    const { rerender } = render(<DataGrid ariaLabel="Results" columns={dated} rowCount={1} getRow={() => cells} formatDateTime={tokyo} />);
+    const shown = screen.getByText('16 Jan 2026, 07:30:05');
+    expect(shown).toHaveClass('orgdesk-grid__datetime');
+    expect(screen.getByText('1815-12-10')).toBeInTheDocument();
+    fireEvent.mouseOver(shown);
+    expect(shown).toHaveAttribute('title', '2026-01-15T22:30:05.000+0000');
+    fireEvent.mouseDown(shown);
+    fireEvent.mouseUp(window);
+    fireEvent.keyDown(screen.getByRole('grid'), { key: 'c', ctrlKey: true });
+    await vi.waitFor(() => expect(writeText).toHaveBeenCalledWith('2026-01-15T22:30:05.000+0000'));
+
+    rerender(<DataGrid ariaLabel="Results" columns={dated} rowCount={1} getRow={() => cells} />);
+    expect(screen.getByText('2026-01-15T22:30:05.000+0000')).toBeInTheDocument();
   });
 
   it('fetches rows that are not loaded when a copy reaches beyond them', async () => {

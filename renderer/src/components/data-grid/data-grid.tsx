@@ -9,6 +9,7 @@ import {
 import { useVirtualizer } from '@tanstack/react-virtual';
 import { Fragment, memo, useCallback, useEffect, useMemo, useRef, useState, type CSSProperties, type KeyboardEvent, type MouseEvent, type ReactNode } from 'react';
 import { cellToText, isRecordId, toTsv } from './cell-text';
+import { isDateTimeText, type DateTimeFormatter } from './date-time-text';
 import type { CellRange, GridCell, GridColumn, GridSort } from './grid-types';
 import './data-grid.css';
 
@@ -40,6 +41,11 @@ export type DataGridProps = {
   onSelectionChange?: (range: CellRange | null) => void;
   /** Tells the copy that happened (for a toast); `rows` copied. */
   onCopied?: (rows: number) => void;
+  /**
+   * Shows date-time cells (`2026-01-15T10:30:00.000+0000`) through this formatter, in the person's time zone; without it
+   * they are drawn as the org returned them. Hover and copies always give the value as returned.
+   */
+  formatDateTime?: DateTimeFormatter | undefined;
   rowHeight?: number;
   /** Height of an expanded child grid in pixels. */
   childrenHeight?: number;
@@ -62,7 +68,7 @@ function headerLabel(column: GridColumn): string {
  * nested grid under their row, null and empty string drawn differently.
  */
 export function DataGrid(props: DataGridProps): ReactNode {
-  const { columns, rowCount, getRow, onVisibleRangeChange, sort = [], onSortChange, onOpenRecord, renderChildren } = props;
+  const { columns, rowCount, getRow, onVisibleRangeChange, sort = [], onSortChange, onOpenRecord, renderChildren, formatDateTime } = props;
   const rowHeight = props.rowHeight ?? 28;
   const childrenHeight = props.childrenHeight ?? 240;
   const scrollRef = useRef<HTMLDivElement>(null);
@@ -389,6 +395,7 @@ export function DataGrid(props: DataGridProps): ReactNode {
                   expandedColumn={childColumn}
                   childrenEnabled={renderChildren !== undefined}
                   linksEnabled={onOpenRecord !== undefined}
+                  formatDateTime={formatDateTime}
                 />
                 {childColumn === undefined || renderChildren === undefined ? null : (
                   <div
@@ -434,11 +441,12 @@ type GridRowViewProps = {
   expandedColumn: string | undefined;
   childrenEnabled: boolean;
   linksEnabled: boolean;
+  formatDateTime: DateTimeFormatter | undefined;
 };
 
 /** One row; memoized so scrolling re-renders only rows whose data, position, visible columns or selection changed. */
 const GridRowView = memo(function GridRowView(props: GridRowViewProps): ReactNode {
-  const { index, start, height, width, cells, layout, colFrom, colTo, colOffset, selectedFrom, selectedTo, expandedColumn, childrenEnabled, linksEnabled } = props;
+  const { index, start, height, width, cells, layout, colFrom, colTo, colOffset, selectedFrom, selectedTo, expandedColumn, childrenEnabled, linksEnabled, formatDateTime } = props;
   const out: ReactNode[] = [];
   if (cells === undefined) {
     // A row still being fetched is one placeholder across the drawn columns: cheap to draw when jumping far.
@@ -451,7 +459,7 @@ const GridRowView = memo(function GridRowView(props: GridRowViewProps): ReactNod
     if (column === undefined) continue;
     const selected = col >= selectedFrom && col <= selectedTo;
     const style = col === colFrom && colOffset > 0 ? { width: column.size, marginLeft: colOffset } : column.style;
-    out.push(renderCell(cells[column.dataIndex], column.id, col, selected, style, expandedColumn === column.id, childrenEnabled, linksEnabled));
+    out.push(renderCell(cells[column.dataIndex], column.id, col, selected, style, expandedColumn === column.id, childrenEnabled, linksEnabled, formatDateTime));
   }
   return (
     <div
@@ -467,7 +475,7 @@ const GridRowView = memo(function GridRowView(props: GridRowViewProps): ReactNod
   );
 });
 
-/** One cell: a single element with the value as text, except record links and child-count buttons. */
+/** One cell: a single element with the value as text (date-times in the person's time zone), except record links and child-count buttons. */
 function renderCell(
   value: GridCell | undefined,
   columnId: string,
@@ -477,6 +485,7 @@ function renderCell(
   open: boolean,
   childrenEnabled: boolean,
   linksEnabled: boolean,
+  formatDateTime: DateTimeFormatter | undefined,
 ): ReactNode {
   let kind = '';
   let content: ReactNode;
@@ -507,6 +516,10 @@ function renderCell(
   } else if (typeof value === 'number') {
     kind = ' orgdesk-grid__number';
     content = value;
+  } else if (formatDateTime !== undefined && isDateTimeText(value)) {
+    // The hover title (written on mouseover from the row's cells) keeps the value as the org returned it.
+    kind = ' orgdesk-grid__datetime';
+    content = formatDateTime(value);
   } else {
     content = value;
   }

@@ -1,15 +1,15 @@
 import { describe, expect, it } from 'vitest';
 import { installFakeBridge } from '../../../test/fake-bridge';
+import { localOrgDescribe } from '../../../test/local-org-catalog';
 import { invoke } from '../../lib/api';
 import { completeSoql } from './language/soql-completions';
-import { sampleObjects, sampleSummaries } from './language/sample-org-schema';
 import { createDescribeCache } from './describe-cache';
 
 describe('describe cache', () => {
   it('fetches the object list and each describe once per org, and completes from them', async () => {
     const fake = installFakeBridge({
-      'query:objects': sampleSummaries,
-      'query:describe': (args) => sampleObjects.find((o) => o.name === args.objectName) ?? { error: { code: 'NOT_FOUND', message: 'no' } },
+      'query:objects': localOrgDescribe().objects,
+      'query:describe': (args) => localOrgDescribe().describes.find((o) => o.name === args.objectName) ?? { error: { code: 'NOT_FOUND', message: 'no' } },
     });
     const cache = createDescribeCache(invoke);
     const catalog = cache.catalogFor('org1');
@@ -32,15 +32,15 @@ describe('describe cache', () => {
     const cache = createDescribeCache(invoke, (e) => errors.push(e.message));
     expect(await cache.catalogFor('o').objects()).toEqual([]);
     expect(errors).toEqual(['down']);
-    fake.answer('query:objects', sampleSummaries);
-    expect(await cache.catalogFor('o').objects()).toHaveLength(sampleSummaries.length);
+    fake.answer('query:objects', localOrgDescribe().objects);
+    expect(await cache.catalogFor('o').objects()).toHaveLength(localOrgDescribe().objects.length);
     cache.catalogFor('o').refresh();
     await cache.catalogFor('o').objects();
     expect(fake.calls.at(-1)?.args).toEqual({ orgId: 'o', refresh: true });
   });
 
   it('answers null for an object the org does not have without calling describe', async () => {
-    const fake = installFakeBridge({ 'query:objects': sampleSummaries });
+    const fake = installFakeBridge({ 'query:objects': localOrgDescribe().objects });
     expect(await createDescribeCache(invoke).catalogFor('o').describe('Nope__c')).toBeNull();
     expect(fake.calls.map((c) => c.channel)).toEqual(['query:objects']);
   });
@@ -49,8 +49,8 @@ describe('describe cache', () => {
     const fake = installFakeBridge({ 'query:objects': { error: { code: 'AUTH', message: 'not connected yet' } } });
     const catalog = createDescribeCache(invoke).catalogFor('o');
     expect(await catalog.describe('Account')).toBeNull();
-    fake.answer('query:objects', sampleSummaries);
-    fake.answer('query:describe', (args) => sampleObjects.find((o) => o.name === args.objectName) ?? { error: { code: 'NOT_FOUND', message: 'no' } });
+    fake.answer('query:objects', localOrgDescribe().objects);
+    fake.answer('query:describe', (args) => localOrgDescribe().describes.find((o) => o.name === args.objectName) ?? { error: { code: 'NOT_FOUND', message: 'no' } });
     expect((await catalog.describe('Account'))?.name).toBe('Account');
   });
 });

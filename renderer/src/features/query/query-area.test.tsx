@@ -1,18 +1,34 @@
-import { act, fireEvent, render, screen, waitFor, within } from '@testing-library/react';
+import { act, cleanup, fireEvent, render, screen, waitFor, within } from '@testing-library/react';
 import type { ReactNode } from 'react';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { CellValue, OrgSummary, QueryProgress, QuerySort, ResultColumn } from '../../../../shared/ipc/contract';
 import { installFakeBridge, type FakeBridge } from '../../../test/fake-bridge';
+import { localOrgDescribe, localOrgObject } from '../../../test/local-org-catalog';
+import { createDateTimeFormatter } from '../../components/data-grid/date-time-text';
 import { ActiveOrgProvider } from '../../lib/active-org';
 import { AppErrorProvider } from '../../lib/app-errors';
 import type { SoqlEditorProps } from './monaco/soql-editor';
 import { QueryArea } from './query-area';
 
+const editorSpy = vi.hoisted(() => ({ closedWidgets: 0 }));
+
 // Monaco needs a real browser (e2e covers it); here a textarea stands in with the same props.
 vi.mock('./monaco/soql-editor', () => ({
   SoqlEditor: (props: SoqlEditorProps): ReactNode => {
     const current = (el: HTMLTextAreaElement | null): void => {
-      props.onReady?.({ currentStatement: () => (el === null ? null : { soql: el.value.trim(), start: 0 }), format: () => undefined, focus: () => undefined });
+      props.onReady?.({
+        currentStatement: () => (el === null ? null : { soql: el.value.trim(), start: 0 }),
+        format: () => undefined,
+        focus: () => undefined,
+        insert: (text) => {
+          if (el === null) return;
+          const at = el.selectionStart;
+          props.onChange(el.value.slice(0, at) + text + el.value.slice(el.selectionEnd));
+        },
+        closeWidgets: () => {
+          editorSpy.closedWidgets += 1;
+        },
+      });
     };
     return (
       <div>
@@ -295,6 +311,84 @@ describe('QueryArea', () => {
     fireEvent.click(await screen.findByText('SELECT Id FROM Invoice__c'));
     await waitFor(() => expect(screen.getByLabelText('SOQL editor')).toHaveValue('SELECT Id FROM Invoice__c'));
     expect(within(screen.getByRole('toolbar', { name: 'Query tabs' })).getAllByRole('button', { name: /^Query \d$/ })).toHaveLength(2);
+  });
+
+  it('closes the editor\'s suggestion popup when a query runs', async () => {
+    const h = setup(() => 0);
+    renderArea();
+    const before = editorSpy.closedWidgets;
+    await runQuery(h);
+    expect(editorSpy.closedWidgets).toBe(before + 1);
+  });
+
+  it('shows date-times in the person\'s time zone, raw once asked, and keeps that choice', async () => {
+    const raw = '2026-01-15T22:30:05.000+0000';
+    const h = setup(() => 1);
+    h.fake.answer('query:rows', (args) => ({ offset: args.offset, rows: [['001000000000001AAA', raw]], matched: 1, fetched: 1, totalSize: 1 }));
+    const dated = progress(1, 'done', { columns: [{ path: 'Id', kind: 'field' }, { path: 'CreatedDate', kind: 'field' }], totalSize: 1 });
+    renderArea();
+    await runQuery(h);
+    act(() => h.fake.emit('query:progress', dated));
+    const local = createDateTimeFormatter()(raw);
+    expect(local).not.toBe(raw);
+    expect(await screen.findByText(local)).toBeInTheDocument();
+    fireEvent.click(screen.getByLabelText(/Raw date-times/));
+    expect(await screen.findByText(raw)).toBeInTheDocument();
+    cleanup();
+
+    renderArea();
+    await runQuery(h);
+    act(() => h.fake.emit('query:progress', dated));
+    expect(await screen.findByText(raw)).toBeInTheDocument();
+    expect(screen.getByLabelText(/Raw date-times/)).toBeChecked();
+  });
+
+  it('explores the FROM object\'s fields of the local org: type, label, picklist values, search, and a click inserts at the cursor', async () => {
+    const h = setup(() => 0);
+    h.fake.answer('query:tabs-load', { tabs: [{ id: 't1', title: 'Query 1', soql: 'SELECT Id,  FROM Account' }], activeId: 't1' });
+    h.fake.answer('query:objects', localOrgDescribe().objects);
+    h.fake.answer('query:describe', (args) => localOrgObject(args.objectName));
+    renderArea();
+    const editor = await screen.findByLabelText<HTMLTextAreaElement>('SOQL editor');
+    fireEvent.click(screen.getByRole('button', { name: 'Fields' }));
+    const explorer = screen.getByRole('complementary', { name: 'Object explorer' });
+    const fields = await within(explorer).findByRole('list', { name: 'Fields of Account' });
+    const account = localOrgObject('Account');
+    expect(within(fields).getAllByRole('button', { name: /^\w+$/ }).length).toBeGreaterThanOrEqual(account.fields.length);
+
+    fireEvent.change(within(explorer).getByLabelText('Search fields'), { target: { value: 'rating' } });
+    const rating = account.fields.find((f) => f.name === 'Rating')!;
+    const entry = within(fields).getByRole('button', { name: 'Rating' }).closest('li')!;
+    expect(entry).toHaveTextContent(rating.label);
+    expect(entry).toHaveTextContent('picklist');
+    for (const value of rating.picklistValues) expect(within(entry).getByRole('button', { name: value.value })).toBeInTheDocument();
+    expect(within(fields).queryByRole('button', { name: 'Industry' })).not.toBeInTheDocument();
+
+    editor.setSelectionRange('SELECT Id, '.length, 'SELECT Id, '.length);
+    fireEvent.click(within(fields).getByRole('button', { name: 'Rating' }));
+    await waitFor(() => expect(editor.value).toBe('SELECT Id, Rating FROM Account'));
+    fireEvent.change(within(explorer).getByLabelText('Search fields'), { target: { value: 'Owner' } });
+    const owner = within(fields).getByRole('button', { name: 'OwnerId' }).closest('li')!;
+    expect(owner).toHaveTextContent('reference → User');
+    expect(within(owner).getByRole('button', { name: 'Owner.' })).toBeInTheDocument();
+    expect(h.fake.calls.filter((c) => c.channel === 'query:describe').map((c) => c.args)).toEqual([{ orgId: 'org1', objectName: 'Account' }]);
+  });
+
+  it('lists the org\'s objects in the explorer while the statement has no FROM object, and inserts a picked one', async () => {
+    const h = setup(() => 0);
+    h.fake.answer('query:tabs-load', { tabs: [{ id: 't1', title: 'Query 1', soql: 'SELECT Id FROM ' }], activeId: 't1' });
+    h.fake.answer('query:objects', localOrgDescribe().objects);
+    h.fake.answer('query:describe', (args) => localOrgObject(args.objectName));
+    renderArea();
+    const editor = await screen.findByLabelText<HTMLTextAreaElement>('SOQL editor');
+    fireEvent.click(screen.getByRole('button', { name: 'Fields' }));
+    const explorer = screen.getByRole('complementary', { name: 'Object explorer' });
+    fireEvent.change(within(explorer).getByLabelText('Search objects'), { target: { value: 'invoice' } });
+    const objects = await within(explorer).findByRole('list', { name: 'Objects' });
+    editor.setSelectionRange(editor.value.length, editor.value.length);
+    fireEvent.click(within(objects).getByRole('button', { name: 'Invoice__c' }));
+    await waitFor(() => expect(editor.value).toBe('SELECT Id FROM Invoice__c'));
+    expect(await within(explorer).findByRole('list', { name: 'Fields of Invoice__c' })).toBeInTheDocument();
   });
 
   it('saves the current statement under a name and deletes a saved query', async () => {

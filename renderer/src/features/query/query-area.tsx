@@ -3,10 +3,12 @@ import type { ExplainPlan, QueryError } from '../../../../shared/ipc/contract';
 import { invoke } from '../../lib/api';
 import { useActiveOrg } from '../../lib/active-org';
 import { useShowError } from '../../lib/app-errors';
+import { useStoredFlag } from '../../lib/use-stored-flag';
 import { createDescribeCache } from './describe-cache';
 import { ExplainTable } from './explain-table';
 import { LibraryPanel } from './library-panel';
-import type { RunRequest } from './monaco/soql-editor';
+import type { RunRequest, SoqlEditorHandle } from './monaco/soql-editor';
+import { ObjectExplorer } from './object-explorer';
 import { ResultsPanel } from './results-panel';
 import { mainObjectOf, statementAt } from './soql-text';
 import { useEditorTabs } from './use-editor-tabs';
@@ -16,8 +18,6 @@ import './query-area.css';
 
 // Monaco is large: load it with the first editor, not with the shell.
 const SoqlEditor = lazy(async () => ({ default: (await import('./monaco/soql-editor')).SoqlEditor }));
-
-type EditorHandle = { currentStatement: () => RunRequest | null; format: () => void; focus: () => void };
 
 /** The SOQL workbench: editor tabs, run/queryAll/Bulk, progress with Cancel, explain plan, result grid, history and saved queries. */
 export function QueryArea(): ReactNode {
@@ -31,10 +31,16 @@ export function QueryArea(): ReactNode {
   const [bulk, setBulk] = useState(false);
   const [explain, setExplain] = useState<ExplainPlan[] | null>(null);
   const [libraryOpen, setLibraryOpen] = useState(false);
+  const [explorerOpen, setExplorerOpen] = useStoredFlag('query.explorerOpen', false);
+  // The FROM object of the statement under the cursor, once the editor has told it (undefined: not told yet).
+  const [cursorObject, setCursorObject] = useState<string | null | undefined>(undefined);
   const [runTab, setRunTab] = useState<{ tabId: string; start: number } | null>(null);
   const [historyVersion, setHistoryVersion] = useState(0);
-  const editor = useRef<EditorHandle | null>(null);
+  const editor = useRef<SoqlEditorHandle | null>(null);
   const active = tabs.tabs.find((t) => t.id === tabs.activeId) ?? null;
+  const activeId = active?.id;
+  useEffect(() => setCursorObject(undefined), [activeId]);
+  const explorerObject = cursorObject !== undefined ? cursorObject : mainObjectOf(active?.soql ?? '');
 
   // A query handed over by another area (Events' re-query of gap records) opens in a new tab and runs at once.
   const { request, done } = useWorkbenchRequest();
@@ -59,6 +65,8 @@ export function QueryArea(): ReactNode {
   const start = useCallback(
     (request: RunRequest | null) => {
       if (request === null || active === null) return;
+      // The suggestion popup belongs to the typing that came before: a run closes it.
+      editor.current?.closeWidgets();
       setExplain(null);
       setRunTab({ tabId: active.id, start: request.start });
       const object = mainObjectOf(request.soql);
@@ -83,7 +91,6 @@ export function QueryArea(): ReactNode {
   }, [finished, progress?.runId]);
 
   const runError: QueryError | null = run.startError ?? progress?.error ?? null;
-  const activeId = active?.id;
   const serverError = useMemo(
     () =>
       runError !== null && runTab !== null && runTab.tabId === activeId && runError.code !== 'CANCELLED'
@@ -95,7 +102,10 @@ export function QueryArea(): ReactNode {
   const percent = progress === null || progress.totalSize === 0 ? 0 : Math.min(100, Math.round((progress.fetched / progress.totalSize) * 100));
 
   return (
-    <div className={`orgdesk-query${libraryOpen ? ' orgdesk-query_library' : ''}`}>
+    <div className="orgdesk-query">
+      {explorerOpen ? (
+        <ObjectExplorer catalog={catalog} objectName={explorerObject} onInsert={(text) => editor.current?.insert(text)} onClose={() => setExplorerOpen(false)} />
+      ) : null}
       <div className="orgdesk-query__main">
         <div className="orgdesk-query__tabs" role="toolbar" aria-label="Query tabs">
           {tabs.tabs.map((tab) => (
@@ -125,6 +135,7 @@ export function QueryArea(): ReactNode {
                 onReady={(handle) => {
                   editor.current = handle;
                 }}
+                onCursorStatement={(statement) => setCursorObject(statement === null ? null : mainObjectOf(statement))}
               />
             </Suspense>
           )}
@@ -147,6 +158,15 @@ export function QueryArea(): ReactNode {
           </button>
           <button type="button" className="slds-button slds-button_neutral" disabled={catalog === null} onClick={() => catalog?.refresh()} title="Fetch the org's objects and fields again">
             Refresh schema
+          </button>
+          <button
+            type="button"
+            className={`slds-button ${explorerOpen ? 'slds-button_brand' : 'slds-button_neutral'}`}
+            aria-pressed={explorerOpen}
+            onClick={() => setExplorerOpen(!explorerOpen)}
+            title="Show the fields of the FROM object (type, label, picklist values); a click inserts a name at the cursor"
+          >
+            Fields
           </button>
           <button type="button" className={`slds-button ${libraryOpen ? 'slds-button_brand' : 'slds-button_neutral'}`} aria-pressed={libraryOpen} onClick={() => setLibraryOpen((o) => !o)}>
             History &amp; saved

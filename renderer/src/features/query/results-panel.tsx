@@ -2,9 +2,11 @@ import { useCallback, useEffect, useMemo, useState, type ReactNode } from 'react
 import type { CellValue, QueryProgress, QuerySort, ResultColumn } from '../../../../shared/ipc/contract';
 import type { AppError } from '../../../../shared/ipc/result';
 import { DataGrid } from '../../components/data-grid/data-grid';
+import type { DateTimeFormatter } from '../../components/data-grid/date-time-text';
 import type { CellRange, GridColumn } from '../../components/data-grid/grid-types';
 import { invoke } from '../../lib/api';
 import { soqlInList } from './soql-text';
+import { useDateTimeDisplay } from './use-date-time-display';
 import { useRowWindow } from './use-row-window';
 
 const FILTER_DELAY_MS = 250;
@@ -12,8 +14,16 @@ const FILTER_DELAY_MS = 250;
 const toGridColumns = (columns: ResultColumn[]): GridColumn[] => columns.map((c) => ({ id: c.path, header: c.path, kind: c.kind }));
 
 /** The nested grid of one child subquery cell, fetched through `query:children`. */
-function ChildGrid(props: { runId: string; rowIndex: number; column: string; sort: QuerySort[]; filter: string; onOpenRecord: (id: string) => void }): ReactNode {
-  const { runId, rowIndex, column, sort, filter, onOpenRecord } = props;
+function ChildGrid(props: {
+  runId: string;
+  rowIndex: number;
+  column: string;
+  sort: QuerySort[];
+  filter: string;
+  onOpenRecord: (id: string) => void;
+  formatDateTime: DateTimeFormatter | undefined;
+}): ReactNode {
+  const { runId, rowIndex, column, sort, filter, onOpenRecord, formatDateTime } = props;
   const [state, setState] = useState<{ columns: GridColumn[]; rows: CellValue[][] } | { error: AppError } | null>(null);
   useEffect(() => {
     let live = true;
@@ -34,6 +44,7 @@ function ChildGrid(props: { runId: string; rowIndex: number; column: string; sor
       rowCount={state.rows.length}
       getRow={(i) => state.rows[i]}
       onOpenRecord={onOpenRecord}
+      formatDateTime={formatDateTime}
       rowHeight={26}
     />
   );
@@ -51,6 +62,7 @@ export function ResultsPanel(props: { orgId: string | null; progress: QueryProgr
   const [exporting, setExporting] = useState(false);
   const rows = useRowWindow(runId, progress.fetched, sort, filter);
   const columns = useMemo(() => toGridColumns(progress.columns), [progress.columns]);
+  const dateTimes = useDateTimeDisplay();
 
   useEffect(() => {
     setSort([]);
@@ -96,8 +108,10 @@ export function ResultsPanel(props: { orgId: string | null; progress: QueryProgr
   };
 
   const renderChildren = useCallback(
-    (rowIndex: number, column: string) => <ChildGrid runId={runId} rowIndex={rowIndex} column={column} sort={sort} filter={filter} onOpenRecord={openRecord} />,
-    [runId, sort, filter, openRecord],
+    (rowIndex: number, column: string) => (
+      <ChildGrid runId={runId} rowIndex={rowIndex} column={column} sort={sort} filter={filter} onOpenRecord={openRecord} formatDateTime={dateTimes.format} />
+    ),
+    [runId, sort, filter, openRecord, dateTimes.format],
   );
 
   const matchedText = filter === '' ? `${rows.rowCount.toLocaleString()} rows` : `${rows.rowCount.toLocaleString()} of ${progress.fetched.toLocaleString()} rows match`;
@@ -120,6 +134,12 @@ export function ResultsPanel(props: { orgId: string | null; progress: QueryProgr
         <span className="slds-text-color_weak orgdesk-results__count" aria-live="polite">
           {matchedText}
         </span>
+        <label
+          className="orgdesk-toggle"
+          title={`Date-times are shown in your time zone (${dateTimes.timeZone}); hover a cell for the value as Salesforce returned it. Copies and exports always keep that value.`}
+        >
+          <input type="checkbox" checked={dateTimes.raw} onChange={(event) => dateTimes.setRaw(event.target.checked)} /> Raw date-times
+        </label>
         <div className="slds-button-group" role="group">
           <button type="button" className="slds-button slds-button_neutral" disabled={exporting || progress.state === 'running'} onClick={() => void exportAs('csv')}>
             Export CSV
@@ -161,6 +181,7 @@ export function ResultsPanel(props: { orgId: string | null; progress: QueryProgr
           renderChildren={renderChildren}
           onSelectionChange={setRange}
           onCopied={(n) => setNotice(`Copied ${n.toLocaleString()} rows as TSV`)}
+          formatDateTime={dateTimes.format}
         />
       </div>
     </div>

@@ -1,12 +1,13 @@
 import { describe, expect, it } from 'vitest';
-import { createSampleCatalog } from './sample-org-schema';
+import type { ObjectInfo } from '../../../../../shared/ipc/contract';
+import { createLocalOrgCatalog } from '../../../../test/local-org-catalog';
 import { completeSoql, type SoqlCompletion } from './soql-completions';
 import { contextAt } from './soql-context';
 
 /** Completes at the `|` marker of a statement. */
 async function complete(marked: string): Promise<SoqlCompletion[]> {
   const offset = marked.indexOf('|');
-  return completeSoql(marked.replace('|', ''), offset, createSampleCatalog());
+  return completeSoql(marked.replace('|', ''), offset, createLocalOrgCatalog());
 }
 const labels = (items: SoqlCompletion[]): string[] => items.map((i) => i.label);
 
@@ -31,7 +32,7 @@ describe('SOQL completion', () => {
 
   it('follows a multi-level parent path', async () => {
     const items = await complete('SELECT Account.Owner.| FROM Contact');
-    expect(labels(items)).toEqual(expect.arrayContaining(['Username', 'Email', 'Manager.']));
+    expect(labels(items)).toEqual(expect.arrayContaining(['Username', 'Email', 'CreatedBy.']));
     expect(labels(items)).not.toContain('Industry');
     const username = items.find((i) => i.label === 'Username');
     expect(username?.replaceStart).toBe('SELECT Account.Owner.'.length);
@@ -129,7 +130,13 @@ describe('SOQL completion', () => {
   });
 
   it('escapes quotes in picklist values', async () => {
-    const items = await complete('SELECT Id FROM Contact WHERE Salutation = |');
+    // The local org has no value with a quote in it: add one to its real Salutation picklist.
+    const withQuote = (object: ObjectInfo): ObjectInfo =>
+      object.name !== 'Contact'
+        ? object
+        : { ...object, fields: object.fields.map((f) => (f.name === 'Salutation' ? { ...f, picklistValues: [...f.picklistValues, { value: "O'Neil's", label: "O'Neil's" }] } : f)) };
+    const text = 'SELECT Id FROM Contact WHERE Salutation = ';
+    const items = await completeSoql(text, text.length, createLocalOrgCatalog(withQuote));
     expect(items.find((i) => i.label === "O'Neil's")?.insertText).toBe("'O\\'Neil\\'s'");
   });
 

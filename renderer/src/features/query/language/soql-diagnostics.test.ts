@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { createSampleCatalog } from './sample-org-schema';
+import { createLocalOrgCatalog } from '../../../../test/local-org-catalog';
 import { diagnoseSoql, levenshtein, nearestName, offsetOf, syntaxDiagnostic, type SoqlDiagnostic } from './soql-diagnostics';
 
-const diagnose = (text: string): Promise<SoqlDiagnostic[]> => diagnoseSoql(text, createSampleCatalog());
+const diagnose = (text: string): Promise<SoqlDiagnostic[]> => diagnoseSoql(text, createLocalOrgCatalog());
 const marked = (text: string, d: SoqlDiagnostic | undefined): string => (d === undefined ? '' : text.slice(d.start, d.end));
 
 describe('SOQL diagnostics', () => {

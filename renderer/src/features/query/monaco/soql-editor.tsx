@@ -9,6 +9,18 @@ import { registerSoqlLanguage, setServerMarker, SOQL_LANGUAGE_ID, type SoqlLangu
 /** The statement to run: the selection if there is one, else the statement under the cursor, with its start offset. */
 export type RunRequest = { soql: string; start: number };
 
+/** What the workbench can ask of the editor from outside it (toolbar buttons, the object explorer). */
+export type SoqlEditorHandle = {
+  /** The statement to run: the selection, else the statement under the cursor. */
+  currentStatement: () => RunRequest | null;
+  format: () => void;
+  focus: () => void;
+  /** Replaces the selection (or inserts at the cursor) with `text`, as one undoable edit, and leaves the cursor after it. */
+  insert: (text: string) => void;
+  /** Closes the suggestion popup (and any other content widget such as a hover), as when a query starts running. */
+  closeWidgets: () => void;
+};
+
 /** Props of the SOQL editor: one model per tab (`path`), the org's catalog, and the run shortcut. */
 export type SoqlEditorProps = {
   path: string;
@@ -18,8 +30,10 @@ export type SoqlEditorProps = {
   onRun: (request: RunRequest) => void;
   /** The error Salesforce returned for the last run from this tab, placed at its row and column. */
   serverError: { message: string; row?: number | undefined; column?: number | undefined; statementStart: number } | null;
-  /** Lets the owner ask for the statement to run from a toolbar button. */
-  onReady?: (api: { currentStatement: () => RunRequest | null; format: () => void; focus: () => void }) => void;
+  /** Lets the owner ask for the statement to run from a toolbar button, insert text, or close the suggestions. */
+  onReady?: (api: SoqlEditorHandle) => void;
+  /** Tells the statement under the cursor (null on blank space) whenever the cursor or the text moves. */
+  onCursorStatement?: (statement: string | null) => void;
 };
 
 const DIAGNOSE_DELAY_MS = 350;
@@ -30,12 +44,14 @@ function prefersDark(): boolean {
 
 /** Monaco with the SOQL language: completion and markers from the org's describe, Ctrl/Cmd+Enter runs, Shift+Alt+F formats. */
 export function SoqlEditor(props: SoqlEditorProps): ReactNode {
-  const { path, value, onChange, catalog, onRun, serverError, onReady } = props;
+  const { path, value, onChange, catalog, onRun, serverError, onReady, onCursorStatement } = props;
   const [monaco] = useState(setupMonaco);
   const editorRef = useRef<Monaco.editor.IStandaloneCodeEditor | null>(null);
   const languageRef = useRef<SoqlLanguage | null>(null);
   const onRunRef = useRef(onRun);
   onRunRef.current = onRun;
+  const onCursorRef = useRef(onCursorStatement);
+  onCursorRef.current = onCursorStatement;
   const [dark, setDark] = useState(prefersDark);
 
   useEffect(() => {
@@ -115,10 +131,20 @@ export function SoqlEditor(props: SoqlEditorProps): ReactNode {
           language.bindCatalog(model, catalog);
           void language.validate(model);
         }
+        editor.onDidChangeCursorPosition((event) => {
+          const current = editor.getModel();
+          if (current === null || onCursorRef.current === undefined) return;
+          onCursorRef.current(statementAt(current.getValue(), current.getOffsetAt(event.position))?.text ?? null);
+        });
         onReady?.({
           currentStatement,
           format: () => void editor.getAction('editor.action.formatDocument')?.run(),
           focus: () => editor.focus(),
+          insert: (text) => insertText(monaco, editor, text),
+          closeWidgets: () => {
+            editor.trigger('orgdesk', 'hideSuggestWidget', null);
+            editor.trigger('orgdesk', 'editor.action.hideHover', null);
+          },
         });
       }}
       options={{
@@ -137,4 +163,19 @@ export function SoqlEditor(props: SoqlEditorProps): ReactNode {
       }}
     />
   );
+}
+
+/** Replaces the selection with `text` as one undo step and puts the cursor right after it. */
+function insertText(monaco: typeof Monaco, editor: Monaco.editor.IStandaloneCodeEditor, text: string): void {
+  const model = editor.getModel();
+  const selection = editor.getSelection();
+  if (model === null || selection === null) return;
+  const end = model.getOffsetAt(selection.getStartPosition()) + text.length;
+  editor.pushUndoStop();
+  editor.executeEdits('orgdesk.explorer', [{ range: selection, text, forceMoveMarkers: true }], () => {
+    const at = model.getPositionAt(end);
+    return [new monaco.Selection(at.lineNumber, at.column, at.lineNumber, at.column)];
+  });
+  editor.pushUndoStop();
+  editor.focus();
 }
