@@ -59,7 +59,7 @@ describe('Bulk API 2.0 ingest client', () => {
     const job = await client.create({ object: 'Account', operation: 'insert' });
     const file = csvFile('b.csv', 'Name\nOne\n');
     await client.upload(job.id, file);
-    await expect(client.upload(job.id, file)).rejects.toThrow(/already uploaded/);
+    await expect(client.upload(job.id, file)).rejects.toThrow(/Found multiple contents for job/);
   });
 
   it('fails the upload with a NETWORK error when the connection drops mid-body, leaving the job Open to abort', async () => {

@@ -20,10 +20,11 @@ export function searchFields(fields: readonly FieldInfo[], search: string): Fiel
   return [...starts, ...contains];
 }
 
-/** The objects matching a search by API name or label, names starting with it first. */
+/** The queryable objects matching a search by API name or label, names starting with it first. */
 export function searchObjects(objects: readonly ObjectSummary[], search: string): ObjectSummary[] {
   const needle = folded(search.trim());
-  const byName = [...objects].sort((a, b) => a.name.localeCompare(b.name));
+  // Only what a FROM can name: change events and platform events are in the global describe but not queryable.
+  const byName = objects.filter((o) => o.queryable).sort((a, b) => a.name.localeCompare(b.name));
   if (needle === '') return byName;
   const starts = byName.filter((o) => folded(o.name).startsWith(needle));
   const contains = byName.filter((o) => !folded(o.name).startsWith(needle) && (folded(o.name).includes(needle) || folded(o.label).includes(needle)));
