@@ -1,0 +1,95 @@
+import { Presets, SingleBar } from 'cli-progress';
+import type { LoadProgress } from '../../shared/ipc/domains/load';
+
+/** A running load told to a person on stderr. */
+export interface LoadProgressView {
+  /** The latest `load:progress` of the load. */
+  update(progress: LoadProgress): void;
+  /** Ends the bar (or the lines). */
+  stop(): void;
+}
+
+/** Where the progress goes: a bar on a terminal, plain lines otherwise; nothing with `--quiet`. */
+export type LoadProgressOptions = {
+  stream: NodeJS.WritableStream & { isTTY?: boolean };
+  label: string;
+  quiet?: boolean;
+  /** Milliseconds between two plain lines when stderr is not a terminal (default 1000); job changes are always told. */
+  lineIntervalMs?: number;
+  now?: () => number;
+};
+
+const seconds = (ms: number | null): string => (ms === null ? '?' : ms < 60_000 ? `${Math.ceil(ms / 1000)} s` : `${Math.floor(ms / 60_000)} min ${Math.round((ms % 60_000) / 1000)} s`);
+
+/** The numbers of one progress, as a line or the bar's payload. */
+function describe(progress: LoadProgress): { toLoad: number; processed: number; failed: number; uploaded: number; jobs: string; rate: number; eta: string } {
+  const { counts } = progress;
+  const done = progress.jobs.filter((job) => job.state === 'JobComplete' || job.state === 'Failed' || job.state === 'Aborted').length;
+  return {
+    toLoad: Math.max(counts.input - counts.excluded, counts.processed),
+    processed: counts.processed,
+    failed: counts.failed,
+    uploaded: counts.uploaded,
+    jobs: `${done}/${progress.jobs.length}`,
+    rate: progress.rowsPerSecond,
+    eta: seconds(progress.etaMs),
+  };
+}
+
+/**
+ * A cli-progress bar of processed rows (with failed rows, uploaded rows, jobs, throughput and time left) on a terminal;
+ * on a pipe or a CI log, a plain line at most once a second and whenever a job changes state.
+ */
+export function createLoadProgressView(options: LoadProgressOptions): LoadProgressView {
+  const { stream, label } = options;
+  if (options.quiet === true) return { update: () => undefined, stop: () => undefined };
+  if (stream.isTTY === true) {
+    const bar = new SingleBar(
+      {
+        stream,
+        format: `${label} [{bar}] {value}/{total} rows · {failed} failed · {uploaded} uploaded · jobs {jobs} · {rate} rows/s · ETA {eta_text}`,
+        hideCursor: true,
+        clearOnComplete: false,
+        fps: 8,
+      },
+      Presets.shades_classic,
+    );
+    let started = false;
+    return {
+      update(progress) {
+        const now = describe(progress);
+        const payload = { failed: now.failed, uploaded: now.uploaded, jobs: now.jobs, rate: now.rate, eta_text: now.eta };
+        if (!started) {
+          bar.start(now.toLoad, now.processed, payload);
+          started = true;
+        }
+        bar.setTotal(now.toLoad);
+        bar.update(now.processed, payload);
+      },
+      stop() {
+        if (started) bar.stop();
+      },
+    };
+  }
+  const clock = options.now ?? Date.now;
+  const interval = options.lineIntervalMs ?? 1000;
+  let last = Number.NEGATIVE_INFINITY;
+  let lastJobs = '';
+  let pending: string | null = null;
+  return {
+    update(progress) {
+      const now = describe(progress);
+      const jobs = progress.jobs.map((job) => `${job.jobId ?? ''}:${job.state}`).join();
+      pending = `${label}: ${now.processed} of ${now.toLoad} rows processed, ${now.failed} failed, ${now.uploaded} uploaded, jobs ${now.jobs} done`;
+      if (jobs === lastJobs && clock() - last < interval) return;
+      lastJobs = jobs;
+      last = clock();
+      stream.write(`${pending}\n`);
+      pending = null;
+    },
+    stop() {
+      if (pending !== null) stream.write(`${pending}\n`);
+      pending = null;
+    },
+  };
+}
