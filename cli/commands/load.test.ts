@@ -123,6 +123,10 @@ describe('orgdesk load', () => {
     expect((await ended).signal).toBe('SIGKILL');
     const loadId = /Load ([0-9a-f-]{36}) started/.exec(stderr)?.[1] ?? '';
     org.emulator.admin.addFault({ kind: 'bulk-release-stall' });
+    const listed = await run(['load', '--list']);
+    expect(listed.code).toBe(0);
+    expect(listed.stdout).toMatch(new RegExp(`^${loadId} {2}running .* insert Account .*killed\\.csv {2}\\(150 rows\\)$`, 'm'));
+    expect(listed.stderr).toMatch(/resumes with orgdesk load --resume ID/);
 
     const resumed = await run(['load', '--resume', loadId, '--json']);
     expect(resumed.stderr).toMatch(new RegExp(`Resuming load ${loadId}: .*killed\\.csv · insert into Account`));
@@ -135,6 +139,9 @@ describe('orgdesk load', () => {
     expect(names).toHaveLength(rows);
     expect(new Set(names).size).toBe(rows);
 
+    const unknown = await run(['load', '--resume', 'no-such-load']);
+    expect(unknown.code).toBe(8);
+    expect(unknown.stderr).toMatch(/There is no load no-such-load\. \[NOT_FOUND\]\n {2}Run orgdesk load --list/);
     const again = await run(['load', '--resume', loadId]);
     expect(again.code).toBe(2);
     expect(again.stderr).toMatch(/only an interrupted load can be resumed/);

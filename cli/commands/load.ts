@@ -4,6 +4,7 @@ import { LOAD_OPERATIONS, type CsvEncoding, type FieldMapping, type LoadOperatio
 import { assertNever } from '../../shared/ipc/result';
 import type { OrgProfile } from '../../shared/salesforce/org-profile';
 import { ServiceError } from '../../electron/services/errors';
+import { createLoadJournal } from '../../electron/services/load';
 import { resolveUserPath } from '../../electron/services/orgs/user-path';
 import type { CliLoads, CliServices } from '../cli-services';
 import type { CliCommand, CliShell } from '../cli-shell';
@@ -28,6 +29,7 @@ type LoadCommandOptions = {
   maxJobBytes?: number;
   encoding?: CsvEncoding;
   json?: boolean;
+  list?: boolean;
 };
 
 const ENCODINGS = ['utf-8', 'windows-1252', 'iso-8859-1'] as const satisfies readonly CsvEncoding[];
@@ -45,6 +47,7 @@ Examples:
   orgdesk load contacts.csv --object Contact --operation insert
   orgdesk load accounts.csv --object Account --operation upsert --external-id External_Id__c --exclude-invalid
   orgdesk load leads.csv --object Lead --operation insert --mapping leads.mapping.json --validate-only
+  orgdesk load --list                       # the latest loads and their ids
   orgdesk load --resume 3f2c9a1e-...        # an interrupted load, from the journal (the app's database)
 
 The file is mapped like the app maps it: the mapping saved for these headers, else columns matched to fields by API name,
@@ -77,9 +80,13 @@ export const loadCommand: CliCommand = {
       .option('--out-dir <dir>', 'where the result files go (default: beside the file)')
       .option('--concurrency <jobs>', 'Bulk jobs running at once (default 2)', integerIn(1, 10))
       .option('--max-job-bytes <bytes>', 'the largest CSV one job uploads (default and maximum 100,000,000)', integerIn(1024, 100_000_000))
-      .option('--json', 'print the pre-flight report (with --validate-only) or the load summary as JSON on stdout')
+      .option('--list', 'list the 20 latest loads (ids, states, counts) from the journal, and stop')
+      .option('--json', 'print the pre-flight report (with --validate-only), the load summary or the list as JSON on stdout')
       .addHelpText('after', EXAMPLES)
-      .action((file: string | undefined, options: LoadCommandOptions) => (options.resume === undefined ? runLoad(shell, file, options) : resumeLoad(shell, options.resume, file, options)));
+      .action((file: string | undefined, options: LoadCommandOptions) => {
+        if (options.list === true) return listLoads(shell, options);
+        return options.resume === undefined ? runLoad(shell, file, options) : resumeLoad(shell, options.resume, file, options);
+      });
   },
 };
 
@@ -184,6 +191,9 @@ async function resumeLoad(shell: CliShell, loadId: string, file: string | undefi
     throw new ServiceError('VALIDATION', `--resume takes the file, plan and options from the journal, so ${flags.join(', ')} cannot be given with it.`, `Run orgdesk load --resume ${loadId} alone.`);
   }
   const services = await shell.services();
+  if (createLoadJournal(services.database.db).get(loadId) === null) {
+    throw new ServiceError('NOT_FOUND', `There is no load ${loadId}.`, 'Run orgdesk load --list to see the loads and their ids.');
+  }
   const loads = services.loads();
   const load = loads.service.get(loadId);
   if (file !== undefined && resolveUserPath(file, homedir(), shell.io.cwd) !== load.sourcePath) {
@@ -205,6 +215,42 @@ async function resumeLoad(shell: CliShell, loadId: string, file: string | undefi
   ]);
   await loads.service.resume(loadId);
   await follow(shell, loads, loadId, `Loading ${load.objectName}`, options);
+}
+
+/**
+ * Lists the latest loads straight from the journal, read-only (building the load service would mark a load the app is
+ * running as interrupted).
+ */
+async function listLoads(shell: CliShell, options: LoadCommandOptions): Promise<void> {
+  const services = await shell.services();
+  const loads = createLoadJournal(services.database.db).list(20);
+  if (options.json === true) {
+    const listed = loads.map((load) => ({
+      loadId: load.id,
+      state: load.state,
+      objectName: load.plan.objectName,
+      operation: load.plan.operation,
+      sourcePath: load.source.path,
+      rows: load.source.rowCount,
+      counts: load.counts,
+      files: load.files,
+      startedAt: load.startedAt,
+      endedAt: load.endedAt,
+    }));
+    shell.io.stdout.write(`${JSON.stringify(listed, null, 2)}\n`);
+    return;
+  }
+  if (loads.length === 0) {
+    shell.io.stdout.write('No loads yet.\n');
+    return;
+  }
+  for (const load of loads) {
+    const counts = load.counts === null ? `${load.source.rowCount} rows` : `${load.counts.success}/${load.counts.input} loaded, ${load.counts.failed} failed, ${load.counts.unprocessed} unprocessed, ${load.counts.excluded} excluded`;
+    shell.io.stdout.write(`${load.id}  ${load.state.padEnd(11)}  ${load.startedAt}  ${load.plan.operation} ${load.plan.objectName}  ${load.source.path}  (${counts})\n`);
+  }
+  if (loads.some((load) => load.state === 'interrupted' || load.state === 'running')) {
+    shell.note('An interrupted load (or one left running by a process that has ended) resumes with orgdesk load --resume ID.');
+  }
 }
 
 /**

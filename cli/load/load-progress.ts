@@ -75,21 +75,34 @@ export function createLoadProgressView(options: LoadProgressOptions): LoadProgre
   const interval = options.lineIntervalMs ?? 1000;
   let last = Number.NEGATIVE_INFINITY;
   let lastJobs = '';
+  let lastLine = '';
   let pending: string | null = null;
+  const write = (line: string): void => {
+    stream.write(`${line}\n`);
+    lastLine = line;
+    pending = null;
+  };
   return {
     update(progress) {
       const now = describe(progress);
-      const jobs = progress.jobs.map((job) => `${job.jobId ?? ''}:${job.state}`).join();
-      pending = `${label}: ${now.processed} of ${now.toLoad} rows processed, ${now.failed} failed, ${now.uploaded} uploaded, jobs ${now.jobs} done`;
+      const jobs = jobStates(progress);
+      const line = `${label}: ${now.processed} of ${now.toLoad} rows processed, ${now.failed} failed, ${now.uploaded} uploaded; jobs ${jobs === '' ? 'none yet' : jobs}`;
+      if (line === lastLine) return;
+      pending = line;
       if (jobs === lastJobs && clock() - last < interval) return;
       lastJobs = jobs;
       last = clock();
-      stream.write(`${pending}\n`);
-      pending = null;
+      write(line);
     },
     stop() {
-      if (pending !== null) stream.write(`${pending}\n`);
-      pending = null;
+      if (pending !== null) write(pending);
     },
   };
+}
+
+/** The jobs by state, as `2 JobComplete, 1 InProgress, 3 Pending`. */
+function jobStates(progress: LoadProgress): string {
+  const counts = new Map<string, number>();
+  for (const job of progress.jobs) counts.set(job.state, (counts.get(job.state) ?? 0) + 1);
+  return [...counts].map(([state, count]) => `${count} ${state}`).join(', ');
 }
