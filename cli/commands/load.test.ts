@@ -164,6 +164,18 @@ describe('orgdesk load', () => {
     expect(readCsv(summary.files.success)).toHaveLength(16);
   });
 
+  it('refuses a Windows-1252 file naming the line, and reads it with --encoding windows-1252', async () => {
+    const path = join(org.folder, 'latin.csv');
+    writeFileSync(path, Buffer.concat([Buffer.from('Name\nPlain\nCaf'), Buffer.from([0xe9]), Buffer.from('\n')]));
+    const refused = await run(['load', path, '--object', 'Account', '--operation', 'insert', '--validate-only']);
+    expect(refused.code).toBe(2);
+    expect(refused.stderr).toMatch(/Line 3 is not valid UTF-8/);
+    expect(refused.stderr).toMatch(/--encoding windows-1252/);
+    const read = await run(['load', path, '--object', 'Account', '--operation', 'insert', '--validate-only', '--encoding', 'windows-1252']);
+    expect(read.stdout).toMatch(/2 rows, 1 columns, windows-1252/);
+    expect(read.code).toBe(0);
+  });
+
   it('refuses a mapping file that is not one, naming it, before opening anything', async () => {
     const mapping = join(org.folder, 'broken.mapping.json');
     writeFileSync(mapping, JSON.stringify({ mappings: [{ source: 'column', column: 'Name' }] }));

@@ -98,6 +98,12 @@ function reporter(shell: CliShell, options: LoadCommandOptions): (lines: string[
   };
 }
 
+/** The reader's "read it as Windows-1252" advice, said the way the CLI does it. */
+function withEncodingOption(error: unknown): unknown {
+  if (!(error instanceof ServiceError) || error.hint === undefined || !/Windows-1252/.test(error.hint)) return error;
+  return new ServiceError(error.code, error.message, `${error.hint} (orgdesk load ... --encoding windows-1252)`, { cause: error });
+}
+
 function cancelledBeforeSending(): ServiceError {
   return new ServiceError('CANCELLED', 'The load was cancelled before anything was sent.');
 }
@@ -123,7 +129,9 @@ async function runLoad(shell: CliShell, file: string | undefined, options: LoadC
   const { service } = loads;
   const path = resolveUserPath(file, homedir(), shell.io.cwd);
   const mappingFile = options.mapping === undefined ? null : await readMappingFile(resolveUserPath(options.mapping, homedir(), shell.io.cwd));
-  const opened = await service.open({ kind: 'path', path }, undefined, options.encoding);
+  const opened = await service.open({ kind: 'path', path }, undefined, options.encoding).catch((error: unknown) => {
+    throw withEncodingOption(error);
+  });
   try {
     print([
       `File: ${opened.path} (${opened.rowCount.toLocaleString('en-US')} rows, ${opened.headers.length} columns, ${opened.encoding}${opened.bom ? ' with BOM' : ''}, ` +
@@ -160,6 +168,7 @@ async function runLoad(shell: CliShell, file: string | undefined, options: LoadC
       return;
     }
     if (report.invalidRows > 0 && options.excludeInvalid !== true) {
+      if (options.json === true) shell.io.stdout.write(`${JSON.stringify(report, null, 2)}\n`);
       shell.note(`Nothing was sent: ${report.invalidRows} rows are invalid. Fix them and run again, or pass --exclude-invalid to load the valid rows and write the invalid ones to their own file.`);
       shell.setExitCode(EXIT.rowsFailed);
       return;
