@@ -55,10 +55,13 @@ export function createLoadProgressView(options: LoadProgressOptions): LoadProgre
       Presets.shades_classic,
     );
     let started = false;
+    let lastRate = 0;
     return {
       update(progress) {
         const now = describe(progress);
-        const payload = { failed: now.failed, uploaded: now.uploaded, jobs: now.jobs, rate: now.rate, eta_text: now.eta };
+        // The last push of an ended load has no throughput left to measure: keep the last one, and nothing is left to wait for.
+        if (now.rate > 0) lastRate = now.rate;
+        const payload = { failed: now.failed, uploaded: now.uploaded, jobs: now.jobs, rate: lastRate, eta_text: now.processed >= now.toLoad ? '0 s' : now.eta };
         if (!started) {
           bar.start(now.toLoad, now.processed, payload);
           started = true;

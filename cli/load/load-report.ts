@@ -44,7 +44,8 @@ export function outcomeLines(summary: LoadSummary): string[] {
   ];
   if (files.excluded !== null) lines.push(`  excluded     ${String(counts.excluded).padStart(8)}  ${files.excluded}`);
   const jobs = summary.jobs.filter((job) => job.jobId !== null).map((job) => job.jobId);
-  if (jobs.length > 0) lines.push(`Bulk API 2.0 ${jobs.length === 1 ? 'job' : 'jobs'}: ${jobs.join(', ')}`);
+  const listed = jobs.length > 6 ? `${jobs.slice(0, 5).join(', ')} and ${jobs.length - 5} more` : jobs.join(', ');
+  if (jobs.length > 0) lines.push(`Bulk API 2.0 ${jobs.length === 1 ? 'job' : 'jobs'}: ${listed}`);
   return lines;
 }
 
