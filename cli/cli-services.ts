@@ -1,3 +1,6 @@
+import { join } from 'node:path';
+import type { LoadProgress } from '../shared/ipc/domains/load';
+import { createLoadService, type LoadService } from '../electron/services/load';
 import { createOrgsService, type OrgsService } from '../electron/services/orgs';
 import { createQueryLibrary, type QueryLibrary } from '../electron/services/query/query-library';
 import { createSystemClock, createFetchTransport, type Clock, type HttpTransport } from '../electron/services/salesforce';
@@ -19,8 +22,20 @@ export type CliServices = {
   clock: Clock;
   /** The run key when one was given (logins never ask the keychain then). */
   runKey: RunKey | null;
+  /**
+   * The load engine on the app's journal, built on first use: building it marks the journal's running loads interrupted
+   * (as the app does when it starts), so only `orgdesk load` builds it.
+   */
+  loads(): CliLoads;
   /** Drops sessions and closes the database. */
   dispose(): void;
+};
+
+/** The load service, and its progress events for the command that runs a load. */
+export type CliLoads = {
+  service: LoadService;
+  /** Calls `listener` with every `load:progress` the service pushes; answers the function that stops it. */
+  onProgress(listener: (progress: LoadProgress) => void): () => void;
 };
 
 /** What the CLI's composition root needs: the folder, the run key, and ports tests may replace. */
@@ -37,7 +52,8 @@ export type CliServicesOptions = {
  * same keychain service, minus what only a window needs (the demo org's in-process start, renderer events, the query
  * service's in-memory result store: the CLI streams rows instead, see cli/query).
  *
- * To add the load or events engine: build its service here from these ports and add it to CliServices.
+ * To add the events engine: build its service here from these ports and add it to CliServices (the load engine is built
+ * on first use, see `loads`).
  */
 export function openCliServices(options: CliServicesOptions): CliServices {
   const database = openDatabase({ folder: options.userDataDir });
@@ -45,6 +61,7 @@ export function openCliServices(options: CliServicesOptions): CliServices {
   const transport = options.transport ?? createFetchTransport();
   const clock = options.clock ?? createSystemClock();
   const orgs = createOrgsService({ db: database.db, secrets, transport, clock });
+  let loads: CliLoads | null = null;
   return {
     userDataDir: options.userDataDir,
     database,
@@ -54,9 +71,44 @@ export function openCliServices(options: CliServicesOptions): CliServices {
     transport,
     clock,
     runKey: options.runKey,
+    loads() {
+      loads ??= openLoads(database, orgs, clock, options.userDataDir);
+      return loads;
+    },
     dispose() {
+      // The load command waits for its load to settle (or cancels it) before it returns, so nothing runs any more here.
+      if (loads !== null) void loads.service.dispose();
       orgs.dispose();
       database.close();
+    },
+  };
+}
+
+function openLoads(database: OrgDeskDatabase, orgs: OrgsService, clock: Clock, userDataDir: string): CliLoads {
+  const listeners = new Set<(progress: LoadProgress) => void>();
+  const service = createLoadService({
+    db: database.db,
+    connections: {
+      connectionFor: async (orgId) => {
+        const connection = await orgs.connection(orgId);
+        return { client: connection.client, apiVersion: connection.rest.version };
+      },
+    },
+    emit: {
+      progress: (progress) => {
+        for (const listener of listeners) listener(progress);
+      },
+      preflight: () => undefined,
+    },
+    clock,
+    uploadsDir: join(userDataDir, 'uploads'),
+    loadsDir: join(userDataDir, 'loads'),
+  });
+  return {
+    service,
+    onProgress(listener) {
+      listeners.add(listener);
+      return () => listeners.delete(listener);
     },
   };
 }
