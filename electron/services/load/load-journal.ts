@@ -75,8 +75,12 @@ export type LoadJournal = {
   jobs(loadId: string): JournalJob[];
   /** Drops the jobs past a seq (their CSVs were incomplete when planning stopped). */
   dropJobsAfter(loadId: string, seq: number): void;
-  /** Marks loads left preparing or running by a previous process as interrupted; answers their ids. */
-  markInterrupted(): string[];
+  /** Marks loads left preparing or running by an owner that is gone as interrupted; answers their ids. */
+  markInterrupted(isAlive: (owner: string | null) => boolean): string[];
+  /** Records who runs a load. */
+  claim(loadId: string, owner: string): void;
+  /** Takes an interrupted load for `owner` in one step (false when it is not interrupted any more: someone else took it). */
+  claimInterrupted(loadId: string, owner: string): boolean;
 };
 
 type LoadRow = {
@@ -211,8 +215,10 @@ export function createLoadJournal(db: SqliteDatabase): LoadJournal {
   const selectJobs = db.prepare<[string], JobRow>('SELECT * FROM load_jobs WHERE load_id = ? ORDER BY seq');
   const deleteJobsAfter = db.prepare('DELETE FROM load_jobs WHERE load_id = ? AND seq > ?');
   const planned = db.prepare('UPDATE loads SET planned_through = ?, excluded_rows = ? WHERE id = ?');
-  const unfinished = db.prepare<[], { id: string }>("SELECT id FROM loads WHERE state IN ('preparing', 'running')");
-  const interrupt = db.prepare("UPDATE loads SET state = 'interrupted' WHERE state IN ('preparing', 'running')");
+  const unfinished = db.prepare<[], { id: string; owner: string | null }>("SELECT id, owner FROM loads WHERE state IN ('preparing', 'running')");
+  const interrupt = db.prepare<[string]>("UPDATE loads SET state = 'interrupted' WHERE id = ? AND state IN ('preparing', 'running')");
+  const setOwner = db.prepare<[string, string]>('UPDATE loads SET owner = ? WHERE id = ?');
+  const takeInterrupted = db.prepare<[string, string]>("UPDATE loads SET owner = ?, state = 'preparing' WHERE id = ? AND state = 'interrupted'");
 
   const patchRow = (table: 'loads' | 'load_jobs', columns: Record<string, string>, patch: Record<string, unknown>, where: string, keys: unknown[]): void => {
     const entries = Object.entries(patch).filter(([key, value]) => value !== undefined && columns[key] !== undefined);
@@ -286,10 +292,19 @@ export function createLoadJournal(db: SqliteDatabase): LoadJournal {
     dropJobsAfter(loadId, seq) {
       deleteJobsAfter.run(loadId, seq);
     },
-    markInterrupted() {
-      const ids = unfinished.all().map((row) => row.id);
-      interrupt.run();
+    markInterrupted(isAlive) {
+      const ids = unfinished
+        .all()
+        .filter((row) => !isAlive(row.owner))
+        .map((row) => row.id);
+      for (const id of ids) interrupt.run(id);
       return ids;
+    },
+    claim(loadId, owner) {
+      setOwner.run(owner, loadId);
+    },
+    claimInterrupted(loadId, owner) {
+      return takeInterrupted.run(owner, loadId).changes === 1;
     },
   };
 }

@@ -1,5 +1,5 @@
 import { appendFileSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { hostname, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parse } from 'csv-parse/sync';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
@@ -8,6 +8,7 @@ import { startEmulator, type RunningEmulator } from '../../../emulator';
 import { createEmulatorConnections } from '../query/testing/emulator-connections';
 import { createSystemClock } from '../salesforce';
 import { openDatabase, type OrgDeskDatabase } from '../store';
+import { createLoadOwner, type LoadOwner } from './load-owner';
 import { createLoadService, type LoadService } from './load-service';
 
 const ADMIN = 'admin@orgdesk.example';
@@ -39,7 +40,7 @@ afterEach(async () => {
 });
 
 /** A load service on the test folder's database, as the app builds it; a second call is the app started again. */
-function service(overrides: { maxJobRows?: number } = {}): LoadService {
+function service(overrides: { maxJobRows?: number; owner?: LoadOwner } = {}): LoadService {
   const database = openDatabase({ folder: join(dir, 'user-data') });
   databases.push(database);
   const load = createLoadService({
@@ -211,6 +212,31 @@ describe('load service', () => {
     const summary = await second.settled(loadId);
     expect(summary.state).toBe('done');
     expect(summary.jobs[0]?.jobId).toBe(stalledJob);
+    expect(await count('SELECT COUNT() FROM Account')).toBe(before + 300);
+    expectAddsUp(summary);
+  });
+
+  it('leaves a load another live process runs on the same database alone, and takes it over only once that process is gone', async () => {
+    const before = await count('SELECT COUNT() FROM Account');
+    emulator.admin.addFault({ kind: 'bulk-stall-ingest', afterRows: 50 });
+    // The first service stands for `orgdesk load` in another process (pid 999999 on this host).
+    const elsewhere: LoadOwner = { token: `${hostname()}:999999:cli`, isAlive: (owner) => owner === `${hostname()}:999999:cli` };
+    const first = service({ maxJobRows: 100, owner: elsewhere });
+    const { loadId } = await start(first, csv('shared.csv', accounts(300)), 'Account', 'insert', { concurrency: 1 });
+    await until(() => first.get(loadId).jobs.some((job) => job.state === 'InProgress'), 'a job in progress');
+
+    let cliAlive = true;
+    const app = service({ maxJobRows: 100, owner: createLoadOwner({ processAlive: (pid) => pid === 999999 && cliAlive }) });
+    expect(app.history(10).find((load) => load.loadId === loadId)?.state).toBe('running');
+    await expect(app.resume(loadId)).rejects.toMatchObject({ code: 'VALIDATION' });
+
+    await first.dispose();
+    cliAlive = false;
+    expect(app.history(10).find((load) => load.loadId === loadId)?.state).toBe('interrupted');
+    await app.resume(loadId);
+    emulator.admin.addFault({ kind: 'bulk-release-stall' });
+    const summary = await app.settled(loadId);
+    expect(summary.state).toBe('done');
     expect(await count('SELECT COUNT() FROM Account')).toBe(before + 300);
     expectAddsUp(summary);
   });

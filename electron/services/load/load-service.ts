@@ -31,6 +31,7 @@ import { planJobs } from './job-planner';
 import { createJobQueue, runJob, runWorkers, settleCancelledJob, type JobContext, type JobOutcome } from './job-runner';
 import { assertCapacity, loadCapacity } from './load-capacity';
 import { createLoadJournal, type JournalJob, type JournalLoad } from './load-journal';
+import { createLoadOwner, type LoadOwner } from './load-owner';
 import { toLoadObject } from './load-object';
 import { runPreflight } from './preflight';
 import { assembleResultFiles, trimExcluded, writeTailUnprocessed } from './result-files';
@@ -51,6 +52,8 @@ export type LoadServiceOptions = {
   clock: Clock;
   /** Browser mode's upload folder (`<userData>/uploads`): an upload's file is `<uploadsDir>/<uploadId>`. */
   uploadsDir: string;
+  /** Who this service is, to tell its loads from those another live process runs on the same database (tests replace it). */
+  owner?: LoadOwner | undefined;
   /** The loads' private work folders (`<userData>/loads`), and where an upload's result files go by default. */
   loadsDir: string;
   /** Electron's open dialog for a CSV file; browser mode has none (`load:choose-file` answers VALIDATION). */
@@ -163,7 +166,12 @@ export function createLoadService(options: LoadServiceOptions): LoadService {
   const files = new Map<string, OpenFile>();
   const objects = new Map<string, Promise<LoadObject>>();
   const running = new Map<string, RunningLoad>();
-  journal.markInterrupted();
+  const owner = options.owner ?? createLoadOwner();
+  // Only loads whose process is gone are interrupted: another live process (the app, `orgdesk load`) keeps its own.
+  const reclaimOrphans = (): void => {
+    journal.markInterrupted(owner.isAlive);
+  };
+  reclaimOrphans();
 
   const fileOf = (fileId: string): OpenFile => {
     const file = files.get(fileId);
@@ -553,6 +561,7 @@ export function createLoadService(options: LoadServiceOptions): LoadService {
         startedAt: new Date(clock.now()).toISOString(),
         endedAt: null,
       });
+      journal.claim(loadId, owner.token);
       launch(loadId, 'run');
       return { loadId };
     },
@@ -571,6 +580,7 @@ export function createLoadService(options: LoadServiceOptions): LoadService {
       return summaryOf(loadOf(loadId));
     },
     async resume(loadId) {
+      reclaimOrphans();
       const load = loadOf(loadId);
       if (running.has(loadId) || load.state !== 'interrupted') {
         throw new ServiceError('VALIDATION', `The load is ${running.has(loadId) ? 'running' : load.state}: only an interrupted load can be resumed.`, 'Pick an interrupted load from the history.');
@@ -584,6 +594,9 @@ export function createLoadService(options: LoadServiceOptions): LoadService {
         );
       }
       await mkdir(load.workDir, { recursive: true });
+      if (!journal.claimInterrupted(loadId, owner.token)) {
+        throw new ServiceError('VALIDATION', 'Another OrgDesk window or command has just resumed this load.', 'Follow it there; it is not sent twice.');
+      }
       launch(loadId, 'run');
       return { loadId };
     },
@@ -596,7 +609,10 @@ export function createLoadService(options: LoadServiceOptions): LoadService {
       const file = await openPath(load.files.failure, name, false);
       return { file, plan: load.plan };
     },
-    history: (limit) => journal.list(limit).map(summaryOf),
+    history: (limit) => {
+      reclaimOrphans();
+      return journal.list(limit).map(summaryOf);
+    },
     get: (loadId) => summaryOf(loadOf(loadId)),
     async settled(loadId) {
       await running.get(loadId)?.done;

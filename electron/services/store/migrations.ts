@@ -151,4 +151,7 @@ export const MIGRATIONS: readonly string[] = [
      fields TEXT NOT NULL,
      PRIMARY KEY (org_id, record_id)
    );`,
+  // 5: who runs each load (`<host>:<pid>:<instance>`), so a second process on the same database (the app and `orgdesk load`)
+  // never marks a live load interrupted and resumes it a second time.
+  `ALTER TABLE loads ADD COLUMN owner TEXT;`,
 ];
