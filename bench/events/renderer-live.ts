@@ -52,10 +52,14 @@ async function main(): Promise<void> {
   try {
     const page = await browser.newPage({ viewport: { width: 1600, height: 900 } });
     await page.addInitScript(() => {
-      const w = window as unknown as { __longTasks: number[] };
+      const w = window as unknown as { __longTasks: number[]; __longTaskTimes: number[] };
       w.__longTasks = [];
+      w.__longTaskTimes = [];
       new PerformanceObserver((list) => {
-        for (const entry of list.getEntries()) w.__longTasks.push(entry.duration);
+        for (const entry of list.getEntries()) {
+          w.__longTasks.push(entry.duration);
+          w.__longTaskTimes.push(entry.startTime);
+        }
       }).observe({ type: 'longtask', buffered: true });
     });
     await page.goto(server.url);
@@ -82,8 +86,13 @@ async function main(): Promise<void> {
     await panel.getByLabel('Channel').fill('/data/ContactChangeEvent');
     await panel.getByRole('button', { name: 'Subscribe' }).click();
     await panel.getByRole('list', { name: 'Subscriptions' }).getByText('live').waitFor({ timeout: 15_000 });
+    // The shell opens the Query area first, and Monaco's start-up work is not the Events area's: let it settle.
+    await page.waitForTimeout(5000);
     await page.evaluate(() => {
-      (window as unknown as { __longTasks: number[] }).__longTasks.length = 0;
+      const w = window as unknown as { __longTasks: number[]; __longTaskTimes: number[]; __t0: number };
+      w.__longTasks.length = 0;
+      w.__longTaskTimes.length = 0;
+      w.__t0 = performance.now();
     });
     const heapBefore = await page.evaluate(() => (performance as unknown as { memory?: { usedJSHeapSize: number } }).memory?.usedJSHeapSize ?? 0);
 
@@ -118,6 +127,10 @@ async function main(): Promise<void> {
     await Promise.all(samples);
     const shown = Number(((await panel.locator('[aria-label="Event view"] [aria-live]').textContent()) ?? '').replace(/\D/g, ''));
     const longTasks = await page.evaluate(() => (window as unknown as { __longTasks: number[] }).__longTasks.slice());
+    const longTaskAt = await page.evaluate(() => {
+      const w = window as unknown as { __longTasks: number[]; __longTaskTimes: number[]; __t0: number };
+      return w.__longTaskTimes.map((t, i) => `${((t - w.__t0) / 1000).toFixed(1)} s: ${Math.round(w.__longTasks[i] ?? 0)} ms`);
+    });
     const heapAfter = await page.evaluate(() => (performance as unknown as { memory?: { usedJSHeapSize: number } }).memory?.usedJSHeapSize ?? 0);
     const sorted = latencies.slice().sort((a, b) => a - b);
     const mb = (bytes: number): string => `${(bytes / 1024 / 1024).toFixed(1)} MB`;
@@ -128,6 +141,7 @@ async function main(): Promise<void> {
       ['events committed / shown', `${committed} / ${shown}`],
       ['commit → count shown', `p50 ${percentile(sorted, 50)} ms, p95 ${percentile(sorted, 95)} ms, max ${sorted.at(-1) ?? NaN} ms (${sorted.length} samples)`],
       ['long tasks', `${longTasks.length}, longest ${Math.round(Math.max(0, ...longTasks))} ms, over 100 ms: ${longTasks.filter((d) => d > 100).length}`],
+      ['long tasks at', longTaskAt.join(', ') || 'none'],
       ['page JS heap', `${mb(heapBefore)} → ${mb(heapAfter)}`],
       ['machine', `${cpus().length} cores, load average ${loadavg().map((l) => l.toFixed(2)).join(' ')}`],
     ];
