@@ -125,6 +125,10 @@ async function main(): Promise<void> {
       if (wait > 0) await new Promise((resolve) => setTimeout(resolve, wait));
     }
     await Promise.all(samples);
+    // Every committed event should reach the table: wait for the last ones (30 s at most), then count.
+    await page
+      .waitForFunction((n) => Number((document.querySelector('[aria-label="Event view"] [aria-live]')?.textContent ?? '').replace(/\D/g, '')) >= n, committed, { timeout: 30_000 })
+      .catch(() => undefined);
     const shown = Number(((await panel.locator('[aria-label="Event view"] [aria-live]').textContent()) ?? '').replace(/\D/g, ''));
     const longTasks = await page.evaluate(() => (window as unknown as { __longTasks: number[] }).__longTasks.slice());
     const longTaskAt = await page.evaluate(() => {
