@@ -8,7 +8,7 @@ export const EVENT_WINDOW = 200;
 /** Rows asked of main at a time when new events arrive under a filter main must apply. */
 const TAIL_WINDOW = 500;
 /** Rows the table keeps in memory before it forgets those far from the screen (main holds every one on disk). */
-const CACHE_LIMIT = 20_000;
+const CACHE_LIMIT = 5_000;
 /** Seconds the events-per-second sparkline covers. */
 export const RATE_SECONDS = 60;
 
