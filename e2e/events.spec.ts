@@ -254,4 +254,37 @@ test.describe('the event viewer', () => {
     await subscriptions.getByRole('button', { name: 'Dismiss /data/ContactChangeEvent' }).click();
     await expect(subscriptions.getByText('failed')).toHaveCount(0);
   });
+
+  test('after a reload, scrolls through more captured events than one read brings, newest at the bottom', async ({ eventsPage: page, demo }) => {
+    const panel = areaPanel(page, 'Events');
+    const emulator = demo.emulator();
+    const { access_token: token } = emulator.admin.createSession('admin@orgdesk.example');
+    const headers = { Authorization: `Bearer ${token}`, 'Content-Type': 'application/json' };
+    const ids = (await orgRest(emulator).query('SELECT Id FROM Contact ORDER BY LastName LIMIT 600')).map((r) => String(r['Id']));
+    await panel.getByLabel('Channel').fill('/data/ContactChangeEvent');
+    await panel.getByRole('button', { name: 'Subscribe' }).click();
+    await expect(panel.getByRole('list', { name: 'Subscriptions' }).getByText('live')).toBeVisible({ timeout: 15_000 });
+
+    // 600 changes in three sObject Collections calls of 200.
+    for (let chunk = 0; chunk < 3; chunk += 1) {
+      const records = ids.slice(chunk * 200, chunk * 200 + 200).map((id) => ({ attributes: { type: 'Contact' }, id, Department: `Wave ${chunk}` }));
+      const response = await fetch(`${emulator.url}/services/data/v62.0/composite/sobjects`, { method: 'PATCH', headers, body: JSON.stringify({ allOrNone: false, records }) });
+      expect(response.status).toBe(200);
+    }
+    await expect(panel.getByText('600 events', { exact: true })).toBeVisible({ timeout: 15_000 });
+
+    await page.reload();
+    await areaTab(page, 'Events').click();
+    await expect(panel.getByText('600 events', { exact: true })).toBeVisible({ timeout: 15_000 });
+    const grid = panel.getByRole('grid', { name: 'Events' });
+    await expect(grid.locator('[role=row][aria-rowindex="601"]')).toContainText(ids[599] ?? '', { timeout: 15_000 });
+    await grid.locator('.orgdesk-events__scroller').evaluate((element) => {
+      element.scrollTop = 0;
+    });
+    await expect(grid.locator('[role=row][aria-rowindex="2"]')).toContainText(ids[0] ?? '');
+    await grid.locator('.orgdesk-events__scroller').evaluate((element) => {
+      element.scrollTop = 28 * 520;
+    });
+    await expect(grid.locator('[role=row][aria-rowindex="522"]')).toContainText(ids[520] ?? '');
+  });
 });
