@@ -199,4 +199,92 @@ test.describe('the event viewer', () => {
     await expect(query).toBeVisible();
     await expect(query.getByRole('grid').first()).toContainText(contactId, { timeout: 15_000 });
   });
+
+  test('publishes a platform event from the form and watches it arrive', async ({ eventsPage: page }) => {
+    const panel = areaPanel(page, 'Events');
+    await panel.getByLabel('Channel').fill('/event/Order_Event__e');
+    // Discovered from the org's global describe, so the picker offers it.
+    await expect(panel.locator('#orgdesk-events-channels option[value="/event/Order_Event__e"]')).toHaveCount(1);
+    await panel.getByRole('button', { name: 'Subscribe' }).click();
+    await expect(panel.getByRole('list', { name: 'Subscriptions' }).getByText('live')).toBeVisible({ timeout: 15_000 });
+
+    await panel.getByRole('button', { name: 'Publish' }).click();
+    const form = panel.getByRole('form', { name: 'Publish a platform event' });
+    await form.getByLabel(/Order Number/).fill('ORD-4242');
+    await form.getByLabel(/Amount/).fill('99.5');
+    await form.getByRole('button', { name: 'Publish' }).click();
+    await expect(form.getByRole('status')).toContainText('Published');
+
+    const row = rowOf(panel, 'Order_Event__e');
+    await expect(row).toHaveCount(1, { timeout: 15_000 });
+    await expect(row).toContainText('/event/Order_Event__e');
+    await row.click();
+    await expect(panel.getByRole('tree', { name: 'Payload' })).toContainText('"ORD-4242"');
+    await panel.getByLabel('Search events').fill('ORD-4242');
+    await expect(eventRows(panel)).toHaveCount(1);
+    await panel.getByLabel('Search events').fill('ORD-9999');
+    await expect(eventRows(panel)).toHaveCount(0);
+  });
+
+  test('refuses a replay id the org does not know and starts again from every retained event', async ({ eventsPage: page, demo }) => {
+    const panel = areaPanel(page, 'Events');
+    const rest = orgRest(demo.emulator());
+    const [contact] = await rest.query('SELECT Id FROM Contact ORDER BY LastName LIMIT 1');
+    const contactId = String(contact?.['Id']);
+    // A change made before anyone listens: only replay -2 brings it.
+    await rest.update('Contact', contactId, { Title: 'Retained' });
+
+    await panel.getByLabel('Channel').fill('/data/ContactChangeEvent');
+    await panel.getByLabel('Replay', { exact: true }).selectOption('id');
+    await panel.getByLabel('Replay id').fill('987654');
+    await panel.getByRole('button', { name: 'Subscribe' }).click();
+    const subscriptions = panel.getByRole('list', { name: 'Subscriptions' });
+    await expect(subscriptions.getByText('failed')).toBeVisible({ timeout: 15_000 });
+    await expect(subscriptions.getByRole('alert')).toContainText('refused the replay id');
+
+    await subscriptions.getByRole('button', { name: 'Replay all retained (-2)' }).click();
+    await expect(subscriptions.getByText('live')).toBeVisible({ timeout: 15_000 });
+    await expect(subscriptions).toContainText('all retained (-2)');
+    // The local org hands over the replayed backlog with the next delivery (its held long-poll is not woken by a
+    // subscribe), so a second change brings both: the retained one first.
+    await rest.update('Contact', contactId, { Title: 'Live again' });
+    await expect(rowOf(panel, contactId)).toHaveCount(2, { timeout: 15_000 });
+    await rowOf(panel, contactId).first().click();
+    await expect(panel.getByRole('table', { name: 'Changed fields' })).toContainText('"Retained"');
+    await subscriptions.getByRole('button', { name: 'Dismiss /data/ContactChangeEvent' }).click();
+    await expect(subscriptions.getByText('failed')).toHaveCount(0);
+  });
+
+  test('after a reload, scrolls through more captured events than one read brings, newest at the bottom', async ({ eventsPage: page, demo }) => {
+    const panel = areaPanel(page, 'Events');
+    const emulator = demo.emulator();
+    const { access_token: token } = emulator.admin.createSession('admin@orgdesk.example');
+    const headers = { Authorization: `Bearer ${token}`, 'Content-Type': 'application/json' };
+    const ids = (await orgRest(emulator).query('SELECT Id FROM Contact ORDER BY LastName LIMIT 600')).map((r) => String(r['Id']));
+    await panel.getByLabel('Channel').fill('/data/ContactChangeEvent');
+    await panel.getByRole('button', { name: 'Subscribe' }).click();
+    await expect(panel.getByRole('list', { name: 'Subscriptions' }).getByText('live')).toBeVisible({ timeout: 15_000 });
+
+    // 600 changes in three sObject Collections calls of 200.
+    for (let chunk = 0; chunk < 3; chunk += 1) {
+      const records = ids.slice(chunk * 200, chunk * 200 + 200).map((id) => ({ attributes: { type: 'Contact' }, id, Department: `Wave ${chunk}` }));
+      const response = await fetch(`${emulator.url}/services/data/v62.0/composite/sobjects`, { method: 'PATCH', headers, body: JSON.stringify({ allOrNone: false, records }) });
+      expect(response.status).toBe(200);
+    }
+    await expect(panel.getByText('600 events', { exact: true })).toBeVisible({ timeout: 15_000 });
+
+    await page.reload();
+    await areaTab(page, 'Events').click();
+    await expect(panel.getByText('600 events', { exact: true })).toBeVisible({ timeout: 15_000 });
+    const grid = panel.getByRole('grid', { name: 'Events' });
+    await expect(grid.locator('[role=row][aria-rowindex="601"]')).toContainText(ids[599] ?? '', { timeout: 15_000 });
+    await grid.locator('.orgdesk-events__scroller').evaluate((element) => {
+      element.scrollTop = 0;
+    });
+    await expect(grid.locator('[role=row][aria-rowindex="2"]')).toContainText(ids[0] ?? '');
+    await grid.locator('.orgdesk-events__scroller').evaluate((element) => {
+      element.scrollTop = 28 * 520;
+    });
+    await expect(grid.locator('[role=row][aria-rowindex="522"]')).toContainText(ids[520] ?? '');
+  });
 });

@@ -1,5 +1,5 @@
 import { useVirtualizer } from '@tanstack/react-virtual';
-import { useEffect, useRef, type CSSProperties, type KeyboardEvent, type MouseEvent, type ReactNode } from 'react';
+import { memo, useEffect, useRef, type CSSProperties, type KeyboardEvent, type MouseEvent, type ReactNode } from 'react';
 import type { EventRow } from '../../../../shared/ipc/contract';
 import { alertText, isAlertRow, keyHue, recordIdsText, shortKey, timeOfDay } from './event-text';
 
@@ -91,28 +91,18 @@ export function EventTable(props: EventTableProps): ReactNode {
             if (row === undefined) {
               return <div key={item.key} role="row" aria-rowindex={item.index + 2} className="orgdesk-events__row orgdesk-events__row_loading" style={style} />;
             }
-            const classes = ['orgdesk-events__row'];
-            if (item.index % 2 === 1) classes.push('orgdesk-events__row_odd');
-            if (isAlertRow(row)) classes.push('orgdesk-events__row_alert');
-            if (row.seq === selectedSeq) classes.push('orgdesk-events__row_selected');
-            if (picked.has(row.seq)) classes.push('orgdesk-events__row_picked');
-            const click = (event: MouseEvent): void => {
-              if (event.ctrlKey || event.metaKey) onTogglePick(row);
-              else onSelect(row);
-            };
             return (
-              <div
+              <EventRowView
                 key={row.seq}
-                role="row"
-                aria-rowindex={item.index + 2}
-                aria-selected={row.seq === selectedSeq}
-                className={classes.join(' ')}
-                style={style}
-                onClick={click}
-                title={alertText(row) ?? undefined}
-              >
-                <EventCells row={row} onGroupTransaction={onGroupTransaction} />
-              </div>
+                row={row}
+                index={item.index}
+                start={item.start}
+                selected={row.seq === selectedSeq}
+                picked={picked.has(row.seq)}
+                onSelect={onSelect}
+                onTogglePick={onTogglePick}
+                onGroupTransaction={onGroupTransaction}
+              />
             );
           })}
         </div>
@@ -121,6 +111,43 @@ export function EventTable(props: EventTableProps): ReactNode {
     </div>
   );
 }
+
+type EventRowViewProps = {
+  row: EventRow;
+  index: number;
+  start: number;
+  selected: boolean;
+  picked: boolean;
+  onSelect: (row: EventRow) => void;
+  onTogglePick: (row: EventRow) => void;
+  onGroupTransaction: (transactionKey: string) => void;
+};
+
+/** One drawn row; memoized, so rows that stay on screen are not drawn again when new events arrive. */
+const EventRowView = memo(function EventRowView({ row, index, start, selected, picked, onSelect, onTogglePick, onGroupTransaction }: EventRowViewProps): ReactNode {
+  const classes = ['orgdesk-events__row'];
+  if (index % 2 === 1) classes.push('orgdesk-events__row_odd');
+  if (isAlertRow(row)) classes.push('orgdesk-events__row_alert');
+  if (selected) classes.push('orgdesk-events__row_selected');
+  if (picked) classes.push('orgdesk-events__row_picked');
+  const click = (event: MouseEvent): void => {
+    if (event.ctrlKey || event.metaKey) onTogglePick(row);
+    else onSelect(row);
+  };
+  return (
+    <div
+      role="row"
+      aria-rowindex={index + 2}
+      aria-selected={selected}
+      className={classes.join(' ')}
+      style={{ transform: `translateY(${start}px)`, height: ROW_HEIGHT, width: TOTAL_WIDTH }}
+      onClick={click}
+      title={alertText(row) ?? undefined}
+    >
+      <EventCells row={row} onGroupTransaction={onGroupTransaction} />
+    </div>
+  );
+});
 
 function Cell({ width, children, className = '' }: { width: number; children: ReactNode; className?: string }): ReactNode {
   return (

@@ -172,6 +172,19 @@ describe('the Events area', () => {
     expect(screen.getByRole('button', { name: 'Pause' })).toBeInTheDocument();
   });
 
+  it('reads the window again when the capture drops its oldest events, and says so', async () => {
+    const { fake, captured } = setup([eventRow(1), eventRow(2), eventRow(3)]);
+    await waitFor(() => expect(bodyRows()).toHaveLength(3));
+    push(fake, captured, [eventRow(4)]);
+    await waitFor(() => expect(bodyRows()).toHaveLength(4));
+    captured.splice(0, 2);
+    const next = [eventRow(5)];
+    captured.push(...next);
+    act(() => fake.emit('events:batch', { rows: next, capture: { ...capture, events: 3, dropped: 2, oldestAt: '2026-12-01T09:00:00.000Z' } }));
+    await waitFor(() => expect(bodyRows().map((row) => within(row).getAllByRole('gridcell')[6]?.textContent)).toEqual(['103', '104', '105']));
+    expect(screen.getByText(/the 2 oldest events were dropped/)).toBeInTheDocument();
+  });
+
   it('filters by change type through main and keeps following new events under the filter', async () => {
     const { fake, captured } = setup([eventRow(1), eventRow(2, { changeType: 'CREATE', changedFields: [] })]);
     await waitFor(() => expect(bodyRows()).toHaveLength(2));

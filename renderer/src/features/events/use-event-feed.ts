@@ -8,7 +8,7 @@ export const EVENT_WINDOW = 200;
 /** Rows asked of main at a time when new events arrive under a filter main must apply. */
 const TAIL_WINDOW = 500;
 /** Rows the table keeps in memory before it forgets those far from the screen (main holds every one on disk). */
-const CACHE_LIMIT = 20_000;
+const CACHE_LIMIT = 5_000;
 /** Seconds the events-per-second sparkline covers. */
 export const RATE_SECONDS = 60;
 
@@ -65,7 +65,7 @@ export function useEventFeed(orgId: string | null, filter: FeedFilter, onError: 
   const counts = useRef<number[]>(new Array<number>(RATE_SECONDS).fill(0));
 
   // Mutable state the event listener and the fetches share (a listener must not wait for React to render).
-  const live = useRef({ generation: 0, matched: 0, busy: false, again: false, paused: false, dropped: -1, pending: new Set<number>() });
+  const live = useRef({ generation: 0, matched: 0, busy: false, again: false, paused: false, dropped: -1, pending: new Set<number>(), stale: false });
   const filterRef = useRef(filter);
   filterRef.current = filter;
   const fullFilter = useCallback((): EventFilter | null => (orgId === null ? null : { ...filterRef.current, orgId }), [orgId]);
@@ -143,11 +143,14 @@ export function useEventFeed(orgId: string | null, filter: FeedFilter, onError: 
       setCapture(batch.capture);
       const mine = batch.rows.filter((row) => row.orgId === orgId);
       counts.current[RATE_SECONDS - 1] = (counts.current[RATE_SECONDS - 1] ?? 0) + mine.length;
-      if (state.dropped !== -1 && batch.capture.dropped > state.dropped && !state.paused) {
-        // The oldest events left the capture, so every offset moved: read the window again.
+      if (state.dropped !== -1 && batch.capture.dropped > state.dropped) {
+        // The oldest events left the capture, so every offset moved: read the window again (on resume when paused).
         state.dropped = batch.capture.dropped;
-        reload();
-        return;
+        if (state.paused) state.stale = true;
+        else {
+          reload();
+          return;
+        }
       }
       state.dropped = batch.capture.dropped;
       const channels = filterRef.current.channels ?? [];
@@ -223,10 +226,13 @@ export function useEventFeed(orgId: string | null, filter: FeedFilter, onError: 
       setPausedState(next);
       if (!next) {
         setWaiting(0);
-        void tail();
+        if (live.current.stale) {
+          live.current.stale = false;
+          reload();
+        } else void tail();
       }
     },
-    [tail],
+    [tail, reload],
   );
 
   const rowAt = useCallback((index: number) => cache.current.get(index), []);
