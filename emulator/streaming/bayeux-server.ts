@@ -325,6 +325,14 @@ export function createBayeuxServer(options: BayeuxServerOptions): BayeuxServer {
     let set = byChannel.get(channel);
     if (!set) byChannel.set(channel, (set = new Set()));
     set.add(client);
+    // A replay (-2 or an id) may have events at once: wake a held connect instead of keeping them until it times out. [INF]
+    if (client.held !== undefined && !isPaused && hasEvents(client)) {
+      dirty.add(client);
+      if (!flushScheduled) {
+        flushScheduled = true;
+        setImmediate(flush);
+      }
+    }
     return subscriptionReply(message, client.id, '/meta/subscribe', channel);
   };
 

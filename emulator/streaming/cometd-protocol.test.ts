@@ -82,6 +82,26 @@ describe('CometD endpoint', () => {
     expect(Object.keys(events[0] as object)).toEqual(['data', 'channel']);
   });
 
+  it('answers a held connect with the retained events a new replaying subscription brings, without waiting for a new event', async () => {
+    // An org whose connects are held for a minute: without the wake-up the held connect would outlast the test.
+    const slow = await startTestOrg({ seed: false, streaming: { connectTimeoutMs: 60_000, clientTimeoutMs: 120_000 } });
+    try {
+      const created = await slow.call(`${V}/sobjects/Account`, { method: 'POST', json: { Name: 'Retained Before Subscribe Co' } });
+      expect(created.status).toBe(201);
+      const c = rawBayeux(slow.url, { token: slow.token });
+      await c.handshake();
+      await c.connect();
+      expect((await c.subscribe('/data/AccountChangeEvent', -1)).successful).toBe(true);
+      const pending = c.connect();
+      expect((await c.subscribe('/data/ChangeEvents', -2)).successful).toBe(true);
+      const { events } = await pending;
+      expect(events.length).toBeGreaterThan(0);
+      expect(events.every((event) => event.channel === '/data/ChangeEvents')).toBe(true);
+    } finally {
+      await slow.emulator.stop();
+    }
+  });
+
   it('answers 403::Unknown client with the handshake advice for a client id it does not know', async () => {
     const c = client();
     await c.handshake();
