@@ -10,7 +10,7 @@ export type LoadOwner = {
   /** `<host>:<pid>:<instance>`, stored with each load this service runs. */
   token: string;
   /** Whether the owner a load was stored with may still be running it (an unknown owner is not). */
-  isAlive(owner: string | null): boolean;
+  isAlive: (owner: string | null) => boolean;
 };
 
 /** The owner of the loads one load service runs; `processAlive` is replaceable for tests. */
