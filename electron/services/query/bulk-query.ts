@@ -1,8 +1,11 @@
 import { once } from 'node:events';
 import { createWriteStream } from 'node:fs';
+import { PassThrough } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
 import { parse } from 'csv-parse';
 import type { CellValue } from '../../../shared/ipc/domains/query';
 import { ServiceError } from '../errors';
+import { toFileError } from '../files/file-errors';
 import type { Clock, SalesforceClient } from '../salesforce';
 
 /** The slice of a Bulk API 2.0 query job's info the runner reads. */
@@ -87,9 +90,33 @@ async function waitForCompletion(run: BulkQueryRun, path: string): Promise<void>
   }
 }
 
+/** A file written through `pipeline`, so an unwritable folder or a full disk rejects a write instead of killing main. */
+type FileSink = { write(chunk: Uint8Array): Promise<void>; close(): Promise<void> };
+
+function openFileSink(path: string): FileSink {
+  const sink = new PassThrough();
+  let failure: unknown = null;
+  const written = pipeline(sink, createWriteStream(path)).catch((error: unknown) => {
+    failure = error;
+  });
+  return {
+    async write(chunk) {
+      if (failure !== null) throw toFileError(failure, path);
+      if (!sink.write(chunk)) await Promise.race([once(sink, 'drain'), written]);
+      if (failure !== null) throw toFileError(failure, path);
+    },
+    async close() {
+      if (failure === null) sink.end();
+      await written;
+      if (failure !== null) throw toFileError(failure, path);
+    },
+  };
+}
+
 async function readResults(run: BulkQueryRun, path: string): Promise<number> {
-  const out = createWriteStream(run.file);
+  const out = openFileSink(run.file);
   let total = 0;
+  let failed = false;
   try {
     let locator: string | null = null;
     for (let page = 0; ; page += 1) {
@@ -100,14 +127,17 @@ async function readResults(run: BulkQueryRun, path: string): Promise<number> {
       locator = response.headers.get('sforce-locator');
       if (locator === null || locator === '' || locator === 'null') break;
     }
+  } catch (error) {
+    failed = true;
+    await out.close().catch(() => undefined);
+    throw error;
   } finally {
-    out.end();
-    await once(out, 'close').catch(() => undefined);
+    if (!failed) await out.close();
   }
   return total;
 }
 
-async function readPage(run: BulkQueryRun, response: Response, out: NodeJS.WritableStream, first: boolean): Promise<number> {
+async function readPage(run: BulkQueryRun, response: Response, out: FileSink, first: boolean): Promise<number> {
   const parser = parse({ bom: true });
   let rows = 0;
   const consume = (async () => {
@@ -146,7 +176,7 @@ async function readPage(run: BulkQueryRun, response: Response, out: NodeJS.Writa
             skippingHeader = false;
           }
         }
-        if (toFile.length > 0 && !out.write(toFile)) await once(out, 'drain');
+        if (toFile.length > 0) await out.write(toFile);
         if (!parser.write(chunk)) await Promise.race([once(parser, 'drain'), consume]);
       }
     }

@@ -1,4 +1,4 @@
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parse } from 'csv-parse/sync';
@@ -272,6 +272,17 @@ describe('query service over REST', () => {
     expect(children[0]).toEqual(['ParentId', 'LastName']);
     expect(children).toHaveLength(total + 1);
   });
+
+  it('answers an export into a folder that cannot be written with a FILE error naming the file', async () => {
+    const blocker = join(dir, 'not-a-folder');
+    writeFileSync(blocker, 'x');
+    const target = join(blocker, 'accounts.csv');
+    const { service } = setup({ picker: { pickSavePath: () => Promise.resolve(target) } });
+    const { runId } = service.run({ orgId: 'org', soql: 'SELECT Id, Name FROM Account LIMIT 5', includeDeleted: false, mode: 'rest' });
+    await service.settled(runId);
+    await expect(service.exportRun(runId, 'csv')).rejects.toMatchObject({ code: 'FILE', message: expect.stringContaining(target) as unknown });
+    await expect(service.exportRun(runId, 'json')).rejects.toMatchObject({ code: 'FILE' });
+  });
 });
 
 describe('query service over Bulk API 2.0', () => {
@@ -333,6 +344,18 @@ describe('query service over Bulk API 2.0', () => {
     expect(final).toMatchObject({ state: 'done', source: 'rest', fetched: expected });
     expect(final.columns.map((c) => c.path)).toEqual(['Id', 'Name']);
     expect(events.some((e) => e.source === 'bulk')).toBe(true);
+  });
+
+  it('fails a Bulk run with a FILE error naming the results folder when it cannot be written, and keeps serving others', async () => {
+    const blocker = join(dir, 'not-a-folder');
+    writeFileSync(blocker, 'x');
+    const { service } = setup({ resultsDir: join(blocker, 'results') });
+    const { runId } = service.run({ orgId: 'org', soql: 'SELECT Id FROM Contact', includeDeleted: false, mode: 'bulk' });
+    const final = await service.settled(runId);
+    expect(final.state).toBe('failed');
+    expect(final.error).toMatchObject({ code: 'FILE', message: expect.stringContaining(join(blocker, 'results')) as unknown });
+    const rest = service.run({ orgId: 'org', soql: 'SELECT Id FROM Account LIMIT 3', includeDeleted: false, mode: 'rest' });
+    expect(await service.settled(rest.runId)).toMatchObject({ state: 'done', fetched: 3 });
   });
 
   it('refuses a subquery in Bulk mode with a hint to use REST', async () => {

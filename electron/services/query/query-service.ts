@@ -18,6 +18,7 @@ import type {
 } from '../../../shared/ipc/domains/query';
 import type { QueryPage } from '../../../shared/salesforce/rest';
 import { ServiceError } from '../errors';
+import { toFileError } from '../files/file-errors';
 import { createRestApi, type Clock, type RestApi } from '../salesforce';
 import { runBulkQuery } from './bulk-query';
 import { createDescribeCache } from './describe-cache';
@@ -126,7 +127,11 @@ export function createQueryService(options: QueryServiceOptions): QueryService {
   const runs = new Map<string, Run>();
   const describes = createDescribeCache({ connections });
   // Bulk result files of an earlier session belong to runs no longer in memory.
-  rmSync(options.resultsDir, { recursive: true, force: true });
+  try {
+    rmSync(options.resultsDir, { recursive: true, force: true });
+  } catch {
+    // An unusable results folder is reported when a run first needs it, not by refusing to start.
+  }
   const threshold = options.bulkThreshold ?? DEFAULT_BULK_THRESHOLD;
   const keepRuns = options.keepRuns ?? 8;
   const keepRows = options.keepRows ?? 1_000_000;
@@ -183,7 +188,11 @@ export function createQueryService(options: QueryServiceOptions): QueryService {
           );
         }
         run.source = 'bulk';
-        mkdirSync(options.resultsDir, { recursive: true });
+        try {
+          mkdirSync(options.resultsDir, { recursive: true });
+        } catch (error) {
+          throw toFileError(error, options.resultsDir, 'create the results folder');
+        }
         run.file = join(options.resultsDir, `${run.id}.csv`);
         emit(run);
         await runBulkQuery({
@@ -366,12 +375,8 @@ export function createQueryService(options: QueryServiceOptions): QueryService {
       const suggestedName = `${run.object ?? 'query'}-${stamp}.${format}`;
       const path = await options.picker.pickSavePath({ suggestedName, format });
       if (path === null) throw new ServiceError('CANCELLED', 'The export was cancelled.');
-      try {
-        return format === 'csv' ? await exportCsv(run.store, path) : await exportJson(run.store, path);
-      } catch (error) {
-        if (error instanceof ServiceError) throw error;
-        throw new ServiceError('INTERNAL', `OrgDesk could not write the export to ${path}.`, 'Check that the folder exists, is writable and has free space.', { cause: error });
-      }
+      // Both writers answer a failed write (unwritable folder, full disk) with a FILE error naming the file.
+      return format === 'csv' ? await exportCsv(run.store, path) : await exportJson(run.store, path);
     },
     async recordUrl(orgId, recordId) {
       const { client } = await connections.connectionFor(orgId);

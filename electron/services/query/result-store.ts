@@ -32,6 +32,8 @@ export interface ResultStore {
   children(rowIndex: number, column: string): ChildRows;
   /** One stored row in column order. */
   row(rowIndex: number): CellValue[];
+  /** Stored rows `start` to `end` (exclusive) in fetched order. */
+  slice(start: number, end: number): CellValue[][];
   /** The raw child records of a cell, for export (null when the parent had none). */
   childRecords(rowIndex: number, column: string): readonly Record<string, unknown>[] | null;
   /** The child columns of a children column, for export. */
@@ -180,6 +182,11 @@ export function createResultStore(): ResultStore {
       return { columns: child.columns, rows: Array.from({ length: child.size }, (_, i) => child.row(i)) };
     },
     row,
+    slice(start, end) {
+      const out: CellValue[][] = [];
+      for (let i = Math.max(0, start); i < Math.min(end, size); i += 1) out.push(row(i));
+      return out;
+    },
     childRecords(rowIndex, name) {
       return columnNamed(name).childRecords?.[rowIndex] ?? null;
     },
