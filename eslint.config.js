@@ -106,6 +106,7 @@ export default defineConfig(
         forbid('^electron(/.*)?$', 'electron/services is plain Node: never import electron here (architecture.md, import rules).'),
         forbid('^(\\.\\./)+(main|ipc|web|preload)(/|$)', 'electron/services never imports electron/{main,ipc,web,preload}.'),
         forbid('^(\\.\\./)+renderer(/|$)', 'electron/services never imports the renderer.'),
+        forbid('^(\\.\\./)+test-support(/|$)', 'electron/test-support is for tests and benches only.'),
         NO_EMULATOR,
       ),
     },

@@ -15,7 +15,7 @@ import { parseArgs } from 'node:util';
 import { Connection } from 'jsforce';
 import { createSystemClock } from '../../electron/services/salesforce';
 import { createQueryService } from '../../electron/services/query';
-import { createEmulatorConnections, emulatorAdmin } from '../../electron/services/query/testing/emulator-connections';
+import { createEmulatorConnections, emulatorAdmin } from '../../electron/test-support/emulator-connections';
 
 const { values } = parseArgs({ options: { rows: { type: 'string', default: '100000' }, rounds: { type: 'string', default: '3' } } });
 const ROWS = Number(values.rows);

@@ -8,7 +8,7 @@ import { startEmulator, type RunningEmulator } from '../../../emulator';
 import { ServiceError } from '../errors';
 import { createSystemClock } from '../salesforce';
 import { createQueryService, type QueryServiceOptions } from './query-service';
-import { createEmulatorConnections, emulatorAdmin } from './testing/emulator-connections';
+import { createEmulatorConnections, emulatorAdmin } from '../../test-support/emulator-connections';
 
 const ADMIN = 'admin@orgdesk.example';
 const API = '/services/data/v62.0';

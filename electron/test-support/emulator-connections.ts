@@ -1,5 +1,5 @@
-import { createFetchTransport, createSalesforceClient, createSystemClock, type SalesforceSession, type SessionAccess } from '../../salesforce';
-import type { QueryConnection, QueryConnections } from '../ports';
+import { createFetchTransport, createSalesforceClient, createSystemClock, type SalesforceSession, type SessionAccess } from '../services/salesforce';
+import type { QueryConnection, QueryConnections } from '../services/query/ports';
 
 /**
  * Test and bench support: connections to a running emulator through the real Salesforce client, with sessions minted by
