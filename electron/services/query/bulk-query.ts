@@ -1,11 +1,7 @@
 import { once } from 'node:events';
-import { createWriteStream } from 'node:fs';
-import { PassThrough } from 'node:stream';
-import { pipeline } from 'node:stream/promises';
 import { parse } from 'csv-parse';
 import type { CellValue } from '../../../shared/ipc/domains/query';
 import { ServiceError } from '../errors';
-import { toFileError } from '../files/file-errors';
 import type { Clock, SalesforceClient } from '../salesforce';
 
 /** The slice of a Bulk API 2.0 query job's info the runner reads. */
@@ -22,8 +18,6 @@ export type BulkQueryRun = {
   apiVersion: string;
   soql: string;
   includeDeleted: boolean;
-  /** Where the result CSV is written (one header, then every page's rows). */
-  file: string;
   signal: AbortSignal;
   clock: Clock;
   /** First and longest wait between job polls. */
@@ -34,15 +28,15 @@ export type BulkQueryRun = {
   onProcessed(processed: number): void;
   /** The CSV header (dotted parent paths), once. */
   onHeader(columns: string[]): void;
-  /** Rows as they are parsed: an empty cell is null (Bulk CSV cannot tell null from ''). */
-  onRows(rows: CellValue[][]): void;
+  /** Rows as they are parsed: an empty cell is null (Bulk CSV cannot tell null from ''); reading waits for it. */
+  onRows(rows: CellValue[][]): Promise<void> | void;
 };
 
 const ROWS_PER_BATCH = 2000;
 
 /**
  * Runs a SOQL query as a Bulk API 2.0 query job: create it, poll until JobComplete, then read every results page with
- * `Sforce-Locator` until the literal "null" (salesforce-api.md §5), streaming the CSV to a file and through csv-parse.
+ * `Sforce-Locator` until the literal "null" (salesforce-api.md §5), streaming the CSV through csv-parse into `onRows`.
  * A cancel aborts the job on the server too. Returns the number of rows read.
  */
 export async function runBulkQuery(run: BulkQueryRun): Promise<{ jobId: string; rows: number }> {
@@ -90,54 +84,21 @@ async function waitForCompletion(run: BulkQueryRun, path: string): Promise<void>
   }
 }
 
-/** A file written through `pipeline`, so an unwritable folder or a full disk rejects a write instead of killing main. */
-type FileSink = { write(chunk: Uint8Array): Promise<void>; close(): Promise<void> };
-
-function openFileSink(path: string): FileSink {
-  const sink = new PassThrough();
-  let failure: unknown = null;
-  const written = pipeline(sink, createWriteStream(path)).catch((error: unknown) => {
-    failure = error;
-  });
-  return {
-    async write(chunk) {
-      if (failure !== null) throw toFileError(failure, path);
-      if (!sink.write(chunk)) await Promise.race([once(sink, 'drain'), written]);
-      if (failure !== null) throw toFileError(failure, path);
-    },
-    async close() {
-      if (failure === null) sink.end();
-      await written;
-      if (failure !== null) throw toFileError(failure, path);
-    },
-  };
-}
-
 async function readResults(run: BulkQueryRun, path: string): Promise<number> {
-  const out = openFileSink(run.file);
   let total = 0;
-  let failed = false;
-  try {
-    let locator: string | null = null;
-    for (let page = 0; ; page += 1) {
-      const query: Record<string, string | number | undefined> = { locator: locator ?? undefined, maxRecords: run.maxRecordsPerPage };
-      const response = await run.client.request('GET', path, { query, headers: { Accept: 'text/csv' }, signal: run.signal });
-      total += await readPage(run, response, out, page === 0);
-      // The last page carries the literal string "null"; a missing header also ends the loop rather than spinning.
-      locator = response.headers.get('sforce-locator');
-      if (locator === null || locator === '' || locator === 'null') break;
-    }
-  } catch (error) {
-    failed = true;
-    await out.close().catch(() => undefined);
-    throw error;
-  } finally {
-    if (!failed) await out.close();
+  let locator: string | null = null;
+  for (let page = 0; ; page += 1) {
+    const query: Record<string, string | number | undefined> = { locator: locator ?? undefined, maxRecords: run.maxRecordsPerPage };
+    const response = await run.client.request('GET', path, { query, headers: { Accept: 'text/csv' }, signal: run.signal });
+    total += await readPage(run, response, page === 0);
+    // The last page carries the literal string "null"; a missing header also ends the loop rather than spinning.
+    locator = response.headers.get('sforce-locator');
+    if (locator === null || locator === '' || locator === 'null') break;
   }
   return total;
 }
 
-async function readPage(run: BulkQueryRun, response: Response, out: FileSink, first: boolean): Promise<number> {
+async function readPage(run: BulkQueryRun, response: Response, first: boolean): Promise<number> {
   const parser = parse({ bom: true });
   let rows = 0;
   const consume = (async () => {
@@ -152,31 +113,20 @@ async function readPage(run: BulkQueryRun, response: Response, out: FileSink, fi
       batch.push(record.map((cell) => (cell === '' ? null : cell)));
       if (batch.length >= ROWS_PER_BATCH) {
         rows += batch.length;
-        run.onRows(batch);
+        await run.onRows(batch);
         batch = [];
       }
     }
     if (batch.length > 0) {
       rows += batch.length;
-      run.onRows(batch);
+      await run.onRows(batch);
     }
   })();
   consume.catch(() => undefined);
-  let skippingHeader = !first;
   const body = response.body;
   try {
     if (body !== null) {
       for await (const chunk of body as unknown as AsyncIterable<Uint8Array>) {
-        let toFile = chunk;
-        if (skippingHeader) {
-          const newline = chunk.indexOf(0x0a);
-          if (newline === -1) toFile = new Uint8Array(0);
-          else {
-            toFile = chunk.subarray(newline + 1);
-            skippingHeader = false;
-          }
-        }
-        if (toFile.length > 0) await out.write(toFile);
         if (!parser.write(chunk)) await Promise.race([once(parser, 'drain'), consume]);
       }
     }

@@ -5,8 +5,7 @@ import { pipeline } from 'node:stream/promises';
 import { stringify } from 'csv-stringify';
 import type { CellValue } from '../../../shared/ipc/domains/query';
 import { removePartialFile, toFileError } from '../files/file-errors';
-import type { ResultStore } from './result-store';
-import { readPath } from './result-store';
+import { readPath, type ResultReader } from './result-store';
 
 /** Where an export went and how many parent rows it holds. */
 export type ExportOutcome = { files: string[]; rows: number };
@@ -17,7 +16,7 @@ export type ExportOutcome = { files: string[]; rows: number };
  * selected), streamed row by row with back-pressure: nothing is built whole. A write that fails (an unwritable folder, a
  * full disk) is a FILE ServiceError naming the file; the partial files are removed.
  */
-export async function exportCsv(store: ResultStore, path: string): Promise<ExportOutcome> {
+export async function exportCsv(store: ResultReader, path: string): Promise<ExportOutcome> {
   const columns = store.columns;
   const fieldIndexes = columns.flatMap((c, i) => (c.kind === 'children' ? [] : [i]));
   const idIndex = columns.findIndex((c) => c.kind === 'field' && c.path.toLowerCase() === 'id');
@@ -59,7 +58,7 @@ export async function exportCsv(store: ResultStore, path: string): Promise<Expor
  * Writes a result as a JSON array of records: parent paths nested back into objects (`{"Account":{"Name":…}}`), child
  * relationships as arrays of their records, `attributes` dropped. Streamed one record at a time.
  */
-export async function exportJson(store: ResultStore, path: string): Promise<ExportOutcome> {
+export async function exportJson(store: ResultReader, path: string): Promise<ExportOutcome> {
   const columns = store.columns;
   const size = store.size;
   async function* text(): AsyncGenerator<string> {
@@ -89,7 +88,7 @@ export async function exportJson(store: ResultStore, path: string): Promise<Expo
 const EXPORT_BATCH = 1000;
 
 /** The stored rows in batches, yielding to the event loop between them so a big export never holds main up. */
-async function* batches(store: ResultStore, size: number): AsyncGenerator<{ start: number; rows: CellValue[][] }> {
+async function* batches(store: ResultReader, size: number): AsyncGenerator<{ start: number; rows: CellValue[][] }> {
   for (let start = 0; start < size; start += EXPORT_BATCH) {
     yield { start, rows: store.slice(start, Math.min(size, start + EXPORT_BATCH)) };
     await new Promise<void>((resolve) => setImmediate(resolve));

@@ -1,6 +1,6 @@
 import type { QueryProgress, QueryRunState, QuerySource } from '../../../shared/ipc/domains/query';
 import type { Clock } from '../salesforce';
-import type { ResultStore } from './result-store';
+import type { RunStore } from './memory-policy';
 
 /** The arguments of `query:run`. */
 export type RunArgs = { orgId: string; soql: string; includeDeleted: boolean; mode: 'auto' | 'rest' | 'bulk' };
@@ -13,15 +13,13 @@ export type QueryRun = {
   object: string | null;
   source: QuerySource;
   state: QueryRunState;
-  store: ResultStore;
+  store: RunStore;
   fetched: number;
   totalSize: number;
   startedAt: number;
   finishedAt: number | null;
   error: QueryProgress['error'];
   controller: AbortController;
-  /** A file of the run's rows on disk, removed with the run (null when it has none). */
-  file: string | null;
   done: Promise<void>;
   /** Stops listening to the caller's signal (once the run is forgotten or released). */
   detach: () => void;

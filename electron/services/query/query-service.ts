@@ -18,11 +18,10 @@ import type { Clock } from '../salesforce';
 import { createDescribeCache } from './describe-cache';
 import { explainQuery } from './explain-plan';
 import { createLibraryCalls } from './library-calls';
-import { DEFAULT_KEEP_ROWS, DEFAULT_KEEP_RUNS } from './memory-policy';
+import { createRunStore, DEFAULT_KEEP_ROWS, DEFAULT_KEEP_RUNS, DEFAULT_MEMORY_BYTES, DEFAULT_MEMORY_ROWS, type MemoryLimits } from './memory-policy';
 import type { QueryConnections, SaveFilePicker } from './ports';
 import type { QueryLibrary } from './query-library';
 import { progressOf, type QueryRun, type RunArgs } from './query-run';
-import { createResultStore } from './result-store';
 import { executeRun } from './run-execution';
 import { exportRun } from './run-export';
 import { createRunRegistry } from './run-registry';
@@ -37,7 +36,7 @@ export type QueryServiceOptions = {
   clock: Clock;
   /** History, saved queries and tabs; absent in tests that don't need the database. */
   library?: QueryLibrary | undefined;
-  /** Where Bulk query results are written (`<userData>/query-results`). */
+  /** Where results on disk live, one SQLite file per run (`<userData>/query-results`), removed with the run. */
   resultsDir: string;
   /** Where exports go. */
   picker: SaveFilePicker;
@@ -49,10 +48,16 @@ export type QueryServiceOptions = {
   bulkPoll?: { initialMs: number; maxMs: number };
   /** `maxRecords` per Bulk results page. */
   bulkMaxRecordsPerPage?: number;
-  /** How many finished results stay in memory (the oldest are dropped first; default 8). */
+  /** How many finished results are kept (the oldest are dropped first; default 8). */
   keepRuns?: number;
-  /** Finished results are also dropped, oldest first, while all results together hold more rows (default 1,000,000). */
+  /** Finished results are also dropped, oldest first, while the results in memory hold more rows (default 1,000,000). */
   keepRows?: number;
+  /** A REST result past this many rows moves to disk (default 100,000); Bulk results are always on disk. */
+  memoryRows?: number;
+  /** A REST result past about this many bytes moves to disk (default 64 MB). */
+  memoryBytes?: number;
+  /** How long one slice of sort or filter work may hold main's event loop (default 20 ms). */
+  viewSliceMs?: number;
 };
 
 /** The SOQL workbench's engine in main: runs, result windows, children, describe, explain, export, history, tabs. */
@@ -66,10 +71,10 @@ export interface QueryService {
   cancel(runId: string): { cancelled: boolean };
   /** Resolves with the last progress of a run once it stops (done, failed or cancelled). */
   settled(runId: string): Promise<QueryProgress>;
-  /** A window of a run's rows, sorted and filtered in main. */
-  rows(args: { runId: string; offset: number; limit: number; sort: QuerySort[]; filter: string }): RowWindow;
+  /** A window of a run's rows, sorted and filtered in main (a first sort of a big result waits for the view, main stays free). */
+  rows(args: { runId: string; offset: number; limit: number; sort: QuerySort[]; filter: string }): Promise<RowWindow>;
   /** The child subquery rows of the row at view position `rowIndex` under the grid's sort and filter. */
-  children(args: { runId: string; rowIndex: number; sort: QuerySort[]; filter: string; column: string }): { columns: ResultColumn[]; rows: CellValue[][] };
+  children(args: { runId: string; rowIndex: number; sort: QuerySort[]; filter: string; column: string }): Promise<{ columns: ResultColumn[]; rows: CellValue[][] }>;
   /** The org's objects (global describe), cached per org and API version. */
   objects(orgId: string, refresh?: boolean): Promise<ObjectSummary[]>;
   /** One object's describe, cached per org and API version. */
@@ -92,7 +97,7 @@ export interface QueryService {
   loadTabs(): { tabs: EditorTab[]; activeId: string | null };
   /** Saves the editor tabs. */
   saveTabs(tabs: EditorTab[], activeId: string | null): { saved: boolean };
-  /** Cancels every run, waits for them, and deletes the Bulk result files. */
+  /** Cancels every run, waits for them, and deletes their result files. */
   dispose(): Promise<void>;
 }
 
@@ -115,10 +120,16 @@ export function createQueryService(options: QueryServiceOptions): QueryService {
     // An unusable results folder is reported when a run first needs it, not by refusing to start.
   }
   const emit = (run: QueryRun): void => options.emit(progressOf(run, clock));
+  const memory: MemoryLimits = {
+    resultsDir: options.resultsDir,
+    maxRows: options.memoryRows ?? DEFAULT_MEMORY_ROWS,
+    maxBytes: options.memoryBytes ?? DEFAULT_MEMORY_BYTES,
+    views: options.viewSliceMs === undefined ? undefined : { sliceMs: options.viewSliceMs },
+  };
   const execution = {
     connections,
     clock,
-    resultsDir: options.resultsDir,
+    memory,
     bulkThreshold: options.bulkThreshold ?? DEFAULT_BULK_THRESHOLD,
     batchSize: options.batchSize,
     bulkPoll: options.bulkPoll,
@@ -149,21 +160,21 @@ export function createQueryService(options: QueryServiceOptions): QueryService {
     run(args, runOptions = {}) {
       const { signal } = runOptions;
       if (signal?.aborted === true) throw new ServiceError('CANCELLED', 'The window that asked for this query has closed.');
+      const id = randomUUID();
       const run: QueryRun = {
-        id: randomUUID(),
+        id,
         orgId: args.orgId,
         soql: args.soql,
         object: null,
         source: args.mode === 'bulk' ? 'bulk' : 'rest',
         state: 'running',
-        store: createResultStore(),
+        store: createRunStore(id, memory),
         fetched: 0,
         totalSize: 0,
         startedAt: clock.now(),
         finishedAt: null,
         error: undefined,
         controller: new AbortController(),
-        file: null,
         done: Promise.resolve(),
         detach: () => undefined,
       };
@@ -182,14 +193,15 @@ export function createQueryService(options: QueryServiceOptions): QueryService {
       await run.done;
       return progressOf(run, clock);
     },
-    rows({ runId, offset, limit, sort, filter }) {
+    async rows({ runId, offset, limit, sort, filter }) {
       const run = runs.named(runId);
-      const window = run.store.window({ offset, limit, sort, filter });
+      const window = await run.store.window({ offset, limit, sort, filter });
       return { offset, rows: window.rows, matched: window.matched, fetched: run.fetched, totalSize: Math.max(run.totalSize, run.fetched) };
     },
-    children({ runId, rowIndex, sort, filter, column }) {
+    async children({ runId, rowIndex, sort, filter, column }) {
       const run = runs.named(runId);
-      return run.store.children(run.store.rowIndexAt(rowIndex, sort, filter), column);
+      const stored = await run.store.rowIndexAt(rowIndex, sort, filter);
+      return run.store.children(stored, column);
     },
     objects: (orgId, refresh) => describes.objects(orgId, refresh),
     describe: (orgId, objectName, refresh) => describes.describe(orgId, objectName, refresh),

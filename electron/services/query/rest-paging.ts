@@ -14,7 +14,7 @@ export async function readRestPages(rest: RestApi, run: QueryRun, shape: QuerySh
   if (shape.countOnly) {
     // `SELECT COUNT()` answers with totalSize and no records: show the count as a one-cell result.
     run.store.setColumns([{ path: 'COUNT()', kind: 'aggregate', read: [] }]);
-    run.store.appendRows([[first.totalSize]]);
+    await run.store.appendRows([[first.totalSize]]);
     run.fetched = 1;
     run.totalSize = 1;
     return;
@@ -23,7 +23,7 @@ export async function readRestPages(rest: RestApi, run: QueryRun, shape: QuerySh
     const next = current.done || current.nextRecordsUrl === undefined ? null : rest.queryMore(current.nextRecordsUrl, options);
     next?.catch(() => undefined);
     await completeChildResults(rest, current.records, options);
-    run.store.appendRecords(current.records);
+    await run.store.appendRecords(current.records);
     run.fetched += current.records.length;
     if (next === null) return;
     emit();

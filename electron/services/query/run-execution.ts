@@ -1,22 +1,20 @@
-import { mkdirSync, rmSync } from 'node:fs';
-import { join } from 'node:path';
 import type { QueryPage } from '../../../shared/salesforce/rest';
 import { ServiceError } from '../errors';
-import { toFileError } from '../files/file-errors';
 import { createRestApi, type Clock } from '../salesforce';
 import { runBulkQuery } from './bulk-query';
 import type { QueryConnections } from './ports';
 import { toQueryError } from './query-errors';
 import type { QueryRun, RunArgs } from './query-run';
 import { readRestPages } from './rest-paging';
-import { createResultStore } from './result-store';
+import { createRunStore, type MemoryLimits } from './memory-policy';
 import { readQueryShape, type ColumnSpec } from './soql-columns';
 
 /** What running a query needs: the org connections, the clock, and how REST and Bulk are tuned. */
 export type RunExecutionOptions = {
   connections: QueryConnections;
   clock: Clock;
-  resultsDir: string;
+  /** Where a run's rows may live, and when they move to disk. */
+  memory: MemoryLimits;
   bulkThreshold: number;
   batchSize?: number | undefined;
   bulkPoll?: { initialMs: number; maxMs: number } | undefined;
@@ -47,19 +45,16 @@ export async function executeRun(run: QueryRun, args: RunArgs, options: RunExecu
         );
       }
       run.source = 'bulk';
-      try {
-        mkdirSync(options.resultsDir, { recursive: true });
-      } catch (error) {
-        throw toFileError(error, options.resultsDir, 'create the results folder');
-      }
-      run.file = join(options.resultsDir, `${run.id}.csv`);
+      // Bulk is for big results: its rows always go to a file on disk, never to main's heap.
+      run.store.close();
+      run.store = createRunStore(run.id, options.memory, true);
+      if (!shape.columnsFromRecords) run.store.setColumns(shape.columns);
       emit();
       await runBulkQuery({
         client: connection.client,
         apiVersion: connection.apiVersion,
         soql: args.soql,
         includeDeleted: args.includeDeleted,
-        file: run.file,
         signal,
         clock,
         ...(options.bulkPoll === undefined ? {} : { poll: options.bulkPoll }),
@@ -69,8 +64,8 @@ export async function executeRun(run: QueryRun, args: RunArgs, options: RunExecu
           emit();
         },
         onHeader: (header) => run.store.setColumns(bulkColumns(header, shape.columns)),
-        onRows: (rows) => {
-          run.store.appendRows(rows);
+        onRows: async (rows) => {
+          await run.store.appendRows(rows);
           run.fetched += rows.length;
           emit();
         },
@@ -90,10 +85,9 @@ export async function executeRun(run: QueryRun, args: RunArgs, options: RunExecu
         } catch (error) {
           // Bulk refuses a few things REST accepts (compound address/location fields): carry on with the REST pages.
           if (signal.aborted || run.fetched > 0) throw error;
-          if (run.file !== null) rmSync(run.file, { force: true });
-          run.file = null;
           run.source = 'rest';
-          run.store = createResultStore();
+          run.store.close();
+          run.store = createRunStore(run.id, options.memory);
           if (!shape.columnsFromRecords) run.store.setColumns(shape.columns);
           await readRestPages(rest, run, shape, page, pageOptions, emit);
         }
@@ -110,6 +104,7 @@ export async function executeRun(run: QueryRun, args: RunArgs, options: RunExecu
       run.error = toQueryError(error);
     }
   } finally {
+    run.store.seal();
     run.finishedAt = clock.now();
   }
 }

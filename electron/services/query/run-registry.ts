@@ -1,4 +1,3 @@
-import { rmSync } from 'node:fs';
 import { ServiceError } from '../errors';
 import { runsToForget } from './memory-policy';
 import type { QueryRun } from './query-run';
@@ -58,7 +57,7 @@ export function createRunRegistry(options: { keepRuns: number; keepRows: number 
   };
 }
 
-/** Frees what a run holds outside the heap: its result file. */
+/** Frees a run's rows (a result on disk deletes its file). */
 function release(run: QueryRun): void {
-  if (run.file !== null) rmSync(run.file, { force: true });
+  run.store.close();
 }
