@@ -37,7 +37,8 @@ const ROWS_PER_BATCH = 2000;
 /**
  * Runs a SOQL query as a Bulk API 2.0 query job: create it, poll until JobComplete, then read every results page with
  * `Sforce-Locator` until the literal "null" (salesforce-api.md §5), streaming the CSV through csv-parse into `onRows`.
- * A cancel aborts the job on the server too. Returns the number of rows read.
+ * When the run is cancelled or anything fails after the job was created (a poll, a results page, a write), the job is
+ * aborted on the server too, so it does not keep running for nobody. Returns the number of rows read.
  */
 export async function runBulkQuery(run: BulkQueryRun): Promise<{ jobId: string; rows: number }> {
   const base = `/services/data/v${run.apiVersion}/jobs/query`;
@@ -50,12 +51,16 @@ export async function runBulkQuery(run: BulkQueryRun): Promise<{ jobId: string; 
     const rows = await readResults(run, `${base}/${job.id}/results`);
     return { jobId: job.id, rows };
   } catch (error) {
-    if (run.signal.aborted) {
+    if (!(error instanceof BulkJobEnded)) {
+      // The org refuses to abort a job that already completed (INVALIDJOBSTATE): nothing more to do then.
       await run.client.json('PATCH', `${base}/${job.id}`, { json: { state: 'Aborted' }, idempotent: true }).catch(() => undefined);
     }
     throw error;
   }
 }
+
+/** A job the org itself ended (Failed or Aborted): there is nothing left to abort. */
+export class BulkJobEnded extends ServiceError {}
 
 async function waitForCompletion(run: BulkQueryRun, path: string): Promise<void> {
   const initial = run.poll?.initialMs ?? 500;
@@ -67,13 +72,13 @@ async function waitForCompletion(run: BulkQueryRun, path: string): Promise<void>
       case 'JobComplete':
         return;
       case 'Failed':
-        throw new ServiceError(
+        throw new BulkJobEnded(
           'SF_API',
           `The Bulk API query job ${info.id} failed${info.errorMessage === undefined ? '' : `: ${info.errorMessage}`}.`,
           'Check the SOQL (Bulk queries refuse subqueries, aggregates, GROUP BY, OFFSET and TYPEOF) or run it in REST mode.',
         );
       case 'Aborted':
-        throw new ServiceError('SF_API', `The Bulk API query job ${info.id} was aborted in the org.`, 'Someone aborted it in Setup → Bulk Data Load Jobs; run the query again.');
+        throw new BulkJobEnded('SF_API', `The Bulk API query job ${info.id} was aborted in the org.`, 'Someone aborted it in Setup → Bulk Data Load Jobs; run the query again.');
       case 'UploadComplete':
       case 'InProgress':
         await run.clock.sleep(delay, run.signal);

@@ -350,6 +350,46 @@ describe('query service over Bulk API 2.0', () => {
     expect(events.some((e) => e.source === 'bulk')).toBe(true);
   });
 
+  it('starts the REST pages afresh after the compound refusal instead of reusing a locator that expired meanwhile', async () => {
+    const { service, onProgress } = setup({ bulkThreshold: 100, batchSize: 200 });
+    const expected = await count('SELECT COUNT() FROM Contact WHERE IsDeleted = false');
+    emulator.admin.addFault({
+      kind: 'error',
+      method: 'POST',
+      path: `${API}/jobs/query`,
+      status: 400,
+      body: [{ errorCode: 'API_ERROR', message: 'Selecting compound data not supported in Bulk Query' }],
+    });
+    // The Bulk attempt takes longer than a locator lives: the first REST page's nextRecordsUrl is dead by the fallback.
+    onProgress((progress) => {
+      if (progress.source === 'bulk') skewMs = 16 * 60 * 1000;
+    });
+    const { runId } = service.run({ orgId: 'org', soql: 'SELECT Id, LastName FROM Contact', includeDeleted: false, mode: 'auto' });
+    const final = await service.settled(runId);
+    expect(final.error).toBeUndefined();
+    expect(final).toMatchObject({ state: 'done', source: 'rest', fetched: expected });
+    expect(new Set((await service.rows({ runId, offset: 0, limit: expected, sort: [], filter: '' })).rows.map((r) => r[0])).size).toBe(expected);
+  });
+
+  it('shows any other Bulk failure in auto mode as itself and aborts the job in the org instead of falling back', async () => {
+    const { service, connections } = setup({ bulkThreshold: 100 });
+    emulator.admin.addFault({ kind: 'bulk-stall-query' });
+    emulator.admin.addFault({
+      kind: 'error',
+      method: 'GET',
+      path: `${API}/jobs/query/*`,
+      status: 400,
+      body: [{ errorCode: 'INVALIDJOB', message: 'InvalidJob : The job is not accessible to this user' }],
+    });
+    const { runId } = service.run({ orgId: 'org', soql: 'SELECT Id FROM Contact', includeDeleted: false, mode: 'auto' });
+    const final = await service.settled(runId);
+    emulator.admin.addFault({ kind: 'bulk-release-stall' });
+    expect(final).toMatchObject({ state: 'failed', source: 'bulk', fetched: 0 });
+    expect(final.error?.message).toMatch(/not accessible/);
+    const jobs = await connections.connection.client.json<{ records: { id: string; state: string }[] }>('GET', `${API}/jobs/query`);
+    expect(jobs.records.map((j) => j.state)).toEqual(['Aborted']);
+  });
+
   it('fails a Bulk run with a FILE error naming the results folder when it cannot be written, and keeps serving others', async () => {
     const blocker = join(dir, 'not-a-folder');
     writeFileSync(blocker, 'x');

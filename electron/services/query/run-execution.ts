@@ -3,7 +3,7 @@ import { ServiceError } from '../errors';
 import { createRestApi, type Clock } from '../salesforce';
 import { runBulkQuery } from './bulk-query';
 import type { QueryConnections } from './ports';
-import { toQueryError } from './query-errors';
+import { isBulkCompoundRefusal, toQueryError } from './query-errors';
 import type { QueryRun, RunArgs } from './query-run';
 import { readRestPages } from './rest-paging';
 import { createRunStore, type MemoryLimits } from './memory-policy';
@@ -83,13 +83,18 @@ export async function executeRun(run: QueryRun, args: RunArgs, options: RunExecu
         try {
           await bulk();
         } catch (error) {
-          // Bulk refuses a few things REST accepts (compound address/location fields): carry on with the REST pages.
-          if (signal.aborted || run.fetched > 0) throw error;
+          // Bulk refuses compound address/location fields, which REST accepts: only then carry on over REST. Any other
+          // failure (auth, network, a Failed job, limits) is the run's failure, shown as itself.
+          if (signal.aborted || run.fetched > 0 || !isBulkCompoundRefusal(error)) throw error;
           run.source = 'rest';
           run.store.close();
           run.store = createRunStore(run.id, options.memory);
           if (!shape.columnsFromRecords) run.store.setColumns(shape.columns);
-          await readRestPages(rest, run, shape, page, pageOptions, emit);
+          // The first page's locator may have expired while the Bulk job ran (15 minutes idle): start the pages afresh.
+          const fresh = await rest.query(args.soql, { ...pageOptions, all: args.includeDeleted });
+          run.totalSize = fresh.totalSize;
+          emit();
+          await readRestPages(rest, run, shape, fresh, pageOptions, emit);
         }
       } else {
         await readRestPages(rest, run, shape, page, pageOptions, emit);
