@@ -1,12 +1,13 @@
-import { createFetchTransport, createSalesforceClient, createSystemClock, type SalesforceSession, type SessionAccess } from '../services/salesforce';
+import { createFetchTransport, createSalesforceClient, createSystemClock, type HttpTransport, type SalesforceSession, type SessionAccess } from '../services/salesforce';
 import type { QueryConnection, QueryConnections } from '../services/query/ports';
 
 /**
  * Test and bench support: connections to a running emulator through the real Salesforce client, with sessions minted by
  * the emulator's admin API (`POST /__emulator/sessions`) instead of the JWT flow the orgs service uses. A 401 mid-run
- * goes through the client's own re-login, which calls `renew` here; `logins` counts the sessions minted.
+ * goes through the client's own re-login, which calls `renew` here; `logins` counts the sessions minted. A test may pass
+ * its own `transport` (wrapping the fetch one) to watch the requests.
  */
-export function createEmulatorConnections(options: { url: string; username: string; apiVersion?: string }): QueryConnections & {
+export function createEmulatorConnections(options: { url: string; username: string; apiVersion?: string; transport?: HttpTransport }): QueryConnections & {
   readonly logins: number;
   connection: QueryConnection;
 } {
@@ -33,7 +34,7 @@ export function createEmulatorConnections(options: { url: string; username: stri
       return current;
     },
   };
-  const client = createSalesforceClient({ session, transport: createFetchTransport(), clock: createSystemClock() });
+  const client = createSalesforceClient({ session, transport: options.transport ?? createFetchTransport(), clock: createSystemClock() });
   const connection: QueryConnection = { client, apiVersion: options.apiVersion ?? '62.0' };
   return {
     get logins() {

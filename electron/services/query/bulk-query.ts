@@ -2,7 +2,7 @@ import { once } from 'node:events';
 import { parse } from 'csv-parse';
 import type { CellValue } from '../../../shared/ipc/domains/query';
 import { ServiceError } from '../errors';
-import type { Clock, SalesforceClient } from '../salesforce';
+import { SalesforceRequestError, type Clock, type SalesforceClient } from '../salesforce';
 
 /** The slice of a Bulk API 2.0 query job's info the runner reads. */
 export type QueryJobInfo = {
@@ -24,6 +24,8 @@ export type BulkQueryRun = {
   poll?: { initialMs: number; maxMs: number };
   /** `maxRecords` per results page; Salesforce picks when absent. */
   maxRecordsPerPage?: number;
+  /** How many result pages are downloaded at once from `/resultPages` (v58.0+; default 4, 1 = the sequential loop). */
+  parallelPages?: number;
   /** The job's processed count while it runs. */
   onProcessed(processed: number): void;
   /** The CSV header (dotted parent paths), once. */
@@ -33,10 +35,15 @@ export type BulkQueryRun = {
 };
 
 const ROWS_PER_BATCH = 2000;
+/** The first API version with `/resultPages` (salesforce-api.md §5). */
+const RESULT_PAGES_MIN_VERSION = 58;
+const DEFAULT_PARALLEL_PAGES = 4;
 
 /**
- * Runs a SOQL query as a Bulk API 2.0 query job: create it, poll until JobComplete, then read every results page with
- * `Sforce-Locator` until the literal "null" (salesforce-api.md §5), streaming the CSV through csv-parse into `onRows`.
+ * Runs a SOQL query as a Bulk API 2.0 query job: create it, poll until JobComplete, then read its results (salesforce-api.md
+ * §5): from v58.0 the pages `/resultPages` lists are downloaded a few at once; before v58.0, or where the org has no such
+ * resource (404), every results page is read in turn with `Sforce-Locator` until the literal "null". Either way the CSV
+ * goes through csv-parse into `onRows` in page order.
  * When the run is cancelled or anything fails after the job was created (a poll, a results page, a write), the job is
  * aborted on the server too, so it does not keep running for nobody. Returns the number of rows read.
  */
@@ -48,7 +55,7 @@ export async function runBulkQuery(run: BulkQueryRun): Promise<{ jobId: string; 
   });
   try {
     await waitForCompletion(run, `${base}/${job.id}`);
-    const rows = await readResults(run, `${base}/${job.id}/results`);
+    const rows = await readResults(run, `${base}/${job.id}`);
     return { jobId: job.id, rows };
   } catch (error) {
     if (!(error instanceof BulkJobEnded)) {
@@ -89,7 +96,77 @@ async function waitForCompletion(run: BulkQueryRun, path: string): Promise<void>
   }
 }
 
-async function readResults(run: BulkQueryRun, path: string): Promise<number> {
+async function readResults(run: BulkQueryRun, jobPath: string): Promise<number> {
+  const parallel = run.parallelPages ?? DEFAULT_PARALLEL_PAGES;
+  if (parallel > 1 && Number(run.apiVersion) >= RESULT_PAGES_MIN_VERSION) {
+    const pages = await firstResultPages(run, jobPath);
+    if (pages !== null) return readPagesInParallel(run, pages, parallel);
+  }
+  return readPagesInTurn(run, `${jobPath}/results`);
+}
+
+type ResultPages = { resultPages?: { resultUrl?: string }[]; nextRecordUrl?: string | null; done?: boolean };
+
+/** The first set of result URIs, or null when the org has no `/resultPages` (404). */
+async function firstResultPages(run: BulkQueryRun, jobPath: string): Promise<ResultPages | null> {
+  try {
+    return await run.client.json<ResultPages>('GET', `${jobPath}/resultPages`, { query: { maxRecords: run.maxRecordsPerPage }, signal: run.signal });
+  } catch (error) {
+    if (error instanceof SalesforceRequestError && error.status === 404) return null;
+    throw error;
+  }
+}
+
+/** Every result URI of the job, following `nextRecordUrl` set after set until `done`. */
+async function* resultUrls(run: BulkQueryRun, first: ResultPages): AsyncGenerator<string> {
+  for (let set: ResultPages = first; ; ) {
+    for (const page of set.resultPages ?? []) if (typeof page.resultUrl === 'string') yield page.resultUrl;
+    if (set.done === true || typeof set.nextRecordUrl !== 'string' || set.nextRecordUrl === '') return;
+    set = await run.client.json<ResultPages>('GET', set.nextRecordUrl, { signal: run.signal });
+  }
+}
+
+/**
+ * Downloads up to `parallel` result pages at once (the org serves them concurrently) and parses them one after another in
+ * page order, so rows arrive in the same order as the sequential loop and at most `parallel` page bodies are held.
+ */
+async function readPagesInParallel(run: BulkQueryRun, first: ResultPages, parallel: number): Promise<number> {
+  const urls = resultUrls(run, first);
+  const downloads: Promise<Response>[] = [];
+  // A failed page stops the downloads still running, not only a cancel.
+  const stop = new AbortController();
+  const signal = AbortSignal.any([run.signal, stop.signal]);
+  const download = async (url: string): Promise<Response> => {
+    const response = await run.client.request('GET', url, { headers: { Accept: 'text/csv' }, signal });
+    // Read the whole body now, so the connection is free and the page waits in memory for its turn to be parsed.
+    return new Response(await response.arrayBuffer(), { headers: response.headers });
+  };
+  const fill = async (): Promise<void> => {
+    while (downloads.length < parallel) {
+      const next = await urls.next();
+      if (next.done === true) return;
+      const pending = download(next.value);
+      pending.catch(() => undefined);
+      downloads.push(pending);
+    }
+  };
+  let total = 0;
+  try {
+    await fill();
+    for (let page = 0; downloads.length > 0; page += 1) {
+      const response = await (downloads.shift() as Promise<Response>);
+      await fill();
+      total += await readPage(run, response, page === 0);
+    }
+  } finally {
+    stop.abort();
+    await urls.return(undefined);
+  }
+  return total;
+}
+
+/** Reads every results page in turn with `Sforce-Locator`, the way before v58.0. */
+async function readPagesInTurn(run: BulkQueryRun, path: string): Promise<number> {
   let total = 0;
   let locator: string | null = null;
   for (let page = 0; ; page += 1) {

@@ -6,7 +6,7 @@ import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from
 import type { QueryProgress } from '../../../shared/ipc/domains/query';
 import { startEmulator, type RunningEmulator } from '../../../emulator';
 import { ServiceError } from '../errors';
-import { createSystemClock } from '../salesforce';
+import { createFetchTransport, createSystemClock, type HttpTransport } from '../salesforce';
 import { createQueryService, type QueryServiceOptions } from './query-service';
 import { createEmulatorConnections, emulatorAdmin } from '../../test-support/emulator-connections';
 
@@ -33,8 +33,8 @@ afterEach(() => {
   rmSync(dir, { recursive: true, force: true });
 });
 
-function setup(overrides: Partial<QueryServiceOptions> = {}) {
-  const connections = createEmulatorConnections({ url: emulator.url, username: ADMIN });
+function setup(overrides: Partial<QueryServiceOptions> = {}, connection: { apiVersion?: string; transport?: HttpTransport } = {}) {
+  const connections = createEmulatorConnections({ url: emulator.url, username: ADMIN, ...connection });
   const events: QueryProgress[] = [];
   const listeners: ((progress: QueryProgress) => void)[] = [];
   const exported: string[] = [];
@@ -305,6 +305,63 @@ describe('query service over Bulk API 2.0', () => {
     expect(readCsv(exported.files[0] ?? '')).toHaveLength(expected + 1);
     await service.dispose();
     expect(readdirSync(join(dir, 'results'))).toEqual([]);
+  });
+
+  /** A fetch transport that counts requests by path and the most Bulk result pages in flight at once. */
+  function watchedTransport() {
+    const inner = createFetchTransport();
+    const seen = { paths: [] as string[], inFlight: 0, mostInFlight: 0 };
+    const transport: HttpTransport = {
+      async fetch(url, init) {
+        const path = new URL(url).pathname;
+        seen.paths.push(path);
+        const page = path.endsWith('/results');
+        if (page) seen.mostInFlight = Math.max(seen.mostInFlight, (seen.inFlight += 1));
+        try {
+          return await inner.fetch(url, init);
+        } finally {
+          if (page) seen.inFlight -= 1;
+        }
+      },
+    };
+    return { transport, seen };
+  }
+
+  it('downloads the pages /resultPages lists a few at once on v58.0+, rows in the order of the locator loop', async () => {
+    const soql = 'SELECT Id, LastName FROM Contact';
+    const expected = await count('SELECT COUNT() FROM Contact WHERE IsDeleted = false');
+    emulator.admin.addFault({ kind: 'latency', ms: 100, path: `${API}/jobs/query/*/results` });
+    const parallel = watchedTransport();
+    const inTurn = setup({ bulkMaxRecordsPerPage: 300, bulkParallelPages: 1 });
+    const { service } = setup({ bulkMaxRecordsPerPage: 300, bulkParallelPages: 4 }, { transport: parallel.transport });
+    const a = service.run({ orgId: 'org', soql, includeDeleted: false, mode: 'bulk' });
+    const b = inTurn.service.run({ orgId: 'org', soql, includeDeleted: false, mode: 'bulk' });
+    expect(await service.settled(a.runId)).toMatchObject({ state: 'done', fetched: expected });
+    expect(await inTurn.service.settled(b.runId)).toMatchObject({ state: 'done', fetched: expected });
+    expect(parallel.seen.paths.filter((p) => p.endsWith('/resultPages')).length).toBe(Math.ceil(expected / 300 / 5));
+    expect(parallel.seen.mostInFlight).toBe(4);
+    const rowsA = (await service.rows({ runId: a.runId, offset: 0, limit: expected, sort: [], filter: '' })).rows;
+    const rowsB = (await inTurn.service.rows({ runId: b.runId, offset: 0, limit: expected, sort: [], filter: '' })).rows;
+    expect(rowsA).toEqual(rowsB);
+  });
+
+  it.each([
+    ['on an API version before 58.0', '57.0', false],
+    ['when the org answers /resultPages with 404', '62.0', true],
+  ])('falls back to the locator loop %s', async (_when, apiVersion, refuse) => {
+    const expected = await count('SELECT COUNT() FROM Contact WHERE IsDeleted = false');
+    if (refuse) {
+      emulator.admin.addFault({ kind: 'error', method: 'GET', path: `${API}/jobs/query/*/resultPages`, status: 404, body: [{ errorCode: 'NOT_FOUND', message: 'The requested resource does not exist' }] });
+    }
+    const watched = watchedTransport();
+    const { service } = setup({ bulkMaxRecordsPerPage: 500 }, { apiVersion, transport: watched.transport });
+    const { runId } = service.run({ orgId: 'org', soql: 'SELECT Id FROM Contact', includeDeleted: false, mode: 'bulk' });
+    expect(await service.settled(runId)).toMatchObject({ state: 'done', fetched: expected });
+    expect(watched.seen.paths.filter((p) => p.endsWith('/resultPages'))).toHaveLength(refuse ? 1 : 0);
+    expect(watched.seen.paths.filter((p) => p.endsWith('/results'))).toHaveLength(Math.ceil(expected / 500));
+    expect(watched.seen.mostInFlight).toBe(1);
+    const ids = (await service.rows({ runId, offset: 0, limit: expected, sort: [], filter: '' })).rows.map((r) => r[0]);
+    expect(new Set(ids).size).toBe(expected);
   });
 
   it('switches to Bulk in auto mode when the first page says the result is over the threshold', async () => {

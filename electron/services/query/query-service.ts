@@ -48,6 +48,8 @@ export type QueryServiceOptions = {
   bulkPoll?: { initialMs: number; maxMs: number };
   /** `maxRecords` per Bulk results page. */
   bulkMaxRecordsPerPage?: number;
+  /** Bulk result pages downloaded at once through `/resultPages` on v58.0+ (default 4; 1 reads them in turn). */
+  bulkParallelPages?: number;
   /** How many finished results are kept (the oldest are dropped first; default 8). */
   keepRuns?: number;
   /** Finished results are also dropped, oldest first, while the results in memory hold more rows (default 1,000,000). */
@@ -134,6 +136,7 @@ export function createQueryService(options: QueryServiceOptions): QueryService {
     batchSize: options.batchSize,
     bulkPoll: options.bulkPoll,
     bulkMaxRecordsPerPage: options.bulkMaxRecordsPerPage,
+    bulkParallelPages: options.bulkParallelPages,
     emit,
   };
 

@@ -19,6 +19,7 @@ export type RunExecutionOptions = {
   batchSize?: number | undefined;
   bulkPoll?: { initialMs: number; maxMs: number } | undefined;
   bulkMaxRecordsPerPage?: number | undefined;
+  bulkParallelPages?: number | undefined;
   /** Reports the run's progress (a `query:progress` event). */
   emit: (run: QueryRun) => void;
 };
@@ -59,6 +60,7 @@ export async function executeRun(run: QueryRun, args: RunArgs, options: RunExecu
         clock,
         ...(options.bulkPoll === undefined ? {} : { poll: options.bulkPoll }),
         ...(options.bulkMaxRecordsPerPage === undefined ? {} : { maxRecordsPerPage: options.bulkMaxRecordsPerPage }),
+        ...(options.bulkParallelPages === undefined ? {} : { parallelPages: options.bulkParallelPages }),
         onProcessed: (processed) => {
           run.totalSize = Math.max(run.totalSize, processed);
           emit();
