@@ -34,7 +34,7 @@ export type BulkQueryRun = {
   onRows(rows: CellValue[][]): Promise<void> | void;
 };
 
-const ROWS_PER_BATCH = 2000;
+const ROWS_PER_BATCH = 1000;
 /** The first API version with `/resultPages` (salesforce-api.md §5). */
 const RESULT_PAGES_MIN_VERSION = 58;
 const DEFAULT_PARALLEL_PAGES = 4;

@@ -27,6 +27,8 @@ export type ViewOptions = { sliceMs?: number };
 
 const MAX_CACHED_VIEWS = 6;
 const READ_CHUNK = 5000;
+/** Rows per slice of a filter scan (every column of each row is read and searched). */
+const FILTER_CHUNK = 1000;
 const COMPARES_PER_STEP = 2048;
 const DEFAULT_SLICE_MS = 20;
 
@@ -118,8 +120,8 @@ export function cellMatches(value: CellValue, needle: string): boolean {
 
 function* filterRows(source: ViewSource, size: number, needle: string): Generator<void, Uint32Array> {
   const hits: number[] = [];
-  for (let start = 0; start < size; start += READ_CHUNK) {
-    const rows = source.searchableRows(start, Math.min(size, start + READ_CHUNK));
+  for (let start = 0; start < size; start += FILTER_CHUNK) {
+    const rows = source.searchableRows(start, Math.min(size, start + FILTER_CHUNK));
     for (const [i, row] of rows.entries()) {
       if (row.some((cell) => cellMatches(cell, needle))) hits.push(start + i);
     }
