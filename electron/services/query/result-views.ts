@@ -172,10 +172,14 @@ function* rankColumn(source: ViewSource, column: number, size: number, collator:
     yield;
   }
   distinct.clear();
-  const keys: SortKey[] = values.map((v) => (typeof v === 'string' && numericText ? Number(v) : v));
-  values.length = 0;
+  const keys: SortKey[] = values;
   const order = new Uint32Array(keys.length);
-  for (let i = 0; i < order.length; i += 1) order[i] = i;
+  for (let i = 0; i < keys.length; i += 1) {
+    const value = keys[i];
+    if (numericText && typeof value === 'string') keys[i] = Number(value);
+    order[i] = i;
+    if ((i & 0xffff) === 0xffff) yield;
+  }
   const sorted = yield* mergeSort(order, (a, b) => compareKeys(keys[a] ?? 0, keys[b] ?? 0, collator));
   const rankOf = new Int32Array(keys.length);
   let rank = 0;
@@ -183,11 +187,13 @@ function* rankColumn(source: ViewSource, column: number, size: number, collator:
     const id = sorted[i] as number;
     if (i > 0 && compareKeys(keys[sorted[i - 1] as number] ?? 0, keys[id] ?? 0, collator) !== 0) rank += 1;
     rankOf[id] = rank;
+    if ((i & 0x3fff) === 0x3fff) yield;
   }
   yield;
   for (let i = 0; i < size; i += 1) {
     const id = ids[i] as number;
     if (id >= 0) ids[i] = rankOf[id] as number;
+    if ((i & 0xffff) === 0xffff) yield;
   }
   return ids;
 }
