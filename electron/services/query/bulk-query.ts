@@ -35,6 +35,8 @@ export type BulkQueryRun = {
 };
 
 const ROWS_PER_BATCH = 1000;
+/** Bytes of CSV handed to the parser at once. */
+const PARSE_SLICE = 64 * 1024;
 /** The first API version with `/resultPages` (salesforce-api.md §5). */
 const RESULT_PAGES_MIN_VERSION = 58;
 const DEFAULT_PARALLEL_PAGES = 4;
@@ -209,7 +211,10 @@ async function readPage(run: BulkQueryRun, response: Response, first: boolean): 
   try {
     if (body !== null) {
       for await (const chunk of body as unknown as AsyncIterable<Uint8Array>) {
-        if (!parser.write(chunk)) await Promise.race([once(parser, 'drain'), consume]);
+        // A page read whole arrives as one chunk of megabytes: parse it in slices so main is never held for long.
+        for (let start = 0; start < chunk.length; start += PARSE_SLICE) {
+          if (!parser.write(chunk.subarray(start, start + PARSE_SLICE))) await Promise.race([once(parser, 'drain'), consume]);
+        }
       }
     }
   } catch (error) {
