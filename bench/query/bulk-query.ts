@@ -6,7 +6,7 @@
  * `/resultPages` vs in turn with the locator loop (target ≥ 3× faster). The emulator runs in a child process so its memory
  * is not counted. Every figure is printed with the 1-minute load average at the time. Printed, never asserted.
  *
- *   npx tsx bench/query/bulk-query.ts [--rows 2000000] [--latency-rows 200000] [--page 5000]
+ *   npx tsx bench/query/bulk-query.ts [--rows 2000000] [--latency-rows 200000] [--page 5000] [--jsforce-timeout 900]
  *   node --expose-gc --import tsx bench/query/bulk-query.ts   (collects garbage between runs for cleaner peaks)
  */
 import { spawn, type ChildProcess } from 'node:child_process';
@@ -22,11 +22,17 @@ import { createSystemClock } from '../../electron/services/salesforce';
 import { createEmulatorConnections, emulatorAdmin } from '../../electron/test-support/emulator-connections';
 
 const { values } = parseArgs({
-  options: { rows: { type: 'string', default: '2000000' }, 'latency-rows': { type: 'string', default: '200000' }, page: { type: 'string', default: '5000' } },
+  options: {
+    rows: { type: 'string', default: '2000000' },
+    'latency-rows': { type: 'string', default: '200000' },
+    page: { type: 'string', default: '5000' },
+    'jsforce-timeout': { type: 'string', default: '900' },
+  },
 });
 const ROWS = Number(values.rows);
 const LATENCY_ROWS = Number(values['latency-rows']);
 const PAGE = Number(values.page);
+const JSFORCE_TIMEOUT_MS = Number(values['jsforce-timeout']) * 1000;
 const API_VERSION = '62.0';
 const USERNAME = 'admin@orgdesk.example';
 const SOQL = 'SELECT Id, FirstName, LastName, Email, Phone, Title, AccountId, LeadSource, MailingCity, CreatedDate FROM Contact';
@@ -124,13 +130,22 @@ async function main(): Promise<void> {
     const theirs = await measure(async () => {
       const records = await conn.bulk2.query(SOQL, { pollInterval: 500, pollTimeout: 3_600_000 });
       let n = 0;
-      await new Promise<void>((resolve, reject) => {
-        records.on('record', () => {
-          n += 1;
-        });
-        records.on('end', () => resolve());
-        records.on('error', reject);
-      });
+      // jsforce 3.10.16 was seen to go idle without 'end' on a 2M-row result: give up after the timeout and say so.
+      let timer: NodeJS.Timeout | undefined;
+      const finished = await Promise.race([
+        new Promise<boolean>((resolve, reject) => {
+          records.on('record', () => {
+            n += 1;
+          });
+          records.on('end', () => resolve(true));
+          records.on('error', reject);
+        }),
+        new Promise<boolean>((resolve) => {
+          timer = setTimeout(() => resolve(false), JSFORCE_TIMEOUT_MS);
+        }),
+      ]);
+      clearTimeout(timer);
+      if (!finished) process.stdout.write(`jsforce bulk2.query did not end within ${JSFORCE_TIMEOUT_MS / 1000} s (${n} records seen) (${load()})\n`);
       return n;
     });
     process.stdout.write(
