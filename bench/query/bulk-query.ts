@@ -6,7 +6,7 @@
  * `/resultPages` vs in turn with the locator loop (target ≥ 3× faster). The emulator runs in a child process so its memory
  * is not counted. Every figure is printed with the 1-minute load average at the time. Printed, never asserted.
  *
- *   npx tsx bench/query/bulk-query.ts [--rows 2000000] [--latency-rows 200000] [--page 5000] [--jsforce-timeout 900]
+ *   npx tsx bench/query/bulk-query.ts [--rows 2000000] [--latency-rows 200000] [--page 5000] [--jsforce-timeout 900] [--latency-only]
  *   node --expose-gc --import tsx bench/query/bulk-query.ts   (collects garbage between runs for cleaner peaks)
  */
 import { spawn, type ChildProcess } from 'node:child_process';
@@ -27,6 +27,7 @@ const { values } = parseArgs({
     'latency-rows': { type: 'string', default: '200000' },
     page: { type: 'string', default: '5000' },
     'jsforce-timeout': { type: 'string', default: '900' },
+    'latency-only': { type: 'boolean', default: false },
   },
 });
 const ROWS = Number(values.rows);
@@ -95,13 +96,22 @@ async function main(): Promise<void> {
     });
   try {
     const existing = await count(url);
-    if (existing < ROWS) {
-      const generated = await measure(() => emulatorAdmin(url, 'POST', 'generate', { object: 'Contact', count: ROWS - existing }));
-      process.stdout.write(`generated ${ROWS - existing} Contacts in the emulator in ${seconds(generated.ms)} (${generated.load})\n`);
+    const wanted = values['latency-only'] ? LATENCY_ROWS : Math.max(ROWS, LATENCY_ROWS);
+    if (existing < wanted) {
+      const generated = await measure(() => emulatorAdmin(url, 'POST', 'generate', { object: 'Contact', count: wanted - existing }));
+      process.stdout.write(`generated ${wanted - existing} Contacts in the emulator in ${seconds(generated.ms)} (${generated.load})\n`);
     }
     const total = await count(url);
     process.stdout.write(`emulator ${url}: ${total} Contacts; SOQL (10 columns): ${SOQL}\n\n`);
 
+    if (!values['latency-only']) await bulkQuery(total);
+    await latency();
+  } finally {
+    child.kill('SIGTERM');
+    rmSync(resultsDir, { recursive: true, force: true });
+  }
+
+  async function bulkQuery(total: number): Promise<void> {
     // OrgDesk first, so jsforce's heap does not inflate OrgDesk's peak.
     const ours = service();
     const run = await measure(async () => {
@@ -152,6 +162,9 @@ async function main(): Promise<void> {
       `jsforce bulk2.query     : ${theirs.value} rows in ${seconds(theirs.ms)} = ${(theirs.value / (theirs.ms / 1000)).toFixed(0)} rows/s; peak RSS ${mb(theirs.peakRss)} (+${mb(theirs.peakRss - theirs.baseRss)}), longest event-loop stall ${theirs.stallMs.toFixed(0)} ms (${theirs.load})\n`,
     );
     process.stdout.write(`  time ratio OrgDesk/jsforce: ${(run.ms / theirs.ms).toFixed(2)}x (jsforce only counts the records; OrgDesk also stores them for the grid)\n\n`);
+  }
+
+  async function latency(): Promise<void> {
 
     await emulatorAdmin(url, 'POST', 'faults', { kind: 'latency', ms: 100, path: '/services/data/*/jobs/query/*/results' });
     const limited = `${SOQL} LIMIT ${LATENCY_ROWS}`;
@@ -173,9 +186,6 @@ async function main(): Promise<void> {
     const sequential = timings['in turn (locator loop)'] ?? 0;
     const parallel = timings['parallel (4 at once)'] ?? 1;
     process.stdout.write(`  parallel is ${(sequential / parallel).toFixed(2)}x faster (target >= 3x)\n`);
-  } finally {
-    child.kill('SIGTERM');
-    rmSync(resultsDir, { recursive: true, force: true });
   }
 }
 

@@ -211,9 +211,11 @@ async function readPage(run: BulkQueryRun, response: Response, first: boolean): 
   try {
     if (body !== null) {
       for await (const chunk of body as unknown as AsyncIterable<Uint8Array>) {
-        // A page read whole arrives as one chunk of megabytes: parse it in slices so main is never held for long.
+        // A page read whole arrives as one chunk of megabytes, and reading it back only ever waits on promises: parse it in
+        // slices and give the event loop a turn after each, or a page (and the ones queued behind it) holds main for seconds.
         for (let start = 0; start < chunk.length; start += PARSE_SLICE) {
           if (!parser.write(chunk.subarray(start, start + PARSE_SLICE))) await Promise.race([once(parser, 'drain'), consume]);
+          await new Promise<void>((resolve) => setImmediate(resolve));
         }
       }
     }
