@@ -1,8 +1,8 @@
 import type { CellValue, QuerySort, ResultColumn } from '../../../shared/ipc/domains/query';
 import { ServiceError } from '../errors';
-import { childRows, childSpecs, flattenRecords, type ChildRecordsOf, type ChildRows } from './record-cells';
+import { childRows, childSpecs, readPath, toCell, type ChildRecordsOf, type ChildRows } from './record-cells';
 import { createViewCache, type ViewOptions } from './result-views';
-import { columnsFromRecords, type ColumnSpec } from './soql-columns';
+import { columnsFromRecords, isChildResult, type ColumnSpec } from './soql-columns';
 
 export { readPath } from './record-cells';
 export type { ChildRecordsOf, ChildRows } from './record-cells';
@@ -180,8 +180,23 @@ export function createResultStore(options: ViewOptions = {}): ResultStore {
     appendRecords(records) {
       if (records.length === 0) return;
       if (stored.length === 0) setColumns(columnsFromRecords(records));
-      const { rows, childRecordsOf } = flattenRecords(specs, records, casing);
-      appendRows(rows, childRecordsOf);
+      // Straight into the columns (no row arrays in between): this is the REST paging hot path.
+      for (const record of records) {
+        for (const column of stored) {
+          const value = readPath(record, column.spec.read, casing);
+          if (column.childRecords !== null) {
+            const child = isChildResult(value) ? value.records : null;
+            column.childRecords.push(child);
+            column.values.push({ children: child === null ? 0 : child.length });
+            bytes += CELL_BYTES * 2 + (child?.length ?? 0) * CHILD_RECORD_BYTES;
+          } else {
+            const cell = intern(column, toCell(value));
+            column.values.push(cell);
+            bytes += CELL_BYTES + (typeof cell === 'string' ? cell.length * 2 : 0);
+          }
+        }
+      }
+      size += records.length;
     },
     appendRows,
     seal() {

@@ -29,7 +29,7 @@ const MAX_CACHED_VIEWS = 6;
 const READ_CHUNK = 5000;
 /** Rows per slice of a filter scan (every column of each row is read and searched). */
 const FILTER_CHUNK = 1000;
-const COMPARES_PER_STEP = 2048;
+const COMPARES_PER_STEP = 16_384;
 const DEFAULT_SLICE_MS = 20;
 
 /**
@@ -102,6 +102,11 @@ function* buildView(
   const ranks: Int32Array[] = [];
   for (const { column } of sort) ranks.push(yield* rankColumn(source, column, size, collator));
   const directions = sort.map((s) => (s.descending ? -1 : 1));
+  if (ranks.length === 1) {
+    const only = ranks[0] as Int32Array;
+    const direction = directions[0] ?? 1;
+    return yield* mergeSort(indexes, (a, b) => ((only[a] as number) - (only[b] as number)) * direction || a - b);
+  }
   return yield* mergeSort(indexes, (a, b) => {
     for (let k = 0; k < ranks.length; k += 1) {
       const column = ranks[k] as Int32Array;
@@ -206,59 +211,68 @@ function compareKeys(a: SortKey, b: SortKey, collator: Intl.Collator): number {
   return collator.compare(a, b);
 }
 
-/** A stable bottom-up merge sort of row numbers that yields every few thousand comparisons. */
+/**
+ * A stable bottom-up merge sort of row numbers that yields between pieces of work: short runs are insertion-sorted, then
+ * runs are merged pairwise; a pair is merged in one go (plain loops the JIT optimises), and the caller's slice clock
+ * decides when to give the event loop a turn.
+ */
 function* mergeSort(input: Uint32Array, compare: (a: number, b: number) => number): Generator<void, Uint32Array> {
   const n = input.length;
   let source: Uint32Array = input;
   let target: Uint32Array = new Uint32Array(n);
-  let budget = COMPARES_PER_STEP;
-  const RUN = 16;
-  // Insertion-sort short runs first.
+  const RUN = 32;
+  let work = 0;
   for (let lo = 0; lo < n; lo += RUN) {
-    const hi = Math.min(n, lo + RUN);
-    for (let i = lo + 1; i < hi; i += 1) {
-      const item = source[i] as number;
-      let j = i - 1;
-      while (j >= lo && compare(source[j] as number, item) > 0) {
-        source[j + 1] = source[j] as number;
-        j -= 1;
-      }
-      source[j + 1] = item;
-    }
-    budget -= RUN * 4;
-    if (budget <= 0) {
-      budget = COMPARES_PER_STEP;
+    insertionSort(source, lo, Math.min(n, lo + RUN), compare);
+    work += RUN * 4;
+    if (work >= COMPARES_PER_STEP) {
+      work = 0;
       yield;
     }
   }
   for (let width = RUN; width < n; width *= 2) {
     for (let lo = 0; lo < n; lo += width * 2) {
-      const mid = Math.min(n, lo + width);
       const hi = Math.min(n, lo + width * 2);
-      let i = lo;
-      let j = mid;
-      let k = lo;
-      while (i < mid && j < hi) {
-        const a = source[i] as number;
-        const b = source[j] as number;
-        if (compare(a, b) <= 0) {
-          target[k] = a;
-          i += 1;
-        } else {
-          target[k] = b;
-          j += 1;
-        }
-        k += 1;
-        budget -= 1;
-        if (budget <= 0) {
-          budget = COMPARES_PER_STEP;
-          yield;
-        }
+      merge(source, target, lo, Math.min(n, lo + width), hi, compare);
+      work += hi - lo;
+      if (work >= COMPARES_PER_STEP) {
+        work = 0;
+        yield;
       }
-      while (i < mid) target[k++] = source[i++] as number;
-      while (j < hi) target[k++] = source[j++] as number;
     }
     [source, target] = [target, source];
   }
   return source;
+}
+
+function insertionSort(items: Uint32Array, lo: number, hi: number, compare: (a: number, b: number) => number): void {
+  for (let i = lo + 1; i < hi; i += 1) {
+    const item = items[i] as number;
+    let j = i - 1;
+    while (j >= lo && compare(items[j] as number, item) > 0) {
+      items[j + 1] = items[j] as number;
+      j -= 1;
+    }
+    items[j + 1] = item;
+  }
+}
+
+function merge(source: Uint32Array, target: Uint32Array, lo: number, mid: number, hi: number, compare: (a: number, b: number) => number): void {
+  let i = lo;
+  let j = mid;
+  let k = lo;
+  while (i < mid && j < hi) {
+    const a = source[i] as number;
+    const b = source[j] as number;
+    if (compare(a, b) <= 0) {
+      target[k] = a;
+      i += 1;
+    } else {
+      target[k] = b;
+      j += 1;
+    }
+    k += 1;
+  }
+  while (i < mid) target[k++] = source[i++] as number;
+  while (j < hi) target[k++] = source[j++] as number;
 }
