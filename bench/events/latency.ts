@@ -16,7 +16,7 @@ import { parseArgs } from 'node:util';
 import jsforce from 'jsforce';
 import { StreamingExtension } from 'jsforce/api/streaming';
 import { createEventCapture, createEventsService } from '../../electron/services/events';
-import { createEmulatorEventsConnections } from '../../electron/services/events/testing/emulator-events';
+import { createEmulatorEventsConnections } from '../../electron/test-support/emulator-connections';
 import { openDatabase } from '../../electron/services/store/database';
 
 const { values } = parseArgs({

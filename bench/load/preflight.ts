@@ -17,7 +17,7 @@ import { inspectCsvFile } from '../../electron/services/load/csv-source';
 import { suggestMapping } from '../../electron/services/load/field-mapping';
 import { toLoadObject } from '../../electron/services/load/load-object';
 import { runPreflight } from '../../electron/services/load/preflight';
-import { fetchDescribe } from '../../electron/services/load/testing/org-describe';
+import { fetchDescribe } from '../../electron/test-support/org-describe';
 
 const { values } = parseArgs({ options: { rows: { type: 'string', default: '1000000' }, 'bad-every': { type: 'string', default: '1000' } } });
 const ROWS = Number(values.rows);

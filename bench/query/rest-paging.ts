@@ -15,7 +15,7 @@ import { parseArgs } from 'node:util';
 import { Connection } from 'jsforce';
 import { createSystemClock } from '../../electron/services/salesforce';
 import { createQueryService } from '../../electron/services/query';
-import { createEmulatorConnections, emulatorAdmin } from '../../electron/services/query/testing/emulator-connections';
+import { createEmulatorConnections, emulatorAdmin } from '../../electron/test-support/emulator-connections';
 
 const { values } = parseArgs({ options: { rows: { type: 'string', default: '100000' }, rounds: { type: 'string', default: '3' } } });
 const ROWS = Number(values.rows);
@@ -164,16 +164,16 @@ async function gridWindows(url: string, resultsDir: string): Promise<void> {
   });
   const { runId } = service.run({ orgId: 'bench', soql: SOQL, includeDeleted: false, mode: 'rest' });
   await service.settled(runId);
-  const time = (label: string, args: { sort: { column: string; descending: boolean }[]; filter: string }): void => {
+  const time = async (label: string, args: { sort: { column: string; descending: boolean }[]; filter: string }): Promise<void> => {
     const started = performance.now();
-    const window = service.rows({ runId, offset: Math.floor(ROWS / 2), limit: 100, ...args });
+    const window = await service.rows({ runId, offset: Math.floor(ROWS / 2), limit: 100, ...args });
     process.stdout.write(`  ${label.padEnd(44)} ${(performance.now() - started).toFixed(1)} ms (${window.matched} rows match)\n`);
   };
   process.stdout.write(`\nrow windows served from main (100 rows at offset ${Math.floor(ROWS / 2)})\n`);
   const sort = [{ column: 'LastName', descending: false }, { column: 'CreatedDate', descending: true }];
-  time('sort LastName asc, CreatedDate desc (first)', { sort, filter: '' });
-  time('same sort again (cached index)', { sort, filter: '' });
-  time('filter "son" + same sort (first)', { sort, filter: 'son' });
+  await time('sort LastName asc, CreatedDate desc (first)', { sort, filter: '' });
+  await time('same sort again (cached index)', { sort, filter: '' });
+  await time('filter "son" + same sort (first)', { sort, filter: 'son' });
   await service.dispose();
 }
 

@@ -1,9 +1,10 @@
-import { createReadStream } from 'node:fs';
+import { once } from 'node:events';
+import { createReadStream, createWriteStream } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { pipeline } from 'node:stream/promises';
 import { join } from 'node:path';
-import { parse } from 'csv-parse';
+import { createInterface } from 'node:readline';
+import { finished } from 'node:stream/promises';
 import type { CellValue, QuerySource, ResultColumn } from '../../shared/ipc/domains/query';
 import type { QueryPage } from '../../shared/salesforce/rest';
 import { ServiceError } from '../../electron/services/errors';
@@ -131,16 +132,22 @@ async function* bulkChunks(options: StreamedQueryOptions, shape: ReturnType<type
   }
   progress.source = 'bulk';
   options.onProgress({ ...progress });
+  // The job's rows go to a scratch file as they download (one JSON array a line, so null stays null), then out in chunks:
+  // the whole result is never in memory.
   const scratch = await mkdtemp(join(tmpdir(), 'orgdesk-bulk-'));
-  const file = join(scratch, 'results.csv');
+  const file = join(scratch, 'results.ndjson');
   try {
     let columns: ResultColumn[] = [];
+    const sink = createWriteStream(file);
+    let sinkError: unknown = null;
+    sink.on('error', (error) => {
+      sinkError = error;
+    });
     await runBulkQuery({
       client: options.client,
       apiVersion: options.rest.version,
       soql: options.soql,
       includeDeleted: options.includeDeleted,
-      file,
       signal: options.signal,
       clock: options.clock,
       ...(options.bulkPoll === undefined ? {} : { poll: options.bulkPoll }),
@@ -151,26 +158,25 @@ async function* bulkChunks(options: StreamedQueryOptions, shape: ReturnType<type
       onHeader: (header) => {
         columns = bulkColumns(header, shape.columns);
       },
-      onRows: (rows) => {
+      onRows: async (rows) => {
+        if (sinkError !== null) throw toFileError(sinkError, file);
+        const text = rows.map((row) => JSON.stringify(row)).join('\n');
+        if (text !== '' && !sink.write(`${text}\n`)) await once(sink, 'drain');
         // Rows count as fetched once they are on disk; reading them back below only writes them out.
         progress.fetched += rows.length;
         progress.totalSize = Math.max(progress.totalSize, progress.fetched);
         options.onProgress({ ...progress });
       },
     });
+    sink.end();
+    await finished(sink).catch((error: unknown) => {
+      throw toFileError(error, file);
+    });
     let rows: RowValue[][] = [];
-    let header = true;
     let yielded = false;
-    const parser = parse({ bom: true });
-    // A read error destroys the parser too, so it surfaces in the loop below; the promise itself only needs a catch.
-    pipeline(createReadStream(file), parser).catch(() => undefined);
-    for await (const record of parser as AsyncIterable<string[]>) {
-      if (header) {
-        header = false;
-        continue;
-      }
-      // Bulk CSV cannot tell null from '': an empty cell is null, as in the app.
-      rows.push(record.map((cell) => (cell === '' ? null : cell)));
+    for await (const line of createInterface({ input: createReadStream(file), crlfDelay: Infinity })) {
+      if (line === '') continue;
+      rows.push(JSON.parse(line) as RowValue[]);
       if (rows.length >= BULK_ROWS_PER_CHUNK) {
         yield { columns, rows };
         yielded = true;
@@ -181,6 +187,11 @@ async function* bulkChunks(options: StreamedQueryOptions, shape: ReturnType<type
   } finally {
     await rm(scratch, { recursive: true, force: true });
   }
+}
+
+/** A scratch-file write failure as the FILE error a person can act on. */
+function toFileError(error: unknown, file: string): ServiceError {
+  return new ServiceError('FILE', `OrgDesk could not write its scratch file ${file} (${(error as Error).message}).`, 'Free some disk space in the temporary folder, then run the query again.', { cause: error });
 }
 
 /** Follows `nextRecordsUrl` of child subquery results that came back partial (over ~200 children), as the app does. */

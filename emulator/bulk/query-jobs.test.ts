@@ -169,3 +169,55 @@ describe('query jobs', () => {
     expect(((await (await call('GET', `/jobs/query/${String(job.id)}`)).json()) as Json).state).toBe('Aborted');
   });
 });
+
+describe('parallel result pages (v58.0+)', () => {
+  type ResultPages = { resultPages: { resultUrl: string }[]; nextRecordUrl: string | null; done: boolean };
+  const get = async (path: string): Promise<Response> => fetch(`${org.url}${path}`);
+
+  it('lists up to five result URIs a set and the next set, whose pages fetched concurrently hold every row once', async () => {
+    const job = await queryJob('SELECT Id, LastName FROM Contact', {});
+    const first = await call('GET', `/jobs/query/${String(job.id)}/resultPages?maxRecords=1`);
+    expect(first.status).toBe(200);
+    const set1 = (await first.json()) as ResultPages;
+    expect(set1.resultPages).toHaveLength(5);
+    expect(set1.done).toBe(false);
+    expect(set1.resultPages[0]?.resultUrl).toMatch(new RegExp(`^/services/data/v62\\.0/jobs/query/${String(job.id)}/results\\?locator=`));
+    expect(set1.nextRecordUrl).toMatch(/\/resultPages\?locator=/);
+    const set2 = (await (await get(set1.nextRecordUrl ?? '')).json()) as ResultPages;
+    expect(set2).toMatchObject({ done: true, nextRecordUrl: null });
+    expect(set2.resultPages).toHaveLength(2);
+    const bodies = await Promise.all([...set1.resultPages, ...set2.resultPages].map(async (p) => (await get(p.resultUrl)).text()));
+    const rows = bodies.flatMap((body) => body.trim().split('\n').slice(1));
+    const sequential = (await (await call('GET', `/jobs/query/${String(job.id)}/results`)).text()).trim().split('\n').slice(1);
+    expect(rows).toEqual(sequential);
+    expect(bodies.every((body) => body.startsWith('"Id","LastName"\n'))).toBe(true);
+  });
+
+  it('answers one set with one page for a small result at the default page size', async () => {
+    const job = await queryJob('SELECT Id FROM Contact');
+    const set = (await (await call('GET', `/jobs/query/${String(job.id)}/resultPages`)).json()) as ResultPages;
+    expect(set).toMatchObject({ done: true, nextRecordUrl: null });
+    expect(set.resultPages).toHaveLength(1);
+    expect((await (await get(set.resultPages[0]?.resultUrl ?? '')).text()).trim().split('\n')).toHaveLength(8);
+  });
+
+  it('does not exist before v58.0, and needs the version that created the job', async () => {
+    const old = await queryJob('SELECT Id FROM Contact');
+    expect((await call('GET', `/jobs/query/${String(old.id)}/resultPages`, undefined, '57.0')).status).toBe(404);
+    const res = await call('POST', '/jobs/query', { operation: 'query', query: 'SELECT Id FROM Contact' }, '59.0');
+    const job = (await res.json()) as Json;
+    await org.bulk.idle();
+    expect((await call('GET', `/jobs/query/${String(job.id)}/resultPages`, undefined, '60.0')).status).toBe(409);
+    expect((await call('GET', `/jobs/query/${String(job.id)}/resultPages`, undefined, '59.0')).status).toBe(200);
+  });
+
+  it('refuses result pages before the job is JobComplete', async () => {
+    org.bulk.faults.stallNextQueryJob();
+    const job = (await (await call('POST', '/jobs/query', { operation: 'query', query: 'SELECT Id FROM Contact' })).json()) as Json;
+    const res = await call('GET', `/jobs/query/${String(job.id)}/resultPages`);
+    expect(res.status).toBe(400);
+    expect(((await res.json()) as Json[])[0]).toMatchObject({ errorCode: 'INVALIDJOBSTATE' });
+    org.bulk.faults.releaseStall();
+    await org.bulk.idle();
+  });
+});

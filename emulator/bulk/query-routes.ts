@@ -1,8 +1,9 @@
 /**
  * The Bulk API 2.0 query resources: `/jobs/query` (create, list), `/jobs/query/<id>` (info, abort, delete) and
- * `/results` with `locator`/`maxRecords` paging. Results are CSV with every cell double-quoted, parent fields as dotted
- * columns, `Sforce-NumberOfRecords` and `Sforce-Locator` (the literal `null` on the last page), gzip when asked, and only
- * for the API version that created the job (409 otherwise).
+ * `/results` with `locator`/`maxRecords` paging, and `/resultPages` (v58.0+) with up to five result URIs a set for
+ * parallel download. Results are CSV with every cell double-quoted, parent fields as dotted columns,
+ * `Sforce-NumberOfRecords` and `Sforce-Locator` (the literal `null` on the last page), gzip when asked, and only for the
+ * API version that created the job (409 otherwise).
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { createGzip } from 'node:zlib';
@@ -11,7 +12,7 @@ import { SoqlError, executeSoqlRows } from '../soql';
 import { type BulkContext, type BulkEnv, listPage, routeJobs, stateVerb } from './bulk-env';
 import { delimiterChar, readCsvFormat } from './csv-input';
 import { quoteCell, streamChunks } from './csv-output';
-import { readJsonObject, sendError, sendJson, sendNoContent } from './http-io';
+import { readJsonObject, sendError, sendJson, sendNoContent, sendNotFound } from './http-io';
 import { type QueryJob, queryCreateJson, queryInfoJson, queryListJson } from './job-info';
 import { bulkQueryRefusal } from './query-rules';
 
@@ -185,6 +186,54 @@ async function sendResults(req: IncomingMessage, res: ServerResponse, env: BulkE
   }
 }
 
+/** The first API version with `/resultPages` (salesforce-api.md §5, "Parallel results"). */
+export const RESULT_PAGES_MIN_VERSION = 58;
+/** How many result URIs one `/resultPages` answer lists at most. */
+export const RESULT_PAGES_PER_SET = 5;
+
+/**
+ * `GET …/jobs/query/<id>/resultPages[?locator=<set>]`: up to five `resultUrl`s (each a `/results?locator=` URI that can be
+ * fetched concurrently), `nextRecordUrl` for the next set and `done` (salesforce-api.md §5, [DOC] key spellings).
+ * [INF] Not verified against a real org: the 404 below v58.0 (the resource does not exist there), the 400 before
+ * JobComplete, `nextRecordUrl` as `null` on the last set, the set cursor travelling as `?locator=`, and the first page's
+ * URI carrying a locator too. `maxRecords` is not documented for this resource; the local org honours it (and passes it
+ * on to each `resultUrl`) so tests can ask for small pages.
+ */
+function sendResultPages(res: ServerResponse, env: BulkEnv, ctx: BulkContext, job: QueryJob, url: URL): void {
+  if (ctx.apiVersion < RESULT_PAGES_MIN_VERSION) {
+    sendNotFound(res);
+    return;
+  }
+  if (ctx.apiVersion !== job.apiVersion) {
+    sendError(res, 409, 'INVALIDJOB', `This job was created with API version ${job.apiVersion.toFixed(1)}: request its result pages with /services/data/v${job.apiVersion.toFixed(1)}`);
+    return;
+  }
+  if (job.state !== 'JobComplete') {
+    sendError(res, 400, 'INVALIDJOBSTATE', `Result pages are not available while the job is ${job.state}; poll the job until it is JobComplete`);
+    return;
+  }
+  const maxParam = url.searchParams.get('maxRecords');
+  const pageSize = maxParam === null ? env.queryPageSize : Number(maxParam);
+  if (!Number.isSafeInteger(pageSize) || pageSize < 1) {
+    sendError(res, 400, 'INVALIDMAXRECORDS', `Invalid maxRecords: ${maxParam ?? ''}; use a positive whole number`);
+    return;
+  }
+  const setParam = url.searchParams.get('locator');
+  const first = setParam === null || setParam === '' ? 0 : decodeLocator(setParam);
+  const pages = Math.max(1, Math.ceil(job.lines.length / pageSize));
+  if (first === undefined || first >= pages) {
+    sendError(res, 400, 'INVALIDLOCATOR', `Invalid locator: ${setParam ?? ''}; pass the locator of the previous answer's nextRecordUrl`);
+    return;
+  }
+  const base = `/services/data/v${ctx.versionText}/jobs/query/${job.id}`;
+  const sized = maxParam === null ? '' : `&maxRecords=${pageSize}`;
+  const end = Math.min(pages, first + RESULT_PAGES_PER_SET);
+  const resultPages: { resultUrl: string }[] = [];
+  for (let page = first; page < end; page += 1) resultPages.push({ resultUrl: `${base}/results?locator=${encodeLocator(page * pageSize)}${sized}` });
+  const done = end >= pages;
+  sendJson(res, 200, { resultPages, nextRecordUrl: done ? null : `${base}/resultPages?locator=${encodeLocator(end)}${sized}`, done });
+}
+
 /** Handles `/jobs/query[...]`; `rest` is the path after `/jobs/query`. */
 export async function handleQuery(req: IncomingMessage, res: ServerResponse, env: BulkEnv, ctx: BulkContext, rest: string[], url: URL): Promise<void> {
   return routeJobs(req, res, rest, env.queryJobs, {
@@ -219,6 +268,10 @@ async function routeJob(req: IncomingMessage, res: ServerResponse, env: BulkEnv,
   }
   if (path.length === 1 && path[0] === 'results' && method === 'GET') {
     await sendResults(req, res, env, ctx, job, url);
+    return true;
+  }
+  if (path.length === 1 && path[0] === 'resultPages' && method === 'GET') {
+    sendResultPages(res, env, ctx, job, url);
     return true;
   }
   return false;

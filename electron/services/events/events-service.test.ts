@@ -9,7 +9,7 @@ import { ServiceError } from '../errors';
 import { openDatabase, type OrgDeskDatabase } from '../store/database';
 import { createEventCapture } from './event-capture';
 import { createEventsService, type EventsService } from './events-service';
-import { createEmulatorEventsConnections } from './testing/emulator-events';
+import { createEmulatorEventsConnections } from '../../test-support/emulator-connections';
 
 const ADMIN = 'admin@orgdesk.example';
 const V = '/services/data/v66.0';

@@ -7,7 +7,7 @@ import type { LoadField, LoadObject } from '../../../shared/ipc/domains/load';
 import { openDatabase } from '../store';
 import { createMappingStore, headerKey, readMappingTarget, suggestMapping } from './field-mapping';
 import { toLoadObject } from './load-object';
-import { fetchDescribe } from './testing/org-describe';
+import { fetchDescribe } from '../../test-support/org-describe';
 
 let emulator: RunningEmulator;
 let contact: LoadObject;

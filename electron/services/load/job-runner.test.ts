@@ -6,7 +6,7 @@ import { parse as parseSync } from 'csv-parse/sync';
 import { createReadStream } from 'node:fs';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { startEmulator, type RunningEmulator } from '../../../emulator';
-import { createEmulatorConnections } from '../query/testing/emulator-connections';
+import { createEmulatorConnections } from '../../test-support/emulator-connections';
 import { createIngestClient, createSystemClock } from '../salesforce';
 import { openDatabase, type OrgDeskDatabase } from '../store';
 import { planJobs, type RecordSource, type RowCheckPort } from './job-planner';

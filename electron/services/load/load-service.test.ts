@@ -5,7 +5,7 @@ import { parse } from 'csv-parse/sync';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { LoadOperation, LoadOptions, LoadPlan, LoadSummary } from '../../../shared/ipc/domains/load';
 import { startEmulator, type RunningEmulator } from '../../../emulator';
-import { createEmulatorConnections } from '../query/testing/emulator-connections';
+import { createEmulatorConnections } from '../../test-support/emulator-connections';
 import { createSystemClock } from '../salesforce';
 import { openDatabase, type OrgDeskDatabase } from '../store';
 import { createLoadOwner, type LoadOwner } from './load-owner';

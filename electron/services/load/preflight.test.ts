@@ -8,7 +8,7 @@ import { inspectCsvFile } from './csv-source';
 import { suggestMapping } from './field-mapping';
 import { toLoadObject } from './load-object';
 import { EXAMPLES_PER_KIND, runPreflight } from './preflight';
-import { fetchDescribe } from './testing/org-describe';
+import { fetchDescribe } from '../../test-support/org-describe';
 
 let emulator: RunningEmulator;
 let contact: LoadObject;

@@ -5,7 +5,7 @@ import type { FieldMapping, LoadField, LoadObject, LoadOperation, LoadPlan } fro
 import { toLoadObject } from './load-object';
 import { idSuffix } from './record-id';
 import { createRowValidator, type RowCheck } from './row-validator';
-import { fetchDescribe } from './testing/org-describe';
+import { fetchDescribe } from '../../test-support/org-describe';
 
 let emulator: RunningEmulator;
 let contact: LoadObject;

@@ -99,3 +99,19 @@ export function toQueryError(error: unknown): QueryError {
   if (e.column !== undefined) out.column = e.column;
   return out;
 }
+
+/**
+ * True for the one Bulk refusal REST does not share: compound address or geolocation fields ("Selecting compound data
+ * not supported in Bulk Query", salesforce-api.md §5), whether the job creation refused it or the job failed with it.
+ */
+export function isBulkCompoundRefusal(error: unknown): boolean {
+  const texts = messagesOf(error);
+  for (let current: unknown = error, depth = 0; current instanceof Error && depth < 4; depth += 1) {
+    const errors = (current as { errors?: unknown }).errors;
+    if (Array.isArray(errors)) {
+      for (const entry of errors as { message?: unknown }[]) if (typeof entry.message === 'string') texts.push(entry.message);
+    }
+    current = current.cause;
+  }
+  return texts.some((text) => /compound data not supported/i.test(text));
+}

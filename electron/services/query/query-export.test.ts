@@ -1,8 +1,9 @@
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parse } from 'csv-parse/sync';
 import { afterEach, describe, expect, it } from 'vitest';
+import { ServiceError } from '../errors';
 import { exportCsv, exportJson } from './query-export';
 import { createResultStore } from './result-store';
 import { readQueryShape } from './soql-columns';
@@ -66,5 +67,31 @@ describe('exportJson', () => {
       },
       { Id: '001000000000002AAA', Name: '', Owner: { Name: null }, IsDeleted: true, Contacts: null },
     ]);
+  });
+});
+
+describe('export to a place that cannot be written', () => {
+  // Tests run as root, where chmod does not stop a write: a path through a regular file (ENOTDIR) stands for an
+  // unwritable folder, and /dev/full for a full disk (ENOSPC).
+  it('ends in a FILE error naming the path when the folder cannot be written, and the next export still works', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'orgdesk-export-'));
+    folders.push(dir);
+    const blocker = join(dir, 'not-a-folder');
+    writeFileSync(blocker, 'x');
+    for (const write of [exportCsv, exportJson]) {
+      const target = join(blocker, 'accounts.out');
+      const error: unknown = await write(resultWithChildren(), target).catch((e: unknown) => e);
+      expect(error).toBeInstanceOf(ServiceError);
+      expect(error).toMatchObject({ code: 'FILE', message: expect.stringContaining(target) as unknown, hint: expect.stringMatching(/folder/) as unknown });
+    }
+    await expect(exportCsv(resultWithChildren(), join(dir, 'ok.csv'))).resolves.toMatchObject({ rows: 2 });
+    expect(readdirSync(dir).sort()).toEqual(['not-a-folder', 'ok.Contacts.csv', 'ok.csv']);
+  });
+
+  it.runIf(existsSync('/dev/full'))('ends in a FILE error saying the disk is full when a write finds no space', async () => {
+    for (const write of [exportCsv, exportJson]) {
+      const error: unknown = await write(resultWithChildren(), '/dev/full').catch((e: unknown) => e);
+      expect(error).toMatchObject({ code: 'FILE', message: expect.stringMatching(/\/dev\/full: the disk is full/) as unknown, hint: expect.stringMatching(/Free some disk space/) as unknown });
+    }
   });
 });

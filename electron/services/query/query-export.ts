@@ -1,10 +1,11 @@
-import { once } from 'node:events';
-import { createWriteStream, type WriteStream } from 'node:fs';
+import { createWriteStream } from 'node:fs';
 import { basename, dirname, extname, join } from 'node:path';
+import { Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
 import { stringify } from 'csv-stringify';
 import type { CellValue } from '../../../shared/ipc/domains/query';
-import type { ResultStore } from './result-store';
-import { readPath } from './result-store';
+import { removePartialFile, toFileError } from '../files/file-errors';
+import { readPath, type ResultReader } from './result-store';
 
 /** Where an export went and how many parent rows it holds. */
 export type ExportOutcome = { files: string[]; rows: number };
@@ -12,77 +13,90 @@ export type ExportOutcome = { files: string[]; rows: number };
 /**
  * Writes a result as CSV (RFC 4180: CRLF, quotes doubled, UTF-8, a header of dotted parent paths), one more CSV per child
  * relationship beside it (`<name>.<Relationship>.csv`, keyed by the parent's Id, or its row number when Id was not
- * selected), streamed row by row with back-pressure: nothing is built whole.
+ * selected), streamed row by row with back-pressure: nothing is built whole. A write that fails (an unwritable folder, a
+ * full disk) is a FILE ServiceError naming the file; the partial files are removed.
  */
-export async function exportCsv(store: ResultStore, path: string): Promise<ExportOutcome> {
+export async function exportCsv(store: ResultReader, path: string): Promise<ExportOutcome> {
   const columns = store.columns;
   const fieldIndexes = columns.flatMap((c, i) => (c.kind === 'children' ? [] : [i]));
   const idIndex = columns.findIndex((c) => c.kind === 'field' && c.path.toLowerCase() === 'id');
   const files = [path];
-  await writeCsv(path, function* () {
-    yield fieldIndexes.map((i) => columns[i]?.path ?? '');
-    for (let r = 0; r < store.size; r += 1) {
-      const row = store.row(r);
-      yield fieldIndexes.map((i) => csvCell(row[i] ?? null));
-    }
-  });
-  for (const column of columns.filter((c) => c.kind === 'children')) {
-    const childColumns = store.childColumns(column.path).filter((c) => c.kind !== 'children');
-    const childPath = siblingPath(path, column.path, '.csv');
-    files.push(childPath);
-    const casing = new Map<string, string>();
-    await writeCsv(childPath, function* () {
-      yield [idIndex >= 0 ? 'ParentId' : 'ParentRow', ...childColumns.map((c) => c.path)];
-      for (let r = 0; r < store.size; r += 1) {
-        const records = store.childRecords(r, column.path);
-        if (records === null || records.length === 0) continue;
-        const key = idIndex >= 0 ? csvCell(store.row(r)[idIndex] ?? null) : String(r + 1);
-        for (const record of records) yield [key, ...childColumns.map((c) => csvCell(cellOf(readPath(record, c.read, casing))))];
+  const size = store.size;
+  try {
+    await writeCsv(path, async function* () {
+      yield fieldIndexes.map((i) => columns[i]?.path ?? '');
+      for await (const { rows } of batches(store, size)) {
+        for (const row of rows) yield fieldIndexes.map((i) => csvCell(row[i] ?? null));
       }
     });
+    for (const column of columns.filter((c) => c.kind === 'children')) {
+      const childColumns = store.childColumns(column.path).filter((c) => c.kind !== 'children');
+      const childPath = siblingPath(path, column.path, '.csv');
+      files.push(childPath);
+      const casing = new Map<string, string>();
+      await writeCsv(childPath, async function* () {
+        yield [idIndex >= 0 ? 'ParentId' : 'ParentRow', ...childColumns.map((c) => c.path)];
+        for await (const { start, rows } of batches(store, size)) {
+          for (const [i, row] of rows.entries()) {
+            const records = store.childRecords(start + i, column.path);
+            if (records === null || records.length === 0) continue;
+            const key = idIndex >= 0 ? csvCell(row[idIndex] ?? null) : String(start + i + 1);
+            for (const record of records) yield [key, ...childColumns.map((c) => csvCell(cellOf(readPath(record, c.read, casing))))];
+          }
+        }
+      });
+    }
+  } catch (error) {
+    const failed = files[files.length - 1] ?? path;
+    for (const file of files) removePartialFile(file);
+    throw toFileError(error, failed);
   }
-  return { files, rows: store.size };
+  return { files, rows: size };
 }
 
 /**
  * Writes a result as a JSON array of records: parent paths nested back into objects (`{"Account":{"Name":…}}`), child
  * relationships as arrays of their records, `attributes` dropped. Streamed one record at a time.
  */
-export async function exportJson(store: ResultStore, path: string): Promise<ExportOutcome> {
+export async function exportJson(store: ResultReader, path: string): Promise<ExportOutcome> {
   const columns = store.columns;
-  const out = createWriteStream(path, { encoding: 'utf8' });
-  try {
-    await write(out, '[');
-    for (let r = 0; r < store.size; r += 1) {
-      const row = store.row(r);
-      const record: Record<string, unknown> = {};
-      columns.forEach((column, i) => {
-        const value = column.kind === 'children' ? childArray(store.childRecords(r, column.path)) : (row[i] ?? null);
-        setPath(record, column.path.split('.'), value);
-      });
-      await write(out, `${r === 0 ? '\n' : ',\n'}${JSON.stringify(record)}`);
+  const size = store.size;
+  async function* text(): AsyncGenerator<string> {
+    yield '[';
+    for await (const { start, rows } of batches(store, size)) {
+      for (const [i, row] of rows.entries()) {
+        const r = start + i;
+        const record: Record<string, unknown> = {};
+        columns.forEach((column, c) => {
+          const value = column.kind === 'children' ? childArray(store.childRecords(r, column.path)) : (row[c] ?? null);
+          setPath(record, column.path.split('.'), value);
+        });
+        yield `${r === 0 ? '\n' : ',\n'}${JSON.stringify(record)}`;
+      }
     }
-    await write(out, store.size === 0 ? ']\n' : '\n]\n');
-  } finally {
-    out.end();
-    await once(out, 'close');
+    yield size === 0 ? ']\n' : '\n]\n';
   }
-  return { files: [path], rows: store.size };
+  try {
+    await pipeline(Readable.from(text()), createWriteStream(path, { encoding: 'utf8' }));
+  } catch (error) {
+    removePartialFile(path);
+    throw toFileError(error, path);
+  }
+  return { files: [path], rows: size };
 }
 
-async function writeCsv(path: string, rows: () => Generator<string[]>): Promise<void> {
-  const out = createWriteStream(path);
-  const csv = stringify({ record_delimiter: 'windows', quoted_match: /^\s|\s$/ });
-  csv.pipe(out);
-  for (const row of rows()) {
-    if (!csv.write(row)) await once(csv, 'drain');
+const EXPORT_BATCH = 1000;
+
+/** The stored rows in batches, yielding to the event loop between them so a big export never holds main up. */
+async function* batches(store: ResultReader, size: number): AsyncGenerator<{ start: number; rows: CellValue[][] }> {
+  for (let start = 0; start < size; start += EXPORT_BATCH) {
+    yield { start, rows: store.slice(start, Math.min(size, start + EXPORT_BATCH)) };
+    await new Promise<void>((resolve) => setImmediate(resolve));
   }
-  csv.end();
-  await once(out, 'close');
 }
 
-async function write(out: WriteStream, text: string): Promise<void> {
-  if (!out.write(text)) await once(out, 'drain');
+async function writeCsv(path: string, rows: () => AsyncGenerator<string[]>): Promise<void> {
+  await pipeline(Readable.from(rows()), stringify({ record_delimiter: 'windows', quoted_match: /^\s|\s$/ }), createWriteStream(path));
 }
 
 function csvCell(value: CellValue): string {

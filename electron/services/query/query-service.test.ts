@@ -1,4 +1,4 @@
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parse } from 'csv-parse/sync';
@@ -6,9 +6,9 @@ import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from
 import type { QueryProgress } from '../../../shared/ipc/domains/query';
 import { startEmulator, type RunningEmulator } from '../../../emulator';
 import { ServiceError } from '../errors';
-import { createSystemClock } from '../salesforce';
+import { createFetchTransport, createSystemClock, type HttpTransport } from '../salesforce';
 import { createQueryService, type QueryServiceOptions } from './query-service';
-import { createEmulatorConnections, emulatorAdmin } from './testing/emulator-connections';
+import { createEmulatorConnections, emulatorAdmin } from '../../test-support/emulator-connections';
 
 const ADMIN = 'admin@orgdesk.example';
 const API = '/services/data/v62.0';
@@ -33,8 +33,8 @@ afterEach(() => {
   rmSync(dir, { recursive: true, force: true });
 });
 
-function setup(overrides: Partial<QueryServiceOptions> = {}) {
-  const connections = createEmulatorConnections({ url: emulator.url, username: ADMIN });
+function setup(overrides: Partial<QueryServiceOptions> = {}, connection: { apiVersion?: string; transport?: HttpTransport } = {}) {
+  const connections = createEmulatorConnections({ url: emulator.url, username: ADMIN, ...connection });
   const events: QueryProgress[] = [];
   const listeners: ((progress: QueryProgress) => void)[] = [];
   const exported: string[] = [];
@@ -83,10 +83,12 @@ describe('query service over REST', () => {
       { path: 'Account.Name', kind: 'field' },
       { path: 'Email', kind: 'field' },
     ]);
+    // One progress event per page of 200 but the last (the final event reports that one): fetched 200, 400, ...
     const running = events.filter((e) => e.state === 'running');
-    expect(running.length).toBeGreaterThanOrEqual(Math.floor(expected / 2000));
-    expect(running.map((e) => e.fetched)).toEqual([...running.map((e) => e.fetched)].sort((a, b) => a - b));
-    const window = service.rows({ runId, offset: 0, limit: 5000, sort: [], filter: '' });
+    const pages = Math.ceil(expected / 200);
+    expect(pages).toBeGreaterThan(2);
+    expect(running.map((e) => e.fetched)).toEqual(Array.from({ length: pages - 1 }, (_, i) => (i + 1) * 200));
+    const window = await service.rows({ runId, offset: 0, limit: 5000, sort: [], filter: '' });
     expect(window.matched).toBe(expected);
     expect(new Set(window.rows.map((r) => r[0])).size).toBe(expected);
   });
@@ -100,7 +102,7 @@ describe('query service over REST', () => {
     const withDeleted = service.run({ orgId: 'org', soql, includeDeleted: true, mode: 'rest' });
     const without = service.run({ orgId: 'org', soql, includeDeleted: false, mode: 'rest' });
     expect((await service.settled(withDeleted.runId)).fetched).toBe(1);
-    expect(service.rows({ runId: withDeleted.runId, offset: 0, limit: 10, sort: [], filter: '' }).rows).toEqual([[id, true]]);
+    expect((await service.rows({ runId: withDeleted.runId, offset: 0, limit: 10, sort: [], filter: '' })).rows).toEqual([[id, true]]);
     expect((await service.settled(without.runId)).fetched).toBe(0);
   });
 
@@ -115,7 +117,7 @@ describe('query service over REST', () => {
     expect(final.state).toBe('cancelled');
     expect(final.fetched).toBeGreaterThanOrEqual(400);
     expect(final.fetched).toBeLessThan(final.totalSize);
-    expect(service.rows({ runId, offset: 0, limit: 10, sort: [], filter: '' }).matched).toBe(final.fetched);
+    expect((await service.rows({ runId, offset: 0, limit: 10, sort: [], filter: '' })).matched).toBe(final.fetched);
     expect(service.cancel(runId)).toEqual({ cancelled: false });
   });
 
@@ -130,7 +132,7 @@ describe('query service over REST', () => {
     const final = await service.settled(runId);
     expect(final.state).toBe('cancelled');
     await new Promise((resolve) => setTimeout(resolve, 0));
-    expect(() => service.rows({ runId, offset: 0, limit: 10, sort: [], filter: '' })).toThrow(expect.objectContaining({ code: 'NOT_FOUND' }));
+    await expect(service.rows({ runId, offset: 0, limit: 10, sort: [], filter: '' })).rejects.toThrow(expect.objectContaining({ code: 'NOT_FOUND' }));
     expect(() => service.run({ orgId: 'org', soql: 'SELECT Id FROM Contact', includeDeleted: false, mode: 'rest' }, { signal: window.signal })).toThrow(
       expect.objectContaining({ code: 'CANCELLED' }),
     );
@@ -147,8 +149,8 @@ describe('query service over REST', () => {
     expect((await service.settled(second.runId)).state).toBe('done');
     closing.abort();
     await new Promise((resolve) => setTimeout(resolve, 0));
-    expect(() => service.rows({ runId: first.runId, offset: 0, limit: 10, sort: [], filter: '' })).toThrow(expect.objectContaining({ code: 'NOT_FOUND' }));
-    expect(service.rows({ runId: second.runId, offset: 0, limit: 10, sort: [], filter: '' }).matched).toBe(5);
+    await expect(service.rows({ runId: first.runId, offset: 0, limit: 10, sort: [], filter: '' })).rejects.toThrow(expect.objectContaining({ code: 'NOT_FOUND' }));
+    expect((await service.rows({ runId: second.runId, offset: 0, limit: 10, sort: [], filter: '' })).matched).toBe(5);
   });
 
   it('fails with a clear message and hint when the query locator expired between pages', async () => {
@@ -218,10 +220,10 @@ describe('query service over REST', () => {
       ['Contacts', 'children'],
     ]);
     const sort = [{ column: 'Contacts', descending: true }];
-    const top = service.rows({ runId, offset: 0, limit: 1, sort, filter: '' }).rows[0] ?? [];
+    const top = (await service.rows({ runId, offset: 0, limit: 1, sort, filter: '' })).rows[0] ?? [];
     const childCount = (top[2] as { children: number }).children;
     expect(childCount).toBeGreaterThan(0);
-    const children = service.children({ runId, rowIndex: 0, sort, filter: '', column: 'Contacts' });
+    const children = await service.children({ runId, rowIndex: 0, sort, filter: '', column: 'Contacts' });
     expect(children.columns).toEqual([
       { path: 'Id', kind: 'field' },
       { path: 'LastName', kind: 'field' },
@@ -245,8 +247,8 @@ describe('query service over REST', () => {
       mode: 'rest',
     });
     expect(await service.settled(runId)).toMatchObject({ state: 'done', fetched: 1 });
-    expect(service.rows({ runId, offset: 0, limit: 1, sort: [], filter: '' }).rows[0]?.[1]).toEqual({ children: 450 });
-    const children = service.children({ runId, rowIndex: 0, sort: [], filter: '', column: 'Contacts' });
+    expect((await service.rows({ runId, offset: 0, limit: 1, sort: [], filter: '' })).rows[0]?.[1]).toEqual({ children: 450 });
+    const children = await service.children({ runId, rowIndex: 0, sort: [], filter: '', column: 'Contacts' });
     expect(new Set(children.rows.map((r) => r[0])).size).toBe(450);
   });
 
@@ -263,7 +265,7 @@ describe('query service over REST', () => {
     expect(outcome.rows).toBe(120);
     expect(outcome.files).toHaveLength(2);
     const parent = readCsv(outcome.files[0] ?? '');
-    const window = service.rows({ runId, offset: 0, limit: 200, sort: [], filter: '' });
+    const window = await service.rows({ runId, offset: 0, limit: 200, sort: [], filter: '' });
     expect(parent[0]).toEqual(['Id', 'Name', 'Description', 'Owner.Name']);
     expect(parent.slice(1)).toEqual(window.rows.map((r) => r.slice(0, 4).map((c) => (c === null ? '' : String(c as string | number | boolean)))));
     expect(parent.slice(1).some((r) => (r[2] ?? '').includes('\n'))).toBe(true);
@@ -272,24 +274,96 @@ describe('query service over REST', () => {
     expect(children[0]).toEqual(['ParentId', 'LastName']);
     expect(children).toHaveLength(total + 1);
   });
+
+  it('answers an export into a folder that cannot be written with a FILE error naming the file', async () => {
+    const blocker = join(dir, 'not-a-folder');
+    writeFileSync(blocker, 'x');
+    const target = join(blocker, 'accounts.csv');
+    const { service } = setup({ picker: { pickSavePath: () => Promise.resolve(target) } });
+    const { runId } = service.run({ orgId: 'org', soql: 'SELECT Id, Name FROM Account LIMIT 5', includeDeleted: false, mode: 'rest' });
+    await service.settled(runId);
+    await expect(service.exportRun(runId, 'csv')).rejects.toMatchObject({ code: 'FILE', message: expect.stringContaining(target) as unknown });
+    await expect(service.exportRun(runId, 'json')).rejects.toMatchObject({ code: 'FILE' });
+  });
 });
 
 describe('query service over Bulk API 2.0', () => {
-  it('runs a Bulk query job on request, streams its CSV to a file and serves the rows', async () => {
+  it('runs a Bulk query job on request into a SQLite file of its own, one copy of the rows, removed with the run', async () => {
     const { service } = setup();
     const expected = await count('SELECT COUNT() FROM Contact WHERE IsDeleted = false');
     const { runId } = service.run({ orgId: 'org', soql: 'SELECT Id, LastName, Account.Name FROM Contact', includeDeleted: false, mode: 'bulk' });
     const final = await service.settled(runId);
     expect(final).toMatchObject({ state: 'done', source: 'bulk', fetched: expected });
     expect(final.columns.map((c) => c.path)).toEqual(['Id', 'LastName', 'Account.Name']);
-    const file = join(dir, 'results', `${runId}.csv`);
-    expect(existsSync(file)).toBe(true);
-    const lines = readCsv(file);
-    expect(lines).toHaveLength(expected + 1);
-    const sorted = service.rows({ runId, offset: 0, limit: 3, sort: [{ column: 'LastName', descending: false }], filter: '' });
+    // The rows live in <results>/<runId>.sqlite and nowhere else: no CSV beside it.
+    expect(readdirSync(join(dir, 'results'))).toEqual([`${runId}.sqlite`]);
+    const all = await service.rows({ runId, offset: 0, limit: expected, sort: [], filter: '' });
+    expect(new Set(all.rows.map((r) => r[0])).size).toBe(expected);
+    const sorted = await service.rows({ runId, offset: 0, limit: 3, sort: [{ column: 'LastName', descending: false }], filter: '' });
     expect(sorted.matched).toBe(expected);
-    const lastNames = lines.slice(1).map((l) => l[1] ?? '').sort((a, b) => a.localeCompare(b, undefined, { sensitivity: 'base', numeric: true }));
+    const lastNames = all.rows.map((r) => r[1] as string).sort((a, b) => a.localeCompare(b, undefined, { sensitivity: 'base', numeric: true }));
     expect(sorted.rows.map((r) => r[1])).toEqual(lastNames.slice(0, 3));
+    const exported = await service.exportRun(runId, 'csv');
+    expect(readCsv(exported.files[0] ?? '')).toHaveLength(expected + 1);
+    await service.dispose();
+    expect(readdirSync(join(dir, 'results'))).toEqual([]);
+  });
+
+  /** A fetch transport that counts requests by path and the most Bulk result pages in flight at once. */
+  function watchedTransport() {
+    const inner = createFetchTransport();
+    const seen = { paths: [] as string[], inFlight: 0, mostInFlight: 0 };
+    const transport: HttpTransport = {
+      async fetch(url, init) {
+        const path = new URL(url).pathname;
+        seen.paths.push(path);
+        const page = path.endsWith('/results');
+        if (page) seen.mostInFlight = Math.max(seen.mostInFlight, (seen.inFlight += 1));
+        try {
+          return await inner.fetch(url, init);
+        } finally {
+          if (page) seen.inFlight -= 1;
+        }
+      },
+    };
+    return { transport, seen };
+  }
+
+  it('downloads the pages /resultPages lists a few at once on v58.0+, rows in the order of the locator loop', async () => {
+    const soql = 'SELECT Id, LastName FROM Contact';
+    const expected = await count('SELECT COUNT() FROM Contact WHERE IsDeleted = false');
+    emulator.admin.addFault({ kind: 'latency', ms: 100, path: `${API}/jobs/query/*/results` });
+    const parallel = watchedTransport();
+    const inTurn = setup({ bulkMaxRecordsPerPage: 300, bulkParallelPages: 1 });
+    const { service } = setup({ bulkMaxRecordsPerPage: 300, bulkParallelPages: 4 }, { transport: parallel.transport });
+    const a = service.run({ orgId: 'org', soql, includeDeleted: false, mode: 'bulk' });
+    const b = inTurn.service.run({ orgId: 'org', soql, includeDeleted: false, mode: 'bulk' });
+    expect(await service.settled(a.runId)).toMatchObject({ state: 'done', fetched: expected });
+    expect(await inTurn.service.settled(b.runId)).toMatchObject({ state: 'done', fetched: expected });
+    expect(parallel.seen.paths.filter((p) => p.endsWith('/resultPages')).length).toBe(Math.ceil(expected / 300 / 5));
+    expect(parallel.seen.mostInFlight).toBe(4);
+    const rowsA = (await service.rows({ runId: a.runId, offset: 0, limit: expected, sort: [], filter: '' })).rows;
+    const rowsB = (await inTurn.service.rows({ runId: b.runId, offset: 0, limit: expected, sort: [], filter: '' })).rows;
+    expect(rowsA).toEqual(rowsB);
+  });
+
+  it.each([
+    ['on an API version before 58.0', '57.0', false],
+    ['when the org answers /resultPages with 404', '62.0', true],
+  ])('falls back to the locator loop %s', async (_when, apiVersion, refuse) => {
+    const expected = await count('SELECT COUNT() FROM Contact WHERE IsDeleted = false');
+    if (refuse) {
+      emulator.admin.addFault({ kind: 'error', method: 'GET', path: `${API}/jobs/query/*/resultPages`, status: 404, body: [{ errorCode: 'NOT_FOUND', message: 'The requested resource does not exist' }] });
+    }
+    const watched = watchedTransport();
+    const { service } = setup({ bulkMaxRecordsPerPage: 500 }, { apiVersion, transport: watched.transport });
+    const { runId } = service.run({ orgId: 'org', soql: 'SELECT Id FROM Contact', includeDeleted: false, mode: 'bulk' });
+    expect(await service.settled(runId)).toMatchObject({ state: 'done', fetched: expected });
+    expect(watched.seen.paths.filter((p) => p.endsWith('/resultPages'))).toHaveLength(refuse ? 1 : 0);
+    expect(watched.seen.paths.filter((p) => p.endsWith('/results'))).toHaveLength(Math.ceil(expected / 500));
+    expect(watched.seen.mostInFlight).toBe(1);
+    const ids = (await service.rows({ runId, offset: 0, limit: expected, sort: [], filter: '' })).rows.map((r) => r[0]);
+    expect(new Set(ids).size).toBe(expected);
   });
 
   it('switches to Bulk in auto mode when the first page says the result is over the threshold', async () => {
@@ -335,6 +409,58 @@ describe('query service over Bulk API 2.0', () => {
     expect(events.some((e) => e.source === 'bulk')).toBe(true);
   });
 
+  it('starts the REST pages afresh after the compound refusal instead of reusing a locator that expired meanwhile', async () => {
+    const { service, onProgress } = setup({ bulkThreshold: 100, batchSize: 200 });
+    const expected = await count('SELECT COUNT() FROM Contact WHERE IsDeleted = false');
+    emulator.admin.addFault({
+      kind: 'error',
+      method: 'POST',
+      path: `${API}/jobs/query`,
+      status: 400,
+      body: [{ errorCode: 'API_ERROR', message: 'Selecting compound data not supported in Bulk Query' }],
+    });
+    // The Bulk attempt takes longer than a locator lives: the first REST page's nextRecordsUrl is dead by the fallback.
+    onProgress((progress) => {
+      if (progress.source === 'bulk') skewMs = 16 * 60 * 1000;
+    });
+    const { runId } = service.run({ orgId: 'org', soql: 'SELECT Id, LastName FROM Contact', includeDeleted: false, mode: 'auto' });
+    const final = await service.settled(runId);
+    expect(final.error).toBeUndefined();
+    expect(final).toMatchObject({ state: 'done', source: 'rest', fetched: expected });
+    expect(new Set((await service.rows({ runId, offset: 0, limit: expected, sort: [], filter: '' })).rows.map((r) => r[0])).size).toBe(expected);
+  });
+
+  it('shows any other Bulk failure in auto mode as itself and aborts the job in the org instead of falling back', async () => {
+    const { service, connections } = setup({ bulkThreshold: 100 });
+    emulator.admin.addFault({ kind: 'bulk-stall-query' });
+    emulator.admin.addFault({
+      kind: 'error',
+      method: 'GET',
+      path: `${API}/jobs/query/*`,
+      status: 400,
+      body: [{ errorCode: 'INVALIDJOB', message: 'InvalidJob : The job is not accessible to this user' }],
+    });
+    const { runId } = service.run({ orgId: 'org', soql: 'SELECT Id FROM Contact', includeDeleted: false, mode: 'auto' });
+    const final = await service.settled(runId);
+    emulator.admin.addFault({ kind: 'bulk-release-stall' });
+    expect(final).toMatchObject({ state: 'failed', source: 'bulk', fetched: 0 });
+    expect(final.error?.message).toMatch(/not accessible/);
+    const jobs = await connections.connection.client.json<{ records: { id: string; state: string }[] }>('GET', `${API}/jobs/query`);
+    expect(jobs.records.map((j) => j.state)).toEqual(['Aborted']);
+  });
+
+  it('fails a Bulk run with a FILE error naming the results folder when it cannot be written, and keeps serving others', async () => {
+    const blocker = join(dir, 'not-a-folder');
+    writeFileSync(blocker, 'x');
+    const { service } = setup({ resultsDir: join(blocker, 'results') });
+    const { runId } = service.run({ orgId: 'org', soql: 'SELECT Id FROM Contact', includeDeleted: false, mode: 'bulk' });
+    const final = await service.settled(runId);
+    expect(final.state).toBe('failed');
+    expect(final.error).toMatchObject({ code: 'FILE', message: expect.stringContaining(join(blocker, 'results')) as unknown });
+    const rest = service.run({ orgId: 'org', soql: 'SELECT Id FROM Account LIMIT 3', includeDeleted: false, mode: 'rest' });
+    expect(await service.settled(rest.runId)).toMatchObject({ state: 'done', fetched: 3 });
+  });
+
   it('refuses a subquery in Bulk mode with a hint to use REST', async () => {
     const { service } = setup();
     const { runId } = service.run({ orgId: 'org', soql: 'SELECT Id, (SELECT Id FROM Contacts) FROM Account', includeDeleted: false, mode: 'bulk' });
@@ -373,9 +499,9 @@ describe('describe, explain and record links', () => {
     expect(await service.recordUrl('org', '001000000000001AAA')).toEqual({ url: `${emulator.url}/001000000000001AAA` });
   });
 
-  it('answers NOT_FOUND for a run that is not in memory', () => {
+  it('answers NOT_FOUND for a run that is not in memory', async () => {
     const { service } = setup();
-    expect(() => service.rows({ runId: 'nope', offset: 0, limit: 1, sort: [], filter: '' })).toThrow(ServiceError);
+    await expect(service.rows({ runId: 'nope', offset: 0, limit: 1, sort: [], filter: '' })).rejects.toThrow(ServiceError);
   });
 });
 
@@ -385,7 +511,7 @@ describe('query service edge cases', () => {
     const expected = await count('SELECT COUNT() FROM Account WHERE IsDeleted = false');
     const { runId } = service.run({ orgId: 'org', soql: 'SELECT COUNT() FROM Account', includeDeleted: false, mode: 'auto' });
     expect(await service.settled(runId)).toMatchObject({ state: 'done', fetched: 1, columns: [{ path: 'COUNT()', kind: 'aggregate' }] });
-    expect(service.rows({ runId, offset: 0, limit: 10, sort: [], filter: '' }).rows).toEqual([[expected]]);
+    expect((await service.rows({ runId, offset: 0, limit: 10, sort: [], filter: '' })).rows).toEqual([[expected]]);
   });
 
   it('takes the columns of a FIELDS() query from the records, parents flattened', async () => {
@@ -397,7 +523,7 @@ describe('query service edge cases', () => {
     expect(paths).toEqual(expect.arrayContaining(['Id', 'Name', 'Owner.Name']));
     expect(paths).not.toContain('attributes');
     const idColumn = paths.indexOf('Id');
-    const rows = service.rows({ runId, offset: 0, limit: 5, sort: [], filter: '' }).rows;
+    const rows = (await service.rows({ runId, offset: 0, limit: 5, sort: [], filter: '' })).rows;
     expect(rows.every((r) => typeof r[idColumn] === 'string' && (r[idColumn]).startsWith('001'))).toBe(true);
   });
 
@@ -409,7 +535,7 @@ describe('query service edge cases', () => {
       { path: 'LeadSource', kind: 'field' },
       { path: 'COUNT(Id)', kind: 'aggregate' },
     ]);
-    const rows = service.rows({ runId, offset: 0, limit: 100, sort: [], filter: '' }).rows;
+    const rows = (await service.rows({ runId, offset: 0, limit: 100, sort: [], filter: '' })).rows;
     const total = rows.reduce((n, r) => n + (r[1] as number), 0);
     expect(total).toBe(await count('SELECT COUNT() FROM Contact WHERE IsDeleted = false'));
   });
@@ -447,10 +573,56 @@ describe('query service memory', () => {
     await service.settled(first.runId);
     const second = service.run({ orgId: 'org', soql: 'SELECT Id FROM Account LIMIT 100', includeDeleted: false, mode: 'rest' });
     await service.settled(second.runId);
-    expect(() => service.rows({ runId: first.runId, offset: 0, limit: 1, sort: [], filter: '' })).toThrow(/no longer in memory/);
-    expect(service.rows({ runId: second.runId, offset: 0, limit: 1, sort: [], filter: '' }).matched).toBe(100);
+    await expect(service.rows({ runId: first.runId, offset: 0, limit: 1, sort: [], filter: '' })).rejects.toThrow(/no longer in memory/);
+    expect((await service.rows({ runId: second.runId, offset: 0, limit: 1, sort: [], filter: '' })).matched).toBe(100);
     const third = service.run({ orgId: 'org', soql: 'SELECT Id FROM Contact', includeDeleted: false, mode: 'rest' });
     await service.settled(third.runId);
-    expect(service.rows({ runId: third.runId, offset: 0, limit: 1, sort: [], filter: '' }).matched).toBeGreaterThan(150);
+    expect((await service.rows({ runId: third.runId, offset: 0, limit: 1, sort: [], filter: '' })).matched).toBeGreaterThan(150);
+  });
+
+  it('moves a REST result past the row threshold to disk and still serves windows, sort, filter, children and export', async () => {
+    const soql = 'SELECT Id, Name, NumberOfEmployees, (SELECT LastName FROM Contacts) FROM Account';
+    const inMemory = setup();
+    const onDisk = setup({ memoryRows: 50, batchSize: 200 });
+    const a = inMemory.service.run({ orgId: 'org', soql, includeDeleted: false, mode: 'rest' });
+    const b = onDisk.service.run({ orgId: 'org', soql, includeDeleted: false, mode: 'rest' });
+    const [memoryFinal, diskFinal] = await Promise.all([inMemory.service.settled(a.runId), onDisk.service.settled(b.runId)]);
+    expect(diskFinal).toMatchObject({ state: 'done', fetched: memoryFinal.fetched });
+    expect(readdirSync(join(dir, 'results'))).toEqual([`${b.runId}.sqlite`]);
+    const sort = [{ column: 'NumberOfEmployees', descending: true }, { column: 'Name', descending: false }];
+    for (const args of [{ sort: [], filter: '' }, { sort, filter: '' }, { sort, filter: 'inc' }]) {
+      const fromMemory = await inMemory.service.rows({ runId: a.runId, offset: 10, limit: 100, ...args });
+      const fromDisk = await onDisk.service.rows({ runId: b.runId, offset: 10, limit: 100, ...args });
+      expect(fromDisk.matched).toBe(fromMemory.matched);
+      expect(fromDisk.rows.map((r) => r.slice(1))).toEqual(fromMemory.rows.map((r) => r.slice(1)));
+    }
+    const kidsMemory = await inMemory.service.children({ runId: a.runId, rowIndex: 3, sort, filter: '', column: 'Contacts' });
+    const kidsDisk = await onDisk.service.children({ runId: b.runId, rowIndex: 3, sort, filter: '', column: 'Contacts' });
+    expect(kidsDisk).toEqual(kidsMemory);
+    const csvMemory = await inMemory.service.exportRun(a.runId, 'json');
+    const csvDisk = await onDisk.service.exportRun(b.runId, 'json');
+    expect(readFileSync(csvDisk.files[0] ?? '', 'utf8')).toBe(readFileSync(csvMemory.files[0] ?? '', 'utf8'));
+    await onDisk.service.dispose();
+    expect(readdirSync(join(dir, 'results'))).toEqual([]);
+  });
+
+  it('keeps a sorted view while rows arrive until the result doubles, then sorts once more when the run ends', async () => {
+    const { service, onProgress } = setup({ batchSize: 200 });
+    const expected = await count('SELECT COUNT() FROM Contact WHERE IsDeleted = false');
+    const sort = [{ column: 'LastName', descending: false }];
+    const { runId } = service.run({ orgId: 'org', soql: 'SELECT Id, LastName FROM Contact', includeDeleted: false, mode: 'rest' });
+    const seen: { fetched: number; matched: number }[] = [];
+    const asked: Promise<void>[] = [];
+    onProgress((progress) => {
+      if (progress.runId !== runId || progress.state !== 'running' || progress.fetched === 0) return;
+      asked.push(service.rows({ runId, offset: 0, limit: 1, sort, filter: '' }).then((w) => void seen.push({ fetched: progress.fetched, matched: w.matched })));
+    });
+    await service.settled(runId);
+    await Promise.all(asked);
+    // One view per doubling, not one per page: 200, 400, 800, 1600 rows...
+    const builds = new Set(seen.map((s) => s.matched));
+    expect(builds.size).toBeLessThanOrEqual(Math.ceil(Math.log2(expected / 200)) + 1);
+    expect(seen.every((s) => s.matched <= s.fetched && s.matched * 2 > s.fetched)).toBe(true);
+    expect((await service.rows({ runId, offset: 0, limit: 1, sort, filter: '' })).matched).toBe(expected);
   });
 });

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { text } from 'node:stream/consumers';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { startEmulator, type RunningEmulator } from '../../../emulator';
-import { createEmulatorConnections } from '../query/testing/emulator-connections';
+import { createEmulatorConnections } from '../../test-support/emulator-connections';
 import { ServiceError } from '../errors';
 import { createIngestClient, type IngestClient } from './bulk-ingest';
 import { createSystemClock } from './clock';

@@ -60,7 +60,7 @@ export function ResultsPanel(props: { orgId: string | null; progress: QueryProgr
   const [range, setRange] = useState<CellRange | null>(null);
   const [notice, setNotice] = useState<string | null>(null);
   const [exporting, setExporting] = useState(false);
-  const rows = useRowWindow(runId, progress.fetched, sort, filter);
+  const rows = useRowWindow(runId, progress.fetched, sort, filter, progress.state !== 'running');
   const columns = useMemo(() => toGridColumns(progress.columns), [progress.columns]);
   const dateTimes = useDateTimeDisplay();
 

@@ -19,16 +19,17 @@ export type RowWindowState = {
 
 /**
  * Serves a run's rows to the grid from `query:rows`, sorted and filtered in main: only the visible window plus a margin is
- * held. New pages (`fetched` grows) refresh what is on screen; a new sort or filter starts from scratch.
+ * held. New pages (`fetched` grows) refresh what is on screen, and so does the run's end (`settled`: main sorts once more
+ * when the last rows are in); a new sort or filter starts from scratch.
  */
-export function useRowWindow(runId: string | null, fetched: number, sort: QuerySort[], filter: string): RowWindowState {
+export function useRowWindow(runId: string | null, fetched: number, sort: QuerySort[], filter: string, settled = false): RowWindowState {
   const blocks = useRef(new Map<number, CellValue[][]>());
   const pending = useRef(new Set<number>());
   // Blocks shown until their fresh copy arrives (new pages may have changed them), so the grid never flashes empty.
   const stale = useRef(new Set<number>());
   const visible = useRef<[number, number]>([0, 50]);
   const generation = useRef(0);
-  const seenFetched = useRef(0);
+  const seenFetched = useRef('0');
   const [matched, setMatched] = useState(0);
   const [version, setVersion] = useState(0);
   const sortKey = JSON.stringify(sort);
@@ -76,7 +77,7 @@ export function useRowWindow(runId: string | null, fetched: number, sort: QueryS
     blocks.current.clear();
     pending.current.clear();
     stale.current.clear();
-    seenFetched.current = 0;
+    seenFetched.current = '0';
     setMatched(0);
     setVersion((v) => v + 1);
     load();
@@ -85,8 +86,9 @@ export function useRowWindow(runId: string | null, fetched: number, sort: QueryS
   // New pages arrived: unsorted and unfiltered rows only append, so only the last partial block is stale; otherwise the
   // order can change anywhere.
   useEffect(() => {
-    if (runId === null || fetched === 0 || fetched === seenFetched.current) return;
-    seenFetched.current = fetched;
+    const seen = `${fetched}${settled ? ' settled' : ''}`;
+    if (runId === null || fetched === 0 || seen === seenFetched.current) return;
+    seenFetched.current = seen;
     if (sortKey === '[]' && filter === '') {
       for (const [key, rows] of blocks.current) if (rows.length < BLOCK_SIZE) stale.current.add(key);
       setMatched((m) => Math.max(m, fetched));
@@ -96,7 +98,7 @@ export function useRowWindow(runId: string | null, fetched: number, sort: QueryS
       for (const key of blocks.current.keys()) stale.current.add(key);
     }
     load();
-  }, [fetched, runId, sortKey, filter, load]);
+  }, [fetched, settled, runId, sortKey, filter, load]);
 
   const setVisibleRange = useCallback(
     (first: number, last: number) => {

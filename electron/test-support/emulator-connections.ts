@@ -1,14 +1,17 @@
-import { createFetchTransport, createSalesforceClient, createSystemClock, type SalesforceSession, type SessionAccess } from '../../salesforce';
-import type { QueryConnection, QueryConnections } from '../ports';
+import { createFetchTransport, createSalesforceClient, createSystemClock, type HttpTransport, type SalesforceSession, type SessionAccess } from '../services/salesforce';
+import type { EventsConnection, EventsConnections } from '../services/events/events-service';
+import type { QueryConnection } from '../services/query/ports';
 
 /**
  * Test and bench support: connections to a running emulator through the real Salesforce client, with sessions minted by
  * the emulator's admin API (`POST /__emulator/sessions`) instead of the JWT flow the orgs service uses. A 401 mid-run
- * goes through the client's own re-login, which calls `renew` here; `logins` counts the sessions minted.
+ * goes through the client's own re-login, which calls `renew` here; `logins` counts the sessions minted. A test may pass
+ * its own `transport` (wrapping the fetch one) to watch the requests.
  */
-export function createEmulatorConnections(options: { url: string; username: string; apiVersion?: string }): QueryConnections & {
+export function createEmulatorConnections(options: { url: string; username: string; apiVersion?: string; transport?: HttpTransport }): {
   readonly logins: number;
-  connection: QueryConnection;
+  connection: EmulatorConnection;
+  connectionFor: (orgId: string) => Promise<EmulatorConnection>;
 } {
   let logins = 0;
   let current: Promise<SessionAccess> | null = null;
@@ -33,8 +36,8 @@ export function createEmulatorConnections(options: { url: string; username: stri
       return current;
     },
   };
-  const client = createSalesforceClient({ session, transport: createFetchTransport(), clock: createSystemClock() });
-  const connection: QueryConnection = { client, apiVersion: options.apiVersion ?? '62.0' };
+  const client = createSalesforceClient({ session, transport: options.transport ?? createFetchTransport(), clock: createSystemClock() });
+  const connection: EmulatorConnection = { client, session, apiVersion: options.apiVersion ?? '62.0' };
   return {
     get logins() {
       return logins;
@@ -42,6 +45,17 @@ export function createEmulatorConnections(options: { url: string; username: stri
     connection,
     connectionFor: () => Promise.resolve(connection),
   };
+}
+
+/** A connection to the emulator that serves the query and load services and, with its session, the events service. */
+export type EmulatorConnection = QueryConnection & EventsConnection;
+
+/** Events connections to a running emulator: the same sessions, at the newest API version the streaming tests use. */
+export function createEmulatorEventsConnections(options: { url: string; username: string; apiVersion?: string }): EventsConnections & {
+  readonly logins: number;
+  connection: EventsConnection;
+} {
+  return createEmulatorConnections({ ...options, apiVersion: options.apiVersion ?? '66.0' });
 }
 
 /** Calls the emulator's admin API and returns its JSON answer (undefined for 204). */

@@ -1,0 +1,198 @@
+/**
+ * Bench of issue 10: a Bulk API 2.0 query of many Contacts × 10 columns from the local org, through OrgDesk's query service
+ * (rows into a per-run SQLite file) and through jsforce 3.10.16's `bulk2.query` in the same run: wall time, this process's
+ * peak RSS (the target is < 400 MB for 2M rows) and the longest event-loop stall; then the first sort of the whole result;
+ * then the Bulk result download with 100 ms of latency injected on every results page, pages fetched in parallel from
+ * `/resultPages` vs in turn with the locator loop (target ≥ 3× faster). The emulator runs in a child process so its memory
+ * is not counted. Every figure is printed with the 1-minute load average at the time. Printed, never asserted.
+ *
+ *   npx tsx bench/query/bulk-query.ts [--rows 2000000] [--latency-rows 200000] [--page 5000] [--jsforce-timeout 900] [--latency-only]
+ *   node --expose-gc --import tsx bench/query/bulk-query.ts   (collects garbage between runs for cleaner peaks)
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { loadavg, tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { monitorEventLoopDelay } from 'node:perf_hooks';
+import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
+import { Connection } from 'jsforce';
+import { createQueryService, type QueryServiceOptions } from '../../electron/services/query';
+import { createSystemClock } from '../../electron/services/salesforce';
+import { createEmulatorConnections, emulatorAdmin } from '../../electron/test-support/emulator-connections';
+
+const { values } = parseArgs({
+  options: {
+    rows: { type: 'string', default: '2000000' },
+    'latency-rows': { type: 'string', default: '200000' },
+    page: { type: 'string', default: '5000' },
+    'jsforce-timeout': { type: 'string', default: '900' },
+    'latency-only': { type: 'boolean', default: false },
+  },
+});
+const ROWS = Number(values.rows);
+const LATENCY_ROWS = Number(values['latency-rows']);
+const PAGE = Number(values.page);
+const JSFORCE_TIMEOUT_MS = Number(values['jsforce-timeout']) * 1000;
+const API_VERSION = '62.0';
+const USERNAME = 'admin@orgdesk.example';
+const SOQL = 'SELECT Id, FirstName, LastName, Email, Phone, Title, AccountId, LeadSource, MailingCity, CreatedDate FROM Contact';
+
+const load = (): string => `load ${loadavg().map((l) => l.toFixed(1)).join(' ')}`;
+const mb = (bytes: number): string => `${(bytes / 1024 / 1024).toFixed(0)} MB`;
+const seconds = (ms: number): string => `${(ms / 1000).toFixed(2)} s`;
+const gc = (): void => (globalThis as { gc?: () => void }).gc?.();
+
+async function startEmulatorProcess(): Promise<{ url: string; child: ChildProcess }> {
+  const child = spawn(process.execPath, ['--max-old-space-size=16000', '--import', 'tsx', 'emulator/cli.ts', '--port', '0'], {
+    cwd: fileURLToPath(new URL('../..', import.meta.url)),
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  const url = await new Promise<string>((resolve, reject) => {
+    let out = '';
+    child.stdout?.on('data', (chunk: Buffer) => {
+      out += chunk.toString('utf8');
+      const match = /listening on (http:\/\/\S+)/.exec(out);
+      if (match?.[1] !== undefined) resolve(match[1]);
+    });
+    child.once('exit', (code) => reject(new Error(`The emulator exited with ${String(code)}: ${out}`)));
+  });
+  return { url, child };
+}
+
+type Sample = { ms: number; peakRss: number; baseRss: number; stallMs: number; load: string };
+
+/** Runs `work` while sampling RSS every 10 ms and the event loop's longest delay. */
+async function measure<T>(work: () => Promise<T>): Promise<Sample & { value: T }> {
+  gc();
+  const baseRss = process.memoryUsage().rss;
+  let peakRss = baseRss;
+  const timer = setInterval(() => {
+    peakRss = Math.max(peakRss, process.memoryUsage().rss);
+  }, 10);
+  const delay = monitorEventLoopDelay({ resolution: 5 });
+  delay.enable();
+  const started = performance.now();
+  const value = await work();
+  const ms = performance.now() - started;
+  delay.disable();
+  clearInterval(timer);
+  peakRss = Math.max(peakRss, process.memoryUsage().rss);
+  return { value, ms, peakRss, baseRss, stallMs: delay.max / 1e6, load: load() };
+}
+
+async function main(): Promise<void> {
+  const { url, child } = await startEmulatorProcess();
+  const resultsDir = mkdtempSync(join(tmpdir(), 'orgdesk-bench-bulk-'));
+  const service = (overrides: Partial<QueryServiceOptions> = {}) =>
+    createQueryService({
+      connections: createEmulatorConnections({ url, username: USERNAME, apiVersion: API_VERSION }),
+      emit: () => undefined,
+      clock: createSystemClock(),
+      resultsDir,
+      picker: { pickSavePath: () => Promise.resolve(null) },
+      bulkPoll: { initialMs: 200, maxMs: 1000 },
+      ...overrides,
+    });
+  try {
+    const existing = await count(url);
+    const wanted = values['latency-only'] ? LATENCY_ROWS : Math.max(ROWS, LATENCY_ROWS);
+    if (existing < wanted) {
+      const generated = await measure(() => emulatorAdmin(url, 'POST', 'generate', { object: 'Contact', count: wanted - existing }));
+      process.stdout.write(`generated ${wanted - existing} Contacts in the emulator in ${seconds(generated.ms)} (${generated.load})\n`);
+    }
+    const total = await count(url);
+    process.stdout.write(`emulator ${url}: ${total} Contacts; SOQL (10 columns): ${SOQL}\n\n`);
+
+    if (!values['latency-only']) await bulkQuery(total);
+    await latency();
+  } finally {
+    child.kill('SIGTERM');
+    rmSync(resultsDir, { recursive: true, force: true });
+  }
+
+  async function bulkQuery(total: number): Promise<void> {
+    // OrgDesk first, so jsforce's heap does not inflate OrgDesk's peak.
+    const ours = service();
+    const run = await measure(async () => {
+      const { runId } = ours.run({ orgId: 'bench', soql: SOQL, includeDeleted: false, mode: 'bulk' });
+      const final = await ours.settled(runId);
+      if (final.state !== 'done') throw new Error(`OrgDesk run ended ${final.state}: ${final.error?.message ?? ''}`);
+      return { runId, fetched: final.fetched };
+    });
+    process.stdout.write(
+      `OrgDesk Bulk query      : ${run.value.fetched} rows in ${seconds(run.ms)} = ${(run.value.fetched / (run.ms / 1000)).toFixed(0)} rows/s; peak RSS ${mb(run.peakRss)} (+${mb(run.peakRss - run.baseRss)}), longest event-loop stall ${run.stallMs.toFixed(0)} ms (${run.load})\n`,
+    );
+    const sort = [{ column: 'LastName', descending: false }];
+    const firstSort = await measure(() => ours.rows({ runId: run.value.runId, offset: Math.floor(total / 2), limit: 100, sort, filter: '' }));
+    process.stdout.write(
+      `  first sort LastName asc: ${seconds(firstSort.ms)} for ${firstSort.value.matched} rows; peak RSS ${mb(firstSort.peakRss)}, longest event-loop stall ${firstSort.stallMs.toFixed(0)} ms (${firstSort.load})\n`,
+    );
+    const again = await measure(() => ours.rows({ runId: run.value.runId, offset: Math.floor(total / 3), limit: 100, sort, filter: '' }));
+    process.stdout.write(`  same sort, another window (cached view): ${again.ms.toFixed(1)} ms (${again.load})\n`);
+    const filtered = await measure(() => ours.rows({ runId: run.value.runId, offset: 0, limit: 100, sort, filter: 'son' }));
+    process.stdout.write(`  filter "son" + same sort (first): ${seconds(filtered.ms)} for ${filtered.value.matched} matches, longest stall ${filtered.stallMs.toFixed(0)} ms (${filtered.load})\n`);
+    await ours.dispose();
+
+    gc();
+    const session = (await emulatorAdmin(url, 'POST', 'sessions', { username: USERNAME })) as { access_token: string; instance_url: string };
+    const conn = new Connection({ instanceUrl: session.instance_url, accessToken: session.access_token, version: API_VERSION });
+    const theirs = await measure(async () => {
+      const records = await conn.bulk2.query(SOQL, { pollInterval: 500, pollTimeout: 3_600_000 });
+      let n = 0;
+      // jsforce 3.10.16 was seen to go idle without 'end' on a 2M-row result: give up after the timeout and say so.
+      let timer: NodeJS.Timeout | undefined;
+      const finished = await Promise.race([
+        new Promise<boolean>((resolve, reject) => {
+          records.on('record', () => {
+            n += 1;
+          });
+          records.on('end', () => resolve(true));
+          records.on('error', reject);
+        }),
+        new Promise<boolean>((resolve) => {
+          timer = setTimeout(() => resolve(false), JSFORCE_TIMEOUT_MS);
+        }),
+      ]);
+      clearTimeout(timer);
+      if (!finished) process.stdout.write(`jsforce bulk2.query did not end within ${JSFORCE_TIMEOUT_MS / 1000} s (${n} records seen) (${load()})\n`);
+      return n;
+    });
+    process.stdout.write(
+      `jsforce bulk2.query     : ${theirs.value} rows in ${seconds(theirs.ms)} = ${(theirs.value / (theirs.ms / 1000)).toFixed(0)} rows/s; peak RSS ${mb(theirs.peakRss)} (+${mb(theirs.peakRss - theirs.baseRss)}), longest event-loop stall ${theirs.stallMs.toFixed(0)} ms (${theirs.load})\n`,
+    );
+    process.stdout.write(`  time ratio OrgDesk/jsforce: ${(run.ms / theirs.ms).toFixed(2)}x (jsforce only counts the records; OrgDesk also stores them for the grid)\n\n`);
+  }
+
+  async function latency(): Promise<void> {
+
+    await emulatorAdmin(url, 'POST', 'faults', { kind: 'latency', ms: 100, path: '/services/data/*/jobs/query/*/results' });
+    const limited = `${SOQL} LIMIT ${LATENCY_ROWS}`;
+    process.stdout.write(`Bulk result download, ${LATENCY_ROWS} rows in pages of ${PAGE} (${Math.ceil(LATENCY_ROWS / PAGE)} pages), 100 ms latency on every results page\n`);
+    const timings: Record<string, number> = {};
+    for (const [label, parallelPages] of [
+      ['in turn (locator loop)', 1],
+      ['parallel (4 at once)', 4],
+    ] as const) {
+      const s = service({ bulkMaxRecordsPerPage: PAGE, bulkParallelPages: parallelPages });
+      const sample = await measure(async () => {
+        const { runId } = s.run({ orgId: 'bench', soql: limited, includeDeleted: false, mode: 'bulk' });
+        return s.settled(runId);
+      });
+      await s.dispose();
+      timings[label] = sample.ms;
+      process.stdout.write(`  ${label.padEnd(24)}: ${sample.value.fetched} rows in ${seconds(sample.ms)} (${sample.load})\n`);
+    }
+    const sequential = timings['in turn (locator loop)'] ?? 0;
+    const parallel = timings['parallel (4 at once)'] ?? 1;
+    process.stdout.write(`  parallel is ${(sequential / parallel).toFixed(2)}x faster (target >= 3x)\n`);
+  }
+}
+
+async function count(url: string): Promise<number> {
+  const { connection } = createEmulatorConnections({ url, username: USERNAME, apiVersion: API_VERSION });
+  const page = await connection.client.json<{ totalSize: number }>('GET', `/services/data/v${API_VERSION}/query`, { query: { q: 'SELECT COUNT() FROM Contact' } });
+  return page.totalSize;
+}
+
+await main();
