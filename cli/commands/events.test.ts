@@ -123,6 +123,28 @@ describe('orgdesk events against the local org', () => {
     expect([...ids].sort((a, b) => a - b)).toEqual(ids);
   });
 
+  it('flags a gap event on stderr and says so when it reconnects after the org forgot it, losing and repeating nothing', async () => {
+    const listener = listen([CONTACTS, '--replay', '-1']);
+    await listener.waitFor(/Subscribed to \/data\/ContactChangeEvent/);
+    const noether = await createContact('Noether');
+    await listener.waitForOutput(/"LastName":"Noether"/);
+    org.emulator.admin.streaming.emitGap('GAP_UPDATE', [noether], 'Contact');
+    await listener.waitFor(/GAP_UPDATE at replay id \d+ \(003\w+\)/);
+    for (const client of org.emulator.admin.streaming.clients()) org.emulator.admin.streaming.dropClient(client.clientId);
+    await listener.waitFor(/Reconnecting to \/data\/ContactChangeEvent/);
+    await listener.waitFor(/Subscribed again to \/data\/ContactChangeEvent after 1 reconnect/);
+    await createContact('Meitner');
+    await listener.waitForOutput(/"LastName":"Meitner"/);
+    const run = await listener.interrupt();
+    expect(run.code).toBe(0);
+    const lines = run.stdout
+      .split('\n')
+      .filter((line) => line !== '')
+      .map((line) => JSON.parse(line) as EventLine);
+    expect(lines.map((l) => l.data.payload.ChangeEventHeader.changeType)).toEqual(['CREATE', 'GAP_UPDATE', 'CREATE']);
+    expect(new Set(lines.map((l) => l.replayId)).size).toBe(3);
+  });
+
   it('refuses a replay id the org does not keep with the engine’s message, the -1/-2 choice and exit 2', async () => {
     const run = await runOrgdesk(['events', CONTACTS, '--replay', '987654321', '--key-file', org.keyFile], { env: noKeychainEnv(org.userDataDir) });
     expect(run.stderr).toMatch(/The org refused the replay id for \/data\/ContactChangeEvent/);

@@ -10,6 +10,7 @@ import { resolveUserPath } from '../../electron/services/orgs/user-path';
 import type { CliEvents } from '../cli-services';
 import type { CliCommand, CliShell } from '../cli-shell';
 import { explainForProfile } from '../demo-org-hint';
+import { createEventLineWriter } from '../events/event-lines';
 import { EXIT } from '../exit-codes';
 
 type EventsOptions = { replay?: ReplayFrom; out?: string };
@@ -94,6 +95,7 @@ async function listen(shell: CliShell, channel: string, options: EventsOptions):
     if (subscription !== null) await events.service.unsubscribe(subscription.subscriptionId);
     stopStatuses();
     stopBatches();
+    await writer.settled();
     await output.close();
   }
   writer.throwIfFailed();
@@ -175,13 +177,15 @@ async function openOutput(shell: CliShell, out: string | undefined): Promise<Out
 type EventWriter = {
   write(batch: EventBatch): void;
   count(): number;
+  /** Resolves once every event handed over is written, or the output failed. */
+  settled(): Promise<void>;
   onError(listener: () => void): void;
   throwIfFailed(): void;
 };
 
-/** Writes each batch as NDJSON lines in one write (the payload read back from the capture), and notes gaps and discontinuities. */
+/** Writes each batch as NDJSON lines (see cli/events/event-lines.ts) and notes gaps, overflows and discontinuities on stderr. */
 function eventWriter(shell: CliShell, events: CliEvents, output: Output): EventWriter {
-  let written = 0;
+  const lines = createEventLineWriter({ capture: events.capture, output: output.stream });
   let error: unknown = null;
   const errorListeners: Array<() => void> = [];
   output.stream.on('error', (e: unknown) => {
@@ -191,17 +195,14 @@ function eventWriter(shell: CliShell, events: CliEvents, output: Output): EventW
   return {
     write(batch) {
       if (error !== null) return;
-      let text = '';
+      lines.write(batch.rows);
       for (const row of batch.rows) {
-        const data = row.seq > 0 ? (events.capture.get(row.seq)?.data ?? null) : null;
-        text += `${JSON.stringify({ channel: row.channel, replayId: row.replayId, receivedAt: row.receivedAt, data })}\n`;
         const note = noteOf(row);
         if (note !== null) shell.note(note);
       }
-      written += batch.rows.length;
-      if (text !== '') output.stream.write(text);
     },
-    count: () => written,
+    count: () => lines.count(),
+    settled: () => (error !== null ? Promise.resolve() : Promise.race([lines.settled(), new Promise<void>((resolve) => errorListeners.push(resolve))])),
     onError(listener) {
       errorListeners.push(listener);
     },
