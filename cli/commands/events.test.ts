@@ -152,6 +152,17 @@ describe('orgdesk events against the local org', () => {
     expect(run.code).toBe(2);
   });
 
+  it('names a channel the org does not have (exit 8) and an --out folder that does not exist (exit 9)', async () => {
+    const unknown = await runOrgdesk(['events', '/data/NoSuchThingChangeEvent', '--key-file', org.keyFile], { env: noKeychainEnv(org.userDataDir) });
+    expect(unknown.stderr).toMatch(/The org has no channel \/data\/NoSuchThingChangeEvent/);
+    expect(unknown.stderr).toMatch(/channels are case-sensitive/);
+    expect(unknown.code).toBe(8);
+    const out = join(org.folder, 'missing-folder', 'events.ndjson');
+    const unwritable = await runOrgdesk(['events', CONTACTS, '--out', out, '--key-file', org.keyFile], { env: noKeychainEnv(org.userDataDir) });
+    expect(unwritable.stderr).toContain(`OrgDesk could not open ${out} for the events.`);
+    expect(unwritable.code).toBe(9);
+  });
+
   it('documents the replay choice, the NDJSON lines and the resume in --help', async () => {
     const run = await runOrgdesk(['events', '--help'], { env: noKeychainEnv(org.userDataDir) });
     expect(run.code).toBe(0);

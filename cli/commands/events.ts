@@ -142,12 +142,19 @@ function statusLine(status: EventSubscription): string | null {
   }
 }
 
-/** The engine's failure as an error; an invalid replay id points at the CLI's -1/-2 choice. */
+/** The engine's failure as an error, its hints in the CLI's terms (an invalid replay id points at --replay -1 / -2). */
 function failureError(status: EventSubscription): ServiceError {
   const failure = status.failure;
   if (failure === undefined) return new ServiceError('INTERNAL', `The subscription to ${status.channel} failed.`, 'Run the command again.');
   if (failure.reason === 'invalid-replay') {
     return new ServiceError(failure.code, failure.message, `${failure.hint ?? ''} Run again with --replay -1 (new events only) or --replay -2 (everything the org still keeps).`.trim());
+  }
+  if (failure.reason === 'no-channel') {
+    return new ServiceError(
+      failure.code,
+      failure.message,
+      'Check its spelling (channels are case-sensitive: /data/ContactChangeEvent, /data/ChangeEvents, /event/Order_Event__e) and that Change Data Capture is enabled for the object.',
+    );
   }
   return new ServiceError(failure.code, failure.message, failure.hint);
 }
