@@ -18,7 +18,8 @@ type EventsOptions = { replay?: ReplayFrom; out?: string };
 const HELP = `
 Each event is one NDJSON line {"channel","replayId","receivedAt","data"} (data as the org sent it), the same lines as the
 app's NDJSON export, written to stdout or appended to --out as each batch arrives. Status lines (subscribed, reconnecting,
-gap and overflow events, replay-id discontinuities) go to stderr. Every event is also captured in the app's database.
+gap and overflow events, replay-id discontinuities) go to stderr (--quiet keeps all but the subscribed lines). Every
+event is also captured in the app's database.
 
 Without --replay the run resumes after the last replay id stored for this org and channel (the checkpoint the app's viewer
 uses too), or starts with new events (-1) when there is none. An id the org no longer keeps fails with exit 2: run again
@@ -65,6 +66,10 @@ async function listen(shell: CliShell, channel: string, options: EventsOptions):
   const output = await openOutput(shell, options.out);
   const events = await services.events();
   const replay = options.replay ?? { kind: 'checkpoint' };
+  // --quiet drops the start lines; reconnects, gaps, errors and the closing line are always told.
+  const progress = (line: string): void => {
+    if (shell.globals().quiet !== true) shell.note(line);
+  };
   const writer = eventWriter(shell, events, output);
   const stopBatches = events.onBatch((batch) => writer.write(batch));
   // Set by a status that says the subscription failed while it ran (re-login refused, the org denied it).
@@ -81,10 +86,10 @@ async function listen(shell: CliShell, channel: string, options: EventsOptions):
   });
   let subscription: EventSubscription | null = null;
   try {
-    shell.note(startLine(profile.label, channel, replay, events.capture.checkpoint(profile.id, channel)));
+    progress(startLine(profile.label, channel, replay, events.capture.checkpoint(profile.id, channel)));
     subscription = await events.service.subscribe(profile.id, channel, replay);
     if (subscription.state === 'failed') throw failureError(subscription);
-    shell.note(`Subscribed to ${channel} on ${profile.label}; Ctrl+C stops.`);
+    progress(`Subscribed to ${channel} on ${profile.label}; Ctrl+C stops.`);
     await new Promise<void>((resolve) => {
       stop = resolve;
       if (shell.signal.aborted) resolve();
