@@ -1,5 +1,8 @@
 import { join } from 'node:path';
+import type { EventBatch, EventSubscription } from '../shared/ipc/domains/events';
 import type { LoadProgress } from '../shared/ipc/domains/load';
+import type { EventCapture, EventsService } from '../electron/services/events';
+import { createFolderSavePicker } from '../electron/services/files';
 import { createLoadService, type LoadService } from '../electron/services/load';
 import { createOrgsService, type OrgsService } from '../electron/services/orgs';
 import { createQueryLibrary, type QueryLibrary } from '../electron/services/query/query-library';
@@ -27,6 +30,8 @@ export type CliServices = {
    * (as the app does when it starts), so only `orgdesk load` builds it.
    */
   loads(): CliLoads;
+  /** The events engine on the app's capture and replay checkpoints, built on first use (only `orgdesk events` loads the CometD client). */
+  events(): Promise<CliEvents>;
   /** Drops sessions and closes the database. */
   dispose(): void;
 };
@@ -36,6 +41,16 @@ export type CliLoads = {
   service: LoadService;
   /** Calls `listener` with every `load:progress` the service pushes; answers the function that stops it. */
   onProgress(listener: (progress: LoadProgress) => void): () => void;
+};
+
+/** The events service, its capture (for an event's payload) and its pushed batches and statuses for `orgdesk events`. */
+export type CliEvents = {
+  service: EventsService;
+  capture: EventCapture;
+  /** Calls `listener` with every `events:batch`; answers the function that stops it. */
+  onBatch(listener: (batch: EventBatch) => void): () => void;
+  /** Calls `listener` with every `events:status`; answers the function that stops it. */
+  onStatus(listener: (status: EventSubscription) => void): () => void;
 };
 
 /** What the CLI's composition root needs: the folder, the run key, and ports tests may replace. */
@@ -52,8 +67,7 @@ export type CliServicesOptions = {
  * same keychain service, minus what only a window needs (the demo org's in-process start, renderer events, the query
  * service's in-memory result store: the CLI streams rows instead, see cli/query).
  *
- * To add the events engine: build its service here from these ports and add it to CliServices (the load engine is built
- * on first use, see `loads`).
+ * The load and events engines are built on first use (see `loads` and `events`).
  */
 export function openCliServices(options: CliServicesOptions): CliServices {
   const database = openDatabase({ folder: options.userDataDir });
@@ -62,6 +76,8 @@ export function openCliServices(options: CliServicesOptions): CliServices {
   const clock = options.clock ?? createSystemClock();
   const orgs = createOrgsService({ db: database.db, secrets, transport, clock });
   let loads: CliLoads | null = null;
+  let events: Promise<CliEvents> | null = null;
+  let openedEvents: CliEvents | null = null;
   return {
     userDataDir: options.userDataDir,
     database,
@@ -75,9 +91,15 @@ export function openCliServices(options: CliServicesOptions): CliServices {
       loads ??= openLoads(database, orgs, clock, options.userDataDir);
       return loads;
     },
+    events() {
+      events ??= openEvents(database, orgs, options.userDataDir).then((opened) => (openedEvents = opened));
+      return events;
+    },
     dispose() {
       // The load command waits for its load to settle (or cancels it) before it returns, so nothing runs any more here.
       if (loads !== null) void loads.service.dispose();
+      // The events command unsubscribes (storing what waits) before it returns; this closes any stream still open.
+      if (openedEvents !== null) void openedEvents.service.dispose();
       orgs.dispose();
       database.close();
     },
@@ -109,6 +131,41 @@ function openLoads(database: OrgDeskDatabase, orgs: OrgsService, clock: Clock, u
     onProgress(listener) {
       listeners.add(listener);
       return () => listeners.delete(listener);
+    },
+  };
+}
+
+async function openEvents(database: OrgDeskDatabase, orgs: OrgsService, userDataDir: string): Promise<CliEvents> {
+  const { createEventCapture, createEventsService } = await import('../electron/services/events');
+  const batchListeners = new Set<(batch: EventBatch) => void>();
+  const statusListeners = new Set<(status: EventSubscription) => void>();
+  const capture = createEventCapture({ db: database.db });
+  const service = createEventsService({
+    connections: {
+      connectionFor: async (orgId) => {
+        const connection = await orgs.connection(orgId);
+        return { client: connection.client, session: connection.session, apiVersion: connection.rest.version };
+      },
+    },
+    capture,
+    emitBatch: (batch) => {
+      for (const listener of batchListeners) listener(batch);
+    },
+    emitStatus: (status) => {
+      for (const listener of statusListeners) listener(status);
+    },
+    picker: createFolderSavePicker(join(userDataDir, 'exports')),
+  });
+  return {
+    service,
+    capture,
+    onBatch(listener) {
+      batchListeners.add(listener);
+      return () => batchListeners.delete(listener);
+    },
+    onStatus(listener) {
+      statusListeners.add(listener);
+      return () => statusListeners.delete(listener);
     },
   };
 }

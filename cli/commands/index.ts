@@ -1,5 +1,6 @@
 import type { CliCommand } from '../cli-shell';
 import { emulatorCommand } from './emulator';
+import { eventsCommand } from './events';
 import { loadCommand } from './load';
 import { orgsCommand } from './orgs';
 import { queryCommand } from './query';
@@ -8,4 +9,4 @@ import { queryCommand } from './query';
  * Every top-level command, in the order `orgdesk --help` lists them. A new engine's command is one module in this folder
  * exporting a CliCommand (`load.ts` → `loadCommand`, `events.ts` → `eventsCommand`) and one line here.
  */
-export const CLI_COMMANDS: readonly CliCommand[] = [orgsCommand, queryCommand, loadCommand, emulatorCommand];
+export const CLI_COMMANDS: readonly CliCommand[] = [orgsCommand, queryCommand, loadCommand, eventsCommand, emulatorCommand];

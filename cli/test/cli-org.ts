@@ -5,7 +5,7 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { startEmulator, type RunningEmulator } from '../../emulator/index';
+import { startEmulator, type RunningEmulator, type StreamingOptions } from '../../emulator/index';
 import { generateKeyAndCertificate } from '../../electron/services/auth/certificate';
 import { createOrgProfileStore } from '../../electron/services/orgs/org-profile-store';
 import { openDatabase } from '../../electron/services/store/database';
@@ -26,12 +26,16 @@ export type CliOrg = {
   stop(): Promise<void>;
 };
 
-/** Starts the org, writes the key file and registers its certificate on a connected app pre-authorizing the admin. */
-export async function startCliOrg(): Promise<CliOrg> {
+/**
+ * Starts the org, writes the key file and registers its certificate on a connected app pre-authorizing the admin.
+ * `streaming` tunes the org's Streaming API (the events tests hold `/meta/connect` briefly so a run stops quickly).
+ */
+export async function startCliOrg(options: { streaming?: StreamingOptions } = {}): Promise<CliOrg> {
   const emulator = await startEmulator({
     port: 0,
     host: '127.0.0.1',
     seedSize: { accounts: 25, contacts: 300, opportunities: 10, cases: 10, leads: 10, invoices: 10 },
+    ...(options.streaming === undefined ? {} : { streaming: options.streaming }),
   });
   const folder = mkdtempSync(join(tmpdir(), 'orgdesk-cli-'));
   const userDataDir = join(folder, 'user-data');
