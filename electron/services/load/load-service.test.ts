@@ -9,7 +9,7 @@ import { createEmulatorConnections } from '../query/testing/emulator-connections
 import { createSystemClock } from '../salesforce';
 import { openDatabase, type OrgDeskDatabase } from '../store';
 import { createLoadOwner, type LoadOwner } from './load-owner';
-import { createLoadService, type LoadService } from './load-service';
+import { createLoadService, type LoadService, type LoadServiceOptions } from './load-service';
 
 const ADMIN = 'admin@orgdesk.example';
 const API = '/services/data/v62.0';
@@ -40,7 +40,7 @@ afterEach(async () => {
 });
 
 /** A load service on the test folder's database, as the app builds it; a second call is the app started again. */
-function service(overrides: { maxJobRows?: number; owner?: LoadOwner } = {}): LoadService {
+function service(overrides: Partial<LoadServiceOptions> & { owner?: LoadOwner } = {}): LoadService {
   const database = openDatabase({ folder: join(dir, 'user-data') });
   databases.push(database);
   const load = createLoadService({
@@ -356,5 +356,18 @@ describe('load service', () => {
     const outcome = load.start('org', file.fileId, plan, { excludeInvalid: true, outputDir: join(locked, 'out') });
     await expect(outcome).rejects.toMatchObject({ code: 'FILE', message: expect.stringContaining(locked) as unknown });
     expect(existsSync(join(locked, 'out'))).toBe(false);
+  });
+
+  it('stops opening a file and its pre-flight where they are when the signal aborts, instead of at the end of the pass', async () => {
+    const path = csv('abort.csv', accounts(30_000));
+    const early = new AbortController();
+    early.abort();
+    await expect(service().open({ kind: 'path', path }, undefined, undefined, { signal: early.signal })).rejects.toMatchObject({ code: 'CANCELLED' });
+    const controller = new AbortController();
+    // Aborted at the first 10,000 rows checked: today's pass would carry on to the end and answer a report.
+    const load = service({ emit: { progress: () => undefined, preflight: () => controller.abort() } });
+    const file = await load.open({ kind: 'path', path });
+    const plan: LoadPlan = { objectName: 'Account', operation: 'insert', mappings: [{ source: 'column', column: 'Name', field: 'Name' }], dates: DATES };
+    await expect(load.validate('org', file.fileId, plan, { signal: controller.signal })).rejects.toMatchObject({ code: 'CANCELLED' });
   });
 });

@@ -66,10 +66,13 @@ export type LoadServiceOptions = {
   progressIntervalMs?: number | undefined;
 };
 
+/** What a long read of the file (opening it, pre-flight) can be given: a signal that stops it where it is. */
+export type LoadReadOptions = { signal?: AbortSignal | undefined };
+
 /** The engine behind the `load:*` channels: open, map, pre-flight, capacity, start, cancel, resume, history. */
 export interface LoadService {
   /** Reads a file once, streaming, and keeps a handle on it. */
-  open(file: LoadFileRef, name?: string, encoding?: CsvEncoding): Promise<LoadFileInfo>;
+  open(file: LoadFileRef, name?: string, encoding?: CsvEncoding, readOptions?: LoadReadOptions): Promise<LoadFileInfo>;
   /** Forgets an opened file (removing it when it was an upload no load still reads). */
   close(fileId: string): Promise<{ closed: boolean }>;
   /** Electron's open dialog. */
@@ -79,7 +82,7 @@ export interface LoadService {
   /** The saved mapping for these headers, or the automatic one. */
   suggestMapping(orgId: string, fileId: string, objectName: string, operation: LoadOperation): Promise<{ mappings: FieldMapping[]; unmappedColumns: string[]; fromSaved: boolean }>;
   /** Pre-flight of the whole file, before any API call. */
-  validate(orgId: string, fileId: string, plan: LoadPlan): Promise<PreflightReport>;
+  validate(orgId: string, fileId: string, plan: LoadPlan, readOptions?: LoadReadOptions): Promise<PreflightReport>;
   /** What the load needs against `/limits`. */
   capacity(orgId: string, fileId: string, plan: LoadPlan, options: LoadOptions): Promise<LoadCapacity>;
   /** Starts a journaled load; progress on `load:progress`. */
@@ -452,10 +455,10 @@ export function createLoadService(options: LoadServiceOptions): LoadService {
     return run;
   };
 
-  const openPath = async (path: string, name: string, upload: boolean, encoding?: CsvEncoding): Promise<LoadFileInfo> => {
+  const openPath = async (path: string, name: string, upload: boolean, encoding?: CsvEncoding, signal?: AbortSignal): Promise<LoadFileInfo> => {
     // The scanner opens about 5x faster than csv-parse and agrees with it on every bad-file case and a fuzz test
     // (csv-scanner.test.ts), so a 1M-row file is ready in seconds; csv-parse stays the reference the scanner is held to.
-    const shape = await inspectCsvFile(path, encoding === undefined ? { reader: 'scanner' } : { reader: 'scanner', encoding });
+    const shape = await inspectCsvFile(path, encoding === undefined ? { reader: 'scanner', signal } : { reader: 'scanner', encoding, signal });
     const fileId = randomUUID();
     const info: LoadFileInfo = { fileId, name, path, ...shape };
     files.set(fileId, { info, shape, upload });
@@ -463,14 +466,15 @@ export function createLoadService(options: LoadServiceOptions): LoadService {
   };
 
   return {
-    async open(file, name, encoding) {
+    async open(file, name, encoding, readOptions) {
+      const signal = readOptions?.signal;
       if (file.kind === 'upload') {
         if (!UPLOAD_ID.test(file.uploadId)) throw new ServiceError('VALIDATION', 'That upload id is not one OrgDesk made.', 'Drop the file again.');
         const path = join(options.uploadsDir, file.uploadId);
-        return openPath(path, name ?? 'upload.csv', true, encoding);
+        return openPath(path, name ?? 'upload.csv', true, encoding, signal);
       }
       const path = resolve(file.path);
-      return openPath(path, name ?? basename(path), false, encoding);
+      return openPath(path, name ?? basename(path), false, encoding, signal);
     },
     async close(fileId) {
       const file = files.get(fileId);
@@ -498,7 +502,7 @@ export function createLoadService(options: LoadServiceOptions): LoadService {
       }
       return { ...suggestMapping(file.info.headers, object, operation), fromSaved: false };
     },
-    async validate(orgId, fileId, plan) {
+    async validate(orgId, fileId, plan, readOptions) {
       const file = fileOf(fileId);
       const object = await objectFor(orgId, plan.objectName);
       const report = await runPreflight({
@@ -506,6 +510,7 @@ export function createLoadService(options: LoadServiceOptions): LoadService {
         shape: file.shape,
         plan,
         object,
+        signal: readOptions?.signal,
         onProgress: (rowsChecked: number) => emit.preflight({ fileId, rowsChecked, rowCount: file.info.rowCount }),
       });
       const { invalidRowNumbers: _invalid, ...rest } = report;
