@@ -370,4 +370,21 @@ describe('load service', () => {
     const plan: LoadPlan = { objectName: 'Account', operation: 'insert', mappings: [{ source: 'column', column: 'Name', field: 'Name' }], dates: DATES };
     await expect(load.validate('org', file.fileId, plan, { signal: controller.signal })).rejects.toMatchObject({ code: 'CANCELLED' });
   });
+
+  it('starts a load that must be all valid from the pre-flight already run for that file and plan, and checks again for another plan', async () => {
+    const load = service();
+    const path = csv('checked.csv', accounts(3));
+    const file = await load.open({ kind: 'path', path });
+    const plan: LoadPlan = { objectName: 'Account', operation: 'insert', mappings: [{ source: 'column', column: 'Name', field: 'Name' }], dates: DATES };
+    expect((await load.validate('org', file.fileId, plan)).invalidRows).toBe(0);
+    // The file gains a row without a Name: only a second read of the file would see it.
+    appendFileSync(path, ',4\n');
+    const other: LoadPlan = { ...plan, mappings: [...plan.mappings, { source: 'column', column: 'NumberOfEmployees', field: 'NumberOfEmployees' }] };
+    await expect(load.start('org', file.fileId, other, { excludeInvalid: false })).rejects.toMatchObject({ code: 'VALIDATION', message: expect.stringContaining('1 invalid rows') as unknown });
+    const { loadId } = await load.start('org', file.fileId, plan, { excludeInvalid: false });
+    const summary = await load.settled(loadId);
+    // The planner checks each row again as it splits the file: the new row is excluded, never sent.
+    expect(summary.counts).toMatchObject({ success: 3, excluded: 1 });
+  });
 });
+

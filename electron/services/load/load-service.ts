@@ -150,6 +150,11 @@ function countsOf(load: JournalLoad, jobs: JournalJob[]): LoadCounts {
   return { input: load.source.rowCount, excluded: load.excludedRows, uploaded, processed, success: processed - failed, failed, unprocessed: 0 };
 }
 
+/** The key of a pre-flight answer: the file, the org (its describe) and a hash of the plan. */
+function preflightKey(fileId: string, orgId: string, plan: LoadPlan): string {
+  return `${fileId}\n${orgId}\n${createHash('sha256').update(JSON.stringify(plan)).digest('hex')}`;
+}
+
 /** Hashes a file's bytes (SHA-256, hex), streaming. */
 async function sha256Of(path: string): Promise<string> {
   const hash = createHash('sha256');
@@ -169,6 +174,8 @@ export function createLoadService(options: LoadServiceOptions): LoadService {
   const files = new Map<string, OpenFile>();
   const objects = new Map<string, Promise<LoadObject>>();
   const running = new Map<string, RunningLoad>();
+  // Pre-flight answers by file, org and plan, so a start right after a check does not read the whole file again.
+  const preflights = new Map<string, { fileId: string; invalidRows: number }>();
   const owner = options.owner ?? createLoadOwner();
   // Only loads whose process is gone are interrupted: another live process (the app, `orgdesk load`) keeps its own.
   const reclaimOrphans = (): void => {
@@ -480,6 +487,7 @@ export function createLoadService(options: LoadServiceOptions): LoadService {
       const file = files.get(fileId);
       if (file === undefined) return { closed: false };
       files.delete(fileId);
+      for (const [key, answer] of preflights) if (answer.fileId === fileId) preflights.delete(key);
       const inUse = [...running.keys()].some((loadId) => journal.get(loadId)?.source.path === file.info.path);
       if (file.upload && !inUse) await unlink(file.info.path).catch(() => undefined);
       return { closed: true };
@@ -513,6 +521,7 @@ export function createLoadService(options: LoadServiceOptions): LoadService {
         signal: readOptions?.signal,
         onProgress: (rowsChecked: number) => emit.preflight({ fileId, rowsChecked, rowCount: file.info.rowCount }),
       });
+      preflights.set(preflightKey(fileId, orgId, plan), { fileId, invalidRows: report.invalidRows });
       const { invalidRowNumbers: _invalid, ...rest } = report;
       return rest;
     },
@@ -532,9 +541,10 @@ export function createLoadService(options: LoadServiceOptions): LoadService {
       const limits = await createRestApi(connection.client, connection.apiVersion).limits();
       assertCapacity(loadCapacity({ sizeBytes: file.info.sizeBytes, rowCount: file.info.rowCount, maxJobBytes: loadOptions.maxJobBytes ?? DEFAULT_JOB_BYTES }, limits));
       if (!loadOptions.excludeInvalid) {
-        const report = await runPreflight({ path: file.info.path, shape: file.shape, plan, object });
-        if (report.invalidRows > 0) {
-          throw new ServiceError('VALIDATION', `Pre-flight found ${report.invalidRows} invalid rows, so nothing was sent.`, 'Fix them and check again, or choose "Load anyway" to exclude them into their own file.');
+        // The planner checks every row again while it splits the file, so a reused answer never lets an invalid row through.
+        const invalidRows = preflights.get(preflightKey(fileId, orgId, plan))?.invalidRows ?? (await runPreflight({ path: file.info.path, shape: file.shape, plan, object })).invalidRows;
+        if (invalidRows > 0) {
+          throw new ServiceError('VALIDATION', `Pre-flight found ${invalidRows} invalid rows, so nothing was sent.`, 'Fix them and check again, or choose "Load anyway" to exclude them into their own file.');
         }
       }
       const loadId = randomUUID();
