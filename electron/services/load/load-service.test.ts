@@ -3,7 +3,7 @@ import { hostname, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parse } from 'csv-parse/sync';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import type { LoadOperation, LoadOptions, LoadPlan, LoadSummary } from '../../../shared/ipc/domains/load';
+import type { LoadOperation, LoadOptions, LoadPlan, LoadProgress, LoadSummary } from '../../../shared/ipc/domains/load';
 import { startEmulator, type RunningEmulator } from '../../../emulator';
 import { createEmulatorConnections } from '../query/testing/emulator-connections';
 import { createSystemClock } from '../salesforce';
@@ -385,6 +385,17 @@ describe('load service', () => {
     const summary = await load.settled(loadId);
     // The planner checks each row again as it splits the file: the new row is excluded, never sent.
     expect(summary.counts).toMatchObject({ success: 3, excluded: 1 });
+  });
+
+  it('keeps the throughput and elapsed time in the last progress after a load ends', async () => {
+    const pushed: LoadProgress[] = [];
+    const load = service({ maxJobRows: 500, emit: { progress: (progress) => pushed.push(progress), preflight: () => undefined } });
+    const { loadId } = await start(load, csv('final.csv', accounts(2_000)), 'Account', 'insert');
+    expect((await load.settled(loadId)).state).toBe('done');
+    const last = pushed.filter((progress) => progress.loadId === loadId).at(-1);
+    expect(last).toMatchObject({ state: 'done', counts: { success: 2_000 } });
+    expect(last?.elapsedMs).toBeGreaterThan(0);
+    expect(last?.rowsPerSecond).toBeGreaterThan(0);
   });
 });
 

@@ -228,11 +228,11 @@ export function createLoadService(options: LoadServiceOptions): LoadService {
     return summary;
   };
 
-  const progressOf = (loadId: string): LoadProgress => {
+  /** A load's progress; `run` is given for the last push, once the load has left `running`, so its figures stay. */
+  const progressOf = (loadId: string, run = running.get(loadId)): LoadProgress => {
     const load = loadOf(loadId);
     const jobs = journal.jobs(loadId);
     const counts = countsOf(load, jobs);
-    const run = running.get(loadId);
     const now = clock.now();
     let rowsPerSecond = 0;
     if (run !== undefined) {
@@ -255,9 +255,9 @@ export function createLoadService(options: LoadServiceOptions): LoadService {
     return progress;
   };
 
-  const push = (loadId: string): void => {
+  const push = (loadId: string, run?: RunningLoad): void => {
     try {
-      emit.progress(progressOf(loadId));
+      emit.progress(progressOf(loadId, run));
     } catch {
       // A listener's failure must not stop the load.
     }
@@ -457,7 +457,7 @@ export function createLoadService(options: LoadServiceOptions): LoadService {
       .finally(() => {
         clearInterval(timer);
         running.delete(loadId);
-        if (!run.disposing) push(loadId);
+        if (!run.disposing) push(loadId, run);
       });
     return run;
   };
