@@ -1,4 +1,4 @@
-import { appendFileSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { appendFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { hostname, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parse } from 'csv-parse/sync';
@@ -396,6 +396,25 @@ describe('load service', () => {
     expect(last).toMatchObject({ state: 'done', counts: { success: 2_000 } });
     expect(last?.elapsedMs).toBeGreaterThan(0);
     expect(last?.rowsPerSecond).toBeGreaterThan(0);
+  });
+
+  it('removes uploads nothing references when it starts and when it stops, and keeps a refused one for a second try meanwhile', async () => {
+    const uploads = join(dir, 'user-data', 'uploads');
+    mkdirSync(uploads, { recursive: true });
+    const left = join(uploads, 'b'.repeat(32));
+    writeFileSync(left, 'Name\nLeft Behind\n');
+    const load = service();
+    await until(() => !existsSync(left), 'the upload left behind to be removed');
+    const refused = 'c'.repeat(32);
+    const kept = 'd'.repeat(32);
+    writeFileSync(join(uploads, refused), Buffer.from('Name\nCaf\xe9\n', 'latin1'));
+    writeFileSync(join(uploads, kept), 'Name\nKept Open\n');
+    await expect(load.open({ kind: 'upload', uploadId: refused })).rejects.toMatchObject({ code: 'VALIDATION' });
+    expect(existsSync(join(uploads, refused))).toBe(true);
+    await load.open({ kind: 'upload', uploadId: kept });
+    await load.dispose();
+    expect(existsSync(join(uploads, refused))).toBe(false);
+    expect(existsSync(join(uploads, kept))).toBe(true);
   });
 });
 

@@ -1,6 +1,6 @@
 import { createHash, randomUUID } from 'node:crypto';
 import { createReadStream } from 'node:fs';
-import { access, constants, mkdir, rm, unlink } from 'node:fs/promises';
+import { access, constants, mkdir, readdir, rm, unlink } from 'node:fs/promises';
 import { basename, dirname, extname, join, resolve } from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import type {
@@ -56,6 +56,11 @@ export type LoadServiceOptions = {
   owner?: LoadOwner | undefined;
   /** The loads' private work folders (`<userData>/loads`), and where an upload's result files go by default. */
   loadsDir: string;
+  /**
+   * Whether the service removes the uploads nothing references when it starts and when it is disposed (default true;
+   * `orgdesk load` says false, since the app may be holding an upload open in the same folder).
+   */
+  sweepUploads?: boolean | undefined;
   /** Electron's open dialog for a CSV file; browser mode has none (`load:choose-file` answers VALIDATION). */
   pickCsvFile?: (() => Promise<string | null>) | undefined;
   /** Job polling: first and longest wait (default 500 ms, 5 s). */
@@ -182,6 +187,25 @@ export function createLoadService(options: LoadServiceOptions): LoadService {
     journal.markInterrupted(owner.isAlive);
   };
   reclaimOrphans();
+
+  // An upload `load:open` refused stays while the app runs (the renderer offers to read it again as Windows-1252), but
+  // not past it: uploads no open file and no unfinished load references go when the service starts and when it stops.
+  const sweepUploads = async (): Promise<void> => {
+    if (options.sweepUploads === false) return;
+    const dir = resolve(options.uploadsDir);
+    let names: string[];
+    try {
+      names = await readdir(dir);
+    } catch {
+      return;
+    }
+    const referenced = new Set([...[...files.values()].map((file) => file.info.path), ...journal.sourcesInUse()].map((path) => resolve(path)));
+    for (const name of names) {
+      const path = join(dir, name);
+      if (UPLOAD_ID.test(name) && !referenced.has(path)) await unlink(path).catch(() => undefined);
+    }
+  };
+  const startSweep = sweepUploads();
 
   const fileOf = (fileId: string): OpenFile => {
     const file = files.get(fileId);
@@ -640,6 +664,8 @@ export function createLoadService(options: LoadServiceOptions): LoadService {
         run.controller.abort(new ServiceError('CANCELLED', 'OrgDesk is closing.'));
       }
       await Promise.all(runs.map((run) => run.done.catch(() => undefined)));
+      await startSweep;
+      await sweepUploads();
     },
   };
 }
