@@ -184,7 +184,7 @@ export function createLoadService(options: LoadServiceOptions): LoadService {
   const owner = options.owner ?? createLoadOwner();
   // Only loads whose process is gone are interrupted: another live process (the app, `orgdesk load`) keeps its own.
   const reclaimOrphans = (): void => {
-    journal.markInterrupted(owner.isAlive);
+    journal.markInterrupted((token) => owner.isAlive(token));
   };
   reclaimOrphans();
 
