@@ -124,6 +124,8 @@ function openLoads(database: OrgDeskDatabase, orgs: OrgsService, clock: Clock, u
     },
     clock,
     uploadsDir: join(userDataDir, 'uploads'),
+    // The app may be holding an upload open in the same folder: only the app's own service sweeps it.
+    sweepUploads: false,
     loadsDir: join(userDataDir, 'loads'),
   });
   return {

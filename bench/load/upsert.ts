@@ -110,7 +110,9 @@ async function child(client: string, url: string, file: string, jobMb: number): 
 function runChild(client: string, url: string, file: string, jobMb: number): Promise<Measured> {
   return new Promise((resolve, reject) => {
     const tsx = fileURLToPath(new URL('../../node_modules/.bin/tsx', import.meta.url));
-    const proc = spawn(tsx, [here, '--child', client, url, file, String(jobMb)], { stdio: ['ignore', 'pipe', 'inherit'] });
+    // BENCH_CPU_PROF=<folder> writes a V8 CPU profile of OrgDesk's child there (for `node --cpu-prof`-style profiling).
+    const profile = process.env.BENCH_CPU_PROF !== undefined && client === 'orgdesk' ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_CPU_PROF}`] : [];
+    const proc = spawn(tsx, [...profile, here, '--child', client, url, file, String(jobMb)], { stdio: ['ignore', 'pipe', 'inherit'] });
     let out = '';
     proc.stdout.on('data', (chunk: Buffer) => (out += chunk.toString()));
     proc.on('error', reject);

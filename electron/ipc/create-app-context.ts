@@ -47,10 +47,16 @@ export type AppContextOptions = {
   saveFilePicker?: SaveFilePicker;
   /**
    * Electron's native open dialog, for `orgs:import-key` without a path. With `saveFilePicker` it also serves
-   * `orgs:save-certificate` without a path; browser mode passes neither, so those calls need a typed path.
+   * `orgs:save-certificate` without a path, and `load:choose-file`; browser mode passes neither, so those calls need a
+   * typed path (or a dropped file).
    */
   openFilePicker?: OpenFilePicker;
 };
+
+/** The load service's CSV dialog from the open picker (none in browser mode, where files are dropped). */
+function csvPickerOf(picker: OpenFilePicker | undefined): (() => Promise<string | null>) | undefined {
+  return picker === undefined ? undefined : () => picker.pickOpenPath({ format: 'csv' });
+}
 
 /** The running app as a transport sees it: one invoke entry point, one event stream, one disposer. */
 export type AppContext = {
@@ -209,6 +215,7 @@ function createServices(database: OrgDeskDatabase, options: AppContextOptions, p
     clock,
     uploadsDir: join(options.userDataDir, 'uploads'),
     loadsDir: join(options.userDataDir, 'loads'),
+    pickCsvFile: csvPickerOf(options.openFilePicker),
   });
   disposers.push(() => load.dispose());
   const eventsService = createEventsService({

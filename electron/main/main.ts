@@ -61,7 +61,7 @@ async function start(): Promise<void> {
     version: app.getVersion(),
     platform: process.platform,
     startLocalOrg: startEmulator,
-    // Native dialogs, attached to the focused window: where exports and certificates go, which key file to import.
+    // Native dialogs, attached to the focused window: where exports and certificates go, which key or CSV file to open.
     saveFilePicker: createDialogSavePicker((options) => {
       const owner = BrowserWindow.getFocusedWindow();
       return owner === null ? dialog.showSaveDialog(options) : dialog.showSaveDialog(owner, options);

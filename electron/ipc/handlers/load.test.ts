@@ -69,4 +69,30 @@ describe('load handlers in the app context', () => {
     const result = await context.invoke('load:get', { loadId: 'nope' });
     expect(result).toMatchObject({ ok: false, error: { code: 'NOT_FOUND' } });
   });
+
+  it('answers load:choose-file with the CSV the open dialog picked, asking the dialog for a CSV file', async () => {
+    const asked: string[] = [];
+    const picked = join(userDataDir, 'picked.csv');
+    const withDialog = await createAppContext({
+      userDataDir: join(userDataDir, 'electron'),
+      mode: 'electron',
+      version: '0.1.0',
+      platform: 'linux',
+      secrets: createMemorySecretStore(),
+      demoOnLaunch: false,
+      openFilePicker: {
+        pickOpenPath: ({ format }) => {
+          asked.push(format);
+          return Promise.resolve(picked);
+        },
+      },
+    });
+    try {
+      expect(value<{ file: unknown }>(await withDialog.invoke('load:choose-file', {}))).toEqual({ file: { kind: 'path', path: picked } });
+      expect(asked).toEqual(['csv']);
+    } finally {
+      await withDialog.dispose();
+    }
+  });
 });
+

@@ -6,6 +6,7 @@ import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from
 import type { EventBatch, EventRow, EventSubscription } from '../../../shared/ipc/domains/events';
 import { startEmulator, type RunningEmulator } from '../../../emulator';
 import { ServiceError } from '../errors';
+import type { SaveFileFormat } from '../files';
 import { openDatabase, type OrgDeskDatabase } from '../store/database';
 import { createEventCapture } from './event-capture';
 import { createEventsService, type EventsService } from './events-service';
@@ -24,6 +25,7 @@ let connections: ReturnType<typeof createEmulatorEventsConnections>;
 let rows: EventRow[];
 let statuses: EventSubscription[];
 let batches: EventBatch[];
+let savedFormats: SaveFileFormat[];
 
 beforeAll(async () => {
   // A held /meta/connect answers after 1.5 s when nothing happens, so disconnects and faults play out quickly.
@@ -40,6 +42,7 @@ beforeEach(() => {
   rows = [];
   statuses = [];
   batches = [];
+  savedFormats = [];
   service = createEventsService({
     connections,
     capture: createEventCapture({ db: database.db }),
@@ -48,7 +51,12 @@ beforeEach(() => {
       rows.push(...batch.rows);
     },
     emitStatus: (status) => statuses.push(status),
-    picker: { pickSavePath: ({ suggestedName }) => Promise.resolve(join(dir, suggestedName)) },
+    picker: {
+      pickSavePath: ({ suggestedName, format }) => {
+        savedFormats.push(format);
+        return Promise.resolve(join(dir, suggestedName));
+      },
+    },
     stream: { backoffMs: 100, maxBackoffMs: 1000 },
   });
 });
@@ -413,6 +421,8 @@ describe('the captured events', () => {
     expect(records).toHaveLength(1);
     expect(records[0]).toMatchObject({ changeType: 'CREATE', entity: 'Contact', recordIds: got[1]?.recordIds[0] });
     expect(JSON.parse(records[0]?.data ?? '{}')).toMatchObject({ payload: { Name: { LastName: 'Second' } } });
+    // The save dialog is asked for the format written, so it offers .ndjson for NDJSON.
+    expect(savedFormats).toEqual(['ndjson', 'csv']);
   });
 
   it('turns an unwritable export path into a FILE error naming it', async () => {

@@ -279,7 +279,7 @@ export function createEventsService(options: EventsServiceOptions): EventsServic
     async exportEvents(selection, format) {
       flush();
       const stamp = now().toISOString().replace(/[:.]/g, '-');
-      const path = await options.picker.pickSavePath({ suggestedName: `events-${stamp}.${format}`, format: format === 'csv' ? 'csv' : 'json' });
+      const path = await options.picker.pickSavePath({ suggestedName: `events-${stamp}.${format}`, format });
       if (path === null) throw new ServiceError('CANCELLED', 'The export was cancelled.');
       const events = selection.kind === 'filter' ? capture.iterate(selection.filter) : capture.iterateSeqs(selection.orgId, selection.seqs);
       return { file: path, events: await exportEvents(events, path, format) };

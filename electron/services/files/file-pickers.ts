@@ -1,8 +1,8 @@
-/** The kinds of file OrgDesk saves: query exports (CSV, JSON) and an org's public certificate. */
-export type SaveFileFormat = 'csv' | 'json' | 'certificate';
+/** The kinds of file OrgDesk saves: query exports (CSV, JSON), event exports (NDJSON) and an org's public certificate. */
+export type SaveFileFormat = 'csv' | 'json' | 'ndjson' | 'certificate';
 
-/** The kinds of file OrgDesk opens: a PEM private key to import into the keychain. */
-export type OpenFileFormat = 'private-key';
+/** The kinds of file OrgDesk opens: a PEM private key to import into the keychain, a CSV file to load. */
+export type OpenFileFormat = 'private-key' | 'csv';
 
 /** Picks where a file goes; null when the person cancelled. Electron: a save dialog; browser mode: a folder. */
 export interface SaveFilePicker {
@@ -20,6 +20,7 @@ export interface OpenFilePicker {
 export const SAVE_FILE_KINDS: Record<SaveFileFormat, { title: string; filters: { name: string; extensions: string[] }[] }> = {
   csv: { title: 'Export query results', filters: [{ name: 'CSV (UTF-8)', extensions: ['csv'] }] },
   json: { title: 'Export query results', filters: [{ name: 'JSON', extensions: ['json'] }] },
+  ndjson: { title: 'Export events', filters: [{ name: 'NDJSON (one JSON event a line)', extensions: ['ndjson'] }] },
   certificate: { title: 'Save the certificate for the connected app', filters: [{ name: 'Certificate', extensions: ['crt', 'cer', 'pem'] }] },
 };
 
@@ -29,6 +30,13 @@ export const OPEN_FILE_KINDS: Record<OpenFileFormat, { title: string; filters: {
     title: 'Import a private key (PEM)',
     filters: [
       { name: 'PEM private key', extensions: ['key', 'pem'] },
+      { name: 'All files', extensions: ['*'] },
+    ],
+  },
+  csv: {
+    title: 'Choose a CSV file to load',
+    filters: [
+      { name: 'CSV file', extensions: ['csv', 'txt', 'tsv'] },
       { name: 'All files', extensions: ['*'] },
     ],
   },

@@ -65,6 +65,8 @@ export type LoadJournal = {
   get(loadId: string): JournalLoad | null;
   /** Loads, newest first. */
   list(limit: number): JournalLoad[];
+  /** The source files of the loads not yet done, failed or cancelled (they still read them). */
+  sourcesInUse(): string[];
   /** Changes some fields of a load. */
   update(loadId: string, patch: Partial<Pick<JournalLoad, 'state' | 'excludedRows' | 'plannedThrough' | 'planningDone' | 'counts' | 'error' | 'endedAt' | 'files'>>): void;
   /** Records a job whose CSV is complete, and how far planning got, in one transaction. */
@@ -216,6 +218,7 @@ export function createLoadJournal(db: SqliteDatabase): LoadJournal {
   const deleteJobsAfter = db.prepare('DELETE FROM load_jobs WHERE load_id = ? AND seq > ?');
   const planned = db.prepare('UPDATE loads SET planned_through = ?, excluded_rows = ? WHERE id = ?');
   const unfinished = db.prepare<[], { id: string; owner: string | null }>("SELECT id, owner FROM loads WHERE state IN ('preparing', 'running')");
+  const sourcesInUse = db.prepare<[], { source_path: string }>("SELECT DISTINCT source_path FROM loads WHERE state NOT IN ('done', 'failed', 'cancelled')");
   const interrupt = db.prepare<[string]>("UPDATE loads SET state = 'interrupted' WHERE id = ? AND state IN ('preparing', 'running')");
   const setOwner = db.prepare<[string, string]>('UPDATE loads SET owner = ? WHERE id = ?');
   const takeInterrupted = db.prepare<[string, string]>("UPDATE loads SET owner = ?, state = 'preparing' WHERE id = ? AND state = 'interrupted'");
@@ -279,6 +282,7 @@ export function createLoadJournal(db: SqliteDatabase): LoadJournal {
       return row === undefined ? null : toLoad(row);
     },
     list: (limit) => listLoads.all(limit).map(toLoad),
+    sourcesInUse: () => sourcesInUse.all().map((row) => row.source_path),
     update(loadId, patch) {
       patchRow('loads', LOAD_COLUMNS, patch, 'id = ?', [loadId]);
     },

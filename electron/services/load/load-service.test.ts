@@ -1,15 +1,15 @@
-import { appendFileSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { appendFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { hostname, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parse } from 'csv-parse/sync';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import type { LoadOperation, LoadOptions, LoadPlan, LoadSummary } from '../../../shared/ipc/domains/load';
+import type { LoadOperation, LoadOptions, LoadPlan, LoadProgress, LoadSummary } from '../../../shared/ipc/domains/load';
 import { startEmulator, type RunningEmulator } from '../../../emulator';
 import { createEmulatorConnections } from '../../test-support/emulator-connections';
 import { createSystemClock } from '../salesforce';
 import { openDatabase, type OrgDeskDatabase } from '../store';
 import { createLoadOwner, type LoadOwner } from './load-owner';
-import { createLoadService, type LoadService } from './load-service';
+import { createLoadService, type LoadService, type LoadServiceOptions } from './load-service';
 
 const ADMIN = 'admin@orgdesk.example';
 const API = '/services/data/v62.0';
@@ -40,7 +40,7 @@ afterEach(async () => {
 });
 
 /** A load service on the test folder's database, as the app builds it; a second call is the app started again. */
-function service(overrides: { maxJobRows?: number; owner?: LoadOwner } = {}): LoadService {
+function service(overrides: Partial<LoadServiceOptions> & { owner?: LoadOwner } = {}): LoadService {
   const database = openDatabase({ folder: join(dir, 'user-data') });
   databases.push(database);
   const load = createLoadService({
@@ -357,4 +357,64 @@ describe('load service', () => {
     await expect(outcome).rejects.toMatchObject({ code: 'FILE', message: expect.stringContaining(locked) as unknown });
     expect(existsSync(join(locked, 'out'))).toBe(false);
   });
+
+  it('stops opening a file and its pre-flight where they are when the signal aborts, instead of at the end of the pass', async () => {
+    const path = csv('abort.csv', accounts(30_000));
+    const early = new AbortController();
+    early.abort();
+    await expect(service().open({ kind: 'path', path }, undefined, undefined, { signal: early.signal })).rejects.toMatchObject({ code: 'CANCELLED' });
+    const controller = new AbortController();
+    // Aborted at the first 10,000 rows checked: today's pass would carry on to the end and answer a report.
+    const load = service({ emit: { progress: () => undefined, preflight: () => controller.abort() } });
+    const file = await load.open({ kind: 'path', path });
+    const plan: LoadPlan = { objectName: 'Account', operation: 'insert', mappings: [{ source: 'column', column: 'Name', field: 'Name' }], dates: DATES };
+    await expect(load.validate('org', file.fileId, plan, { signal: controller.signal })).rejects.toMatchObject({ code: 'CANCELLED' });
+  });
+
+  it('starts a load that must be all valid from the pre-flight already run for that file and plan, and checks again for another plan', async () => {
+    const load = service();
+    const path = csv('checked.csv', accounts(3));
+    const file = await load.open({ kind: 'path', path });
+    const plan: LoadPlan = { objectName: 'Account', operation: 'insert', mappings: [{ source: 'column', column: 'Name', field: 'Name' }], dates: DATES };
+    expect((await load.validate('org', file.fileId, plan)).invalidRows).toBe(0);
+    // The file gains a row without a Name: only a second read of the file would see it.
+    appendFileSync(path, ',4\n');
+    const other: LoadPlan = { ...plan, mappings: [...plan.mappings, { source: 'column', column: 'NumberOfEmployees', field: 'NumberOfEmployees' }] };
+    await expect(load.start('org', file.fileId, other, { excludeInvalid: false })).rejects.toMatchObject({ code: 'VALIDATION', message: expect.stringContaining('1 invalid rows') as unknown });
+    const { loadId } = await load.start('org', file.fileId, plan, { excludeInvalid: false });
+    const summary = await load.settled(loadId);
+    // The planner checks each row again as it splits the file: the new row is excluded, never sent.
+    expect(summary.counts).toMatchObject({ success: 3, excluded: 1 });
+  });
+
+  it('keeps the throughput and elapsed time in the last progress after a load ends', async () => {
+    const pushed: LoadProgress[] = [];
+    const load = service({ maxJobRows: 500, emit: { progress: (progress) => pushed.push(progress), preflight: () => undefined } });
+    const { loadId } = await start(load, csv('final.csv', accounts(2_000)), 'Account', 'insert');
+    expect((await load.settled(loadId)).state).toBe('done');
+    const last = pushed.filter((progress) => progress.loadId === loadId).at(-1);
+    expect(last).toMatchObject({ state: 'done', counts: { success: 2_000 } });
+    expect(last?.elapsedMs).toBeGreaterThan(0);
+    expect(last?.rowsPerSecond).toBeGreaterThan(0);
+  });
+
+  it('removes uploads nothing references when it starts and when it stops, and keeps a refused one for a second try meanwhile', async () => {
+    const uploads = join(dir, 'user-data', 'uploads');
+    mkdirSync(uploads, { recursive: true });
+    const left = join(uploads, 'b'.repeat(32));
+    writeFileSync(left, 'Name\nLeft Behind\n');
+    const load = service();
+    await until(() => !existsSync(left), 'the upload left behind to be removed');
+    const refused = 'c'.repeat(32);
+    const kept = 'd'.repeat(32);
+    writeFileSync(join(uploads, refused), Buffer.from('Name\nCaf\xe9\n', 'latin1'));
+    writeFileSync(join(uploads, kept), 'Name\nKept Open\n');
+    await expect(load.open({ kind: 'upload', uploadId: refused })).rejects.toMatchObject({ code: 'VALIDATION' });
+    expect(existsSync(join(uploads, refused))).toBe(true);
+    await load.open({ kind: 'upload', uploadId: kept });
+    await load.dispose();
+    expect(existsSync(join(uploads, refused))).toBe(false);
+    expect(existsSync(join(uploads, kept))).toBe(true);
+  });
 });
+

@@ -1,6 +1,6 @@
 import { createHash, randomUUID } from 'node:crypto';
 import { createReadStream } from 'node:fs';
-import { access, constants, mkdir, rm, unlink } from 'node:fs/promises';
+import { access, constants, mkdir, readdir, rm, unlink } from 'node:fs/promises';
 import { basename, dirname, extname, join, resolve } from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import type {
@@ -56,6 +56,11 @@ export type LoadServiceOptions = {
   owner?: LoadOwner | undefined;
   /** The loads' private work folders (`<userData>/loads`), and where an upload's result files go by default. */
   loadsDir: string;
+  /**
+   * Whether the service removes the uploads nothing references when it starts and when it is disposed (default true;
+   * `orgdesk load` says false, since the app may be holding an upload open in the same folder).
+   */
+  sweepUploads?: boolean | undefined;
   /** Electron's open dialog for a CSV file; browser mode has none (`load:choose-file` answers VALIDATION). */
   pickCsvFile?: (() => Promise<string | null>) | undefined;
   /** Job polling: first and longest wait (default 500 ms, 5 s). */
@@ -66,10 +71,13 @@ export type LoadServiceOptions = {
   progressIntervalMs?: number | undefined;
 };
 
+/** What a long read of the file (opening it, pre-flight) can be given: a signal that stops it where it is. */
+export type LoadReadOptions = { signal?: AbortSignal | undefined };
+
 /** The engine behind the `load:*` channels: open, map, pre-flight, capacity, start, cancel, resume, history. */
 export interface LoadService {
   /** Reads a file once, streaming, and keeps a handle on it. */
-  open(file: LoadFileRef, name?: string, encoding?: CsvEncoding): Promise<LoadFileInfo>;
+  open(file: LoadFileRef, name?: string, encoding?: CsvEncoding, readOptions?: LoadReadOptions): Promise<LoadFileInfo>;
   /** Forgets an opened file (removing it when it was an upload no load still reads). */
   close(fileId: string): Promise<{ closed: boolean }>;
   /** Electron's open dialog. */
@@ -79,7 +87,7 @@ export interface LoadService {
   /** The saved mapping for these headers, or the automatic one. */
   suggestMapping(orgId: string, fileId: string, objectName: string, operation: LoadOperation): Promise<{ mappings: FieldMapping[]; unmappedColumns: string[]; fromSaved: boolean }>;
   /** Pre-flight of the whole file, before any API call. */
-  validate(orgId: string, fileId: string, plan: LoadPlan): Promise<PreflightReport>;
+  validate(orgId: string, fileId: string, plan: LoadPlan, readOptions?: LoadReadOptions): Promise<PreflightReport>;
   /** What the load needs against `/limits`. */
   capacity(orgId: string, fileId: string, plan: LoadPlan, options: LoadOptions): Promise<LoadCapacity>;
   /** Starts a journaled load; progress on `load:progress`. */
@@ -147,6 +155,11 @@ function countsOf(load: JournalLoad, jobs: JournalJob[]): LoadCounts {
   return { input: load.source.rowCount, excluded: load.excludedRows, uploaded, processed, success: processed - failed, failed, unprocessed: 0 };
 }
 
+/** The key of a pre-flight answer: the file, the org (its describe) and a hash of the plan. */
+function preflightKey(fileId: string, orgId: string, plan: LoadPlan): string {
+  return `${fileId}\n${orgId}\n${createHash('sha256').update(JSON.stringify(plan)).digest('hex')}`;
+}
+
 /** Hashes a file's bytes (SHA-256, hex), streaming. */
 async function sha256Of(path: string): Promise<string> {
   const hash = createHash('sha256');
@@ -166,12 +179,33 @@ export function createLoadService(options: LoadServiceOptions): LoadService {
   const files = new Map<string, OpenFile>();
   const objects = new Map<string, Promise<LoadObject>>();
   const running = new Map<string, RunningLoad>();
+  // Pre-flight answers by file, org and plan, so a start right after a check does not read the whole file again.
+  const preflights = new Map<string, { fileId: string; invalidRows: number }>();
   const owner = options.owner ?? createLoadOwner();
   // Only loads whose process is gone are interrupted: another live process (the app, `orgdesk load`) keeps its own.
   const reclaimOrphans = (): void => {
-    journal.markInterrupted(owner.isAlive);
+    journal.markInterrupted((token) => owner.isAlive(token));
   };
   reclaimOrphans();
+
+  // An upload `load:open` refused stays while the app runs (the renderer offers to read it again as Windows-1252), but
+  // not past it: uploads no open file and no unfinished load references go when the service starts and when it stops.
+  const sweepUploads = async (): Promise<void> => {
+    if (options.sweepUploads === false) return;
+    const dir = resolve(options.uploadsDir);
+    let names: string[];
+    try {
+      names = await readdir(dir);
+    } catch {
+      return;
+    }
+    const referenced = new Set([...[...files.values()].map((file) => file.info.path), ...journal.sourcesInUse()].map((path) => resolve(path)));
+    for (const name of names) {
+      const path = join(dir, name);
+      if (UPLOAD_ID.test(name) && !referenced.has(path)) await unlink(path).catch(() => undefined);
+    }
+  };
+  const startSweep = sweepUploads();
 
   const fileOf = (fileId: string): OpenFile => {
     const file = files.get(fileId);
@@ -218,11 +252,11 @@ export function createLoadService(options: LoadServiceOptions): LoadService {
     return summary;
   };
 
-  const progressOf = (loadId: string): LoadProgress => {
+  /** A load's progress; `run` is given for the last push, once the load has left `running`, so its figures stay. */
+  const progressOf = (loadId: string, run = running.get(loadId)): LoadProgress => {
     const load = loadOf(loadId);
     const jobs = journal.jobs(loadId);
     const counts = countsOf(load, jobs);
-    const run = running.get(loadId);
     const now = clock.now();
     let rowsPerSecond = 0;
     if (run !== undefined) {
@@ -245,9 +279,9 @@ export function createLoadService(options: LoadServiceOptions): LoadService {
     return progress;
   };
 
-  const push = (loadId: string): void => {
+  const push = (loadId: string, run?: RunningLoad): void => {
     try {
-      emit.progress(progressOf(loadId));
+      emit.progress(progressOf(loadId, run));
     } catch {
       // A listener's failure must not stop the load.
     }
@@ -447,15 +481,15 @@ export function createLoadService(options: LoadServiceOptions): LoadService {
       .finally(() => {
         clearInterval(timer);
         running.delete(loadId);
-        if (!run.disposing) push(loadId);
+        if (!run.disposing) push(loadId, run);
       });
     return run;
   };
 
-  const openPath = async (path: string, name: string, upload: boolean, encoding?: CsvEncoding): Promise<LoadFileInfo> => {
+  const openPath = async (path: string, name: string, upload: boolean, encoding?: CsvEncoding, signal?: AbortSignal): Promise<LoadFileInfo> => {
     // The scanner opens about 5x faster than csv-parse and agrees with it on every bad-file case and a fuzz test
     // (csv-scanner.test.ts), so a 1M-row file is ready in seconds; csv-parse stays the reference the scanner is held to.
-    const shape = await inspectCsvFile(path, encoding === undefined ? { reader: 'scanner' } : { reader: 'scanner', encoding });
+    const shape = await inspectCsvFile(path, encoding === undefined ? { reader: 'scanner', signal } : { reader: 'scanner', encoding, signal });
     const fileId = randomUUID();
     const info: LoadFileInfo = { fileId, name, path, ...shape };
     files.set(fileId, { info, shape, upload });
@@ -463,19 +497,21 @@ export function createLoadService(options: LoadServiceOptions): LoadService {
   };
 
   return {
-    async open(file, name, encoding) {
+    async open(file, name, encoding, readOptions) {
+      const signal = readOptions?.signal;
       if (file.kind === 'upload') {
         if (!UPLOAD_ID.test(file.uploadId)) throw new ServiceError('VALIDATION', 'That upload id is not one OrgDesk made.', 'Drop the file again.');
         const path = join(options.uploadsDir, file.uploadId);
-        return openPath(path, name ?? 'upload.csv', true, encoding);
+        return openPath(path, name ?? 'upload.csv', true, encoding, signal);
       }
       const path = resolve(file.path);
-      return openPath(path, name ?? basename(path), false, encoding);
+      return openPath(path, name ?? basename(path), false, encoding, signal);
     },
     async close(fileId) {
       const file = files.get(fileId);
       if (file === undefined) return { closed: false };
       files.delete(fileId);
+      for (const [key, answer] of preflights) if (answer.fileId === fileId) preflights.delete(key);
       const inUse = [...running.keys()].some((loadId) => journal.get(loadId)?.source.path === file.info.path);
       if (file.upload && !inUse) await unlink(file.info.path).catch(() => undefined);
       return { closed: true };
@@ -498,7 +534,7 @@ export function createLoadService(options: LoadServiceOptions): LoadService {
       }
       return { ...suggestMapping(file.info.headers, object, operation), fromSaved: false };
     },
-    async validate(orgId, fileId, plan) {
+    async validate(orgId, fileId, plan, readOptions) {
       const file = fileOf(fileId);
       const object = await objectFor(orgId, plan.objectName);
       const report = await runPreflight({
@@ -506,8 +542,10 @@ export function createLoadService(options: LoadServiceOptions): LoadService {
         shape: file.shape,
         plan,
         object,
+        signal: readOptions?.signal,
         onProgress: (rowsChecked: number) => emit.preflight({ fileId, rowsChecked, rowCount: file.info.rowCount }),
       });
+      preflights.set(preflightKey(fileId, orgId, plan), { fileId, invalidRows: report.invalidRows });
       const { invalidRowNumbers: _invalid, ...rest } = report;
       return rest;
     },
@@ -527,9 +565,10 @@ export function createLoadService(options: LoadServiceOptions): LoadService {
       const limits = await createRestApi(connection.client, connection.apiVersion).limits();
       assertCapacity(loadCapacity({ sizeBytes: file.info.sizeBytes, rowCount: file.info.rowCount, maxJobBytes: loadOptions.maxJobBytes ?? DEFAULT_JOB_BYTES }, limits));
       if (!loadOptions.excludeInvalid) {
-        const report = await runPreflight({ path: file.info.path, shape: file.shape, plan, object });
-        if (report.invalidRows > 0) {
-          throw new ServiceError('VALIDATION', `Pre-flight found ${report.invalidRows} invalid rows, so nothing was sent.`, 'Fix them and check again, or choose "Load anyway" to exclude them into their own file.');
+        // The planner checks every row again while it splits the file, so a reused answer never lets an invalid row through.
+        const invalidRows = preflights.get(preflightKey(fileId, orgId, plan))?.invalidRows ?? (await runPreflight({ path: file.info.path, shape: file.shape, plan, object })).invalidRows;
+        if (invalidRows > 0) {
+          throw new ServiceError('VALIDATION', `Pre-flight found ${invalidRows} invalid rows, so nothing was sent.`, 'Fix them and check again, or choose "Load anyway" to exclude them into their own file.');
         }
       }
       const loadId = randomUUID();
@@ -625,6 +664,8 @@ export function createLoadService(options: LoadServiceOptions): LoadService {
         run.controller.abort(new ServiceError('CANCELLED', 'OrgDesk is closing.'));
       }
       await Promise.all(runs.map((run) => run.done.catch(() => undefined)));
+      await startSweep;
+      await sweepUploads();
     },
   };
 }
