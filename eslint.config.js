@@ -116,11 +116,22 @@ export default defineConfig(
     },
   },
   {
-    files: ['electron/services/**/*.test.ts', 'electron/test-support/**/*.ts'],
+    files: ['electron/services/**/*.test.ts'],
     rules: {
       'no-restricted-imports': restrict(
         forbid('^electron(/.*)?$', 'electron/services is plain Node: never import electron here (architecture.md, import rules).'),
         forbid('^(\\.\\./)+(main|ipc|web|preload)(/|$)', 'electron/services never imports electron/{main,ipc,web,preload}.'),
+        EMULATOR_ONLY_ENTRY,
+      ),
+    },
+  },
+  {
+    // Test support may build the transport-neutral app context for handler tests, never a transport or Electron itself.
+    files: ['electron/test-support/**/*.ts'],
+    rules: {
+      'no-restricted-imports': restrict(
+        forbid('^electron(/.*)?$', 'electron/test-support is plain Node: never import electron here.'),
+        forbid('^(\\.\\./)+(main|web|preload)(/|$)', 'electron/test-support never imports electron/{main,web,preload}.'),
         EMULATOR_ONLY_ENTRY,
       ),
     },

@@ -1,80 +1,55 @@
-import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
+import { resultValue, useTestAppContext } from '../../test-support/test-app-context';
 import type { FieldMapping, LoadFileInfo, LoadProgress, LoadSummary } from '../../../shared/ipc/domains/load';
-import type { Result } from '../../../shared/ipc/result';
-import { startEmulator } from '../../../emulator';
+import { createAppContext } from '../create-app-context';
 import { createMemorySecretStore } from '../../services/secrets';
-import { createAppContext, type AppContext } from '../create-app-context';
 
 describe('load handlers in the app context', () => {
-  let userDataDir: string;
-  let context: AppContext;
-
-  beforeEach(async () => {
-    userDataDir = await mkdtemp(join(tmpdir(), 'orgdesk-load-handlers-'));
-    context = await createAppContext({
-      userDataDir,
-      mode: 'browser',
-      version: '0.1.0',
-      platform: 'linux',
-      secrets: createMemorySecretStore(),
-      startLocalOrg: ({ host, dataDir }) => startEmulator({ port: 0, host, dataDir }),
-      demoOnLaunch: false,
-    });
-  });
-
-  afterEach(async () => {
-    await context.dispose();
-    await rm(userDataDir, { recursive: true, force: true });
-  });
-
-  const value = <T>(result: Result<unknown>): T => {
-    if (!result.ok) throw new Error(`${result.error.code}: ${result.error.message}`);
-    return result.value as T;
-  };
+  const app = useTestAppContext({ prefix: 'orgdesk-load-handlers-' });
+  const value = resultValue;
 
   it('opens an uploaded CSV, starts a load on the demo org, pushes progress until done and lists it in the history', async () => {
-    const demo = value<{ profileId: string | null }>(await context.invoke('orgs:demo-start', {}));
+    const demo = value<{ profileId: string | null }>(await app.context.invoke('orgs:demo-start', {}));
     const orgId = demo.profileId ?? '';
     const uploadId = 'a'.repeat(32);
-    await mkdir(join(userDataDir, 'uploads'), { recursive: true });
-    await writeFile(join(userDataDir, 'uploads', uploadId), 'Name,NumberOfEmployees\nHandler One,1\nHandler Two,2\n');
-    const file = value<LoadFileInfo>(await context.invoke('load:open', { file: { kind: 'upload', uploadId }, name: 'accounts.csv' }));
+    await mkdir(join(app.userDataDir, 'uploads'), { recursive: true });
+    await writeFile(join(app.userDataDir, 'uploads', uploadId), 'Name,NumberOfEmployees\nHandler One,1\nHandler Two,2\n');
+    const file = value<LoadFileInfo>(await app.context.invoke('load:open', { file: { kind: 'upload', uploadId }, name: 'accounts.csv' }));
     expect(file).toMatchObject({ name: 'accounts.csv', rowCount: 2, headers: ['Name', 'NumberOfEmployees'] });
-    const { mappings } = value<{ mappings: FieldMapping[] }>(await context.invoke('load:suggest-mapping', { orgId, fileId: file.fileId, objectName: 'Account', operation: 'insert' }));
+    const { mappings } = value<{ mappings: FieldMapping[] }>(await app.context.invoke('load:suggest-mapping', { orgId, fileId: file.fileId, objectName: 'Account', operation: 'insert' }));
     const done = new Promise<LoadProgress>((resolve) => {
-      context.subscribe((event) => {
+      app.context.subscribe((event) => {
         if (event.channel === 'load:progress' && event.payload.state === 'done') resolve(event.payload);
       });
     });
     const plan = { objectName: 'Account', operation: 'insert', mappings, dates: { dateOrder: 'ymd', timeZone: 'UTC' } };
-    const { loadId } = value<{ loadId: string }>(await context.invoke('load:start', { orgId, fileId: file.fileId, plan, options: { excludeInvalid: true } }));
+    const { loadId } = value<{ loadId: string }>(await app.context.invoke('load:start', { orgId, fileId: file.fileId, plan, options: { excludeInvalid: true } }));
     const progress = await done;
     expect(progress).toMatchObject({ loadId, counts: { input: 2, success: 2, failed: 0, unprocessed: 0, excluded: 0 } });
-    const history = value<LoadSummary[]>(await context.invoke('load:history', { limit: 10 }));
+    const history = value<LoadSummary[]>(await app.context.invoke('load:history', { limit: 10 }));
     expect(history[0]).toMatchObject({ loadId, state: 'done', fileName: 'accounts.csv' });
     const success = await readFile(history[0]?.files.success ?? '', 'utf8');
     expect(success.split('\n')[0]).toBe('row,sf__Id,sf__Created,Name,NumberOfEmployees');
-    expect(history[0]?.files.success.startsWith(join(userDataDir, 'loads', 'results'))).toBe(true);
+    expect(history[0]?.files.success.startsWith(join(app.userDataDir, 'loads', 'results'))).toBe(true);
   });
 
   it('refuses an upload id that is not one OrgDesk made', async () => {
-    const result = await context.invoke('load:open', { file: { kind: 'upload', uploadId: '../orgdesk.db' } });
+    const result = await app.context.invoke('load:open', { file: { kind: 'upload', uploadId: '../orgdesk.db' } });
     expect(result).toMatchObject({ ok: false, error: { code: 'VALIDATION' } });
   });
 
   it('answers NOT_FOUND for a load that does not exist', async () => {
-    const result = await context.invoke('load:get', { loadId: 'nope' });
+    const result = await app.context.invoke('load:get', { loadId: 'nope' });
     expect(result).toMatchObject({ ok: false, error: { code: 'NOT_FOUND' } });
   });
 
   it('answers load:choose-file with the CSV the open dialog picked, asking the dialog for a CSV file', async () => {
     const asked: string[] = [];
-    const picked = join(userDataDir, 'picked.csv');
+    const picked = join(app.userDataDir, 'picked.csv');
     const withDialog = await createAppContext({
-      userDataDir: join(userDataDir, 'electron'),
+      userDataDir: join(app.userDataDir, 'electron'),
       mode: 'electron',
       version: '0.1.0',
       platform: 'linux',
