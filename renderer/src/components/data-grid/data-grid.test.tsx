@@ -1,24 +1,12 @@
 import { fireEvent, render, screen, within } from '@testing-library/react';
-import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { DataGrid } from './data-grid';
 import { createDateTimeFormatter } from './date-time-text';
 import type { GridCell, GridColumn } from './grid-types';
+import { stubElementSizes } from '../../../test/area-fixtures';
 
 // jsdom lays nothing out: give the scroller a size so the virtualizer renders rows (toolchain.md).
-const sizes = { clientHeight: 400, clientWidth: 1000 };
-const saved = new Map<string, PropertyDescriptor | undefined>();
-beforeAll(() => {
-  for (const [key, value] of Object.entries(sizes)) {
-    saved.set(key, Object.getOwnPropertyDescriptor(HTMLElement.prototype, key));
-    Object.defineProperty(HTMLElement.prototype, key, { configurable: true, get: () => value });
-  }
-});
-afterAll(() => {
-  for (const [key, descriptor] of saved) {
-    if (descriptor === undefined) Reflect.deleteProperty(HTMLElement.prototype, key);
-    else Object.defineProperty(HTMLElement.prototype, key, descriptor);
-  }
-});
+stubElementSizes({ clientHeight: 400, clientWidth: 1000 });
 
 const columns: GridColumn[] = [
   { id: 'Id', header: 'Id', kind: 'field' },

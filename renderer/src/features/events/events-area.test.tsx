@@ -1,35 +1,16 @@
 import { act, fireEvent, render, screen, waitFor, within } from '@testing-library/react';
-import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import type { CaptureStats, EventDetail, EventFilter, EventRow, EventSubscription, OrgSummary } from '../../../../shared/ipc/contract';
+import { describe, expect, it, vi } from 'vitest';
+import type { CaptureStats, EventDetail, EventFilter, EventRow, EventSubscription } from '../../../../shared/ipc/contract';
 import { installFakeBridge, type FakeBridge } from '../../../test/fake-bridge';
 import { ActiveOrgProvider } from '../../lib/active-org';
 import { AppErrorProvider } from '../../lib/app-errors';
 import { WorkbenchLinkProvider } from '../query';
 import { EventsArea } from './events-area';
+import { demoOrg, stubElementSizes } from '../../../test/area-fixtures';
 
-const sizes = { clientHeight: 600, clientWidth: 1400 };
-beforeAll(() => {
-  for (const [key, value] of Object.entries(sizes)) Object.defineProperty(HTMLElement.prototype, key, { configurable: true, get: () => value });
-});
-afterAll(() => {
-  for (const key of Object.keys(sizes)) Reflect.deleteProperty(HTMLElement.prototype, key);
-});
+stubElementSizes({ clientHeight: 600, clientWidth: 1400 });
 
-const org: OrgSummary = {
-  id: 'org1',
-  label: 'Demo',
-  environment: 'production',
-  myDomainUrl: null,
-  consumerKey: 'k',
-  username: 'admin@demo',
-  apiVersion: null,
-  color: '#0176d3',
-  isDemo: true,
-  certificate: null,
-  instanceUrl: null,
-  createdAt: '2026-01-01T00:00:00.000Z',
-  updatedAt: '2026-01-01T00:00:00.000Z',
-};
+const org = demoOrg;
 
 const contactId = (n: number): string => `003${String(n).padStart(15, '0')}`;
 

@@ -1,41 +1,19 @@
 import { act, fireEvent, render, screen, waitFor, within } from '@testing-library/react';
 import type { ReactNode } from 'react';
 import { describe, expect, it, vi } from 'vitest';
-import type {
-  LoadFileInfo,
-  LoadObject,
-  LoadField,
-  LoadPlan,
-  LoadProgress,
-  LoadSummary,
-  OrgSummary,
-  PreflightReport,
-} from '../../../../shared/ipc/contract';
+import type { LoadFileInfo, LoadObject, LoadField, LoadPlan, LoadProgress, LoadSummary, PreflightReport } from '../../../../shared/ipc/contract';
 import { installFakeBridge, type FakeAnswers, type FakeBridge } from '../../../test/fake-bridge';
 import { ActiveOrgProvider } from '../../lib/active-org';
 import { AppErrorProvider } from '../../lib/app-errors';
 import { LoadArea } from './load-area';
+import { demoOrg } from '../../../test/area-fixtures';
 
 // uPlot draws on a canvas jsdom does not have; the e2e journey and the screenshot cover the real chart.
 vi.mock('./progress-chart', () => ({
   ProgressChart: ({ samples }: { samples: unknown[] }): ReactNode => <div data-testid="chart">{samples.length} samples</div>,
 }));
 
-const org: OrgSummary = {
-  id: 'org1',
-  label: 'Demo',
-  environment: 'production',
-  myDomainUrl: null,
-  consumerKey: 'k',
-  username: 'admin@demo',
-  apiVersion: null,
-  color: '#0176d3',
-  isDemo: true,
-  certificate: null,
-  instanceUrl: null,
-  createdAt: '2026-01-01T00:00:00.000Z',
-  updatedAt: '2026-01-01T00:00:00.000Z',
-};
+const org = demoOrg;
 
 const fileInfo: LoadFileInfo = {
   fileId: 'f1',

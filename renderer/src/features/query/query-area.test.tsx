@@ -1,7 +1,7 @@
 import { act, cleanup, fireEvent, render, screen, waitFor, within } from '@testing-library/react';
 import type { ReactNode } from 'react';
-import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import type { CellValue, OrgSummary, QueryProgress, QuerySort, ResultColumn } from '../../../../shared/ipc/contract';
+import { describe, expect, it, vi } from 'vitest';
+import type { CellValue, QueryProgress, QuerySort, ResultColumn } from '../../../../shared/ipc/contract';
 import { installFakeBridge, type FakeBridge } from '../../../test/fake-bridge';
 import { localOrgDescribe, localOrgObject } from '../../../test/local-org-catalog';
 import { createDateTimeFormatter } from '../../components/data-grid/date-time-text';
@@ -9,6 +9,7 @@ import { ActiveOrgProvider } from '../../lib/active-org';
 import { AppErrorProvider } from '../../lib/app-errors';
 import type { SoqlEditorProps } from './monaco/soql-editor';
 import { QueryArea } from './query-area';
+import { demoOrg, stubElementSizes } from '../../../test/area-fixtures';
 
 const editorSpy = vi.hoisted(() => ({ closedWidgets: 0 }));
 
@@ -47,29 +48,9 @@ vi.mock('./monaco/soql-editor', () => ({
   },
 }));
 
-const sizes = { clientHeight: 600, clientWidth: 1200 };
-beforeAll(() => {
-  for (const [key, value] of Object.entries(sizes)) Object.defineProperty(HTMLElement.prototype, key, { configurable: true, get: () => value });
-});
-afterAll(() => {
-  for (const key of Object.keys(sizes)) Reflect.deleteProperty(HTMLElement.prototype, key);
-});
+stubElementSizes({ clientHeight: 600, clientWidth: 1200 });
 
-const org: OrgSummary = {
-  id: 'org1',
-  label: 'Demo',
-  environment: 'production',
-  myDomainUrl: null,
-  consumerKey: 'k',
-  username: 'admin@demo',
-  apiVersion: null,
-  color: '#0176d3',
-  isDemo: true,
-  certificate: null,
-  instanceUrl: null,
-  createdAt: '2026-01-01T00:00:00.000Z',
-  updatedAt: '2026-01-01T00:00:00.000Z',
-};
+const org = demoOrg;
 
 const columns: ResultColumn[] = [
   { path: 'Id', kind: 'field' },
