@@ -1,7 +1,6 @@
-import { readFile, stat } from 'node:fs/promises';
 import { homedir } from 'node:os';
+import { readKeyFile } from '../electron/services/auth/key-file';
 import { readPrivateKeyPem } from '../electron/services/auth/private-key';
-import { ServiceError } from '../electron/services/errors';
 import { resolveUserPath } from '../electron/services/orgs/user-path';
 import type { SecretStore } from '../electron/services/secrets/secret-store';
 
@@ -13,7 +12,6 @@ export const KEY_PASSPHRASE_ENV = 'ORGDESK_PRIVATE_KEY_PASSPHRASE';
 /** A private key supplied for this run only, and where it came from (for messages; never the key itself). */
 export type RunKey = { pkcs8Pem: string; source: string };
 
-const MAX_KEY_FILE_BYTES = 64 * 1024;
 
 /**
  * Reads the key `--key-file PATH` or `$ORGDESK_PRIVATE_KEY` supplies (the file wins), checked like an imported key
@@ -47,15 +45,3 @@ export function createRunSecretStore(keychain: SecretStore, runKey: RunKey | nul
   };
 }
 
-async function readKeyFile(path: string): Promise<string> {
-  try {
-    const info = await stat(path);
-    if (!info.isFile() || info.size > MAX_KEY_FILE_BYTES) {
-      throw new ServiceError('VALIDATION', `${path} is not a private key file.`, 'Pick the .key or .pem file holding the private key.');
-    }
-    return await readFile(path, 'utf8');
-  } catch (error) {
-    if (error instanceof ServiceError) throw error;
-    throw new ServiceError('VALIDATION', `The key file ${path} could not be read.`, 'Check that the file exists and you can read it.', { cause: error });
-  }
-}

@@ -1,6 +1,7 @@
 import { stringify } from 'csv-stringify/sync';
 import { assertNever } from '../../shared/ipc/result';
 import type { ResultColumn } from '../../shared/ipc/domains/query';
+import { setPath } from '../../electron/services/query/query-export';
 import type { QueryChunk, RowValue } from './streamed-query';
 
 /** The output formats of `orgdesk query --format`. */
@@ -101,13 +102,3 @@ function tableCell(value: RowValue): string {
   return String(value).replace(/[\r\n\t]+/g, ' ');
 }
 
-function setPath(target: Record<string, unknown>, path: string[], value: unknown): void {
-  let node = target;
-  for (let i = 0; i < path.length - 1; i += 1) {
-    const key = path[i] ?? '';
-    const next = node[key];
-    if (next === null || typeof next !== 'object') node[key] = {};
-    node = node[key] as Record<string, unknown>;
-  }
-  node[path[path.length - 1] ?? ''] = value;
-}

@@ -1,10 +1,11 @@
-import { readFile, stat, writeFile } from 'node:fs/promises';
+import { writeFile } from 'node:fs/promises';
 import { homedir } from 'node:os';
 import type { CertificateView, OrgProfileChanges } from '../../../shared/ipc/domains/orgs';
 import type { CertificateInfo, ConnectionTestResult, OrgProfile, OrgProfileInput } from '../../../shared/salesforce/org-profile';
 import { certificateFileName, certificateForKey, describeCertificate, generateKeyAndCertificate } from '../auth/certificate';
 import { createJwtSession, type JwtSession } from '../auth/jwt-session';
 import { loginUrlFor } from '../auth/login-url';
+import { readKeyFile } from '../auth/key-file';
 import { readPrivateKeyPem } from '../auth/private-key';
 import { ServiceError } from '../errors';
 import type { SecretStore } from '../secrets/secret-store';
@@ -71,7 +72,6 @@ export type OrgsServiceOptions = {
   pickers?: { save?: SaveFilePicker | undefined; open?: OpenFilePicker | undefined };
 };
 
-const MAX_KEY_FILE_BYTES = 64 * 1024;
 
 /** Builds the orgs service over the database, the keychain and the HTTP transport. */
 export function createOrgsService(options: OrgsServiceOptions): OrgsService {
@@ -268,15 +268,3 @@ async function readTypedKeyFile(path: string): Promise<string> {
   return pem;
 }
 
-async function readKeyFile(path: string): Promise<string> {
-  try {
-    const info = await stat(path);
-    if (!info.isFile() || info.size > MAX_KEY_FILE_BYTES) {
-      throw new ServiceError('VALIDATION', `${path} is not a private key file.`, 'Pick the .key or .pem file holding the private key.');
-    }
-    return await readFile(path, 'utf8');
-  } catch (error) {
-    if (error instanceof ServiceError) throw error;
-    throw new ServiceError('VALIDATION', `The key file ${path} could not be read.`, 'Check that the file exists and you can read it.', { cause: error });
-  }
-}

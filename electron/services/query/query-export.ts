@@ -127,7 +127,8 @@ function withoutAttributes(value: unknown): unknown {
   return out;
 }
 
-function setPath(target: Record<string, unknown>, path: string[], value: unknown): void {
+/** Sets `value` at a dotted path of a JSON record, making the parent objects on the way (`Account.Owner.Name`). */
+export function setPath(target: Record<string, unknown>, path: string[], value: unknown): void {
   let node = target;
   for (let i = 0; i < path.length - 1; i += 1) {
     const key = path[i] ?? '';
