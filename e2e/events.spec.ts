@@ -2,7 +2,7 @@ import { readFile } from 'node:fs/promises';
 import type { Locator, Page } from '@playwright/test';
 import { startEmulator, type RunningEmulator } from '../emulator/index';
 import type { WebServer } from '../electron/web/web-server';
-import { areaPanel, areaTab, expect, startBrowserMode, test as base } from './fixtures';
+import { areaPanel, areaTab, expect, startBrowserMode, test as base, waitForDemoOrg } from './fixtures';
 
 /** The demo org as the test reaches it from outside the app: the emulator the app started, and browser mode. */
 type DemoOrg = { server: WebServer; emulator: () => RunningEmulator };
@@ -40,20 +40,6 @@ const test = base.extend<{ demo: DemoOrg; eventsPage: Page }>({
   },
 });
 
-async function waitForDemoOrg(page: Page): Promise<void> {
-  await expect(areaTab(page, 'Query')).toBeVisible();
-  await expect
-    .poll(
-      async () =>
-        page.evaluate(async () => {
-          const bridge = (window as unknown as { orgdesk: { invoke: (c: string, a: unknown) => Promise<{ ok: boolean; value?: { state: string } }> } }).orgdesk;
-          const result = await bridge.invoke('orgs:demo-status', {});
-          return result.ok ? (result.value?.state ?? 'unknown') : 'unknown';
-        }),
-      { timeout: 30_000 },
-    )
-    .toBe('ready');
-}
 
 /** A REST client of the org, as another user: its own session from the emulator's admin API. */
 function orgRest(emulator: RunningEmulator): {

@@ -51,4 +51,20 @@ export const test = base.extend<{ server: WebServer; app: Page }>({
   },
 });
 
+/** Waits until the page's demo org is connected (`orgs:demo-status` answers ready), as a person waits for the green dot. */
+export async function waitForDemoOrg(page: Page): Promise<void> {
+  await expect(areaTab(page, 'Query')).toBeVisible();
+  await expect
+    .poll(
+      async () =>
+        page.evaluate(async () => {
+          const bridge = (window as unknown as { orgdesk: { invoke: (c: string, a: unknown) => Promise<{ ok: boolean; value?: { state: string } }> } }).orgdesk;
+          const result = await bridge.invoke('orgs:demo-status', {});
+          return result.ok ? (result.value?.state ?? 'unknown') : 'unknown';
+        }),
+      { timeout: 30_000 },
+    )
+    .toBe('ready');
+}
+
 export { expect };

@@ -3,7 +3,7 @@ import type { Page } from '@playwright/test';
 import { parse } from 'csv-parse/sync';
 import { startEmulator, type RunningEmulator } from '../emulator/index';
 import type { WebServer } from '../electron/web/web-server';
-import { areaPanel, areaTab, expect, startBrowserMode, test as base } from './fixtures';
+import { areaPanel, areaTab, expect, startBrowserMode, test as base, waitForDemoOrg } from './fixtures';
 
 /**
  * A CSV load as a person does it, against browser mode with the built-in demo org (the emulator, started in-process by the
@@ -32,18 +32,7 @@ const test = base.extend<{ demo: WebServer & { org: () => RunningEmulator }; loa
   },
   loadArea: async ({ page, demo }, use) => {
     await page.goto(demo.url);
-    await expect(areaTab(page, 'Query')).toBeVisible();
-    await expect
-      .poll(
-        async () =>
-          page.evaluate(async () => {
-            const bridge = (window as unknown as { orgdesk: { invoke: (c: string, a: unknown) => Promise<{ ok: boolean; value?: { state: string } }> } }).orgdesk;
-            const result = await bridge.invoke('orgs:demo-status', {});
-            return result.ok ? (result.value?.state ?? 'unknown') : 'unknown';
-          }),
-        { timeout: 30_000 },
-      )
-      .toBe('ready');
+    await waitForDemoOrg(page);
     await areaTab(page, 'Load').click();
     await use(page);
   },

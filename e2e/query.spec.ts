@@ -2,7 +2,7 @@ import { readFile } from 'node:fs/promises';
 import type { Page } from '@playwright/test';
 import { startEmulator } from '../emulator/index';
 import type { WebServer } from '../electron/web/web-server';
-import { expect, startBrowserMode, test as base } from './fixtures';
+import { expect, startBrowserMode, test as base, waitForDemoOrg } from './fixtures';
 
 /**
  * The SOQL workbench as a person uses it, against browser mode with the built-in demo org (the emulator, started in-process 
@@ -20,18 +20,7 @@ const test = base.extend<{ demo: WebServer; workbench: Page }>({
   },
   workbench: async ({ page, demo }, use) => {
     await page.goto(demo.url);
-    await expect(page.getByRole('tab', { name: 'Query' })).toBeVisible();
-    await expect
-      .poll(
-        async () =>
-          page.evaluate(async () => {
-            const bridge = (window as unknown as { orgdesk: { invoke: (c: string, a: unknown) => Promise<{ ok: boolean; value?: { state: string } }> } }).orgdesk;
-            const result = await bridge.invoke('orgs:demo-status', {});
-            return result.ok ? (result.value?.state ?? 'unknown') : 'unknown';
-          }),
-        { timeout: 30_000 },
-      )
-      .toBe('ready');
+    await waitForDemoOrg(page);
     await expect(page.getByRole('button', { name: /Run/ })).toBeEnabled({ timeout: 15_000 });
     await expect(page.locator('.monaco-editor')).toBeVisible({ timeout: 15_000 });
     await use(page);
