@@ -7,17 +7,16 @@
  *
  *   npx tsx bench/events/latency.ts [--rate 200] [--seconds 60] [--high-rate 1000] [--high-seconds 30] [--batch-ms 100]
  */
-import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import jsforce from 'jsforce';
 import { StreamingExtension } from 'jsforce/api/streaming';
 import { createEventCapture, createEventsService } from '../../electron/services/events';
 import { createEmulatorEventsConnections } from '../../electron/test-support/emulator-connections';
 import { openDatabase } from '../../electron/services/store/database';
+import { startLocalOrgProcess } from '../lib/local-org-process';
 
 const { values } = parseArgs({
   options: {
@@ -36,22 +35,6 @@ const CHANNEL = '/data/ContactChangeEvent';
 const V = '/services/data/v66.0';
 const TICK_MS = 100;
 
-async function startEmulatorProcess(): Promise<{ url: string; child: ChildProcess }> {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'emulator/cli.ts', '--port', '0', '--no-seed'], {
-    cwd: fileURLToPath(new URL('../..', import.meta.url)),
-    stdio: ['ignore', 'pipe', 'inherit'],
-  });
-  const url = await new Promise<string>((resolve, reject) => {
-    let out = '';
-    child.stdout?.on('data', (chunk: Buffer) => {
-      out += chunk.toString('utf8');
-      const match = /listening on (http:\/\/\S+)/.exec(out);
-      if (match?.[1] !== undefined) resolve(match[1]);
-    });
-    child.once('exit', (code) => reject(new Error(`The emulator exited with ${String(code)}: ${out}`)));
-  });
-  return { url, child };
-}
 
 const commitOf = (data: unknown): number => (data as { payload: { ChangeEventHeader: { commitTimestamp: number } } }).payload.ChangeEventHeader.commitTimestamp;
 const percentile = (sorted: number[], p: number): number => sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? NaN;
@@ -86,7 +69,7 @@ async function drive(client: ReturnType<typeof createEmulatorEventsConnections>[
 }
 
 async function main(): Promise<void> {
-  const { url, child } = await startEmulatorProcess();
+  const { url, child } = await startLocalOrgProcess({ orgArgs: ['--no-seed'] });
   const dir = mkdtempSync(join(tmpdir(), 'orgdesk-events-bench-'));
   const database = openDatabase({ folder: dir });
   const connections = createEmulatorEventsConnections({ url, username: 'admin@orgdesk.example' });

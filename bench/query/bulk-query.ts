@@ -9,17 +9,16 @@
  *   npx tsx bench/query/bulk-query.ts [--rows 2000000] [--latency-rows 200000] [--page 5000] [--jsforce-timeout 900] [--latency-only]
  *   node --expose-gc --import tsx bench/query/bulk-query.ts   (collects garbage between runs for cleaner peaks)
  */
-import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
-import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { Connection } from 'jsforce';
 import { createQueryService, type QueryServiceOptions } from '../../electron/services/query';
 import { createSystemClock } from '../../electron/services/salesforce';
 import { createEmulatorConnections, emulatorAdmin } from '../../electron/test-support/emulator-connections';
+import { startLocalOrgProcess } from '../lib/local-org-process';
 
 const { values } = parseArgs({
   options: {
@@ -43,22 +42,6 @@ const mb = (bytes: number): string => `${(bytes / 1024 / 1024).toFixed(0)} MB`;
 const seconds = (ms: number): string => `${(ms / 1000).toFixed(2)} s`;
 const gc = (): void => (globalThis as { gc?: () => void }).gc?.();
 
-async function startEmulatorProcess(): Promise<{ url: string; child: ChildProcess }> {
-  const child = spawn(process.execPath, ['--max-old-space-size=16000', '--import', 'tsx', 'emulator/cli.ts', '--port', '0'], {
-    cwd: fileURLToPath(new URL('../..', import.meta.url)),
-    stdio: ['ignore', 'pipe', 'inherit'],
-  });
-  const url = await new Promise<string>((resolve, reject) => {
-    let out = '';
-    child.stdout?.on('data', (chunk: Buffer) => {
-      out += chunk.toString('utf8');
-      const match = /listening on (http:\/\/\S+)/.exec(out);
-      if (match?.[1] !== undefined) resolve(match[1]);
-    });
-    child.once('exit', (code) => reject(new Error(`The emulator exited with ${String(code)}: ${out}`)));
-  });
-  return { url, child };
-}
 
 type Sample = { ms: number; peakRss: number; baseRss: number; stallMs: number; load: string };
 
@@ -82,7 +65,7 @@ async function measure<T>(work: () => Promise<T>): Promise<Sample & { value: T }
 }
 
 async function main(): Promise<void> {
-  const { url, child } = await startEmulatorProcess();
+  const { url, child } = await startLocalOrgProcess({ nodeArgs: ['--max-old-space-size=16000'] });
   const resultsDir = mkdtempSync(join(tmpdir(), 'orgdesk-bench-bulk-'));
   const service = (overrides: Partial<QueryServiceOptions> = {}) =>
     createQueryService({

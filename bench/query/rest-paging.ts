@@ -6,16 +6,15 @@
  *   npx tsx bench/query/rest-paging.ts [--rows 100000] [--rounds 3]
  *   node --expose-gc --import tsx bench/query/rest-paging.ts   (collects garbage between runs for cleaner peaks)
  */
-import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { Connection } from 'jsforce';
 import { createSystemClock } from '../../electron/services/salesforce';
 import { createQueryService } from '../../electron/services/query';
 import { createEmulatorConnections, emulatorAdmin } from '../../electron/test-support/emulator-connections';
+import { startLocalOrgProcess } from '../lib/local-org-process';
 
 const { values } = parseArgs({ options: { rows: { type: 'string', default: '100000' }, rounds: { type: 'string', default: '3' } } });
 const ROWS = Number(values.rows);
@@ -26,22 +25,6 @@ const SOQL = 'SELECT Id, FirstName, LastName, Email, Phone, Title, AccountId, Ac
 
 type Sample = { records: number; ms: number; cpuMs: number; retainedHeap: number; peakRss: number; peakHeap: number; baseRss: number; baseHeap: number };
 
-async function startEmulatorProcess(): Promise<{ url: string; child: ChildProcess }> {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'emulator/cli.ts', '--port', '0'], {
-    cwd: fileURLToPath(new URL('../..', import.meta.url)),
-    stdio: ['ignore', 'pipe', 'inherit'],
-  });
-  const url = await new Promise<string>((resolve, reject) => {
-    let out = '';
-    child.stdout?.on('data', (chunk: Buffer) => {
-      out += chunk.toString('utf8');
-      const match = /listening on (http:\/\/\S+)/.exec(out);
-      if (match?.[1] !== undefined) resolve(match[1]);
-    });
-    child.once('exit', (code) => reject(new Error(`The emulator exited with ${String(code)}: ${out}`)));
-  });
-  return { url, child };
-}
 
 function gc(): void {
   (globalThis as { gc?: () => void }).gc?.();
@@ -82,7 +65,7 @@ const rate = (s: Sample): number => s.records / (s.ms / 1000);
 const median = (xs: number[]): number => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] ?? 0;
 
 async function main(): Promise<void> {
-  const { url, child } = await startEmulatorProcess();
+  const { url, child } = await startLocalOrgProcess();
   const resultsDir = mkdtempSync(join(tmpdir(), 'orgdesk-bench-query-'));
   try {
     const existing = await emulatorCount(url);
