@@ -56,7 +56,7 @@ export default defineConfig(
   },
   {
     // Test matchers (expect.any, expect.objectContaining, ...) are typed `any` by design; the unsafe-* rules only add noise there.
-    files: ['**/*.test.ts', '**/*.test.tsx', '**/test/**/*.ts', 'electron/test-support/**/*.ts', 'e2e/**/*.ts'],
+    files: ['**/*.test.ts', '**/*.test.tsx', '**/test/**/*.ts', 'core/test-support/**/*.ts', 'electron/test-support/**/*.ts', 'e2e/**/*.ts'],
     rules: {
       '@typescript-eslint/no-unsafe-assignment': 'off',
       '@typescript-eslint/no-unsafe-argument': 'off',
@@ -104,23 +104,23 @@ export default defineConfig(
     },
   },
   {
-    files: ['electron/services/**/*.ts'],
+    files: ['core/**/*.ts'],
     rules: {
       'no-restricted-imports': restrict(
-        forbid('^electron(/.*)?$', 'electron/services is plain Node: never import electron here (architecture.md, import rules).'),
-        forbid('^(\\.\\./)+(main|ipc|web|preload)(/|$)', 'electron/services never imports electron/{main,ipc,web,preload}.'),
-        forbid('^(\\.\\./)+renderer(/|$)', 'electron/services never imports the renderer.'),
-        forbid('^(\\.\\./)+test-support(/|$)', 'electron/test-support is for tests: the engine never imports it.'),
+        forbid('^electron(/.*)?$', 'core/ is the engine, plain Node: never import electron here (architecture.md, import rules).'),
+        forbid('^(\\.\\./)+(electron|renderer|cli|bench|e2e|scripts)(/|$)', 'core/ imports only core/, shared/, node:* and libraries: never electron/, renderer/, cli/ or bench/.'),
+        forbid('^(\\.\\./)+test-support(/|$)', 'core/test-support is for tests: the engine never imports it.'),
         NO_EMULATOR,
       ),
     },
   },
   {
-    files: ['electron/services/**/*.test.ts'],
+    // The engine's tests and their support may start the local org through its public entry.
+    files: ['core/**/*.test.ts', 'core/test-support/**/*.ts'],
     rules: {
       'no-restricted-imports': restrict(
-        forbid('^electron(/.*)?$', 'electron/services is plain Node: never import electron here (architecture.md, import rules).'),
-        forbid('^(\\.\\./)+(main|ipc|web|preload)(/|$)', 'electron/services never imports electron/{main,ipc,web,preload}.'),
+        forbid('^electron(/.*)?$', 'core/ is the engine, plain Node: never import electron here (architecture.md, import rules).'),
+        forbid('^(\\.\\./)+(electron|renderer|cli|bench|e2e|scripts)(/|$)', 'core/ imports only core/, shared/, node:* and libraries: never electron/, renderer/, cli/ or bench/.'),
         EMULATOR_ONLY_ENTRY,
       ),
     },
@@ -164,7 +164,7 @@ export default defineConfig(
     rules: {
       'no-restricted-imports': restrict(
         forbid('^electron(/.*)?$', 'electron/shared-transport serves both transports: plain Node, no electron import.'),
-        forbid('^(\\.\\./)+(main|web|ipc|preload|services|renderer|emulator)(/|$)', 'electron/shared-transport imports only node:*, libraries and shared/.'),
+        forbid('^(\\.\\./)+(main|web|ipc|preload|core|renderer|emulator)(/|$)', 'electron/shared-transport imports only node:*, libraries and shared/.'),
       ),
     },
   },
@@ -185,7 +185,7 @@ export default defineConfig(
     rules: {
       'no-restricted-imports': restrict(
         forbid('^(?!electron$)(?!\\.{1,2}/).+', 'The preload is tiny and sandboxed: it imports only electron and the contract.'),
-        forbid('^(\\.\\./)+(main|ipc|web|services|renderer|emulator)(/|$)', 'The preload imports only electron and shared/ipc.'),
+        forbid('^(\\.\\./)+(main|ipc|web|core|renderer|emulator)(/|$)', 'The preload imports only electron and shared/ipc.'),
       ),
     },
   },
@@ -195,7 +195,7 @@ export default defineConfig(
     rules: {
       'no-restricted-imports': restrict(
         forbid('^(?!electron$|vitest$)(?!\\.{1,2}/).+', 'The preload test imports only vitest, electron (mocked) and the contract.'),
-        forbid('^(\\.\\./)+(main|ipc|web|services|renderer|emulator)(/|$)', 'The preload imports only electron and shared/ipc.'),
+        forbid('^(\\.\\./)+(main|ipc|web|core|renderer|emulator)(/|$)', 'The preload imports only electron and shared/ipc.'),
       ),
     },
   },
@@ -234,21 +234,31 @@ export default defineConfig(
     },
   },
   {
-    // The CLI is a third shell over the engine (architecture.md): services, shared and the emulator's public entry; never
-    // Electron or another shell. electron/web/user-data-dir is the one exception: it is where the app's files live.
+    // The CLI is a third shell over the engine (architecture.md): core, shared and the emulator's public entry; never
+    // Electron or another shell.
     files: ['cli/**/*.ts'],
     rules: {
       'no-restricted-imports': restrict(
         forbid('^electron(/.*)?$', 'The CLI runs on plain Node: never import electron.'),
-        forbid('^(\\.\\./)+electron/(main|ipc|preload)(/|$)', 'The CLI composes services itself (cli/cli-services.ts); it never imports electron/{main,ipc,preload}.'),
-        forbid('^(\\.\\./)+electron/web/(?!user-data-dir$).+', 'The CLI takes only user-data-dir from electron/web (the folder the app keeps its files in).'),
+        forbid('^(\\.\\./)+electron(/|$)', 'The CLI composes the engine itself (cli/cli-services.ts) from core/; it never imports electron/.'),
         forbid('^(\\.\\./)+renderer(/|$)', 'The CLI never imports the renderer.'),
         EMULATOR_ONLY_ENTRY,
       ),
     },
   },
   {
-    files: ['e2e/**/*.ts', 'bench/**/*.ts', 'test/**/*.ts', 'scripts/**/*.ts'],
+    // Benchmarks stand on the engine and the emulator's entry; browser mode, when a bench needs it, runs as its own process.
+    files: ['bench/**/*.ts'],
+    rules: {
+      'no-restricted-imports': restrict(
+        forbid('^electron(/.*)?$', 'Benchmarks run on plain Node: never import electron.'),
+        forbid('^(\\.\\./)+electron(/|$)', 'Benchmarks stand on core/ and shared/: start browser mode as a process (electron/web/cli.ts) instead of importing it.'),
+        EMULATOR_ONLY_ENTRY,
+      ),
+    },
+  },
+  {
+    files: ['e2e/**/*.ts', 'test/**/*.ts', 'scripts/**/*.ts'],
     rules: { 'no-restricted-imports': restrict(EMULATOR_ONLY_ENTRY) },
   },
 );

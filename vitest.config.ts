@@ -17,6 +17,17 @@ export default defineConfig({
       {
         resolve: { alias: { electron: here('./test/electron-forbidden.ts') } },
         test: {
+          name: 'core',
+          environment: 'node',
+          include: ['core/**/*.test.ts'],
+          exclude: ['core/**/*.keychain.test.ts'],
+          testTimeout: 60_000,
+          hookTimeout: 60_000,
+        },
+      },
+      {
+        resolve: { alias: { electron: here('./test/electron-forbidden.ts') } },
+        test: {
           name: 'electron',
           environment: 'node',
           include: ['electron/**/*.test.ts'],
@@ -52,7 +63,7 @@ export default defineConfig({
         test: {
           name: 'keychain',
           environment: 'node',
-          include: ['electron/**/*.keychain.test.ts', 'cli/**/*.keychain.test.ts'],
+          include: ['core/**/*.keychain.test.ts', 'electron/**/*.keychain.test.ts', 'cli/**/*.keychain.test.ts'],
           testTimeout: 60_000,
         },
       },

@@ -1,14 +1,14 @@
 import { join } from 'node:path';
 import type { EventBatch, EventSubscription } from '../shared/ipc/domains/events';
 import type { LoadProgress } from '../shared/ipc/domains/load';
-import type { EventCapture, EventsService } from '../electron/services/events';
-import { createFolderSavePicker } from '../electron/services/files';
-import { createLoadService, type LoadService } from '../electron/services/load';
-import { createOrgsService, type OrgsService } from '../electron/services/orgs';
-import { createQueryLibrary, type QueryLibrary } from '../electron/services/query/query-library';
-import { createSystemClock, createFetchTransport, type Clock, type HttpTransport } from '../electron/services/salesforce';
-import { createKeytarSecretStore, type SecretStore } from '../electron/services/secrets';
-import { openDatabase, type OrgDeskDatabase } from '../electron/services/store';
+import type { EventCapture, EventsService } from '../core/events';
+import { createFolderSavePicker } from '../core/files';
+import { createLoadService, type LoadService } from '../core/load';
+import { createOrgsService, type OrgsService } from '../core/orgs';
+import { createQueryLibrary, type QueryLibrary } from '../core/query/query-library';
+import { createSystemClock, createFetchTransport, type Clock, type HttpTransport } from '../core/salesforce';
+import { createKeytarSecretStore, type SecretStore } from '../core/secrets';
+import { openDatabase, type OrgDeskDatabase } from '../core/store';
 import { createRunSecretStore, type RunKey } from './run-key';
 
 /** The engine one CLI run works with: the app's database, keychain entries and services, built the way the app builds them. */
@@ -138,7 +138,7 @@ function openLoads(database: OrgDeskDatabase, orgs: OrgsService, clock: Clock, u
 }
 
 async function openEvents(database: OrgDeskDatabase, orgs: OrgsService, userDataDir: string): Promise<CliEvents> {
-  const { createEventCapture, createEventsService } = await import('../electron/services/events');
+  const { createEventCapture, createEventsService } = await import('../core/events');
   const batchListeners = new Set<(batch: EventBatch) => void>();
   const statusListeners = new Set<(status: EventSubscription) => void>();
   const capture = createEventCapture({ db: database.db });

@@ -1,7 +1,7 @@
 import type { Command } from 'commander';
 import type { OrgProfile } from '../shared/salesforce/org-profile';
-import { ServiceError } from '../electron/services/errors';
-import type { OrgsService } from '../electron/services/orgs';
+import { ServiceError } from '../core/errors';
+import type { OrgsService } from '../core/orgs';
 import type { CliServices } from './cli-services';
 import type { ExitCode } from './exit-codes';
 

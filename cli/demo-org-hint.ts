@@ -1,5 +1,5 @@
 import type { OrgProfile } from '../shared/salesforce/org-profile';
-import { ServiceError } from '../electron/services/errors';
+import { ServiceError } from '../core/errors';
 
 /**
  * The demo org lives inside the app (it starts with it, on a new port each launch), so from the CLI it answers only while

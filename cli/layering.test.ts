@@ -13,14 +13,14 @@ async function violations(specifier: string): Promise<string[]> {
 }
 
 describe("the CLI's import zone (a third shell over the engine)", () => {
-  it('lets the CLI import services, shared, the emulator entry and the user-data folder rule', async () => {
-    for (const allowed of ['../../electron/services/orgs', '../../shared/ipc/result', '../../emulator/index', '../../electron/web/user-data-dir']) {
+  it('lets the CLI import the engine, shared, the emulator entry and the user-data folder rule', async () => {
+    for (const allowed of ['../../core/orgs', '../../shared/ipc/result', '../../emulator/index', '../../core/user-data-dir']) {
       expect(await violations(allowed), allowed).toEqual([]);
     }
   });
 
   it('refuses Electron, the other shells, the renderer and emulator internals', async () => {
-    for (const refused of ['electron', '../../electron/ipc/create-app-context', '../../electron/main/main', '../../electron/web/web-server', '../../renderer/src/main', '../../emulator/org/store']) {
+    for (const refused of ['electron', '../../electron/ipc/create-app-context', '../../electron/main/main', '../../electron/web/web-server', '../../electron/web/user-data-dir', '../../renderer/src/main', '../../emulator/org/store']) {
       expect(await violations(refused), refused).toHaveLength(1);
     }
   });

@@ -1,5 +1,5 @@
 import type { AppError } from '../shared/ipc/result';
-import { toAppError } from '../electron/services/errors';
+import { toAppError } from '../core/errors';
 import { exitCodeFor, type ExitCode } from './exit-codes';
 import { PRIVATE_KEY_ENV } from './run-key';
 

@@ -2,8 +2,8 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { generateKeyAndCertificate } from '../electron/services/auth/certificate';
-import { createMemorySecretStore } from '../electron/services/secrets/memory-secret-store';
+import { generateKeyAndCertificate } from '../core/auth/certificate';
+import { createMemorySecretStore } from '../core/secrets/memory-secret-store';
 import { createRunSecretStore, readRunKey } from './run-key';
 
 let folder: string;

@@ -1,8 +1,8 @@
 import { homedir } from 'node:os';
-import { readKeyFile } from '../electron/services/auth/key-file';
-import { readPrivateKeyPem } from '../electron/services/auth/private-key';
-import { resolveUserPath } from '../electron/services/orgs/user-path';
-import type { SecretStore } from '../electron/services/secrets/secret-store';
+import { readKeyFile } from '../core/auth/key-file';
+import { readPrivateKeyPem } from '../core/auth/private-key';
+import { resolveUserPath } from '../core/orgs/user-path';
+import type { SecretStore } from '../core/secrets/secret-store';
 
 /** The environment variable holding a PEM private key for one run (CI without a keychain). */
 export const PRIVATE_KEY_ENV = 'ORGDESK_PRIVATE_KEY';

@@ -1,5 +1,5 @@
 import { resolve } from 'node:path';
-import { defaultUserDataDir } from '../electron/web/user-data-dir';
+import { defaultUserDataDir } from '../core/user-data-dir';
 
 /** The environment variable that points the CLI at another user-data folder (tests, a second profile set). */
 export const USER_DATA_ENV = 'ORGDESK_USER_DATA';

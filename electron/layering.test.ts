@@ -22,17 +22,22 @@ describe('the layering rules (architecture.md, import rules)', () => {
     await expect(import(fixture)).rejects.toThrow(/electron was imported in a unit test/);
   });
 
-  it('fails lint for an electron import inside electron/services', async () => {
-    const violations = await importViolations('electron/services/layering-probe.ts', "import { app } from 'electron';\nexport const name = app.name;\n");
+  it('fails lint for an electron import inside core/', async () => {
+    const violations = await importViolations('core/layering-probe.ts', "import { app } from 'electron';\nexport const name = app.name;\n");
     expect(violations.join('\n')).toMatch(/never import electron/);
   });
 
-  it('fails lint for a service importing the IPC layer', async () => {
-    const violations = await importViolations(
-      'electron/services/orgs/layering-probe.ts',
-      "import { createHandlerTable } from '../../ipc/handler-table';\nexport const table = createHandlerTable;\n",
-    );
+  it('fails lint for the engine importing the IPC layer, a transport, the CLI or the renderer', async () => {
+    for (const refused of ['../../electron/ipc/handler-table', '../../electron/web/web-server', '../../cli/program', '../../renderer/src/main']) {
+      const violations = await importViolations('core/orgs/layering-probe.ts', `import * as probe from '${refused}';\nexport const used = probe;\n`);
+      expect(violations, refused).toHaveLength(1);
+    }
+  });
+
+  it('fails lint for a benchmark importing electron/', async () => {
+    const violations = await importViolations('bench/query/layering-probe.ts', "import { startWebServer } from '../../electron/web/web-server';\nexport const start = startWebServer;\n");
     expect(violations).toHaveLength(1);
+    await expect(importViolations('bench/query/layering-probe.ts', "import { createQueryService } from '../../core/query';\nexport const q = createQueryService;\n")).resolves.toEqual([]);
   });
 
   it('fails lint for electron/main and electron/web importing each other, and lets both import electron/shared-transport', async () => {
@@ -50,10 +55,10 @@ describe('the layering rules (architecture.md, import rules)', () => {
     expect(violations).toHaveLength(2);
   });
 
-  it('fails lint for the engine importing electron/test-support, and lets its tests do so', async () => {
-    const probe = "import { matching } from '../../test-support/matchers';\nexport const m = matching;\n";
-    expect(await importViolations('electron/services/orgs/layering-probe.ts', probe)).toHaveLength(1);
-    await expect(importViolations('electron/services/orgs/layering-probe.test.ts', probe)).resolves.toEqual([]);
+  it('fails lint for the engine importing core/test-support, and lets its tests do so', async () => {
+    const probe = "import { matching } from '../test-support/matchers';\nexport const m = matching;\n";
+    expect(await importViolations('core/orgs/layering-probe.ts', probe)).toHaveLength(1);
+    await expect(importViolations('core/orgs/layering-probe.test.ts', probe)).resolves.toEqual([]);
   });
 
   it('lets electron/main import electron', async () => {

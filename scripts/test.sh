@@ -8,7 +8,7 @@ cd "$(dirname "$0")/.."
 bin=node_modules/.bin
 rm -rf .reports && mkdir -p .reports
 
-"$bin/vitest" run --project shared --project emulator --project electron --project renderer --project cli \
+"$bin/vitest" run --project shared --project emulator --project core --project electron --project renderer --project cli \
   --reporter=default --reporter=json --outputFile.json=.reports/unit.json
 
 bash scripts/with-keyring.sh "$bin/vitest" run --project keychain --passWithNoTests \

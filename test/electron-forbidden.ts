@@ -1,5 +1,5 @@
 /**
  * Stands in for the `electron` module in unit tests: importing Electron from the engine is a layering bug
- * (architecture.md: electron/services never imports electron), so any import fails loudly here.
+ * (architecture.md: core/ never imports electron), so any import fails loudly here.
  */
-throw new Error('electron was imported in a unit test: electron/services and shared must not import electron');
+throw new Error('electron was imported in a unit test: core/ and shared must not import electron');

@@ -7,8 +7,8 @@
 import type {} from 'vitest';
 import type { TestProject } from 'vitest/node';
 import { startEmulator } from '../emulator/index';
-import { createDescribeCache } from '../electron/services/query/describe-cache';
-import { createFetchTransport, createSalesforceClient, createSystemClock, newestApiVersion, type SalesforceSession, type SessionAccess } from '../electron/services/salesforce';
+import { createDescribeCache } from '../core/query/describe-cache';
+import { createFetchTransport, createSalesforceClient, createSystemClock, newestApiVersion, type SalesforceSession, type SessionAccess } from '../core/salesforce';
 import type { ObjectInfo, ObjectSummary } from '../shared/ipc/contract';
 
 declare module 'vitest' {

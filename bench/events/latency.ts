@@ -13,9 +13,9 @@ import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import jsforce from 'jsforce';
 import { StreamingExtension } from 'jsforce/api/streaming';
-import { createEventCapture, createEventsService } from '../../electron/services/events';
-import { createEmulatorEventsConnections } from '../../electron/test-support/emulator-connections';
-import { openDatabase } from '../../electron/services/store/database';
+import { createEventCapture, createEventsService } from '../../core/events';
+import { createEmulatorEventsConnections } from '../../core/test-support/emulator-connections';
+import { openDatabase } from '../../core/store/database';
 import { startLocalOrgProcess } from '../lib/local-org-process';
 
 const { values } = parseArgs({

@@ -1,6 +1,6 @@
 /**
- * Bench of issue 11, renderer side, in Chromium: the real app in browser mode with the demo org (the emulator in this
- * process), the Events area subscribed to Contact changes, while the org commits UPDATEs at a steady rate (sObject
+ * Bench of issue 11, renderer side, in Chromium: the real app in browser mode (`electron/web/cli.ts`, its own process under
+ * a private keyring, as a person runs it) with the demo org inside it, the Events area subscribed to Contact changes, while the org commits UPDATEs at a steady rate (sObject
  * Collections PATCH of 100 records every 100 ms = 1,000 events/s by default). Prints, without asserting: the renderer's
  * long tasks (count, longest; the issue asks for none over 100 ms), commit → row drawn latency p50/p95 of sampled events,
  * events shown against events committed, and the page's JS heap at the start and the end.
@@ -8,14 +8,14 @@
  *   npx tsx bench/events/renderer-live.ts [--rate 1000] [--seconds 20]
  * Chromium: ORGDESK_CHROMIUM, else /usr/bin/chromium, else Playwright's own.
  */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { once } from 'node:events';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { createInterface } from 'node:readline';
 import { parseArgs } from 'node:util';
 import { chromium } from 'playwright-core';
-import { startEmulator, type RunningEmulator } from '../../emulator/index';
-import { createMemorySecretStore } from '../../electron/services/secrets/memory-secret-store';
-import { startWebServer } from '../../electron/web/web-server';
 import { buildAll } from '../../scripts/build';
 
 const { values } = parseArgs({ options: { rate: { type: 'string', default: '1000' }, seconds: { type: 'string', default: '20' } } });
@@ -25,25 +25,33 @@ const TICK_MS = 100;
 const PER_TICK = Math.max(1, Math.round((RATE * TICK_MS) / 1000));
 const V = '/services/data/v62.0';
 
+/** Starts browser mode as its own process (under a private keyring) and resolves with the URL it prints. */
+async function startBrowserMode(rendererDir: string, userDataDir: string): Promise<{ url: string; child: ChildProcess }> {
+  const child = spawn('bash', ['scripts/with-keyring.sh', 'node_modules/.bin/tsx', 'electron/web/cli.ts', '--user-data-dir', userDataDir, '--renderer-dir', rendererDir], {
+    stdio: ['ignore', 'pipe', 'inherit'],
+    detached: true,
+  });
+  for await (const line of createInterface({ input: child.stdout })) {
+    const url = /open (http\S+)/.exec(line)?.[1];
+    if (url !== undefined) return { url, child };
+  }
+  throw new Error('Browser mode stopped before printing its URL.');
+}
+
+/** Stops the browser-mode process group (the keyring session and the server in it). */
+async function stopBrowserMode(child: ChildProcess): Promise<void> {
+  if (child.exitCode !== null || child.pid === undefined) return;
+  process.kill(-child.pid, 'SIGTERM');
+  await once(child, 'exit');
+}
+
 const percentile = (sorted: number[], p: number): number => sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? NaN;
 
 async function main(): Promise<void> {
   const rendererDir = mkdtempSync(join(tmpdir(), 'orgdesk-bench-events-renderer-'));
   const userDataDir = mkdtempSync(join(tmpdir(), 'orgdesk-bench-events-data-'));
   await buildAll({ rendererOnly: true, quiet: true, rendererOutDir: rendererDir });
-  let emulator: RunningEmulator | null = null;
-  const server = await startWebServer({
-    rendererDir,
-    userDataDir,
-    version: 'bench',
-    appOptions: {
-      secrets: createMemorySecretStore(),
-      startLocalOrg: async ({ port, host }) => {
-        emulator = await startEmulator({ port, host });
-        return emulator;
-      },
-    },
-  });
+  const server = await startBrowserMode(rendererDir, userDataDir);
   const executablePath = process.env['ORGDESK_CHROMIUM'] ?? (existsSync('/usr/bin/chromium') ? '/usr/bin/chromium' : undefined);
   const browser = await chromium.launch({
     ...(executablePath === undefined ? {} : { executablePath }),
@@ -74,9 +82,16 @@ async function main(): Promise<void> {
       if (Date.now() > deadline) throw new Error('The demo org did not start in 60 s.');
       await page.waitForTimeout(250);
     }
-    const org = emulator as RunningEmulator | null;
-    if (org === null) throw new Error('The demo org has not started.');
-    const { access_token: token } = org.admin.createSession('admin@orgdesk.example');
+    // The demo org lives in the browser-mode process: its address is the demo profile's, a session comes from its admin API.
+    const orgUrl = await page.evaluate(async () => {
+      const bridge = (window as unknown as { orgdesk: { invoke: (c: string, a: unknown) => Promise<{ ok: boolean; value?: { isDemo: boolean; myDomainUrl: string | null }[] }> } }).orgdesk;
+      const result = await bridge.invoke('orgs:list', {});
+      return result.value?.find((profile) => profile.isDemo)?.myDomainUrl ?? null;
+    });
+    if (orgUrl === null) throw new Error('The demo org has no profile.');
+    const org = { url: orgUrl };
+    const session = await fetch(`${org.url}/__emulator/sessions`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ username: 'admin@orgdesk.example' }) });
+    const { access_token: token } = (await session.json()) as { access_token: string };
     const headers = { Authorization: `Bearer ${token}`, 'Content-Type': 'application/json' };
     const listed = (await (await fetch(`${org.url}${V}/query?q=${encodeURIComponent('SELECT Id FROM Contact LIMIT 2000')}`, { headers })).json()) as { records: { Id: string }[] };
     const ids = listed.records.map((r) => r.Id);
@@ -153,7 +168,7 @@ async function main(): Promise<void> {
     for (const [label, value] of figures) console.log(`  ${label.padEnd(width)}  ${value}`);
   } finally {
     await browser.close();
-    await server.stop();
+    await stopBrowserMode(server.child);
     rmSync(rendererDir, { recursive: true, force: true });
     rmSync(userDataDir, { recursive: true, force: true });
   }

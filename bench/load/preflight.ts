@@ -13,11 +13,11 @@ import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { parse } from 'csv-parse';
 import { startEmulator } from '../../emulator/index';
-import { inspectCsvFile } from '../../electron/services/load/csv-source';
-import { suggestMapping } from '../../electron/services/load/field-mapping';
-import { toLoadObject } from '../../electron/services/load/load-object';
-import { runPreflight } from '../../electron/services/load/preflight';
-import { fetchDescribe } from '../../electron/test-support/org-describe';
+import { inspectCsvFile } from '../../core/load/csv-source';
+import { suggestMapping } from '../../core/load/field-mapping';
+import { toLoadObject } from '../../core/load/load-object';
+import { runPreflight } from '../../core/load/preflight';
+import { fetchDescribe } from '../../core/test-support/org-describe';
 
 const { values } = parseArgs({ options: { rows: { type: 'string', default: '1000000' }, 'bad-every': { type: 'string', default: '1000' } } });
 const ROWS = Number(values.rows);

@@ -60,10 +60,10 @@ async function runJsforce(url: string, file: string): Promise<Run> {
 
 /** OrgDesk's load service, as the Load area drives it: open (inspect), auto-mapping, start, settled. */
 async function runOrgDesk(url: string, file: string, jobMb: number): Promise<Run> {
-  const { createLoadService } = await import('../../electron/services/load');
-  const { createEmulatorConnections } = await import('../../electron/test-support/emulator-connections');
-  const { createSystemClock } = await import('../../electron/services/salesforce');
-  const { openDatabase } = await import('../../electron/services/store');
+  const { createLoadService } = await import('../../core/load');
+  const { createEmulatorConnections } = await import('../../core/test-support/emulator-connections');
+  const { createSystemClock } = await import('../../core/salesforce');
+  const { openDatabase } = await import('../../core/store');
   const folder = mkdtempSync(join(tmpdir(), 'orgdesk-bench-load-'));
   const database = openDatabase({ folder });
   const load = createLoadService({

@@ -15,9 +15,9 @@ import { join } from 'node:path';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { parseArgs } from 'node:util';
 import { Connection } from 'jsforce';
-import { createQueryService, type QueryServiceOptions } from '../../electron/services/query';
-import { createSystemClock } from '../../electron/services/salesforce';
-import { createEmulatorConnections, emulatorAdmin } from '../../electron/test-support/emulator-connections';
+import { createQueryService, type QueryServiceOptions } from '../../core/query';
+import { createSystemClock } from '../../core/salesforce';
+import { createEmulatorConnections, emulatorAdmin } from '../../core/test-support/emulator-connections';
 import { startLocalOrgProcess } from '../lib/local-org-process';
 
 const { values } = parseArgs({

@@ -11,9 +11,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { Connection } from 'jsforce';
-import { createSystemClock } from '../../electron/services/salesforce';
-import { createQueryService } from '../../electron/services/query';
-import { createEmulatorConnections, emulatorAdmin } from '../../electron/test-support/emulator-connections';
+import { createSystemClock } from '../../core/salesforce';
+import { createQueryService } from '../../core/query';
+import { createEmulatorConnections, emulatorAdmin } from '../../core/test-support/emulator-connections';
 import { startLocalOrgProcess } from '../lib/local-org-process';
 
 const { values } = parseArgs({ options: { rows: { type: 'string', default: '100000' }, rounds: { type: 'string', default: '3' } } });

@@ -3,7 +3,7 @@ import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { parse } from 'csv-parse/sync';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { KEYCHAIN_SERVICE, type KeytarApi } from '../../electron/services/secrets/keytar-secret-store';
+import { KEYCHAIN_SERVICE, type KeytarApi } from '../../core/secrets/keytar-secret-store';
 import { LOCAL_ADMIN, startCliOrg, type CliOrg } from '../test/cli-org';
 import { keychainEnv, runOrgdesk } from '../test/run-orgdesk';
 

@@ -2,9 +2,9 @@ import { writeFile } from 'node:fs/promises';
 import { homedir } from 'node:os';
 import { Option, type Command } from 'commander';
 import { ORG_ENVIRONMENTS, type OrgProfile, type OrgProfileInput } from '../../shared/salesforce/org-profile';
-import { readPrivateKeyPem } from '../../electron/services/auth/private-key';
-import { ServiceError } from '../../electron/services/errors';
-import { resolveUserPath } from '../../electron/services/orgs/user-path';
+import { readPrivateKeyPem } from '../../core/auth/private-key';
+import { ServiceError } from '../../core/errors';
+import { resolveUserPath } from '../../core/orgs/user-path';
 import type { CliCommand, CliShell } from '../cli-shell';
 import { explainForProfile } from '../demo-org-hint';
 import { KEY_PASSPHRASE_ENV } from '../run-key';
@@ -91,7 +91,7 @@ function registerAdd(orgs: Command, shell: CliShell): void {
     )
     .action(async (options: AddOptions) => {
       const input = await profileInput(options);
-      const { certificateFileName, certificateForKey } = await import('../../electron/services/auth/certificate');
+      const { certificateFileName, certificateForKey } = await import('../../core/auth/certificate');
       const services = await shell.services();
       const { orgs: service, runKey, clock } = services;
       const created = service.create(input);

@@ -1,5 +1,5 @@
 import type { EventRow } from '../../shared/ipc/domains/events';
-import type { EventCapture } from '../../electron/services/events';
+import type { EventCapture } from '../../core/events';
 
 /** How many waiting events are read back from the capture per write once the output drains. */
 const BACKLOG_PAGE = 500;

@@ -1,7 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { z } from 'zod';
 import type { DateReading, FieldMapping } from '../../shared/ipc/domains/load';
-import { ServiceError } from '../../electron/services/errors';
+import { ServiceError } from '../../core/errors';
 
 /** A `--mapping FILE`, read: the field mappings, and the date reading when the file gives one. */
 export type MappingFile = { mappings: FieldMapping[]; dates: Partial<DateReading> };

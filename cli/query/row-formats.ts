@@ -1,7 +1,7 @@
 import { stringify } from 'csv-stringify/sync';
 import { assertNever } from '../../shared/ipc/result';
 import type { ResultColumn } from '../../shared/ipc/domains/query';
-import { setPath } from '../../electron/services/query/query-export';
+import { setPath } from '../../core/query/query-export';
 import type { QueryChunk, RowValue } from './streamed-query';
 
 /** The output formats of `orgdesk query --format`. */

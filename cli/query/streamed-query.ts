@@ -7,12 +7,12 @@ import { createInterface } from 'node:readline';
 import { finished } from 'node:stream/promises';
 import type { CellValue, QuerySource, ResultColumn } from '../../shared/ipc/domains/query';
 import type { QueryPage } from '../../shared/salesforce/rest';
-import { ServiceError } from '../../electron/services/errors';
-import { runBulkQuery } from '../../electron/services/query/bulk-query';
-import { toQueryServiceError } from '../../electron/services/query/query-errors';
-import { createResultStore } from '../../electron/services/query/result-store';
-import { columnsFromRecords, isChildResult, readQueryShape, type ColumnSpec } from '../../electron/services/query/soql-columns';
-import type { Clock, RestApi, SalesforceClient } from '../../electron/services/salesforce';
+import { ServiceError } from '../../core/errors';
+import { runBulkQuery } from '../../core/query/bulk-query';
+import { toQueryServiceError } from '../../core/query/query-errors';
+import { createResultStore } from '../../core/query/result-store';
+import { columnsFromRecords, isChildResult, readQueryShape, type ColumnSpec } from '../../core/query/soql-columns';
+import type { Clock, RestApi, SalesforceClient } from '../../core/salesforce';
 
 /** A child subquery's records in a row (their `attributes` dropped), for the writers to nest or count. */
 export type ChildRecords = { records: Record<string, unknown>[] };

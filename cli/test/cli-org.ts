@@ -6,9 +6,9 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startEmulator, type RunningEmulator, type StreamingOptions } from '../../emulator/index';
-import { generateKeyAndCertificate } from '../../electron/services/auth/certificate';
-import { createOrgProfileStore } from '../../electron/services/orgs/org-profile-store';
-import { openDatabase } from '../../electron/services/store/database';
+import { generateKeyAndCertificate } from '../../core/auth/certificate';
+import { createOrgProfileStore } from '../../core/orgs/org-profile-store';
+import { openDatabase } from '../../core/store/database';
 
 /** The seeded admin user of the local org. */
 export const LOCAL_ADMIN = 'admin@orgdesk.example';

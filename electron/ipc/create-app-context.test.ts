@@ -3,8 +3,8 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { createMemorySecretStore } from '../services/secrets';
-import { MIGRATIONS, openDatabase } from '../services/store';
+import { createMemorySecretStore } from '../../core/secrets';
+import { MIGRATIONS, openDatabase } from '../../core/store';
 import { createAppContext, type AppContext } from './create-app-context';
 import type { AppEvent } from './event-hub';
 

@@ -10,18 +10,18 @@ import { createOrgsHandlers } from './handlers/orgs';
 import { createLoadHandlers } from './handlers/load';
 import { createQueryHandlers } from './handlers/query';
 import { createSenderScopes } from './sender-scopes';
-import { createDemoOrg, type StartLocalOrg } from '../services/demo-org/demo-org';
-import { createOrgsService } from '../services/orgs/orgs-service';
-import { createKeytarSecretStore } from '../services/secrets/keytar-secret-store';
-import type { SecretStore } from '../services/secrets/secret-store';
-import { createSystemClock, type Clock } from '../services/salesforce/clock';
-import { createFetchTransport, type HttpTransport } from '../services/salesforce/http-transport';
-import { ServiceError } from '../services/errors';
-import { DamagedDatabaseError, DATABASE_FILE, moveAsideAndStartFresh, openDatabase, type OrgDeskDatabase } from '../services/store/database';
-import { createFolderSavePicker, createQueryLibrary, createQueryService, type SaveFilePicker } from '../services/query';
-import type { OpenFilePicker } from '../services/files';
-import { createLoadService } from '../services/load';
-import { createEventCapture, createEventsService } from '../services/events';
+import { createDemoOrg, type StartLocalOrg } from '../../core/demo-org/demo-org';
+import { createOrgsService } from '../../core/orgs/orgs-service';
+import { createKeytarSecretStore } from '../../core/secrets/keytar-secret-store';
+import type { SecretStore } from '../../core/secrets/secret-store';
+import { createSystemClock, type Clock } from '../../core/salesforce/clock';
+import { createFetchTransport, type HttpTransport } from '../../core/salesforce/http-transport';
+import { ServiceError } from '../../core/errors';
+import { DamagedDatabaseError, DATABASE_FILE, moveAsideAndStartFresh, openDatabase, type OrgDeskDatabase } from '../../core/store/database';
+import { createFolderSavePicker, createQueryLibrary, createQueryService, type SaveFilePicker } from '../../core/query';
+import type { OpenFilePicker } from '../../core/files';
+import { createLoadService } from '../../core/load';
+import { createEventCapture, createEventsService } from '../../core/events';
 
 /** What the composition root needs to know about where and how the app runs. */
 export type AppContextOptions = {

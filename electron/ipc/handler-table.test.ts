@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ServiceError } from '../services/errors';
+import { ServiceError } from '../../core/errors';
 import { createHandlerTable, pendingChannels } from './handler-table';
 import { createAppHandlers } from './handlers/app';
 import { createSenderScopes } from './sender-scopes';

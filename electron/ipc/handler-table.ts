@@ -2,7 +2,7 @@ import type { ChannelSpec } from '../../shared/ipc/channel';
 import type { InvokeChannel, InvokeMap } from '../../shared/ipc/contract';
 import { fail, ok, type Result } from '../../shared/ipc/result';
 import { INVOKE_CHANNELS, invokeSchemas, isInvokeChannel } from '../../shared/ipc/schemas';
-import { toAppError } from '../services/errors';
+import { toAppError } from '../../core/errors';
 import { createSenderScopes, type SenderScope, type SenderScopes } from './sender-scopes';
 
 /** Who sent a call: lets long-running work send progress to, and be disposed with, the window or socket that asked. */

@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { app, BrowserWindow, dialog, ipcMain, protocol, session, shell } from 'electron';
 import { startEmulator } from '../../emulator/index';
 import { createAppContext, type AppContext } from '../ipc/create-app-context';
-import { createDialogOpenPicker, createDialogSavePicker } from '../services/files';
+import { createDialogOpenPicker, createDialogSavePicker } from '../../core/files';
 import { registerElectronTransport } from '../ipc/electron-transport';
 import { APP_START_URL } from '../ipc/sender-check';
 import { APP_SCHEME_PRIVILEGES, handleAppProtocol } from './app-protocol';

@@ -5,7 +5,7 @@ import { afterEach, beforeEach } from 'vitest';
 import type { Result } from '../../shared/ipc/result';
 import { startEmulator, type EmulatorOptions } from '../../emulator';
 import { createAppContext, type AppContext } from '../ipc/create-app-context';
-import { createMemorySecretStore } from '../services/secrets';
+import { createMemorySecretStore } from '../../core/secrets';
 
 /** The app context a handler test drives, rebuilt for every test on a fresh user-data folder. */
 export type TestAppContext = { readonly context: AppContext; readonly userDataDir: string };

@@ -2,7 +2,7 @@ import { mkdirSync, readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { startEmulator } from '../../emulator/index';
-import { defaultUserDataDir } from './user-data-dir';
+import { defaultUserDataDir } from '../../core/user-data-dir';
 import { startWebServer } from './web-server';
 
 /** `npm run web`: starts browser mode on 127.0.0.1 and prints the URL to open (token in the fragment). */

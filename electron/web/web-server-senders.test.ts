@@ -6,7 +6,7 @@ import { WebSocket } from 'ws';
 import type { QueryProgress } from '../../shared/ipc/domains/query';
 import type { Result } from '../../shared/ipc/result';
 import { startEmulator, type RunningEmulator } from '../../emulator';
-import { createMemorySecretStore } from '../services/secrets';
+import { createMemorySecretStore } from '../../core/secrets';
 import { TOKEN_HEADER, TOKEN_PROTOCOL_PREFIX } from './request-guard';
 import { CLIENT_HEADER, startWebServer, type WebServer } from './web-server';
 

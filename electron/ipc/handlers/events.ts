@@ -1,5 +1,5 @@
 import type { EventsInvoke } from '../../../shared/ipc/domains/events';
-import type { EventsService } from '../../services/events';
+import type { EventsService } from '../../../core/events';
 import type { HandlersFor } from '../handler-table';
 
 /** What the events handlers need: the events service. */

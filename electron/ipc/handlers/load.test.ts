@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { resultValue, useTestAppContext } from '../../test-support/test-app-context';
 import type { FieldMapping, LoadFileInfo, LoadProgress, LoadSummary } from '../../../shared/ipc/domains/load';
 import { createAppContext } from '../create-app-context';
-import { createMemorySecretStore } from '../../services/secrets';
+import { createMemorySecretStore } from '../../../core/secrets';
 
 describe('load handlers in the app context', () => {
   const app = useTestAppContext({ prefix: 'orgdesk-load-handlers-' });

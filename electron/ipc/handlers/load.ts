@@ -1,5 +1,5 @@
 import type { LoadInvoke } from '../../../shared/ipc/domains/load';
-import type { LoadService } from '../../services/load';
+import type { LoadService } from '../../../core/load';
 import type { HandlersFor } from '../handler-table';
 
 /** What the load handlers need: the load service. */

@@ -5,8 +5,8 @@ import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { OrgProfileInput, OrgSummary } from '../../../shared/ipc/domains/orgs';
 import type { Result } from '../../../shared/ipc/result';
-import type { OpenFilePicker, SaveFilePicker } from '../../services/files';
-import { createMemorySecretStore } from '../../services/secrets';
+import type { OpenFilePicker, SaveFilePicker } from '../../../core/files';
+import { createMemorySecretStore } from '../../../core/secrets';
 import { createAppContext, type AppContext, type AppContextOptions } from '../create-app-context';
 
 const input: OrgProfileInput = {

@@ -6,7 +6,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { ConnectionTestResult, DemoOrgStatus, OrgSummary } from '../../../shared/ipc/domains/orgs';
 import type { Result } from '../../../shared/ipc/result';
 import { startEmulator, type RunningEmulator } from '../../../emulator';
-import { createMemorySecretStore } from '../../services/secrets';
+import { createMemorySecretStore } from '../../../core/secrets';
 import { createAppContext, type AppContext } from '../create-app-context';
 
 const value = <T>(result: Result<unknown>): T => {

@@ -1,7 +1,7 @@
 import type { OrgsInvoke } from '../../../shared/ipc/domains/orgs';
-import type { DemoOrg } from '../../services/demo-org/demo-org';
-import { ServiceError } from '../../services/errors';
-import type { OrgsService } from '../../services/orgs/orgs-service';
+import type { DemoOrg } from '../../../core/demo-org/demo-org';
+import { ServiceError } from '../../../core/errors';
+import type { OrgsService } from '../../../core/orgs/orgs-service';
 import type { HandlersFor } from '../handler-table';
 
 /**

@@ -1,6 +1,6 @@
 import type { QueryInvoke } from '../../../shared/ipc/domains/query';
-import { ServiceError } from '../../services/errors';
-import type { QueryService } from '../../services/query';
+import { ServiceError } from '../../../core/errors';
+import type { QueryService } from '../../../core/query';
 import type { HandlersFor, HandlerSender } from '../handler-table';
 
 /** What the query handlers need: the query service. */

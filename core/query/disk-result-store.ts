@@ -1,0 +1,225 @@
+import { rmSync } from 'node:fs';
+import Database from 'better-sqlite3';
+import type { CellValue, ResultColumn } from '../../shared/ipc/domains/query';
+import { toFileError } from '../files/file-errors';
+import { childRows, childSpecs, flattenRecords, type ChildRecordsOf } from './record-cells';
+import { columnPosition, notChildrenColumn, rowNotFound, type ResultStore } from './result-store';
+import { createViewCache, type ViewOptions } from './result-views';
+import { columnsFromRecords, type ColumnSpec } from './soql-columns';
+
+const TRUE = Buffer.from([1]);
+const FALSE = Buffer.from([0]);
+/** How many child records are read to find the columns of a children column that declares none (FIELDS() subqueries). */
+const CHILD_COLUMN_SAMPLE = 2000;
+
+/**
+ * Creates a result store in a SQLite file of its own (one per run, in the app's data folder): the rows live on disk, main
+ * holds only a page cache and the views (row numbers). It answers exactly as the memory store does: cells keep their
+ * types (text as TEXT, numbers as numbers, booleans as one-byte BLOBs, a child count as an integer with its records as
+ * JSON beside it). `close()` deletes the file. A failure to create or write it is a FILE error naming the file.
+ */
+export function createDiskResultStore(file: string, options: ViewOptions = {}): ResultStore {
+  let db: Database.Database;
+  try {
+    db = new Database(file);
+    // A result file is rebuilt from the org if lost: no journal, no fsync, a small page cache.
+    db.pragma('journal_mode = OFF');
+    db.pragma('synchronous = OFF');
+    db.pragma('cache_size = -8000');
+    db.pragma('temp_store = FILE');
+  } catch (error) {
+    throw toFileError(error, file, 'create the result file');
+  }
+  let specs: ColumnSpec[] = [];
+  let publicColumns: ResultColumn[] = [];
+  let childColumnsAt: number[] = [];
+  let size = 0;
+  let sealed = false;
+  let open = true;
+  const casing = new Map<string, string>();
+  let insertRow: Database.Statement | null = null;
+  let insertChild: Database.Statement | null = null;
+  let readRange: Database.Statement | null = null;
+  let readColumn: Database.Statement[] = [];
+  let readChild: Database.Statement | null = null;
+
+  const guarded = <T>(work: () => T): T => {
+    try {
+      return work();
+    } catch (error) {
+      throw toFileError(error, file);
+    }
+  };
+
+  const decode = (value: unknown, spec: ColumnSpec | undefined): CellValue => {
+    if (spec?.kind === 'children') return { children: typeof value === 'number' ? value : 0 };
+    if (value === null || value === undefined) return null;
+    if (Buffer.isBuffer(value)) return value[0] === 1;
+    if (typeof value === 'bigint') return Number(value);
+    return value as string | number;
+  };
+  const encode = (cell: CellValue): unknown => {
+    if (cell === null) return null;
+    if (typeof cell === 'boolean') return cell ? TRUE : FALSE;
+    if (typeof cell === 'object') return cell.children;
+    return cell;
+  };
+  const decodeRow = (raw: unknown[]): CellValue[] => raw.map((value, i) => decode(value, specs[i]));
+
+  const setColumns = (columns: ColumnSpec[]): void => {
+    guarded(() => {
+      db.exec('DROP TABLE IF EXISTS rows; DROP TABLE IF EXISTS children;');
+      const names = columns.map((_, i) => `c${i}`);
+      db.exec(`CREATE TABLE rows (${names.length === 0 ? 'c0' : names.join(', ')})`);
+      db.exec('CREATE TABLE children (row INTEGER NOT NULL, col INTEGER NOT NULL, records TEXT NOT NULL, PRIMARY KEY (row, col)) WITHOUT ROWID');
+      specs = columns;
+      publicColumns = columns.map((c) => ({ path: c.path, kind: c.kind }));
+      childColumnsAt = columns.flatMap((c, i) => (c.kind === 'children' ? [i] : []));
+      size = 0;
+      views.clear();
+      insertRow = names.length === 0 ? null : db.prepare(`INSERT INTO rows (rowid, ${names.join(', ')}) VALUES (?, ${names.map(() => '?').join(', ')})`);
+      insertChild = db.prepare('INSERT INTO children (row, col, records) VALUES (?, ?, ?)');
+      readRange = db.prepare('SELECT * FROM rows WHERE rowid > ? AND rowid <= ? ORDER BY rowid').raw();
+      readColumn = names.map((name) => db.prepare(`SELECT ${name} FROM rows WHERE rowid > ? AND rowid <= ? ORDER BY rowid`).pluck());
+      readChild = db.prepare('SELECT records FROM children WHERE row = ? AND col = ?').pluck();
+    });
+  };
+
+  const slice = (start: number, end: number): CellValue[][] => {
+    if (readRange === null || end <= start) return [];
+    const statement = readRange;
+    return guarded(() => (statement.all(Math.max(0, start), Math.min(end, size)) as unknown[][]).map(decodeRow));
+  };
+
+  const views = createViewCache(
+    {
+      get size() {
+        return size;
+      },
+      get sealed() {
+        return sealed;
+      },
+      columnIndex: (name) => columnPosition(specs, name),
+      columnValues(column, start, end) {
+        const statement = readColumn[column];
+        if (statement === undefined) return [];
+        const spec = specs[column];
+        return guarded(() => statement.all(start, end).map((value) => decode(value, spec)));
+      },
+      searchableRows(start, end) {
+        return slice(start, end).map((cells) => cells.filter((_, i) => specs[i]?.kind !== 'children'));
+      },
+    },
+    options,
+  );
+
+  const appendRows = (rows: readonly CellValue[][], childRecordsOf?: ChildRecordsOf): void => {
+    if (insertRow === null || insertChild === null || rows.length === 0) return;
+    const statement = insertRow;
+    const children = insertChild;
+    guarded(() =>
+      db.transaction(() => {
+        for (const [r, cells] of rows.entries()) {
+          const rowid = size + r + 1;
+          const values = specs.map((_, i) => encode(cells[i] ?? null));
+          for (const column of childColumnsAt) {
+            const records = childRecordsOf?.(r, column) ?? null;
+            if (records !== null) {
+              values[column] = records.length;
+              children.run(rowid, column, JSON.stringify(records));
+            }
+          }
+          statement.run(rowid, ...values);
+        }
+      })(),
+    );
+    size += rows.length;
+  };
+
+  const columnNamed = (name: string): { spec: ColumnSpec; index: number } => {
+    const index = columnPosition(specs, name);
+    return { spec: specs[index] as ColumnSpec, index };
+  };
+  const childRecords = (rowIndex: number, index: number): Record<string, unknown>[] | null => {
+    if (readChild === null) return null;
+    const statement = readChild;
+    const text = guarded(() => statement.get(rowIndex + 1, index)) as string | undefined;
+    return text === undefined ? null : (JSON.parse(text) as Record<string, unknown>[]);
+  };
+
+  return {
+    get columns() {
+      return publicColumns;
+    },
+    get specs() {
+      return specs;
+    },
+    get size() {
+      return size;
+    },
+    heapBytes: 0,
+    setColumns,
+    appendRecords(records) {
+      if (records.length === 0) return;
+      if (specs.length === 0) setColumns(columnsFromRecords(records));
+      const { rows, childRecordsOf } = flattenRecords(specs, records, casing);
+      appendRows(rows, childRecordsOf);
+    },
+    appendRows,
+    seal() {
+      sealed = true;
+    },
+    async window({ offset, limit, sort, filter }) {
+      const indexes = await views.view(sort, filter);
+      if (indexes === null) {
+        const rows = slice(offset, Math.min(size, offset + limit));
+        return { rows, matched: size, rowIndexes: rows.map((_, i) => offset + i) };
+      }
+      const rowIndexes = Array.from(indexes.subarray(offset, Math.min(indexes.length, offset + limit)));
+      return { rows: rowsAt(rowIndexes), matched: indexes.length, rowIndexes };
+    },
+    async rowIndexAt(viewIndex, sort, filter) {
+      const indexes = await views.view(sort, filter);
+      const index = indexes === null ? viewIndex : indexes[viewIndex];
+      if (index === undefined || index >= size) throw rowNotFound(viewIndex);
+      return index;
+    },
+    children(rowIndex, name) {
+      const { spec, index } = columnNamed(name);
+      if (spec.kind !== 'children') throw notChildrenColumn(name);
+      return childRows(spec, childRecords(rowIndex, index) ?? []);
+    },
+    row: (rowIndex) => slice(rowIndex, rowIndex + 1)[0] ?? specs.map(() => null),
+    slice,
+    childRecords(rowIndex, name) {
+      return childRecords(rowIndex, columnNamed(name).index);
+    },
+    childColumns(name) {
+      const { spec, index } = columnNamed(name);
+      if (spec.children !== undefined && spec.children.length > 0) return spec.children;
+      const sample = guarded(() => db.prepare('SELECT records FROM children WHERE col = ? LIMIT ?').pluck().all(index, CHILD_COLUMN_SAMPLE) as string[]);
+      return childSpecs(spec, sample.flatMap((text) => JSON.parse(text) as Record<string, unknown>[]));
+    },
+    close() {
+      if (!open) return;
+      open = false;
+      try {
+        db.close();
+      } finally {
+        rmSync(file, { force: true });
+      }
+    },
+  };
+
+  /** The stored rows at these row numbers, in this order. */
+  function rowsAt(rowIndexes: number[]): CellValue[][] {
+    if (rowIndexes.length === 0) return [];
+    const found = new Map<number, CellValue[]>();
+    for (let start = 0; start < rowIndexes.length; start += 500) {
+      const ids = rowIndexes.slice(start, start + 500).map((i) => i + 1);
+      const raw = guarded(() => db.prepare(`SELECT rowid, * FROM rows WHERE rowid IN (${ids.map(() => '?').join(',')})`).raw().all(...ids) as unknown[][]);
+      for (const [rowid, ...cells] of raw) found.set(Number(rowid) - 1, decodeRow(cells));
+    }
+    return rowIndexes.map((i) => found.get(i) ?? specs.map(() => null));
+  }
+}
