@@ -216,6 +216,8 @@ export function createBayeuxClient(options: BayeuxClientOptions): BayeuxClient {
       return;
     }
     const wait = fail();
+    // A long-poll lost on the way: the org still holds that client; say goodbye so it does not count against its limit.
+    if (result.transport !== undefined) void call({ channel: '/meta/disconnect', clientId: current }, 1_000);
     if (action === 'handshake') later(() => mine === generation && void handshakeNow(mine), wait);
     else later(() => mine === generation && void connectNow(mine, false), wait);
   };
