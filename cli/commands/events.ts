@@ -19,10 +19,11 @@ const HELP = `
 Each event is one NDJSON line {"channel","replayId","receivedAt","data"} (data as the org sent it), the same lines as the
 app's NDJSON export, written to stdout or appended to --out as each batch arrives. Status lines (subscribed, reconnecting,
 gap and overflow events, replay-id discontinuities) go to stderr (--quiet keeps all but the subscribed lines). Every
-event is also captured in the app's database.
+event is also captured in the app's database (shared with the app's viewer: each event is stored once).
 
-Without --replay the run resumes after the last replay id stored for this org and channel (the checkpoint the app's viewer
-uses too), or starts with new events (-1) when there is none. An id the org no longer keeps fails with exit 2: run again
+Without --replay the run resumes after the last event it wrote out for this org and channel (its own checkpoint, apart
+from the app viewer's, moved only once a line is written, so a killed run loses nothing), or starts with new events (-1)
+when there is none. An id the org no longer keeps fails with exit 2: run again
 with --replay -1 or --replay -2. Ctrl+C unsubscribes, writes what is waiting and exits 0.
 
 Examples:
@@ -86,7 +87,7 @@ async function listen(shell: CliShell, channel: string, options: EventsOptions):
   });
   let subscription: EventSubscription | null = null;
   try {
-    progress(startLine(profile.label, channel, replay, events.capture.checkpoint(profile.id, channel)));
+    progress(startLine(profile.label, channel, replay, events.capture.checkpoint(profile.id, channel, 'cli')));
     subscription = await events.service.subscribe(profile.id, channel, replay);
     if (subscription.state === 'failed') throw failureError(subscription);
     progress(`Subscribed to ${channel} on ${profile.label}; Ctrl+C stops.`);
@@ -105,7 +106,7 @@ async function listen(shell: CliShell, channel: string, options: EventsOptions):
   }
   writer.throwIfFailed();
   if (ended.failure !== null) throw ended.failure;
-  const last = events.capture.checkpoint(profile.id, channel);
+  const last = events.capture.checkpoint(profile.id, channel, 'cli');
   shell.note(
     `${writer.count()} ${writer.count() === 1 ? 'event' : 'events'} from ${channel}${options.out === undefined ? '' : ` written to ${output.name}`}` +
       (last === null ? '.' : `; the next run resumes after replay id ${last}.`),
@@ -197,7 +198,16 @@ type EventWriter = {
 
 /** Writes each batch as NDJSON lines (see cli/events/event-lines.ts) and notes gaps, overflows and discontinuities on stderr. */
 function eventWriter(shell: CliShell, events: CliEvents, output: Output): EventWriter {
-  const lines = createEventLineWriter({ capture: events.capture, output: output.stream });
+  const lines = createEventLineWriter({
+    capture: events.capture,
+    output: output.stream,
+    onWritten: (rows) => {
+      const last = new Map<string, EventRow>();
+      for (const row of rows) last.set(`${row.orgId}\n${row.channel}`, row);
+      for (const row of last.values()) events.capture.advance('cli', row.orgId, row.channel, row.replayId);
+    },
+    onMissing: (row) => shell.note(`Event at replay id ${row.replayId} left the capture (its size limit) before it could be written: a gap in the output. Raise the capture limit in the app, or replay it with --replay.`),
+  });
   let error: unknown = null;
   const errorListeners: Array<() => void> = [];
   output.stream.on('error', (e: unknown) => {
@@ -221,7 +231,7 @@ function eventWriter(shell: CliShell, events: CliEvents, output: Output): EventW
     throwIfFailed() {
       if (error === null) return;
       const code = (error as { code?: unknown }).code;
-      throw new ServiceError('FILE', `OrgDesk could not write the events to ${output.name}${typeof code === 'string' ? ` (${code})` : ''}.`, 'Check that the disk has free space and the file is writable; the events are in the capture, and the next run resumes after them.', { cause: error });
+      throw new ServiceError('FILE', `OrgDesk could not write the events to ${output.name}${typeof code === 'string' ? ` (${code})` : ''}.`, 'Check that the disk has free space and the file is writable; the next run resumes after the last event written.', { cause: error });
     },
   };
 }
