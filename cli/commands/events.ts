@@ -11,6 +11,7 @@ import type { CliEvents } from '../cli-services';
 import type { CliCommand, CliShell } from '../cli-shell';
 import { explainForProfile } from '../demo-org-hint';
 import { createEventLineWriter } from '../events/event-lines';
+import { resumePointOfOutFile } from '../events/out-file-resume';
 import { EXIT } from '../exit-codes';
 
 type EventsOptions = { replay?: ReplayFrom; out?: string };
@@ -22,8 +23,9 @@ gap and overflow events, replay-id discontinuities) go to stderr (--quiet keeps 
 event is also captured in the app's database (shared with the app's viewer: each event is stored once).
 
 Without --replay the run resumes after the last event it wrote out for this org and channel (its own checkpoint, apart
-from the app viewer's, moved only once a line is written, so a killed run loses nothing), or starts with new events (-1)
-when there is none. An id the org no longer keeps fails with exit 2: run again
+from the app viewer's, moved only once a line is written, so a killed run loses nothing; with --out, after the file's
+last line for the channel if that is further, so nothing is written twice), or starts with new events (-1) when there is
+none. --replay <id> starts over after that id. An id the org no longer keeps fails with exit 2: run again
 with --replay -1 or --replay -2. Ctrl+C unsubscribes, writes what is waiting and exits 0.
 
 Examples:
@@ -67,6 +69,7 @@ async function listen(shell: CliShell, channel: string, options: EventsOptions):
   const output = await openOutput(shell, options.out);
   const events = await services.events();
   const replay = options.replay ?? { kind: 'checkpoint' };
+  resumeWhereTheOutputEnds(shell, events, profile.id, channel, replay, output);
   // --quiet drops the start lines; reconnects, gaps, errors and the closing line are always told.
   const progress = (line: string): void => {
     if (shell.globals().quiet !== true) shell.note(line);
@@ -165,11 +168,28 @@ function failureError(status: EventSubscription): ServiceError {
   return new ServiceError(failure.code, failure.message, failure.hint);
 }
 
-type Output = { name: string; stream: NodeJS.WritableStream; close(): Promise<void> };
+/**
+ * Sets this command's checkpoint to where this run must start: the id given with --replay, or else past the last line the
+ * --out file holds for the channel when that is further (a kill can land after a line is written and before the checkpoint
+ * moved: the line is not written twice). A line left half-written by a kill is cut off first.
+ */
+function resumeWhereTheOutputEnds(shell: CliShell, events: CliEvents, orgId: string, channel: string, replay: ReplayFrom, output: Output): void {
+  if (replay.kind === 'id') {
+    events.capture.setCheckpoint('cli', orgId, channel, replay.replayId);
+    return;
+  }
+  if (replay.kind !== 'checkpoint' || output.path === null) return;
+  const { replayId, repaired } = resumePointOfOutFile(output.path, channel);
+  if (repaired) shell.note(`The last line of ${output.path} was cut short (an earlier run was stopped while writing it); it was removed and is written again.`);
+  const checkpoint = events.capture.checkpoint(orgId, channel, 'cli');
+  if (replayId !== null && (checkpoint === null || replayId > checkpoint)) events.capture.setCheckpoint('cli', orgId, channel, replayId);
+}
+
+type Output = { name: string; path: string | null; stream: NodeJS.WritableStream; close(): Promise<void> };
 
 /** stdout (never ended by the command), or the file opened for appending (an unwritable path is a FILE error before subscribing). */
 async function openOutput(shell: CliShell, out: string | undefined): Promise<Output> {
-  if (out === undefined) return { name: 'stdout', stream: shell.io.stdout, close: async () => undefined };
+  if (out === undefined) return { name: 'stdout', path: null, stream: shell.io.stdout, close: async () => undefined };
   const path = resolveUserPath(out, homedir(), shell.io.cwd);
   const stream = createWriteStream(path, { flags: 'a' });
   try {
@@ -179,6 +199,7 @@ async function openOutput(shell: CliShell, out: string | undefined): Promise<Out
   }
   return {
     name: path,
+    path,
     stream,
     async close() {
       stream.end();

@@ -24,6 +24,8 @@ export type EventCapture = {
   append(drafts: EventDraft[], consumer?: EventConsumer | null): EventRow[];
   /** Moves a consumer's checkpoint of a channel forward to `replayId` (never back). */
   advance(consumer: EventConsumer, orgId: string, channel: string, replayId: number): void;
+  /** Sets a consumer's checkpoint, back or forward (a run told to replay after an id starts over from there). */
+  setCheckpoint(consumer: EventConsumer, orgId: string, channel: string, replayId: number): void;
   stats(): CaptureStats;
   /** Sets the size limit in bytes and trims at once. */
   setLimit(maxBytes: number): CaptureStats;
@@ -92,6 +94,10 @@ export function createEventCapture(options: { db: SqliteDatabase; now?: () => Da
   const upsertCheckpoint = db.prepare(
     `INSERT INTO event_consumer_checkpoints (consumer, org_id, channel, replay_id, updated_at) VALUES (?, ?, ?, ?, ?)
      ON CONFLICT (consumer, org_id, channel) DO UPDATE SET replay_id = excluded.replay_id, updated_at = excluded.updated_at WHERE excluded.replay_id > replay_id`,
+  );
+  const setCheckpoint = db.prepare(
+    `INSERT INTO event_consumer_checkpoints (consumer, org_id, channel, replay_id, updated_at) VALUES (?, ?, ?, ?, ?)
+     ON CONFLICT (consumer, org_id, channel) DO UPDATE SET replay_id = excluded.replay_id, updated_at = excluded.updated_at`,
   );
   const dropOldest = db.prepare<[number], { bytes: number }>('DELETE FROM captured_events WHERE seq IN (SELECT seq FROM captured_events ORDER BY seq LIMIT ?) RETURNING bytes');
   const readSetting = db.prepare<[string], { value: string }>('SELECT value FROM app_settings WHERE key = ?');
@@ -202,6 +208,9 @@ export function createEventCapture(options: { db: SqliteDatabase; now?: () => Da
     append: (drafts, consumer = 'app') => (drafts.length === 0 ? [] : appendAll(drafts, consumer)),
     advance(consumer, orgId, channel, replayId) {
       upsertCheckpoint.run(consumer, orgId, channel, replayId, now().toISOString());
+    },
+    setCheckpoint(consumer, orgId, channel, replayId) {
+      setCheckpoint.run(consumer, orgId, channel, replayId, now().toISOString());
     },
     stats,
     setLimit(limit) {
