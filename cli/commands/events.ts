@@ -79,10 +79,15 @@ async function listen(shell: CliShell, channel: string, options: EventsOptions):
   // Set by a status that says the subscription failed while it ran (re-login refused, the org denied it).
   const ended: { failure: ServiceError | null } = { failure: null };
   let stop: (() => void) | null = null;
+  let discontinuityTold = false;
   const stopStatuses = events.onStatus((status) => {
     if (status.channel !== channel || status.orgId !== profile.id) return;
     const line = statusLine(status);
     if (line !== null) shell.note(line);
+    if (status.discontinuity !== undefined && !discontinuityTold) {
+      discontinuityTold = true;
+      shell.note(`Replay id discontinuity on ${channel}: ${status.discontinuity.reason}`);
+    }
     if (status.state === 'failed') {
       ended.failure = failureError(status);
       stop?.();

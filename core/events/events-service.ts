@@ -363,6 +363,8 @@ function apply(view: EventSubscription, status: ChannelStatus): void {
   if (status.lastReplayId !== null) view.lastReplayId = status.lastReplayId;
   if (status.failure === undefined) delete view.failure;
   else view.failure = status.failure;
+  // Kept once seen: the subscription may have missed events, whether or not a later event carried the flag since.
+  if (status.discontinuity !== undefined) view.discontinuity = status.discontinuity;
 }
 
 /** The object a change event entity follows: `associateParentEntity`, else the name (`ContactChangeEvent` → `Contact`, `Employee__ChangeEvent` → `Employee__c`). */

@@ -28,6 +28,8 @@ export type ChannelStatus = {
   reconnects: number;
   nextRetryAt: Date | null;
   failure?: SubscriptionFailure | undefined;
+  /** Events may have been missed and no event carried the flag yet (see `EventSubscription.discontinuity`). */
+  discontinuity?: ReplayDiscontinuity | undefined;
 };
 
 /** Where the stream reports events and state changes. */
@@ -114,11 +116,12 @@ export function createOrgStream(options: OrgStreamOptions): OrgStream {
     reconnects,
     nextRetryAt: c.state === 'reconnecting' && cometd !== null ? new Date(now().getTime() + cometd.backoffPeriod() + backoffMs) : null,
     ...(c.failure === undefined ? {} : { failure: c.failure }),
+    ...(c.pendingDiscontinuity === null ? {} : { discontinuity: c.pendingDiscontinuity }),
   });
 
   const setState = (c: Channel, state: SubscriptionState, failure?: SubscriptionFailure): void => {
     if (closed || !channels.has(c.channel)) return;
-    const changed = c.state !== state || failure !== undefined;
+    const changed = c.state !== state || failure !== undefined || c.pendingDiscontinuity !== null;
     c.state = state;
     c.failure = failure;
     const status = statusOf(c);

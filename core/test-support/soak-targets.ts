@@ -3,6 +3,8 @@
  * org, a scratch folder) and closes it after the run. The events kind is registered here; the loads kind is appended by
  * the loads harness (one entry, one import), nothing else in the soak changes.
  */
+import { startEmulator } from '../../emulator';
+import { eventsScheduleTarget } from './events-fault-target';
 import type { ScheduleTarget } from './fault-schedule';
 
 /** A target opened for a soak run, with what to close afterwards. */
@@ -17,4 +19,15 @@ export type SoakTarget = {
 };
 
 /** Every registered kind, in the order `--kind all` runs them (time is shared equally). */
-export const SOAK_TARGETS: SoakTarget[] = [];
+export const SOAK_TARGETS: SoakTarget[] = [
+  {
+    kind: 'events',
+    async open() {
+      // The same org settings as the bounded CI run (core/events/events-exactly-once.test.ts), so a seed replays alike.
+      const emulator = await startEmulator({ port: 0, seed: false, streaming: { connectTimeoutMs: 300, clientTimeoutMs: 3000 } });
+      // EVENTS_CLI_WEIGHT (0..1, default 0.25): the share of schedules run by `orgdesk events` with hard kills.
+      const weight = process.env.EVENTS_CLI_WEIGHT === undefined ? undefined : Number(process.env.EVENTS_CLI_WEIGHT);
+      return { target: eventsScheduleTarget({ url: emulator.url, ...(weight === undefined ? {} : { cliWeight: weight }) }) as ScheduleTarget<unknown>, close: () => emulator.stop() };
+    },
+  },
+];
