@@ -19,10 +19,14 @@ afterAll(async () => {
 });
 
 /** Seeds that once broke an invariant, with what they found (replay: `npm run soak -- --kind events --seed S --runs 1`). */
-const REGRESSIONS: { name: string; seed: number; cli?: boolean }[] = [];
+const REGRESSIONS: { name: string; seed: number; cli?: boolean }[] = [
+  // With a connect retried after its answer was lost (the CometD library's default), the events it carried were gone and
+  // the checkpoint moved past them: the client must handshake again and resubscribe from the last id received.
+  { name: 'a long-poll answer lost after the org dequeued its events, then a restart', seed: 10 },
+];
 
 /** The fixed seeds of the bounded run: in-process schedules, and a few with `orgdesk events` hard-killed. */
-const SERVICE_SEEDS = [1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12];
+const SERVICE_SEEDS = Array.from({ length: 40 }, (_, i) => i + 1);
 const CLI_SEEDS = [101, 102];
 
 describe('events are stored and shown exactly once, or flagged, under seeded fault schedules', () => {

@@ -40,11 +40,12 @@ const fault: fc.Arbitrary<EventsFault> = fc.oneof(
   fc.constant({ kind: 'expire-sessions' as const }),
 );
 
-const commonSteps: fc.Arbitrary<EventsStep>[] = [
-  fc.record({ kind: fc.constant('commit' as const), count: fc.integer({ min: 1, max: 4 }) }),
-  fc.record({ kind: fc.constant('wait' as const), ms: fc.integer({ min: 0, max: 300 }) }),
-  fc.record({ kind: fc.constant('fault' as const), fault }),
-];
+/** Commits, waits and faults; a fault is followed by commits as often as not, so it lands while events are in flight. */
+const commonStep: fc.Arbitrary<EventsStep> = fc.oneof(
+  { arbitrary: fc.record({ kind: fc.constant('commit' as const), count: fc.integer({ min: 1, max: 4 }) }), weight: 3 },
+  { arbitrary: fc.record({ kind: fc.constant('wait' as const), ms: fc.integer({ min: 0, max: 300 }) }), weight: 1 },
+  { arbitrary: fc.record({ kind: fc.constant('fault' as const), fault }), weight: 3 },
+);
 
 /** Schedules for the in-process service: faults, full disks and graceful restarts between commits. */
 export const serviceSchedule: fc.Arbitrary<EventsStep[]> = fc
@@ -52,7 +53,7 @@ export const serviceSchedule: fc.Arbitrary<EventsStep[]> = fc
     fc.record({ kind: fc.constant('consumer' as const), consumer: fc.constant('service' as const), start: fc.constantFrom('new' as const, 'latest' as const) }),
     fc.array(
       fc.oneof(
-        { arbitrary: fc.oneof(...commonSteps), weight: 6 },
+        { arbitrary: commonStep, weight: 6 },
         { arbitrary: fc.record({ kind: fc.constant('disk-full' as const), ms: fc.integer({ min: 50, max: 600 }) }), weight: 1 },
         { arbitrary: fc.constant({ kind: 'restart' as const }), weight: 1 },
       ),
@@ -65,7 +66,7 @@ export const serviceSchedule: fc.Arbitrary<EventsStep[]> = fc
 export const cliSchedule: fc.Arbitrary<EventsStep[]> = fc
   .tuple(
     fc.constant({ kind: 'consumer' as const, consumer: 'cli' as const, start: 'latest' as const }),
-    fc.array(fc.oneof({ arbitrary: fc.oneof(...commonSteps), weight: 4 }, { arbitrary: fc.record({ kind: fc.constant('kill' as const), afterMs: fc.integer({ min: 0, max: 1500 }) }), weight: 1 }), {
+    fc.array(fc.oneof({ arbitrary: commonStep, weight: 4 }, { arbitrary: fc.record({ kind: fc.constant('kill' as const), afterMs: fc.integer({ min: 0, max: 1500 }) }), weight: 1 }), {
       minLength: 1,
       maxLength: 6,
     }),
