@@ -4,6 +4,7 @@ import type { CsvError } from 'csv-parse';
 import { CsvScanError } from './csv-scanner';
 import { CHUNK_BYTES, CSV_LIMITS, LF, QUOTE } from './csv-limits';
 import { ServiceError } from '../errors';
+import { toFileError } from '../files/file-errors';
 
 /** A VALIDATION error: the file's content is refused. */
 export function invalid(message: string, hint: string): ServiceError {
@@ -12,12 +13,7 @@ export function invalid(message: string, hint: string): ServiceError {
 
 /** A FILE error: the file cannot be read, and why. */
 export function fileError(path: string, error: unknown): ServiceError {
-  const code = (error as { code?: unknown }).code;
-  const why =
-    code === 'ENOENT' ? 'it does not exist' : code === 'EACCES' || code === 'EPERM' ? 'permission was denied' : code === 'EISDIR' ? 'it is a folder' : 'it could not be read';
-  return new ServiceError('FILE', `OrgDesk could not read ${path}: ${why}.`, 'Check that the file exists and that you may read it, then open it again.', {
-    cause: error,
-  });
+  return toFileError(error, path, 'read', 'Check that the file exists and that you may read it, then open it again.');
 }
 
 /** The CANCELLED error of a read stopped by its signal. */

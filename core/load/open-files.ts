@@ -4,6 +4,7 @@ import { basename, join, resolve } from 'node:path';
 import type { CsvEncoding, LoadFileInfo, LoadFileRef } from '../../shared/ipc/domains/load';
 import { ServiceError } from '../errors';
 import { inspectCsvFile, type CsvShape } from './csv-source';
+import { isUploadId, uploadFilePath } from './uploads';
 
 /** A file `load:open` read: what the renderer was told, its shape for reading it again, and whether it is an upload. */
 export type OpenFile = { info: LoadFileInfo; shape: CsvShape; upload: boolean };
@@ -24,8 +25,6 @@ export type OpenFiles = {
   paths(): string[];
 };
 
-const UPLOAD_ID = /^[0-9a-f]{32}$/;
-
 /** Builds the open-file registry; uploads are `<uploadsDir>/<uploadId>`. */
 export function createOpenFiles(uploadsDir: string): OpenFiles {
   const files = new Map<string, OpenFile>();
@@ -41,8 +40,8 @@ export function createOpenFiles(uploadsDir: string): OpenFiles {
   return {
     async open(file, name, encoding, signal) {
       if (file.kind === 'upload') {
-        if (!UPLOAD_ID.test(file.uploadId)) throw new ServiceError('VALIDATION', 'That upload id is not one OrgDesk made.', 'Drop the file again.');
-        const path = join(uploadsDir, file.uploadId);
+        const path = uploadFilePath(uploadsDir, file.uploadId);
+        if (path === null) throw new ServiceError('VALIDATION', 'That upload id is not one OrgDesk made.', 'Drop the file again.');
         return openPath(path, name ?? 'upload.csv', true, encoding, signal);
       }
       const path = resolve(file.path);
@@ -76,6 +75,6 @@ export async function sweepUploads(uploadsDir: string, referenced: string[]): Pr
   const kept = new Set(referenced.map((path) => resolve(path)));
   for (const name of names) {
     const path = join(dir, name);
-    if (UPLOAD_ID.test(name) && !kept.has(path)) await unlink(path).catch(() => undefined);
+    if (isUploadId(name) && !kept.has(path)) await unlink(path).catch(() => undefined);
   }
 }
