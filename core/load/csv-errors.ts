@@ -1,7 +1,7 @@
 /** The errors reading a CSV file ends in, each naming its line and what to do: bad input, an unreadable file, a cancel. */
 import { createReadStream } from 'node:fs';
-import type { CsvError } from 'csv-parse';
-import { CsvScanError } from './csv-scanner';
+import { assertNever } from '../../shared/ipc/result';
+import type { CsvScanError } from '../csv/csv-scanner';
 import { CHUNK_BYTES, CSV_LIMITS, LF, QUOTE } from './csv-limits';
 import { ServiceError } from '../errors';
 import { toFileError } from '../files/file-errors';
@@ -54,17 +54,14 @@ async function unclosedQuoteLine(path: string): Promise<number | undefined> {
   return quoted ? openedOn : undefined;
 }
 
-/** Turns what the parser throws into a message naming the line; anything else passes through. */
-export async function explainParseError(path: string, error: CsvError | CsvScanError, headers: readonly string[]): Promise<ServiceError> {
-  // csv-parse's codes, and the scanner's same codes without the prefix.
-  const code = error instanceof CsvScanError ? (`CSV_${error.code}` as const) : error.code === 'INVALID_OPENING_QUOTE' ? 'CSV_INVALID_OPENING_QUOTE' : error.code;
-  const line = error instanceof CsvScanError ? error.line : ((error as unknown as { lines?: number }).lines ?? 0);
-  const columnIndex = error instanceof CsvScanError ? error.column : (error as unknown as { column?: unknown }).column;
-  const column = typeof columnIndex === 'number' && headers[columnIndex] !== undefined ? ` (column "${headers[columnIndex]}")` : '';
+/** Turns what the scanner refuses into a message naming the line (and the column, when the header names it). */
+export async function explainParseError(path: string, error: CsvScanError, headers: readonly string[]): Promise<ServiceError> {
+  const { line } = error;
+  const column = headers[error.column] !== undefined ? ` (column "${headers[error.column]}")` : '';
   const quoteHint = 'Quote the whole field and double every quote inside it ("He said ""hi"""), then open the file again.';
-  switch (code) {
-    case 'CSV_QUOTE_NOT_CLOSED':
-    case 'CSV_MAX_RECORD_SIZE': {
+  switch (error.code) {
+    case 'QUOTE_NOT_CLOSED':
+    case 'MAX_RECORD_SIZE': {
       const opened = await unclosedQuoteLine(path).catch(() => undefined);
       if (opened !== undefined) {
         return invalid(`Line ${opened} opens a quoted field that is never closed: the rest of the file would be read as one value.`, quoteHint);
@@ -74,14 +71,14 @@ export async function explainParseError(path: string, error: CsvError | CsvScanE
         'Split the long values into several fields or records.',
       );
     }
-    case 'CSV_INVALID_CLOSING_QUOTE':
+    case 'INVALID_CLOSING_QUOTE':
       return invalid(`Line ${line}${column}: a quoted field is followed by other characters before the next delimiter.`, quoteHint);
-    case 'CSV_INVALID_OPENING_QUOTE':
+    case 'INVALID_OPENING_QUOTE':
       return invalid(
         `Line ${line}${column}: a quote appears inside a field that does not start with one (Salesforce refuses such a row, e.g. a space before the quote).`,
         quoteHint,
       );
     default:
-      return invalid(`Line ${line}: the CSV cannot be read (${error.message}).`, 'Check the quoting and the delimiter on that line, then open the file again.');
+      return assertNever(error.code);
   }
 }

@@ -6,8 +6,8 @@ export const CSV_LIMITS = { fieldChars: 32_000, headerChars: 32_000, recordChars
 /** Chunk size of the file stream: large enough that per-chunk costs vanish, small enough to keep memory flat. */
 export const CHUNK_BYTES = 1024 * 1024;
 
-/** csv-parse's buffer guard in bytes: a record of 400,000 characters of up to 4 UTF-8 bytes, so a runaway quote stops. */
-export const MAX_RECORD_BYTES = CSV_LIMITS.recordChars * 4;
+/** The scanner's guard on one record, in characters: a record of 400,000 characters held 4 times over, so only a runaway quote stops. */
+export const MAX_RECORD_CHARS = CSV_LIMITS.recordChars * 4;
 
 /** Line feed: the same byte in every encoding OrgDesk reads (as are CR and the double quote). */
 export const LF = 0x0a;

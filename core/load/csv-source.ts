@@ -1,20 +1,18 @@
 /**
  * Reading a load's CSV file as a stream, never whole into memory: the shape (encoding, delimiter, line endings, headers, the
  * first rows, the record count and the hash) in one pass, then the data records again in file order. Bad input is refused
- * with a VALIDATION error naming its line (issue 9, item 7). Opening a file parses it with csv-parse's streaming parser;
- * the records of an opened file are read again (pre-flight, job planning) by `csv-scanner`, which reads exactly what that
- * csv-parse configuration reads at several times its speed.
+ * with a VALIDATION error naming its line (issue 9, item 7). Every read goes through OrgDesk's one CSV reader,
+ * `core/csv/csv-scanner` (held to csv-parse by a fuzz test, at several times its speed).
  */
 import { createHash } from 'node:crypto';
 import { stat } from 'node:fs/promises';
 import type { CsvEncoding, LoadFileInfo } from '../../shared/ipc/domains/load';
 import { fileError, invalid } from './csv-errors';
-import { runRecords, type CsvReader } from './csv-readers';
+import { runRecords } from './csv-file-reader';
 import type { RecordSink } from './csv-record-checks';
 import { sniffHead } from './csv-sniff';
 
 export { CSV_LIMITS } from './csv-limits';
-export type { CsvReader } from './csv-readers';
 export type { RecordSink } from './csv-record-checks';
 
 /** What one streaming read of a CSV file learns: `LoadFileInfo` without main's handle, name and path. */
@@ -30,11 +28,6 @@ export type InspectOptions = {
   signal?: AbortSignal | undefined;
   /** Bytes of the file read so far, once per chunk. */
   onProgress?: ((bytes: number) => void) | undefined;
-  /**
-   * The reader: csv-parse (the default), or the scanner pre-flight reads with, which agrees with csv-parse on every test
-   * and fuzz case and opens a 1M-row file about 4 times faster.
-   */
-  reader?: CsvReader | undefined;
 };
 
 /** Options of `readCsvRecords` and `forEachCsvRecord`. */
@@ -77,7 +70,6 @@ export async function inspectCsvFile(path: string, options: InspectOptions = {})
   const preview: string[][] = [];
   let headers: string[] = [];
   const rowCount = await runRecords({
-    reader: options.reader ?? 'csv-parse',
     path,
     encoding,
     delimiter: head.delimiter,
@@ -122,7 +114,6 @@ export async function forEachCsvRecord(
   onRecord: RecordSink,
 ): Promise<number> {
   return runRecords({
-    reader: 'scanner',
     path,
     encoding: shape.encoding,
     delimiter: shape.delimiter,

@@ -29,9 +29,7 @@ export type OpenFiles = {
 export function createOpenFiles(uploadsDir: string): OpenFiles {
   const files = new Map<string, OpenFile>();
   const openPath: OpenFiles['openPath'] = async (path, name, upload, encoding, signal) => {
-    // The scanner opens about 5x faster than csv-parse and agrees with it on every bad-file case and a fuzz test
-    // (csv-scanner.test.ts), so a 1M-row file is ready in seconds; csv-parse stays the reference the scanner is held to.
-    const shape = await inspectCsvFile(path, encoding === undefined ? { reader: 'scanner', signal } : { reader: 'scanner', encoding, signal });
+    const shape = await inspectCsvFile(path, encoding === undefined ? { signal } : { encoding, signal });
     const fileId = randomUUID();
     const info: LoadFileInfo = { fileId, name, path, ...shape };
     files.set(fileId, { info, shape, upload });

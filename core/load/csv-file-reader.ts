@@ -1,41 +1,18 @@
-/** The two readers of a CSV file's records (csv-parse, and the fast scanner that reads the same), behind one pipeline. */
+/** The one reader of a load's CSV file: file → byte stage → CSV scanner → record checks, every failure naming its line. */
 import type { Hash } from 'node:crypto';
 import { createReadStream } from 'node:fs';
-import { pipeline, Writable, type Readable, type Transform } from 'node:stream';
-import { parse, CsvError, type Parser } from 'csv-parse';
+import { pipeline, Writable } from 'node:stream';
 import type { CsvDelimiter, CsvEncoding } from '../../shared/ipc/domains/load';
 import { ServiceError } from '../errors';
 import { createByteStage } from './csv-byte-stage';
 import { cancelled, explainParseError, fileError } from './csv-errors';
-import { CHUNK_BYTES, MAX_RECORD_BYTES } from './csv-limits';
+import { CHUNK_BYTES, MAX_RECORD_CHARS } from './csv-limits';
 import { createRecordChecker, type RecordChecker, type RecordSink } from './csv-record-checks';
-import { createCsvScanner, CsvScanError } from './csv-scanner';
+import { createCsvScanner, CsvScanError } from '../csv/csv-scanner';
 
-/** Which parser reads a file's records: the csv-parse library, or OrgDesk's faster scanner that reads the same. */
-export type CsvReader = 'csv-parse' | 'scanner';
-
-/** csv-parse's records into the checker (the reader `inspectCsvFile` uses). */
-function checkerWritable(checker: RecordChecker): Writable {
-  return new Writable({
-    objectMode: true,
-    highWaterMark: 256,
-    write(values: string[], _encoding, callback) {
-      let held: Promise<void> | undefined;
-      try {
-        held = checker.take(values);
-      } catch (error) {
-        callback(error as Error);
-        return;
-      }
-      if (held === undefined) callback();
-      else held.then(() => callback(), callback);
-    },
-  });
-}
-
-/** The fast scanner's records into the checker (the reader of records once the file is inspected). */
+/** The scanner's records into the checker. */
 function scannerWritable(checker: RecordChecker, delimiter: CsvDelimiter): Writable {
-  const scanner = createCsvScanner(delimiter, (values) => checker.take(values), MAX_RECORD_BYTES);
+  const scanner = createCsvScanner(delimiter, (values) => checker.take(values), MAX_RECORD_CHARS);
   const settle = (step: () => Promise<void> | undefined, callback: (error?: Error | null) => void): void => {
     let held: Promise<void> | undefined;
     try {
@@ -62,25 +39,11 @@ function isAborted(signal: AbortSignal | undefined): boolean {
   return signal?.aborted === true;
 }
 
-function createParser(delimiter: CsvDelimiter): Parser {
-  return parse({
-    delimiter,
-    quote: '"',
-    escape: '"',
-    record_delimiter: ['\r\n', '\n'],
-    // Ragged rows and blank lines are told apart (and named with their line) by the record stage, not refused bare.
-    relax_column_count: true,
-    skip_empty_lines: false,
-    max_record_size: MAX_RECORD_BYTES,
-  });
-}
-
 /**
- * Runs file → byte stage → records (csv-parse, or the fast scanner that reads the same) → record checks, mapping every
- * failure to a ServiceError that names its line.
+ * Runs file → byte stage → scanner → record checks, mapping every failure to a ServiceError that names its line; resolves
+ * with the number of data rows.
  */
 export async function runRecords(input: {
-  reader: CsvReader;
   path: string;
   encoding: CsvEncoding;
   delimiter: CsvDelimiter;
@@ -96,15 +59,13 @@ export async function runRecords(input: {
   const source = createReadStream(path, { highWaterMark: CHUNK_BYTES });
   const stage = createRecordChecker({ delimiter, onHeader: input.onHeader, onRecord: input.onRecord, fromRow: input.fromRow ?? 1 });
   const bytes = createByteStage({ path, encoding, hash: input.hash, onProgress: input.onProgress });
-  const streams: Array<Readable | Transform | Parser | Writable> =
-    input.reader === 'csv-parse' ? [source, bytes, createParser(delimiter), checkerWritable(stage)] : [source, bytes, scannerWritable(stage, delimiter)];
   try {
     await new Promise<void>((resolve, reject) => {
       const onAbort = (): void => {
         source.destroy(cancelled());
       };
       signal?.addEventListener('abort', onAbort, { once: true });
-      pipeline(streams as [Readable, ...Array<Transform | Writable>], (error) => {
+      pipeline(source, bytes, scannerWritable(stage, delimiter), (error) => {
         signal?.removeEventListener('abort', onAbort);
         if (error) reject(error);
         else resolve();
@@ -113,7 +74,7 @@ export async function runRecords(input: {
   } catch (error) {
     if (isAborted(signal)) throw cancelled();
     if (error instanceof ServiceError) throw error;
-    if (error instanceof CsvError || error instanceof CsvScanError) throw await explainParseError(path, error, stage.headers);
+    if (error instanceof CsvScanError) throw await explainParseError(path, error, stage.headers);
     throw fileError(path, error);
   }
   return stage.rows;
