@@ -449,7 +449,8 @@ export function createLoadService(options: LoadServiceOptions): LoadService {
         hint: 'Check the records in the org before loading again, and report this load.',
       };
     }
-    const state = how === 'cancelled' ? 'cancelled' : error !== null ? 'failed' : 'done';
+    // A cancel that came after every row was already committed or refused left nothing undone: the load is done.
+    const state = how === 'cancelled' && unprocessed > 0 ? 'cancelled' : error !== null ? 'failed' : 'done';
     journal.update(loadId, { state, counts, files: resultFiles, error, endedAt: new Date(clock.now()).toISOString() });
     push(loadId);
     await rm(load.workDir, { recursive: true, force: true }).catch(() => undefined);

@@ -4,6 +4,8 @@
  * the loads harness (one entry, one import), nothing else in the soak changes.
  */
 import type { ScheduleTarget } from './fault-schedule';
+import { openLoadScheduleWorld } from './load-schedule-env';
+import { loadScheduleTarget } from './load-schedule-run';
 
 /** A target opened for a soak run, with what to close afterwards. */
 export type OpenedSoakTarget = { target: ScheduleTarget<unknown>; close(): Promise<void> };
@@ -17,4 +19,21 @@ export type SoakTarget = {
 };
 
 /** Every registered kind, in the order `--kind all` runs them (time is shared equally). */
-export const SOAK_TARGETS: SoakTarget[] = [];
+export const SOAK_TARGETS: SoakTarget[] = [
+  {
+    kind: 'loads',
+    open: async () => {
+      const world = await openLoadScheduleWorld({ kills: true });
+      const target = loadScheduleTarget({ newEnv: () => world.newEnv(), kills: 'sometimes' }) as ScheduleTarget<unknown>;
+      return { target, close: () => world.close() };
+    },
+  },
+  {
+    kind: 'loads-kill',
+    open: async () => {
+      const world = await openLoadScheduleWorld({ kills: true });
+      const target = loadScheduleTarget({ newEnv: () => world.newEnv(), kills: true }) as ScheduleTarget<unknown>;
+      return { target, close: () => world.close() };
+    },
+  },
+];
