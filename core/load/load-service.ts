@@ -301,7 +301,8 @@ export function createLoadService(options: LoadServiceOptions): LoadService {
     const shape = load.source.shape as unknown as CsvShape;
     const connection = await connections.connectionFor(load.orgId);
     const ingest: IngestClient = createIngestClient({ client: connection.client, apiVersion: connection.apiVersion, clock, poll: options.poll });
-    const object = await objectFor(load.orgId, load.plan.objectName);
+    // A resume checks and splits the rest of the file by the describe the load started with, never a fresh one.
+    const object = load.object ?? (await objectFor(load.orgId, load.plan.objectName));
     const validator = createRowValidator({ plan: load.plan, object, headers: shape.headers });
     const jobCtx: JobContext = {
       loadId,
@@ -597,6 +598,7 @@ export function createLoadService(options: LoadServiceOptions): LoadService {
         plannedThrough: 0,
         planningDone: false,
         counts: null,
+        object,
         error: null,
         startedAt: new Date(clock.now()).toISOString(),
         endedAt: null,

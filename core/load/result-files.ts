@@ -313,10 +313,24 @@ export async function assembleResultFiles(input: AssembleInput): Promise<void> {
     }
     try {
       await pipeline(Readable.from(content()), createWriteStream(target));
+      await syncFile(target);
     } catch (error) {
       if (error instanceof ServiceError) throw error;
       throw fileWriteError(target, error);
     }
+  }
+}
+
+/**
+ * Flushes a written file to the disk (fsync), so the journal never says a load is done while its result files are still
+ * only in the OS cache: a power cut after "done" must not leave a file short of rows.
+ */
+export async function syncFile(path: string): Promise<void> {
+  const handle = await open(path, 'r+');
+  try {
+    await handle.sync();
+  } finally {
+    await handle.close();
   }
 }
 
@@ -339,6 +353,7 @@ export async function trimExcluded(path: string, throughRow: number): Promise<vo
       },
       createWriteStream(kept),
     );
+    await syncFile(kept);
   } catch (error) {
     if ((error as { code?: unknown }).code === 'ENOENT') return;
     throw fileWriteError(kept, error);

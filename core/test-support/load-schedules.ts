@@ -170,7 +170,8 @@ export function schedulePlan(): LoadPlan {
 }
 
 function readRows(path: string): string[][] {
-  return parse(readFileSync(path, 'utf8')) as string[][];
+  const rows: unknown = parse(readFileSync(path, 'utf8'));
+  return rows as string[][];
 }
 
 /** The rows a job that the org stopped knowing may or may not have committed (the load said so in its error). */
