@@ -10,11 +10,9 @@ import type {
   LoadCounts,
   LoadError,
   LoadFileInfo,
-  LoadFileRef,
   LoadJobSummary,
   LoadObject,
   LoadOperation,
-  LoadOptions,
   LoadPlan,
   LoadProgress,
   LoadSummary,
@@ -32,6 +30,7 @@ import { createJobQueue, runJob, runWorkers, settleCancelledJob, type JobContext
 import { assertCapacity, loadCapacity } from './load-capacity';
 import { createLoadJournal, type JournalJob, type JournalLoad } from './load-journal';
 import { createLoadOwner, type LoadOwner } from './load-owner';
+import type { LoadRunOptions, LoadSource } from './load-source';
 import { toLoadObject } from './load-object';
 import { runPreflight } from './preflight';
 import { assembleResultFiles, trimExcluded, writeTailUnprocessed } from './result-files';
@@ -77,11 +76,11 @@ export type LoadReadOptions = { signal?: AbortSignal | undefined };
 /** The engine behind the `load:*` channels: open, map, pre-flight, capacity, start, cancel, resume, history. */
 export interface LoadService {
   /** Reads a file once, streaming, and keeps a handle on it. */
-  open(file: LoadFileRef, name?: string, encoding?: CsvEncoding, readOptions?: LoadReadOptions): Promise<LoadFileInfo>;
+  open(file: LoadSource, name?: string, encoding?: CsvEncoding, readOptions?: LoadReadOptions): Promise<LoadFileInfo>;
   /** Forgets an opened file (removing it when it was an upload no load still reads). */
   close(fileId: string): Promise<{ closed: boolean }>;
   /** Electron's open dialog. */
-  chooseFile(): Promise<{ file: LoadFileRef | null }>;
+  chooseFile(): Promise<{ file: LoadSource | null }>;
   /** The object's fields for mapping and pre-flight. */
   object(orgId: string, objectName: string, refresh?: boolean): Promise<LoadObject>;
   /** The saved mapping for these headers, or the automatic one. */
@@ -89,9 +88,9 @@ export interface LoadService {
   /** Pre-flight of the whole file, before any API call. */
   validate(orgId: string, fileId: string, plan: LoadPlan, readOptions?: LoadReadOptions): Promise<PreflightReport>;
   /** What the load needs against `/limits`. */
-  capacity(orgId: string, fileId: string, plan: LoadPlan, options: LoadOptions): Promise<LoadCapacity>;
+  capacity(orgId: string, fileId: string, plan: LoadPlan, options: LoadRunOptions): Promise<LoadCapacity>;
   /** Starts a journaled load; progress on `load:progress`. */
-  start(orgId: string, fileId: string, plan: LoadPlan, options: LoadOptions): Promise<{ loadId: string }>;
+  start(orgId: string, fileId: string, plan: LoadPlan, options: LoadRunOptions): Promise<{ loadId: string }>;
   /** Aborts a load's jobs and answers what was committed. */
   cancel(loadId: string): Promise<LoadSummary>;
   /** Resumes an interrupted load (refused when the source changed). */

@@ -19,7 +19,7 @@ import { createFetchTransport, type HttpTransport } from '../../core/salesforce/
 import { ServiceError } from '../../core/errors';
 import { DamagedDatabaseError, DATABASE_FILE, moveAsideAndStartFresh, openDatabase, type OrgDeskDatabase } from '../../core/store/database';
 import { createFolderSavePicker, createQueryLibrary, createQueryService, type SaveFilePicker } from '../../core/query';
-import type { OpenFilePicker } from '../../core/files';
+import { createFileRefs, type FileRefs, type OpenFilePicker } from '../../core/files';
 import { createLoadService } from '../../core/load';
 import { createEventCapture, createEventsService } from '../../core/events';
 
@@ -58,6 +58,11 @@ function csvPickerOf(picker: OpenFilePicker | undefined): (() => Promise<string 
   return picker === undefined ? undefined : () => picker.pickOpenPath({ format: 'csv' });
 }
 
+/** Main's folder dialog for a load's result files (none in browser mode). */
+function folderPickerOf(picker: OpenFilePicker | undefined): (() => Promise<string | null>) | undefined {
+  return picker === undefined ? undefined : () => picker.pickOpenPath({ format: 'results-folder' });
+}
+
 /** The running app as a transport sees it: one invoke entry point, one event stream, one disposer. */
 export type AppContext = {
   /** Validates, routes and answers one contract call. */
@@ -70,6 +75,11 @@ export type AppContext = {
   readonly pendingChannels: InvokeChannel[];
   /** Whether the database opened; `needs-recovery` while only the app domain answers (see `app:database-recover`). */
   databaseStatus: () => DatabaseStatus;
+  /**
+   * Mints a file ref for a path main learnt itself for this sender (Electron: the preload's `webUtils.getPathForFile` of a
+   * dropped file, over the transport's own channel); `load:open` takes only such refs, never a path from the page.
+   */
+  mintFileRef: (senderId: string, path: string) => string;
   /**
    * Ends what one sender (a closed window, a browser tab gone for good) started: aborts its scope's signal and runs its
    * disposers (its query runs are cancelled and dropped). Transports call it; unknown ids are ignored.
@@ -96,6 +106,7 @@ export async function createAppContext(options: AppContextOptions): Promise<AppC
     secrets: options.secrets ?? createKeytarSecretStore(),
     transport: options.transport ?? createFetchTransport(),
     clock: options.clock ?? createSystemClock(),
+    fileRefs: createFileRefs(),
   };
   const scopes = createSenderScopes();
   const tableOptions = { scopes, ...(options.onInternalError === undefined ? {} : { onInternalError: options.onInternalError }) };
@@ -144,7 +155,11 @@ export async function createAppContext(options: AppContextOptions): Promise<AppC
       return pendingChannels(handlers);
     },
     databaseStatus,
-    releaseSender: (senderId) => scopes.dispose(senderId),
+    mintFileRef: (senderId, path) => ports.fileRefs.mint(senderId, 'file', path),
+    releaseSender: (senderId) => {
+      scopes.dispose(senderId);
+      ports.fileRefs.forget(senderId);
+    },
     subscribe: (listener) => events.subscribe(listener),
     events,
     async dispose() {
@@ -156,7 +171,7 @@ export async function createAppContext(options: AppContextOptions): Promise<AppC
   };
 }
 
-type ServicePorts = { secrets: SecretStore; transport: HttpTransport; clock: Clock };
+type ServicePorts = { secrets: SecretStore; transport: HttpTransport; clock: Clock; fileRefs: FileRefs };
 
 /** The services built on one open database: the handlers of every domain but app, and their disposer. */
 type Services = { handlers: HandlerTableInput; dispose: () => Promise<void> };
@@ -237,7 +252,7 @@ function createServices(database: OrgDeskDatabase, options: AppContextOptions, p
     handlers: {
       ...createOrgsHandlers({ orgs, demo, typedPaths: options.mode === 'browser' ? 'accepted' : 'refused' }),
       ...createQueryHandlers({ query }),
-      ...createLoadHandlers({ load }),
+      ...createLoadHandlers({ load, fileRefs: ports.fileRefs, pickOutputFolder: folderPickerOf(options.openFilePicker) }),
       ...createEventsHandlers({ events: eventsService }),
     },
     async dispose() {

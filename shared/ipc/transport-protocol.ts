@@ -3,12 +3,17 @@
  * electron/preload, electron/ipc, electron/web and the renderer's web bridge).
  */
 
-/** The two ipcMain/ipcRenderer channels the Electron transport uses: calls `(channel, args)` in, events `{ channel, payload }` out. */
+/** The ipcMain/ipcRenderer channels the Electron transport uses: calls `(channel, args)` in, events `{ channel, payload }` out, file refs. */
 export const ELECTRON_IPC = {
   /** The one channel calls travel on, from the preload's `invoke`. */
   invoke: 'orgdesk:invoke',
   /** The one channel contract events travel on, to the preload's `on` listeners. */
   event: 'orgdesk:event',
+  /**
+   * The preload hands main a dropped File's path (from `webUtils.getPathForFile`) and gets a ref back: the page holds the ref,
+   * never the path. Not a contract channel, so `invoke` cannot reach it.
+   */
+  fileRef: 'orgdesk:file-ref',
 } as const;
 
 /** Browser mode's HTTP and WebSocket names, shared by electron/web (the server) and renderer/src/lib/web-bridge.ts (the page). */
