@@ -81,6 +81,8 @@ export interface LoadService {
   close(fileId: string): Promise<{ closed: boolean }>;
   /** Electron's open dialog. */
   chooseFile(): Promise<{ file: LoadSource | null }>;
+  /** Whether a browser-mode upload is in use (an open file or an unfinished load reads it), so it must not be removed. */
+  holdsUpload(uploadId: string): boolean;
   /** The object's fields for mapping and pre-flight. */
   object(orgId: string, objectName: string, refresh?: boolean): Promise<LoadObject>;
   /** The saved mapping for these headers, or the automatic one. */
@@ -514,6 +516,11 @@ export function createLoadService(options: LoadServiceOptions): LoadService {
       const inUse = [...running.keys()].some((loadId) => journal.get(loadId)?.source.path === file.info.path);
       if (file.upload && !inUse) await unlink(file.info.path).catch(() => undefined);
       return { closed: true };
+    },
+    holdsUpload(uploadId) {
+      if (!UPLOAD_ID.test(uploadId)) return false;
+      const path = resolve(options.uploadsDir, uploadId);
+      return [...[...files.values()].map((file) => file.info.path), ...journal.sourcesInUse()].some((source) => resolve(source) === path);
     },
     async chooseFile() {
       if (options.pickCsvFile === undefined) {

@@ -80,6 +80,8 @@ export type AppContext = {
    * dropped file, over the transport's own channel); `load:open` takes only such refs, never a path from the page.
    */
   mintFileRef: (senderId: string, path: string) => string;
+  /** Whether a browser-mode upload is in use by a load (an open file, an unfinished load), so it must not be deleted. */
+  uploadInUse: (uploadId: string) => boolean;
   /**
    * Ends what one sender (a closed window, a browser tab gone for good) started: aborts its scope's signal and runs its
    * disposers (its query runs are cancelled and dropped). Transports call it; unknown ids are ignored.
@@ -156,6 +158,7 @@ export async function createAppContext(options: AppContextOptions): Promise<AppC
     },
     databaseStatus,
     mintFileRef: (senderId, path) => ports.fileRefs.mint(senderId, 'file', path),
+    uploadInUse: (uploadId) => services?.holdsUpload(uploadId) ?? false,
     releaseSender: (senderId) => {
       scopes.dispose(senderId);
       ports.fileRefs.forget(senderId);
@@ -174,7 +177,7 @@ export async function createAppContext(options: AppContextOptions): Promise<AppC
 type ServicePorts = { secrets: SecretStore; transport: HttpTransport; clock: Clock; fileRefs: FileRefs };
 
 /** The services built on one open database: the handlers of every domain but app, and their disposer. */
-type Services = { handlers: HandlerTableInput; dispose: () => Promise<void> };
+type Services = { handlers: HandlerTableInput; holdsUpload: (uploadId: string) => boolean; dispose: () => Promise<void> };
 
 function createServices(database: OrgDeskDatabase, options: AppContextOptions, ports: ServicePorts, events: EventHub): Services {
   const disposers: (() => Promise<void> | void)[] = [];
@@ -255,6 +258,7 @@ function createServices(database: OrgDeskDatabase, options: AppContextOptions, p
       ...createLoadHandlers({ load, fileRefs: ports.fileRefs, pickOutputFolder: folderPickerOf(options.openFilePicker) }),
       ...createEventsHandlers({ events: eventsService }),
     },
+    holdsUpload: (uploadId) => load.holdsUpload(uploadId),
     async dispose() {
       for (const dispose of disposers.reverse()) await dispose();
     },

@@ -20,10 +20,14 @@ export const ELECTRON_IPC = {
 export const WEB_PROTOCOL = {
   /** The header carrying the per-launch token (the page sends it once, to `sessionPath`; scripts and tests may send it on every call). */
   tokenHeader: 'x-orgdesk-token',
-  /** The header naming the browser tab, the sender id of its calls. */
-  clientHeader: 'x-orgdesk-client',
-  /** The query parameter naming the tab on its event socket (`/api/events?client=<id>`; sockets cannot set headers). */
-  clientParam: 'client',
+  /**
+   * The header naming the tab's event connection on its calls: the id main sent as the socket's first message
+   * (`{ "connection": "<id>" }`). Main minted it for that authenticated socket, so a call names only a live connection of
+   * its own, never a sender the page made up; what the tab starts (query runs) belongs to that connection.
+   */
+  connectionHeader: 'x-orgdesk-connection',
+  /** The query parameter a reconnecting socket names its previous connection by (`/api/events?resume=<id>`), to keep it. */
+  resumeParam: 'resume',
   /** Where the page exchanges the launch token for the session cookie (and checks it has one). */
   sessionPath: '/api/session',
   /** Where calls are POSTed as `{ channel, args }`. */
