@@ -134,8 +134,8 @@ function setup(answers: FakeAnswers = {}): FakeBridge {
     'orgs:list': [org],
     'orgs:active': { activeOrgId: 'org1' },
     'query:objects': [
-      { name: 'Account', label: 'Account', keyPrefix: '001', custom: false, queryable: true },
-      { name: 'Contact', label: 'Contact', keyPrefix: '003', custom: false, queryable: true },
+      { name: 'Account', label: 'Account', keyPrefix: '001', custom: false, queryable: true, createable: true, updateable: true, deletable: true },
+      { name: 'Contact', label: 'Contact', keyPrefix: '003', custom: false, queryable: true, createable: true, updateable: true, deletable: true },
     ],
     'load:open': fileInfo,
     'load:close': { closed: true },

@@ -9,7 +9,7 @@ import { FileSummary } from './file-summary';
 import { LoadHistory } from './load-history';
 import { LoadProgressView } from './load-progress';
 import { LoadResults } from './load-results';
-import { formatCount } from './load-text';
+import { countOf, formatCount } from './load-text';
 import { MappingEditor } from './mapping-editor';
 import { PlanEditor } from './plan-editor';
 import { CapacityView, PreflightChecking, PreflightReportView } from './preflight-report';
@@ -217,8 +217,8 @@ export function LoadArea(): ReactNode {
                   ) : null}
                   <button type="button" className="slds-button slds-button_brand" disabled={!canLoad || run.starting} onClick={start}>
                     {report.invalidRows === 0
-                      ? `Load ${formatCount(report.validRows)} rows`
-                      : `Load anyway: ${formatCount(report.validRows)} valid rows (exclude ${formatCount(report.invalidRows)} invalid)`}
+                      ? `Load ${countOf(report.validRows, 'row')}`
+                      : `Load anyway: ${countOf(report.validRows, 'valid row')} (exclude ${formatCount(report.invalidRows)} invalid)`}
                   </button>
                 </div>
               </>
