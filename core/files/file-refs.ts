@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { ServiceError } from '../errors';
 
 /** What a ref names: a file to read (a CSV to load) or a folder to write into (where a load's result files go). */
-export type FileRefKind = 'file' | 'folder';
+type FileRefKind = 'file' | 'folder';
 
 /** The shape of every ref main mints: 32 lowercase hex characters (128 random bits), never a path. */
 export const FILE_REF_PATTERN = /^[0-9a-f]{32}$/;

@@ -4,4 +4,4 @@ export { createDialogOpenPicker, createDialogSavePicker } from './dialog-pickers
 export type { ShowOpenDialog, ShowSaveDialog } from './dialog-pickers';
 export { createFolderSavePicker } from './folder-save-picker';
 export { createFileRefs, FILE_REF_PATTERN } from './file-refs';
-export type { FileRefKind, FileRefs } from './file-refs';
+export type { FileRefs } from './file-refs';

@@ -18,9 +18,9 @@ export const UPLOADS_FOLDER = 'uploads';
 /** The default size cap of one upload (browser mode only; Electron reads the file in place). */
 export const DEFAULT_MAX_UPLOAD_BYTES = 2 * 1024 * 1024 * 1024;
 /** The default cap of all uploads held at once (unfinished ones by their announced size, finished ones by their file). */
-export const DEFAULT_MAX_TOTAL_UPLOAD_BYTES = 8 * 1024 * 1024 * 1024;
+const DEFAULT_MAX_TOTAL_UPLOAD_BYTES = 8 * 1024 * 1024 * 1024;
 /** The default number of uploads that may be under way at once. */
-export const DEFAULT_MAX_CONCURRENT_UPLOADS = 4;
+const DEFAULT_MAX_CONCURRENT_UPLOADS = 4;
 /** How big a chunk the web bridge sends (the server takes any size up to twice this). */
 export const UPLOAD_CHUNK_BYTES = 8 * 1024 * 1024;
 /** How long an unfinished upload may wait for its next chunk before it is removed. */

@@ -23,9 +23,9 @@ export const EVENTS_PATH = WEB_PROTOCOL.eventsPath;
 /** The header naming the tab's event connection (main's id for it, sent as the socket's first message) on its calls. */
 export const CONNECTION_HEADER = WEB_PROTOCOL.connectionHeader;
 /** The query parameter a reconnecting event socket names its previous connection by, to keep what it started. */
-export const RESUME_PARAM = WEB_PROTOCOL.resumeParam;
+const RESUME_PARAM = WEB_PROTOCOL.resumeParam;
 /** The sender of calls made with the launch token and no event connection (scripts, tests): one shared sender. */
-export const SCRIPT_SENDER_ID = 'web:script';
+const SCRIPT_SENDER_ID = 'web:script';
 /** How long a tab may be without its event socket before what it started (query runs) is cancelled and dropped. */
 export const DEFAULT_SENDER_GRACE_MS = 30_000;
 

@@ -25,7 +25,7 @@ export function objectAllows(object: ObjectSummary, operation: LoadOperation): b
  * A field an upsert can match records on: `Id`, an External ID field, or a field Salesforce marks `idLookup` (Contact.Email,
  * an auto-number Name), which Salesforce's upsert accepts too but which is not unique, so a value may match several records.
  */
-export type UpsertKey = { field: LoadField; kind: 'id' | 'external-id' | 'lookup' };
+type UpsertKey = { field: LoadField; kind: 'id' | 'external-id' | 'lookup' };
 
 /** The upsert keys of an object: Id first, then its external id fields, then its other lookup fields. */
 export function upsertKeys(object: LoadObject | null): UpsertKey[] {

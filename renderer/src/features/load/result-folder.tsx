@@ -4,10 +4,10 @@ import { useShowError } from '../../lib/app-errors';
 import { useNativeDialogs } from '../../lib/use-native-dialogs';
 
 /** The folder chosen for a load's result files: main's ref for it (what `load:start` takes) and its path to show. */
-export type ResultFolder = { ref: string; path: string };
+type ResultFolder = { ref: string; path: string };
 
 /** Where the result files go, and how to change it: main's folder dialog in Electron; browser mode has none. */
-export type ResultFolderState = {
+type ResultFolderState = {
   native: boolean;
   folder: ResultFolder | null;
   choosing: boolean;
