@@ -1,10 +1,10 @@
 import { homedir } from 'node:os';
 import { InvalidArgumentError, Option } from 'commander';
-import { LOAD_OPERATIONS, type CsvEncoding, type FieldMapping, type LoadOperation, type LoadOptions, type LoadPlan, type LoadSummary } from '../../shared/ipc/domains/load';
+import { LOAD_OPERATIONS, type CsvEncoding, type FieldMapping, type LoadOperation, type LoadPlan, type LoadSummary } from '../../shared/ipc/domains/load';
 import { assertNever } from '../../shared/ipc/result';
 import type { OrgProfile } from '../../shared/salesforce/org-profile';
 import { ServiceError } from '../../core/errors';
-import { createLoadJournal } from '../../core/load';
+import { createLoadJournal, type LoadRunOptions } from '../../core/load';
 import { resolveUserPath } from '../../core/orgs/user-path';
 import type { CliLoads, CliServices } from '../cli-services';
 import type { CliCommand, CliShell } from '../cli-shell';
@@ -173,7 +173,7 @@ async function runLoad(shell: CliShell, file: string | undefined, options: LoadC
       shell.setExitCode(EXIT.rowsFailed);
       return;
     }
-    const loadOptions: LoadOptions = { excludeInvalid: true };
+    const loadOptions: LoadRunOptions = { excludeInvalid: true };
     if (options.outDir !== undefined) loadOptions.outputDir = resolveUserPath(options.outDir, homedir(), shell.io.cwd);
     if (options.concurrency !== undefined) loadOptions.concurrency = options.concurrency;
     if (options.maxJobBytes !== undefined) loadOptions.maxJobBytes = options.maxJobBytes;

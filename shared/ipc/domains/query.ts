@@ -31,7 +31,17 @@ export type ObjectInfo = {
 };
 
 /** One entry of the org's global describe. */
-export type ObjectSummary = { name: string; label: string; keyPrefix: string | null; custom: boolean; queryable: boolean };
+export type ObjectSummary = {
+  name: string;
+  label: string;
+  keyPrefix: string | null;
+  custom: boolean;
+  queryable: boolean;
+  /** What the global describe says records of it allow (the Load area offers an object only to the operations it can do). */
+  createable: boolean;
+  updateable: boolean;
+  deletable: boolean;
+};
 
 /**
  * A grid cell: a scalar as the org returned it (null is null, '' is an empty string), or a child subquery summarised as
