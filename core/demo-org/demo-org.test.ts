@@ -6,7 +6,6 @@ import type { DemoOrgStatus } from '../../shared/ipc/domains/orgs';
 import { startLocalOrg } from '../test-support/local-org';
 import { ServiceError } from '../errors';
 import { createOrgsService, type OrgsService } from '../orgs/orgs-service';
-import { createKeytarSecretStore, type KeytarApi } from '../secrets/keytar-secret-store';
 import { createMemorySecretStore } from '../secrets/memory-secret-store';
 import type { SecretStore } from '../secrets/secret-store';
 import { createSystemClock } from '../salesforce/clock';
@@ -15,6 +14,7 @@ import { openDatabase, type OrgDeskDatabase } from '../store/database';
 import { createDemoKeyStore } from './demo-key-store';
 import { createDemoOrg, DEMO_ORG_LABEL, type DemoOrg, type StartLocalOrg } from './demo-org';
 import { containing, matching } from '../test-support/matchers';
+import { keychainWithoutSecretService } from '../test-support/no-secret-service';
 
 let userDataDir: string;
 let database: OrgDeskDatabase;
@@ -134,15 +134,7 @@ describe('the demo org', () => {
   it('works where no Secret Service exists: its key stays in memory for the launch, a real profile still gets KEYCHAIN', async () => {
     // keytar on a Linux box without a D-Bus session or Secret Service rejects every call; the store maps that to KEYCHAIN.
     const offered: string[] = [];
-    const noSecretService: KeytarApi = {
-      getPassword: () => Promise.reject(new Error('Cannot autolaunch D-Bus without X11 $DISPLAY')),
-      setPassword: (_service, _account, secret) => {
-        offered.push(secret);
-        return Promise.reject(new Error('Cannot autolaunch D-Bus without X11 $DISPLAY'));
-      },
-      deletePassword: () => Promise.reject(new Error('Cannot autolaunch D-Bus without X11 $DISPLAY')),
-    };
-    const keychain = createKeytarSecretStore({ keytar: noSecretService, platform: 'linux' });
+    const keychain = keychainWithoutSecretService((secret) => offered.push(secret));
     const first = launch({ secrets: keychain });
     const ready = await first.startOnLaunch();
     expect(ready).toMatchObject({ state: 'ready', error: null, keyInMemory: true });
