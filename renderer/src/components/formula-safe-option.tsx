@@ -30,10 +30,10 @@ export function FormulaSafeOption({ checked, onChange }: { checked: boolean; onC
   );
 }
 
-/** The sentence an export notice adds when the option was on: how many cells got a `'`, so no change is silent. */
+/** What an export notice adds after the file name when the option was on (how many cells got a `'`, so no change is silent); nothing when off. */
 export function protectedCellsText(formulaSafe: boolean, protectedCells: number): string {
   if (!formulaSafe) return '';
-  if (protectedCells === 0) return ' Excel-safe CSV: no cell started like a formula, so every value is exact.';
+  if (protectedCells === 0) return '. Excel-safe CSV: no cell started like a formula, so every value is exact.';
   const cells = protectedCells === 1 ? '1 cell' : `${protectedCells.toLocaleString()} cells`;
-  return ` Excel-safe CSV: ${cells} starting like a formula got a ' in front, so Excel shows them as text.`;
+  return `. Excel-safe CSV: ${cells} starting like a formula got a ' in front, so Excel shows them as text.`;
 }

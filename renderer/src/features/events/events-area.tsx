@@ -201,7 +201,7 @@ export function EventsArea(): ReactNode {
       </div>
       {exported === null ? null : (
         <div className="orgdesk-events__notice slds-text-body_small" role="status">
-          Exported {eventCount(exported.events)} to <code>{exported.file}</code>.{exported.note}
+          Exported {eventCount(exported.events)} to <code>{exported.file}</code>{exported.note}
           <button type="button" className="slds-button slds-m-left_small" onClick={() => setExported(null)}>
             Dismiss
           </button>

@@ -97,7 +97,7 @@ export function ResultsPanel(props: { orgId: string | null; progress: QueryProgr
       if (result.error.code !== 'CANCELLED') onError(result.error);
       return;
     }
-    setNotice(`Exported ${result.value.rows.toLocaleString()} rows to ${result.value.files.join(', ')}.${protectedCellsText(format === 'csv' && formulaSafe, result.value.protectedCells)}`);
+    setNotice(`Exported ${result.value.rows.toLocaleString()} rows to ${result.value.files.join(', ')}${protectedCellsText(format === 'csv' && formulaSafe, result.value.protectedCells)}`);
   };
 
   const copyInList = async (): Promise<void> => {
