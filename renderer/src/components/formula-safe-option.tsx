@@ -2,7 +2,7 @@ import { useId, type ReactNode } from 'react';
 import { useStoredFlag } from '../lib/use-stored-flag';
 
 /** What the spreadsheet-safety option does, in the words every CSV export shows (core/files/formula-guard.ts does it). */
-export const FORMULA_SAFE_EXPLANATION =
+const FORMULA_SAFE_EXPLANATION =
   "Cells that start with =, +, -, @, a tab or a line break get a ' in front, so Excel shows them as text instead of running them as formulas. Plain numbers such as -5 stay as they are. Off: every value is exported exactly as it is.";
 
 /** The CSV exports' spreadsheet-safety choice (query and events share it), off until the person turns it on, kept across restarts. */
