@@ -275,27 +275,6 @@ describe('query service over REST', () => {
     expect(children).toHaveLength(total + 1);
   });
 
-  it('exports exact values by default, and with formulaSafe a quote before each cell that would run as a formula in Excel', async () => {
-    const { connection } = createEmulatorConnections({ url: emulator.url, username: ADMIN });
-    for (const [name, revenue] of [['=HYPERLINK("http://evil.example","Click")', -5], ['@SUM(1,1)', 10], ['Plain', -2]] as const) {
-      await connection.client.json('POST', `${API}/sobjects/Account`, { json: { Name: name, AnnualRevenue: revenue, AccountNumber: 'formula-test' } });
-    }
-    const { service } = setup();
-    const { runId } = service.run({ orgId: 'org', soql: "SELECT Name, AnnualRevenue FROM Account WHERE AccountNumber = 'formula-test' ORDER BY AnnualRevenue", includeDeleted: false, mode: 'rest' });
-    await service.settled(runId);
-
-    const exact = await service.exportRun(runId, 'csv');
-    expect(exact.protectedCells).toBe(0);
-    expect(readCsv(exact.files[0] ?? '')).toEqual([['Name', 'AnnualRevenue'], ['=HYPERLINK("http://evil.example","Click")', '-5'], ['Plain', '-2'], ['@SUM(1,1)', '10']]);
-
-    const safe = await service.exportRun(runId, 'csv', { formulaSafe: true });
-    expect(safe.protectedCells).toBe(2);
-    const text = readFileSync(safe.files[0] ?? '', 'utf8');
-    expect(text).toBe('Name,AnnualRevenue\r\n"\'=HYPERLINK(""http://evil.example"",""Click"")",-5\r\nPlain,-2\r\n"\'@SUM(1,1)",10\r\n');
-    const json = await service.exportRun(runId, 'json', { formulaSafe: true });
-    expect(JSON.parse(readFileSync(json.files[0] ?? '', 'utf8'))).toContainEqual({ Name: '@SUM(1,1)', AnnualRevenue: 10 });
-  });
-
   it('answers an export into a folder that cannot be written with a FILE error naming the file', async () => {
     const blocker = join(dir, 'not-a-folder');
     writeFileSync(blocker, 'x');
