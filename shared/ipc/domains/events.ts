@@ -72,6 +72,11 @@ export type EventSubscription = {
   startedAt: string;
   /** Set when `failed`. */
   failure?: SubscriptionFailure | undefined;
+  /**
+   * Set when events may have been missed where no event can carry the flag yet: a reconnect before the first event of a
+   * subscription to new events (-1), which can only resubscribe from new events again.
+   */
+  discontinuity?: ReplayDiscontinuity | undefined;
 };
 
 /**
