@@ -14,7 +14,7 @@ import { createProgress } from '../progress';
 import { formatRows, OUTPUT_FORMATS, type OutputFormat } from '../query/row-formats';
 import type { StreamProgress } from '../query/streamed-query';
 
-type QueryOptions = { all?: boolean; bulk?: boolean; format: OutputFormat; out?: string };
+type QueryOptions = { all?: boolean; bulk?: boolean; format: OutputFormat; out?: string; csvFormulaSafe?: boolean };
 
 /** `orgdesk query "<SOQL>"`: runs a query like the app's workbench and streams the rows to stdout or a file. */
 export const queryCommand: CliCommand = {
@@ -28,6 +28,7 @@ export const queryCommand: CliCommand = {
       .option('--bulk', 'run it as a Bulk API 2.0 query job (default: REST pages, Bulk past 50,000 rows as in the app)')
       .addOption(new Option('--format <format>', 'how rows are written').choices(OUTPUT_FORMATS).default('csv'))
       .option('--out <file>', 'write the rows to this file instead of stdout')
+      .option('--csv-formula-safe', "CSV: put a ' before cells starting with = + - @, a tab or a carriage return, so Excel shows them as text instead of running them (plain numbers such as -5 stay as they are)")
       .addHelpText('after', '\nExample:\n  orgdesk query "SELECT Id, Name FROM Account" --org "Acme prod" --out accounts.csv')
       .action((soql: string, options: QueryOptions) => runQuery(shell, soql, options));
   },
@@ -61,7 +62,7 @@ async function runQuery(shell: CliShell, soql: string, options: QueryOptions): P
       },
     });
     try {
-      await pipeline(chunks, formatRows(options.format), output.stream);
+      await pipeline(chunks, formatRows(options.format, { csvFormulaSafe: options.csvFormulaSafe === true }), output.stream);
     } catch (error) {
       if (shell.signal.aborted) throw new ServiceError('CANCELLED', 'The query was cancelled.', undefined, { cause: error });
       if (error instanceof ServiceError) throw error;

@@ -11,6 +11,7 @@ import { createLoadHandlers } from './handlers/load';
 import { createQueryHandlers } from './handlers/query';
 import { createSenderScopes } from './sender-scopes';
 import { createDemoOrg, type StartLocalOrg } from '../../core/demo-org/demo-org';
+import { createDemoKeyStore } from '../../core/demo-org/demo-key-store';
 import { createOrgsService } from '../../core/orgs/orgs-service';
 import { orgConnections } from '../../core/orgs/org-connections';
 import { createKeytarSecretStore } from '../../core/secrets/keytar-secret-store';
@@ -183,7 +184,9 @@ type Services = { handlers: HandlerTableInput; holdsUpload: (uploadId: string) =
 function createServices(database: OrgDeskDatabase, options: AppContextOptions, ports: ServicePorts, events: EventHub): Services {
   const disposers: (() => Promise<void> | void)[] = [];
   disposers.push(() => database.close());
-  const { secrets, transport, clock } = ports;
+  const { transport, clock } = ports;
+  // The keychain for every org; only the demo org's key may stay in memory where no keychain answers (demo-key-store.ts).
+  const secrets = createDemoKeyStore(ports.secrets);
   const orgs = createOrgsService({
     db: database.db,
     secrets,
