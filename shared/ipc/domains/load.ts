@@ -5,11 +5,9 @@ import { ERROR_CODES, type AppError } from '../result';
 /** An error carried in a load's summary or progress (an AppError whose hint may be absent). */
 export type LoadError = { code: AppError['code']; message: string; hint?: string | undefined };
 
-/** A Bulk API 2.0 ingest operation. */
-export type LoadOperation = 'insert' | 'update' | 'upsert' | 'delete' | 'hardDelete';
+import { LOAD_OPERATIONS, type LoadOperation } from '../../salesforce/load-operation';
 
-/** The operations, in the order the Load area offers them. */
-export const LOAD_OPERATIONS = ['insert', 'update', 'upsert', 'delete', 'hardDelete'] as const satisfies readonly LoadOperation[];
+export { LOAD_OPERATIONS, type LoadOperation };
 
 /** A text encoding the CSV reader can decode: UTF-8 (BOM or not) is detected; the two others are offered when UTF-8 breaks. */
 export type CsvEncoding = 'utf-8' | 'windows-1252' | 'iso-8859-1';
