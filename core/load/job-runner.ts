@@ -62,6 +62,14 @@ function worthAnotherJob(error: unknown): boolean {
 }
 
 /**
+ * A limit the client could not wait out (busy-retry.ts) stops the whole load, interrupted and resumable, instead of
+ * failing this job's rows: the job is Pending again in the journal, so a resume sends them.
+ */
+function stopOnLimit(error: unknown): void {
+  if (error instanceof ServiceError && error.code === 'LIMIT') throw error;
+}
+
+/**
  * Creates the job, uploads its CSV once and closes it. Any failure of the upload or the close aborts the job (an Open job
  * processes nothing, and a second upload would be refused, §4.2) and sends the rows in a new job, up to `maxAttempts`.
  */
@@ -85,6 +93,7 @@ async function send(ctx: JobContext, job: JournalJob): Promise<ServiceError | nu
       if (ctx.signal.aborted) throw error;
       await ctx.ingest.abort(created.id).catch(() => undefined);
       save(ctx, job, { jobId: null, state: 'Pending' });
+      stopOnLimit(error);
       if (!(error instanceof ServiceError) || !worthAnotherJob(error)) return error instanceof ServiceError ? error : null;
       lastError = error;
       continue;
@@ -102,6 +111,7 @@ async function send(ctx: JobContext, job: JournalJob): Promise<ServiceError | nu
       }
       await ctx.ingest.abort(created.id).catch(() => undefined);
       save(ctx, job, { jobId: null, state: 'Pending' });
+      stopOnLimit(error);
       if (!(error instanceof ServiceError) || !worthAnotherJob(error)) return error instanceof ServiceError ? error : null;
       lastError = error;
     }

@@ -11,6 +11,7 @@ import type {
   LoadError,
   LoadFileInfo,
   LoadFileRef,
+  LoadBusyWait,
   LoadJobSummary,
   LoadObject,
   LoadOperation,
@@ -119,6 +120,9 @@ type RunningLoad = {
   rowsRead: number;
   samples: { at: number; processed: number }[];
   lastStates: string;
+  /** The latest wait for a busy org (told by the client), shown until it ends; and the function that stops listening. */
+  busy: LoadBusyWait | null;
+  stopBusy: () => void;
 };
 
 const UPLOAD_ID = /^[0-9a-f]{32}$/;
@@ -276,6 +280,7 @@ export function createLoadService(options: LoadServiceOptions): LoadService {
       elapsedMs: run === undefined ? 0 : now - run.startedAtMs,
     };
     if (load.error !== null) progress.error = load.error;
+    if (run !== undefined && run.busy !== null && Date.parse(run.busy.until) > now && load.state !== 'interrupted') progress.busy = run.busy;
     return progress;
   };
 
@@ -300,6 +305,10 @@ export function createLoadService(options: LoadServiceOptions): LoadService {
     const load = loadOf(loadId);
     const shape = load.source.shape as unknown as CsvShape;
     const connection = await connections.connectionFor(load.orgId);
+    run.stopBusy = connection.client.onBusyWait((wait) => {
+      run.busy = { limit: wait.limit, retry: wait.retry, of: wait.of, delayMs: wait.delayMs, until: new Date(clock.now() + wait.delayMs).toISOString() };
+      push(loadId);
+    });
     const ingest: IngestClient = createIngestClient({ client: connection.client, apiVersion: connection.apiVersion, clock, poll: options.poll });
     const object = await objectFor(load.orgId, load.plan.objectName);
     const validator = createRowValidator({ plan: load.plan, object, headers: shape.headers });
@@ -469,6 +478,8 @@ export function createLoadService(options: LoadServiceOptions): LoadService {
       rowsRead: 0,
       samples: [],
       lastStates: '',
+      busy: null,
+      stopBusy: () => undefined,
     };
     running.set(loadId, run);
     const timer = setInterval(() => push(loadId), options.progressIntervalMs ?? 500);
@@ -479,6 +490,7 @@ export function createLoadService(options: LoadServiceOptions): LoadService {
         journal.update(loadId, { state: 'interrupted', error: toLoadError(error) });
       })
       .finally(() => {
+        run.stopBusy();
         clearInterval(timer);
         running.delete(loadId);
         if (!run.disposing) push(loadId, run);

@@ -203,6 +203,9 @@ export type LoadSummary = {
   error?: LoadError | undefined;
 };
 
+/** A wait for a busy org (429, ConcurrentPerOrgLongTxn, 503 Retry-After) the load is in: which limit, which retry, until when. */
+export type LoadBusyWait = { limit: string; retry: number; of: number; delayMs: number; until: string };
+
 /** Progress of a running load, pushed about every 500 ms and at each job transition. */
 export type LoadProgress = {
   loadId: string;
@@ -215,6 +218,8 @@ export type LoadProgress = {
   etaMs: number | null;
   elapsedMs: number;
   error?: LoadError | undefined;
+  /** Set while the load waits for a busy org before trying again (pushed as the wait starts). */
+  busy?: LoadBusyWait | undefined;
 };
 
 /** What `/limits` says is left against what the load needs; a load that cannot fit is refused with these numbers. */
@@ -362,6 +367,7 @@ export const loadEventSchemas = {
     etaMs: z.number().nullable(),
     elapsedMs: z.number(),
     error: appError.optional(),
+    busy: z.object({ limit: z.string(), retry: z.number(), of: z.number(), delayMs: z.number(), until: z.string() }).optional(),
   }),
   'load:preflight-progress': z.object({ fileId: z.string(), rowsChecked: z.number(), rowCount: z.number() }),
 } satisfies EventSchemas<LoadEvents>;

@@ -2,7 +2,8 @@
  * The packed CLI as a user gets it: `npm pack` (its prepack builds the bundle), `npm install -g` of the tarball into a
  * temporary prefix (the registry or npm's cache supplies the dependencies; the native ones build from source), then the
  * installed `orgdesk` run from a folder outside the project, with a PATH holding only Node: `--version`, `orgdesk emulator`
- * in the background, a profile, a load and a query against it. Slow (the natives compile): minutes, bounded below.
+ * in the background, a profile, a load and a query against it. Slow (the natives compile: minutes, bounded below), so it is
+ * its own vitest project, `package` (`npm run test:package`, and part of `npm test`), not one of the unit projects.
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -78,8 +79,7 @@ describe('the packed orgdesk', () => {
     expect(registered.status).toBe(201);
 
     const added = await run(['orgs', 'add', '--label', 'Packed', '--username', 'admin@orgdesk.example', '--consumer-key', 'CKpacked', '--my-domain-url', url, '--key-file', keyFile]);
-    expect(added.stderr).toBe('');
-    expect(added.code).toBe(0);
+    expect(added.code, added.stderr).toBe(0);
 
     const csv = join(folder, 'accounts.csv');
     writeFileSync(csv, ['Name', ...Array.from({ length: 30 }, (_, i) => `Packed Account ${i + 1}`)].join('\n'));
