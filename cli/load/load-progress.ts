@@ -49,8 +49,8 @@ function busyTeller(stream: LoadProgressOptions['stream']): (progress: LoadProgr
   let told = '';
   return (progress) => {
     const busy = progress.busy;
-    if (busy === undefined || busy.until === told) return;
-    told = busy.until;
+    if (busy === undefined || `${busy.retry} ${busy.until}` === told) return;
+    told = `${busy.retry} ${busy.until}`;
     stream.write(`${stream.isTTY === true ? '\r\x1b[K' : ''}${busyLine(busy)}\n`);
   };
 }

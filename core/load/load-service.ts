@@ -280,7 +280,7 @@ export function createLoadService(options: LoadServiceOptions): LoadService {
       elapsedMs: run === undefined ? 0 : now - run.startedAtMs,
     };
     if (load.error !== null) progress.error = load.error;
-    if (run !== undefined && run.busy !== null && Date.parse(run.busy.until) > now && load.state !== 'interrupted') progress.busy = run.busy;
+    if (run !== undefined && run.busy !== null && Date.parse(run.busy.until) >= now && load.state !== 'interrupted') progress.busy = run.busy;
     return progress;
   };
 

@@ -97,7 +97,7 @@ export function limitClearsHint(limit: string): string {
 
 /** The message of the error when the org stayed busy through every retry: which limit, how long it was waited out. */
 export function stillBusyMessage(limit: string, retries: number, waitedMs: number, retryAfterMs: number | null): string {
-  const asked = retryAfterMs === null ? '' : ` (it asks to wait ${spokenDuration(retryAfterMs)} more)`;
+  const asked = retryAfterMs === null || retryAfterMs === 0 ? '' : ` (it asks to wait ${spokenDuration(retryAfterMs)} more)`;
   return retries === 0
     ? `The org is busy (${limit}) and asks to wait ${spokenDuration(retryAfterMs ?? 0)}, longer than OrgDesk waits.`
     : `The org stayed busy (${limit}) through ${retries} ${retries === 1 ? 'retry' : 'retries'} over ${spokenDuration(waitedMs)}${asked}.`;
