@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { formatRows, type OutputFormat } from './row-formats';
+import type { OutputFormat } from './output-format';
+import { formatRows } from './row-formats';
 import type { QueryChunk } from './streamed-query';
 
 const columns: QueryChunk['columns'] = [

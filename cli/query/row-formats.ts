@@ -3,13 +3,8 @@ import { assertNever } from '../../shared/ipc/result';
 import type { ResultColumn } from '../../shared/ipc/domains/query';
 import { setPath } from '../../core/query/query-export';
 import { createFormulaGuard, PROTECTED_CELL } from '../../core/files/formula-guard';
+import type { OutputFormat } from './output-format';
 import type { QueryChunk, RowValue } from './streamed-query';
-
-/** The output formats of `orgdesk query --format`. */
-export const OUTPUT_FORMATS = ['csv', 'json', 'table'] as const;
-
-/** One of the output formats. */
-export type OutputFormat = (typeof OUTPUT_FORMATS)[number];
 
 /**
  * Turns a stream of row chunks into text in the chosen format, chunk by chunk (for `stream/promises` pipeline).
@@ -52,17 +47,24 @@ async function* jsonText(chunks: AsyncIterable<QueryChunk>): AsyncGenerator<stri
   let count = 0;
   yield '[';
   for await (const chunk of chunks) {
-    const paths = chunk.columns.map((column) => column.path.split('.'));
     let text = '';
-    for (const row of chunk.rows) {
-      const record: Record<string, unknown> = {};
-      row.forEach((value, i) => setPath(record, paths[i] ?? [String(i)], isChildren(value) ? value.records : value));
+    for (const record of recordsOf(chunk)) {
       text += `${count === 0 ? '\n' : ',\n'}${JSON.stringify(record)}`;
       count += 1;
     }
     if (text !== '') yield text;
   }
   yield count === 0 ? ']\n' : '\n]\n';
+}
+
+/** A chunk's rows as JSON records (the `--format json` shape), for the `records` of a `--json` document too. */
+export function* recordsOf(chunk: QueryChunk): Generator<Record<string, unknown>> {
+  const paths = chunk.columns.map((column) => column.path.split('.'));
+  for (const row of chunk.rows) {
+    const record: Record<string, unknown> = {};
+    row.forEach((value, i) => setPath(record, paths[i] ?? [String(i)], isChildren(value) ? value.records : value));
+    yield record;
+  }
 }
 
 const MAX_TABLE_WIDTH = 48;

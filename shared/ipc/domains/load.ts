@@ -5,11 +5,9 @@ import { ERROR_CODES, type AppError } from '../result';
 /** An error carried in a load's summary or progress (an AppError whose hint may be absent). */
 export type LoadError = { code: AppError['code']; message: string; hint?: string | undefined };
 
-/** A Bulk API 2.0 ingest operation. */
-export type LoadOperation = 'insert' | 'update' | 'upsert' | 'delete' | 'hardDelete';
+import { LOAD_OPERATIONS, type LoadOperation } from '../../salesforce/load-operation';
 
-/** The operations, in the order the Load area offers them. */
-export const LOAD_OPERATIONS = ['insert', 'update', 'upsert', 'delete', 'hardDelete'] as const satisfies readonly LoadOperation[];
+export { LOAD_OPERATIONS, type LoadOperation };
 
 /** A text encoding the CSV reader can decode: UTF-8 (BOM or not) is detected; the two others are offered when UTF-8 breaks. */
 export type CsvEncoding = 'utf-8' | 'windows-1252' | 'iso-8859-1';
@@ -205,6 +203,9 @@ export type LoadSummary = {
   error?: LoadError | undefined;
 };
 
+/** A wait for a busy org (429, ConcurrentPerOrgLongTxn, 503 Retry-After) the load is in: which limit, which retry, until when. */
+export type LoadBusyWait = { limit: string; retry: number; of: number; delayMs: number; until: string };
+
 /** Progress of a running load, pushed about every 500 ms and at each job transition. */
 export type LoadProgress = {
   loadId: string;
@@ -217,6 +218,8 @@ export type LoadProgress = {
   etaMs: number | null;
   elapsedMs: number;
   error?: LoadError | undefined;
+  /** Set while the load waits for a busy org before trying again (pushed as the wait starts). */
+  busy?: LoadBusyWait | undefined;
 };
 
 /** What `/limits` says is left against what the load needs; a load that cannot fit is refused with these numbers. */
@@ -372,6 +375,7 @@ export const loadEventSchemas = {
     etaMs: z.number().nullable(),
     elapsedMs: z.number(),
     error: appError.optional(),
+    busy: z.object({ limit: z.string(), retry: z.number(), of: z.number(), delayMs: z.number(), until: z.string() }).optional(),
   }),
   'load:preflight-progress': z.object({ fileId: z.string(), rowsChecked: z.number(), rowCount: z.number() }),
 } satisfies EventSchemas<LoadEvents>;
