@@ -1,9 +1,10 @@
 /**
  * `npm run build`: the renderer with Vite to dist/renderer, then esbuild bundles of Electron main (dist/electron/main.cjs),
- * the preload (dist/electron/preload.cjs, one CJS file as a sandboxed preload needs) and browser mode (dist/web/cli.mjs).
+ * the preload (dist/electron/preload.cjs, one CJS file as a sandboxed preload needs) and browser mode (dist/web/cli.mjs),
+ * with the Pub/Sub proto copied beside the main and web bundles.
  * `--renderer-only` skips the bundles (the e2e setup needs only the renderer).
  */
-import { rm } from 'node:fs/promises';
+import { copyFile, rm } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 import { build as esbuild } from 'esbuild';
 import { build as viteBuild } from 'vite';
@@ -39,6 +40,8 @@ export async function buildAll(options: { rendererOnly?: boolean; quiet?: boolea
     esbuild({ ...common, entryPoints: [at('electron/preload/preload.ts')], outfile: at('dist/electron/preload.cjs'), format: 'cjs', external: ['electron'] }),
     esbuild({ ...common, entryPoints: [at('electron/web/cli.ts')], outfile: at('dist/web/cli.mjs'), format: 'esm', packages: 'external' }),
   ]);
+  // The local org's Pub/Sub server loads Salesforce's proto at run time from beside the bundle.
+  await Promise.all(['dist/electron', 'dist/web'].map((dir) => copyFile(at('emulator/pubsub/pubsub_api.proto'), at(`${dir}/pubsub_api.proto`))));
 }
 
 if (process.argv[1] !== undefined && fileURLToPath(import.meta.url) === process.argv[1]) {

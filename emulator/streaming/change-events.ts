@@ -40,14 +40,17 @@ function eventValue(field: FieldSchema, value: FieldValue): FieldValue {
   return date.toISOString().replace('.000Z', 'Z');
 }
 
-type Entry = { kind: 'field'; name: string; field: FieldSchema } | { kind: 'compound'; name: string; parts: { key: string; field: FieldSchema }[] };
+/** One field of a change event: a plain field, or a compound one (`Name`, `<X>Address`) with its parts. */
+export type ChangeEventEntry = { kind: 'field'; name: string; field: FieldSchema } | { kind: 'compound'; name: string; parts: { key: string; field: FieldSchema }[] };
+
+type Entry = ChangeEventEntry;
 
 const EXCLUDED = new Set(['Id', 'IsDeleted', 'SystemModstamp', 'LastViewedDate', 'LastReferencedDate']);
 const ADDRESS_PARTS = ['Street', 'City', 'State', 'PostalCode', 'Country', 'StateCode', 'CountryCode', 'Latitude', 'Longitude', 'GeocodeAccuracy'];
 const NAME_PARTS = ['Salutation', 'FirstName', 'LastName'];
 
 /** The fields of an object's change event, in schema order, compound fields grouped where their first part stands. */
-function entriesOf(schema: ObjectSchema): Entry[] {
+export function entriesOf(schema: ObjectSchema): Entry[] {
   const byName = new Map(schema.fields.map((f) => [f.name, f]));
   const owner = new Map<string, Entry>();
   const compoundName = byName.get('Name')?.label === 'Full Name' && byName.has('LastName');

@@ -10,7 +10,7 @@ import { describeGlobalEntry } from '../org/describe';
 import type { ObjectSchema } from '../org/types';
 import { createBayeuxServer, type StreamingClientInfo } from './bayeux-server';
 import { ALL_CHANGE_EVENTS, changeEventEntity, createChangeEventPublisher, type ChangeEventType } from './change-events';
-import { createEventLog } from './event-log';
+import { createEventLog, type EventLog } from './event-log';
 import { isPlatformEvent, platformEventChannel, platformEventRoutes } from './platform-events';
 
 export type { StreamingClientInfo } from './bayeux-server';
@@ -71,6 +71,8 @@ export type Streaming = {
   reset(): void;
   /** Ends held connects and closes the event file. */
   stop(): Promise<void>;
+  /** The shared event bus the Pub/Sub API reads too: the log and the channels that exist. */
+  bus: { log: EventLog; channelExists(channel: string): boolean };
 };
 
 const HOUR = 60 * 60 * 1000;
@@ -82,11 +84,12 @@ export function createStreaming(ports: { store: OrgStore; sessions: SessionStore
   const log = createEventLog({ retentionMs: o.retentionMs ?? 72 * HOUR, maxEvents: o.maxRetainedEvents ?? 100_000, now, ...(ports.dataDir === undefined ? {} : { dataDir: ports.dataDir }) });
   const changes = createChangeEventPublisher({ store: ports.store, log, now, objects: o.changeEventObjects ?? 'all', overflowLimit: o.overflowLimit ?? 100_000 });
   const eventChannels = (): string[] => ports.store.objectSchemas().filter(isPlatformEvent).map((s) => platformEventChannel(s.name));
+  const channelExists = (channel: string): boolean => changes.channels().includes(channel) || eventChannels().includes(channel);
   const server = createBayeuxServer({
     log,
     sessions: ports.sessions,
     latestVersion: ports.latestVersion,
-    channelExists: (channel) => changes.channels().includes(channel) || eventChannels().includes(channel),
+    channelExists,
     connectTimeoutMs: o.connectTimeoutMs ?? 110_000,
     clientTimeoutMs: o.clientTimeoutMs ?? 40_000,
     maxEventsPerReply: o.maxEventsPerReply ?? 1000,
@@ -102,6 +105,7 @@ export function createStreaming(ports: { store: OrgStore; sessions: SessionStore
   };
 
   return {
+    bus: { log, channelExists },
     handle: (req, res, url) => server.handle(req, res, url),
     restExtension: platformEventRoutes({ store: ports.store, log, now: ports.now }),
     describeEntries: (apiVersion) => changes.objects().map((s) => changeEventEntry(s, apiVersion)),
