@@ -316,7 +316,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
     pubsubUrl = await pubsub.listen(options.pubsubPort ?? 0, host);
   } catch (error) {
     await new Promise<void>((resolve) => server.close(() => resolve()));
-    throw new Error(`The Pub/Sub port ${options.pubsubPort ?? 0} is not free (${error instanceof Error ? error.message : String(error)}): pass another pubsubPort, or 0.`);
+    throw new Error(`The Pub/Sub port ${options.pubsubPort ?? 0} is not free (${error instanceof Error ? error.message : String(error)}): pass another pubsubPort, or 0.`, { cause: error });
   }
 
   return {

@@ -7,7 +7,7 @@ import type { Session, SessionStore } from '../auth/sessions';
 import { ERROR_CODES, pubsubError, status } from './errors';
 
 /** What the checker needs of the org. */
-export type AuthPorts = { sessions: SessionStore; instanceUrl(): string; orgId18: string };
+export type AuthPorts = { sessions: SessionStore; instanceUrl: () => string; orgId18: string };
 
 function value(metadata: Metadata, key: string): string | undefined {
   const v = metadata.get(key)[0];

@@ -61,6 +61,8 @@ function avroValue(field: FieldSchema, value: unknown): unknown {
 
 type Header = Record<string, unknown> & { changedFields?: string[] };
 
+const text = (value: unknown, fallback = ''): string => (typeof value === 'string' ? value : fallback);
+
 /** The Avro record of a change event payload (`{ChangeEventHeader, ...fields}` as the log keeps it). */
 function changeRecord(schema: TopicSchema, payload: Record<string, unknown>): Record<string, unknown> {
   const header = (payload.ChangeEventHeader ?? {}) as Header;
@@ -88,15 +90,15 @@ function changeRecord(schema: TopicSchema, payload: Record<string, unknown>): Re
   }
   const commitTimestamp = typeof header.commitTimestamp === 'number' ? header.commitTimestamp : 0;
   record.ChangeEventHeader = {
-    entityName: String(header.entityName ?? schema.objectName),
+    entityName: text(header.entityName, schema.objectName),
     recordIds: (header.recordIds as string[] | undefined) ?? [],
-    changeType: String(header.changeType ?? 'UPDATE'),
-    changeOrigin: String(header.changeOrigin ?? ''),
-    transactionKey: String(header.transactionKey ?? ''),
+    changeType: text(header.changeType, 'UPDATE'),
+    changeOrigin: text(header.changeOrigin),
+    transactionKey: text(header.transactionKey),
     sequenceNumber: Number(header.sequenceNumber ?? 0),
     commitTimestamp,
     commitNumber: Number(header.commitNumber ?? 0),
-    commitUser: String(header.commitUser ?? ''),
+    commitUser: text(header.commitUser),
     nulledFields: fieldBitmap(schema, nulled),
     // [INF] the local org never sends a long text value as a diff, so diffFields stays empty.
     diffFields: [],
@@ -109,7 +111,7 @@ function changeRecord(schema: TopicSchema, payload: Record<string, unknown>): Re
 function platformRecord(payload: Record<string, unknown>, fields: FieldSchema[]): Record<string, unknown> {
   const record: Record<string, unknown> = {
     CreatedDate: typeof payload.CreatedDate === 'string' ? Date.parse(payload.CreatedDate) : 0,
-    CreatedById: String(payload.CreatedById ?? ''),
+    CreatedById: text(payload.CreatedById),
   };
   for (const f of fields) record[f.name] = avroValue(f, payload[f.name]);
   return record;

@@ -63,7 +63,7 @@ function pubSubService(): ServiceDefinition {
 }
 
 /** Creates the Pub/Sub part over the org's store, sessions and event log. */
-export function createPubSub(ports: { store: OrgStore; sessions: SessionStore; log: EventLog; channelExists(channel: string): boolean; instanceUrl(): string; orgId18: string; now: () => Date; options?: PubSubOptions }): PubSub {
+export function createPubSub(ports: { store: OrgStore; sessions: SessionStore; log: EventLog; channelExists: (channel: string) => boolean; instanceUrl: () => string; orgId18: string; now: () => Date; options?: PubSubOptions }): PubSub {
   const server = new Server();
   const topics = createTopicRegistry({ store: ports.store, orgId: ports.orgId18, channelExists: ports.channelExists });
   const managed = createManagedSubscriptions();

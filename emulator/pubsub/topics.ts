@@ -30,7 +30,7 @@ export interface TopicRegistry {
 const CACHE_LIMIT = 2000;
 
 /** Creates the registry over the store and the channels the streaming part serves. */
-export function createTopicRegistry(ports: { store: OrgStore; orgId: string; channelExists(channel: string): boolean }): TopicRegistry {
+export function createTopicRegistry(ports: { store: OrgStore; orgId: string; channelExists: (channel: string) => boolean }): TopicRegistry {
   const schemas = new Map<string, TopicSchema>();
   const byObject = new Map<string, TopicSchema>();
   const encoded = new Map<string, ConsumerEventMessage['event']>();

@@ -72,7 +72,7 @@ export type Streaming = {
   /** Ends held connects and closes the event file. */
   stop(): Promise<void>;
   /** The shared event bus the Pub/Sub API reads too: the log and the channels that exist. */
-  bus: { log: EventLog; channelExists(channel: string): boolean };
+  bus: { log: EventLog; channelExists: (channel: string) => boolean };
 };
 
 const HOUR = 60 * 60 * 1000;
