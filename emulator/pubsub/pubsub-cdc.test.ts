@@ -60,11 +60,16 @@ async function liveStream(topic: string): Promise<TestStream<Record<string, unkn
   return stream;
 }
 
+const leftovers = new WeakMap<object, ConsumerEvent[]>();
+
+/** The next event of a stream (batches may carry several; keepalives are skipped). */
 async function nextEvent(stream: TestStream<Record<string, unknown>, FetchResponse>): Promise<ConsumerEvent> {
-  for (;;) {
-    const batch = await stream.next();
-    if (batch.events[0]) return batch.events[0];
-  }
+  const kept = leftovers.get(stream) ?? [];
+  leftovers.set(stream, kept);
+  for (let keepalives = 0; kept.length === 0 && keepalives < 10; keepalives += 1) kept.push(...(await stream.next()).events);
+  const event = kept.shift();
+  if (!event) throw new Error('No event within 10 keepalives');
+  return event;
 }
 
 async function cometdSubscriber(channel: string): Promise<RawBayeux> {
@@ -113,6 +118,23 @@ describe('change events over Pub/Sub', () => {
     expect(deleted.ChangeEventHeader.changeType).toBe('DELETE');
     expect(deleted.Title).toBeNull();
     all.end();
+  });
+
+  it('sends one event with several recordIds when a transaction makes the same change to several records, on both APIs', async () => {
+    const created = (await org.call(`${V}/composite/sobjects`, { method: 'POST', json: { records: ['M1', 'M2', 'M3'].map((Name) => ({ attributes: { type: 'Account' }, Name })) } })).body as { id: string }[];
+    const [a, b, c] = created.map((r) => r.id);
+    const stream = await liveStream('/data/AccountChangeEvent');
+    const cometd = await cometdSubscriber('/data/AccountChangeEvent');
+    const records = [a, b].map((id) => ({ attributes: { type: 'Account' }, id, Industry: 'Mining' }));
+    expect((await org.call(`${V}/composite/sobjects`, { method: 'PATCH', json: { records: [...records, { attributes: { type: 'Account' }, id: c, Industry: 'Retail' }] } })).status).toBe(200);
+    expect((await org.call(`${V}/composite/sobjects?ids=${a},${b}`, { method: 'DELETE' })).status).toBe(200);
+    const { type } = await decoder((await client.unary<{ schema_id: string }>('GetTopic', { topic_name: '/data/AccountChangeEvent' })).schema_id);
+    const headers: Header[] = [];
+    while (headers.length < 3) headers.push((type.fromBuffer((await nextEvent(stream)).event.payload) as { ChangeEventHeader: Header }).ChangeEventHeader);
+    expect(headers.map((h) => [h.changeType, h.recordIds])).toEqual([['UPDATE', [a, b]], ['UPDATE', [c]], ['DELETE', [a, b]]]);
+    const viaCometd = (await collectEvents(cometd, 3)).map((e) => (e.data as { payload: { ChangeEventHeader: Header } }).payload.ChangeEventHeader);
+    expect(viaCometd.map((h) => [h.changeType, h.recordIds])).toEqual([['UPDATE', [a, b]], ['UPDATE', [c]], ['DELETE', [a, b]]]);
+    stream.end();
   });
 
   it('ManagedSubscribe resumes after the replay id the client committed', async () => {
