@@ -19,13 +19,13 @@ type ManagedFetchRequest = { subscription_id?: string; developer_name?: string; 
 
 /** The log position a stream starts after, or the error to end it with. */
 function startPosition(ports: SubscribePorts, topicName: string, preset: string, replayId: Buffer | undefined, rpcId: string): number | ServiceError {
-  if (preset === 'EARLIEST') return ports.log.lowWater();
+  if (preset === 'EARLIEST') return ports.log.lowWater(topicName);
   if (preset !== 'CUSTOM') return ports.log.latestId();
   if (replayId === undefined || replayId.length === 0) {
     return pubsubError(status.INVALID_ARGUMENT, ERROR_CODES.replayValidation, 'The replay_preset field in FetchRequest is set to ReplayPreset.CUSTOM, but no Replay ID value is set.', rpcId);
   }
   const position = decodeReplayId(ports.orgId18, topicName, replayId);
-  if (position === undefined || !ports.log.canReplayAfter(position)) {
+  if (position === undefined || !ports.log.canReplayAfter(position, topicName)) {
     return pubsubError(status.INVALID_ARGUMENT, ERROR_CODES.replayCorrupted, `The Replay ID validation failed. Ensure that the Replay ID is valid for topic ${topicName} and within the retention window.`, rpcId);
   }
   return position;
@@ -134,13 +134,13 @@ export function managedSubscribeHandler(ports: SubscribePorts) {
           const sub = key === '' ? undefined : ports.managed.find(key);
           if (!sub) return fail(pubsubError(status.NOT_FOUND, ERROR_CODES.managedNotFound, `No managed subscription ${key === '' ? '(neither subscription_id nor developer_name given)' : key}: create a ManagedEventSubscription first.`, rpcId));
           if (ports.topics.topic(sub.topicName) === undefined) return fail(topicNotFound(sub.topicName, rpcId));
-          const committed = sub.committed !== undefined && ports.log.canReplayAfter(sub.committed) ? sub.committed : undefined;
-          const start = committed ?? (sub.defaultReplay === 'EARLIEST' ? ports.log.lowWater() : ports.log.latestId());
+          const committed = sub.committed !== undefined && ports.log.canReplayAfter(sub.committed, sub.topicName) ? sub.committed : undefined;
+          const start = committed ?? (sub.defaultReplay === 'EARLIEST' ? ports.log.lowWater(sub.topicName) : ports.log.latestId());
           const topicName = sub.topicName;
           cursor = openCursor(ports, call, { topicName, after: start, rpcId, userToken, fail });
           const commit = (replayId: Buffer | undefined, requestId: string): void => {
             const position = replayId === undefined ? undefined : decodeReplayId(ports.orgId18, topicName, replayId);
-            const valid = position !== undefined && ports.log.canReplayAfter(position);
+            const valid = position !== undefined && ports.log.canReplayAfter(position, topicName);
             if (valid) sub.committed = position;
             const error = valid ? null : { code: 'COMMIT', msg: `The Replay ID to commit is not an id of ${topicName} within the retention window.` };
             call.write({ events: [], latest_replay_id: Buffer.alloc(0), rpc_id: rpcId, pending_num_requested: cursor?.pending() ?? 0, commit_response: { commit_request_id: requestId, replay_id: replayId ?? Buffer.alloc(0), error, process_time: Date.now() } });

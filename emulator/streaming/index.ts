@@ -24,6 +24,8 @@ export type StreamingOptions = {
   clientTimeoutMs?: number;
   /** How long events stay replayable (72 h). */
   retentionMs?: number;
+  /** Platform events that are standard-volume: kept 24 h (or `retentionMs` when shorter) instead of 72 h (none). */
+  standardVolumeEvents?: string[];
   /** How many events are retained at most (100,000). */
   maxRetainedEvents?: number;
   /** Changes of one transaction past which one GAP_OVERFLOW per entity is sent instead (100,000). */
@@ -81,7 +83,15 @@ const HOUR = 60 * 60 * 1000;
 export function createStreaming(ports: { store: OrgStore; sessions: SessionStore; now: () => Date; latestVersion: string; dataDir?: string; options?: StreamingOptions }): Streaming {
   const o = ports.options ?? {};
   const now = (): number => ports.now().getTime();
-  const log = createEventLog({ retentionMs: o.retentionMs ?? 72 * HOUR, maxEvents: o.maxRetainedEvents ?? 100_000, now, ...(ports.dataDir === undefined ? {} : { dataDir: ports.dataDir }) });
+  const retentionMs = o.retentionMs ?? 72 * HOUR;
+  const standard = new Set((o.standardVolumeEvents ?? []).map((name) => platformEventChannel(name)));
+  const log = createEventLog({
+    retentionMs,
+    maxEvents: o.maxRetainedEvents ?? 100_000,
+    now,
+    ...(standard.size === 0 ? {} : { retentionFor: (channel: string) => (standard.has(channel) ? Math.min(retentionMs, 24 * HOUR) : retentionMs) }),
+    ...(ports.dataDir === undefined ? {} : { dataDir: ports.dataDir }),
+  });
   const changes = createChangeEventPublisher({ store: ports.store, log, now, objects: o.changeEventObjects ?? 'all', overflowLimit: o.overflowLimit ?? 100_000 });
   const eventChannels = (): string[] => ports.store.objectSchemas().filter(isPlatformEvent).map((s) => platformEventChannel(s.name));
   const channelExists = (channel: string): boolean => changes.channels().includes(channel) || eventChannels().includes(channel);
