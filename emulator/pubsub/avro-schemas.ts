@@ -4,7 +4,7 @@
  * records), a platform event is `<Event>__e` with CreatedDate, CreatedById and its fields. The schema id is the
  * schema's fingerprint (docs/pubsub.md).
  */
-import { Type, type Schema } from 'avsc';
+import avsc, { type Schema, type Type } from 'avsc';
 import type { FieldSchema, ObjectSchema } from '../org/types';
 import { entriesOf, type ChangeEventEntry } from '../streaming/change-events';
 
@@ -72,7 +72,7 @@ function fingerprintId(type: Type): string {
 }
 
 function build(schema: Record<string, unknown>, kind: TopicSchema['kind'], objectName: string, entries: ChangeEventEntry[]): TopicSchema {
-  const type = Type.forSchema(schema as unknown as Schema, { wrapUnions: 'auto' });
+  const type = avsc.Type.forSchema(schema as unknown as Schema, { wrapUnions: 'auto' });
   return { id: fingerprintId(type), json: JSON.stringify(schema), type, kind, objectName, entries };
 }
 

@@ -1,5 +1,5 @@
 import type { ServiceError } from '@grpc/grpc-js';
-import { Type, type Schema } from 'avsc';
+import avsc, { type Schema, type Type } from 'avsc';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestOrg, type TestOrg } from '../testing';
 import { collectEvents, rawBayeux } from '../streaming/testing/raw-bayeux';
@@ -32,7 +32,7 @@ const publishOrders = async (...numbers: string[]): Promise<void> => {
 async function orderType(): Promise<{ type: Type; schemaId: string }> {
   const topic = await client.unary<TopicInfo>('GetTopic', { topic_name: ORDER });
   const schema = await client.unary<{ schema_json: string; schema_id: string }>('GetSchema', { schema_id: topic.schema_id });
-  return { type: Type.forSchema(JSON.parse(schema.schema_json) as Schema), schemaId: schema.schema_id };
+  return { type: avsc.Type.forSchema(JSON.parse(schema.schema_json) as Schema), schemaId: schema.schema_id };
 }
 
 const subscribe = (request: FetchRequest): TestStream<FetchRequest, FetchResponse> => {

@@ -1,4 +1,4 @@
-import { Type, type Schema } from 'avsc';
+import avsc, { type Schema, type Type } from 'avsc';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestOrg, type TestOrg } from '../testing';
 import { collectEvents, rawBayeux, type RawBayeux } from '../streaming/testing/raw-bayeux';
@@ -50,7 +50,7 @@ function decodeBitmap(schema: { fields: AvroField[] }, bitmaps: string[]): strin
 async function decoder(schemaId: string): Promise<{ type: Type; schema: { fields: AvroField[] } }> {
   const info = await client.unary<{ schema_json: string }>('GetSchema', { schema_id: schemaId });
   const schema = JSON.parse(info.schema_json) as { fields: AvroField[] };
-  return { type: Type.forSchema(schema as unknown as Schema), schema };
+  return { type: avsc.Type.forSchema(schema as unknown as Schema), schema };
 }
 
 async function liveStream(topic: string): Promise<TestStream<Record<string, unknown>, FetchResponse>> {
