@@ -294,6 +294,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
       sessions: sessions.count(),
     }),
     streaming: streaming.admin,
+    pubsub: pubsub.admin,
     generateContacts: (count) => generateContacts(store, count, { now: now(), seed: store.count('Contact', { includeDeleted: true }) + 11 }).length,
     save,
   };
@@ -326,7 +327,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
     org: { store, writer },
     bulk,
     pubsubUrl,
-    pubsub: pubsub.admin,
+    pubsub: admin.pubsub,
     async stop() {
       bulk.stop();
       await pubsub.stop();

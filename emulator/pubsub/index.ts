@@ -29,6 +29,8 @@ export type PubSubOptions = {
 
 /** The Pub/Sub admin operations. */
 export interface PubSubAdmin {
+  /** `host:port` of the gRPC server (empty before it listens). */
+  url(): string;
   /** Adds a managed subscription (a ManagedEventSubscription record on a real org). */
   addManagedSubscription(input: ManagedSubscriptionInput): ManagedSubscription;
   managedSubscriptions(): ManagedSubscription[];
@@ -69,6 +71,7 @@ export function createPubSub(ports: { store: OrgStore; sessions: SessionStore; l
   const managed = createManagedSubscriptions();
   let keepaliveMs = ports.options?.keepaliveMs ?? 270_000;
   let open = 0;
+  let boundUrl = '';
   const auth: AuthPorts = { sessions: ports.sessions, instanceUrl: ports.instanceUrl, orgId18: ports.orgId18 };
   const common = { ...auth, log: ports.log, topics };
   const subscribePorts = { ...common, managed, keepaliveMs: () => keepaliveMs, onStream: (delta: 1 | -1) => void (open += delta) };
@@ -104,11 +107,12 @@ export function createPubSub(ports: { store: OrgStore; sessions: SessionStore; l
       return new Promise((resolve, reject) => {
         server.bindAsync(`${host.includes(':') ? `[${host}]` : host}:${port}`, ServerCredentials.createInsecure(), (error, bound) => {
           if (error) reject(error);
-          else resolve(`${host.includes(':') ? `[${host}]` : host}:${bound}`);
+          else resolve((boundUrl = `${host.includes(':') ? `[${host}]` : host}:${bound}`));
         });
       });
     },
     admin: {
+      url: () => boundUrl,
       addManagedSubscription(input) {
         if (topics.topic(input.topicName) === undefined) throw new Error(`No topic ${input.topicName}: use /data/<Entity>ChangeEvent, /data/ChangeEvents or /event/<Event>__e.`);
         return managed.add(input);

@@ -138,7 +138,10 @@ describe('change events over Pub/Sub', () => {
   });
 
   it('ManagedSubscribe resumes after the replay id the client committed', async () => {
-    const sub = org.emulator.pubsub.addManagedSubscription({ developerName: 'OrgDesk_Orders', topicName: '/event/Order_Event__e', defaultReplay: 'EARLIEST' });
+    const added = await org.call('/__emulator/pubsub/managed-subscriptions', { method: 'POST', json: { developerName: 'OrgDesk_Orders', topicName: '/event/Order_Event__e', defaultReplay: 'EARLIEST' } });
+    expect(added.status).toBe(201);
+    const sub = added.body as { id: string };
+    expect((await org.call('/__emulator/pubsub/managed-subscriptions', { method: 'POST', json: { developerName: 'Bad', topicName: '/event/Nope__e' } })).status).toBe(400);
     for (const n of ['K1', 'K2', 'K3']) await org.call(`${V}/sobjects/Order_Event__e`, { method: 'POST', json: { Order_Number__c: n } });
     const first = client.stream<Record<string, unknown>, ManagedResponse>('ManagedSubscribe');
     first.send({ developer_name: 'OrgDesk_Orders', num_requested: 2 });
@@ -148,6 +151,7 @@ describe('change events over Pub/Sub', () => {
     let commit = await first.next();
     while (!commit.commit_response) commit = await first.next();
     expect(commit.commit_response).toMatchObject({ commit_request_id: 'c-1', error: null });
+    expect((await org.call('/__emulator/pubsub')).body).toMatchObject({ url: org.emulator.pubsubUrl, streams: 1, managedSubscriptions: [{ developerName: 'OrgDesk_Orders', committed: expect.any(Number) }] });
     first.end();
     const { type } = await decoder((events[0] as ConsumerEvent).event.schema_id);
     const second = client.stream<Record<string, unknown>, ManagedResponse>('ManagedSubscribe');
