@@ -268,6 +268,16 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
         case 'bulk-stall-query':
           bulk.faults.stallNextQueryJob();
           return { applied: spec.kind };
+        case 'pubsub-drop-streams':
+          return { applied: spec.kind, streams: pubsub.admin.dropStreams() };
+        case 'pubsub-expire-sessions':
+          return { applied: spec.kind, streams: pubsub.admin.expireStreamSessions() };
+        case 'pubsub-delay': {
+          const ms = spec.ms;
+          if (typeof ms !== 'number' || ms < 0) throw new Error('pubsub-delay needs "ms", how long every Pub/Sub batch is held (0 turns it off).');
+          pubsub.admin.setBatchDelayMs(ms);
+          return { applied: spec.kind };
+        }
         case 'bulk-release-stall':
           bulk.faults.releaseStall();
           return { applied: spec.kind };
@@ -282,6 +292,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
     clearFaults(id) {
       if (id !== undefined) return faults.remove(id);
       faults.clear();
+      pubsub.admin.setBatchDelayMs(0);
       bulk.faults.clear();
       return true;
     },

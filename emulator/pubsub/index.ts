@@ -6,7 +6,7 @@
  */
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { Server, ServerCredentials, loadPackageDefinition, type sendUnaryData, type ServerUnaryCall, type ServiceDefinition } from '@grpc/grpc-js';
+import { Metadata, Server, ServerCredentials, loadPackageDefinition, type sendUnaryData, type ServerUnaryCall, type ServiceDefinition } from '@grpc/grpc-js';
 import { loadSync } from '@grpc/proto-loader';
 import type { SessionStore } from '../auth/sessions';
 import type { OrgStore } from '../org/store';
@@ -15,7 +15,7 @@ import { authenticate, type AuthPorts } from './auth';
 import { ERROR_CODES, newRpcId, pubsubError, status } from './errors';
 import { createManagedSubscriptions, type ManagedSubscription, type ManagedSubscriptionInput } from './managed-subscriptions';
 import { publishHandler, publishStreamHandler } from './publish-handlers';
-import { managedSubscribeHandler, subscribeHandler, topicNotFound } from './subscribe-handlers';
+import { authLost, managedSubscribeHandler, subscribeHandler, topicNotFound, type OpenStream } from './subscribe-handlers';
 import { createTopicRegistry } from './topics';
 
 export { MAX_REQUESTED } from './subscription';
@@ -38,6 +38,12 @@ export interface PubSubAdmin {
   streams(): number;
   /** Changes the keepalive interval of streams opened from now on. */
   setKeepaliveMs(ms: number): void;
+  /** Ends every open subscribe stream as a dropped connection does (UNAVAILABLE, no Salesforce trailers); returns how many. */
+  dropStreams(): number;
+  /** Revokes the access token of every open subscribe stream and ends them UNAUTHENTICATED; returns how many. */
+  expireStreamSessions(): number;
+  /** Holds every batch (events and keepalives) this long before sending it; 0 turns it off. */
+  setBatchDelayMs(ms: number): void;
 }
 
 /** The running Pub/Sub part. */
@@ -70,11 +76,12 @@ export function createPubSub(ports: { store: OrgStore; sessions: SessionStore; l
   const topics = createTopicRegistry({ store: ports.store, orgId: ports.orgId18, channelExists: ports.channelExists });
   const managed = createManagedSubscriptions();
   let keepaliveMs = ports.options?.keepaliveMs ?? 270_000;
-  let open = 0;
   let boundUrl = '';
+  let batchDelayMs = 0;
+  const streams = new Set<OpenStream>();
   const auth: AuthPorts = { sessions: ports.sessions, instanceUrl: ports.instanceUrl, orgId18: ports.orgId18 };
   const common = { ...auth, log: ports.log, topics };
-  const subscribePorts = { ...common, managed, keepaliveMs: () => keepaliveMs, onStream: (delta: 1 | -1) => void (open += delta) };
+  const subscribePorts = { ...common, managed, keepaliveMs: () => keepaliveMs, batchDelayMs: () => batchDelayMs, streams };
   const publishPorts = { ...common, store: ports.store, now: ports.now };
 
   server.addService(pubSubService(), {
@@ -118,12 +125,32 @@ export function createPubSub(ports: { store: OrgStore; sessions: SessionStore; l
         return managed.add(input);
       },
       managedSubscriptions: () => managed.list(),
-      streams: () => open,
+      streams: () => streams.size,
       setKeepaliveMs(ms) {
         keepaliveMs = ms;
       },
+      dropStreams() {
+        const list = [...streams];
+        // [DOC] what a client sees when the connection drops: "UNAVAILABLE: RST_STREAM closed stream", no rpcId.
+        for (const s of list) s.end(Object.assign(new Error('RST_STREAM closed stream'), { code: status.UNAVAILABLE, details: 'RST_STREAM closed stream', metadata: new Metadata() }));
+        return list.length;
+      },
+      expireStreamSessions() {
+        const list = [...streams];
+        for (const s of list) {
+          ports.sessions.revoke(s.token);
+          s.end(authLost(s.rpcId));
+        }
+        return list.length;
+      },
+      setBatchDelayMs(ms) {
+        batchDelayMs = ms;
+      },
     },
-    reset: () => managed.clear(),
+    reset() {
+      managed.clear();
+      batchDelayMs = 0;
+    },
     stop() {
       return new Promise((resolve) => {
         server.forceShutdown();

@@ -209,4 +209,27 @@ describe('Pub/Sub API of the local org', () => {
     expect((await stream.next()).results[0]?.error?.code).toBe('PUBLISH');
     stream.end();
   });
+
+  it('fault kinds drop the streams, end them with an expired session, and hold batches back', async () => {
+    const own = pubsubClient(org.emulator.pubsubUrl, { accessToken: org.emulator.admin.createSession('admin@orgdesk.example').access_token, instanceUrl: org.url, tenantId: org.emulator.orgId });
+    const fault = async (json: Record<string, unknown>): Promise<unknown> => (await org.call('/__emulator/faults', { method: 'POST', json })).body;
+    const first = own.stream<FetchRequest, FetchResponse>('Subscribe');
+    first.send({ topic_name: ORDER, num_requested: 1 });
+    await first.next();
+    expect(await fault({ kind: 'pubsub-drop-streams' })).toEqual({ applied: 'pubsub-drop-streams', streams: 1 });
+    const dropped = await failure(first);
+    expect(dropped).toMatchObject({ code: 14, errorCode: undefined });
+    const second = own.stream<FetchRequest, FetchResponse>('Subscribe');
+    second.send({ topic_name: ORDER, num_requested: 1 });
+    await second.next();
+    expect(await fault({ kind: 'pubsub-delay', ms: 400 })).toEqual({ applied: 'pubsub-delay' });
+    await publishOrders('D1');
+    expect((await take(second, 1)).events).toHaveLength(1);
+    await org.call('/__emulator/faults', { method: 'DELETE' });
+    expect(await fault({ kind: 'pubsub-expire-sessions' })).toEqual({ applied: 'pubsub-expire-sessions', streams: 1 });
+    expect(await failure(second)).toMatchObject({ code: 16, errorCode: 'sfdc.platform.eventbus.grpc.service.auth.error' });
+    const revoked = (await own.unary('GetTopic', { topic_name: ORDER }).catch((e: unknown) => e)) as ServiceError;
+    expect(revoked.code).toBe(16);
+    own.close();
+  });
 });

@@ -11,8 +11,11 @@ import { decodeReplayId } from './replay-ids';
 import { createSubscriptionCursor, type Batch, type SubscriptionCursor } from './subscription';
 import type { TopicRegistry } from './topics';
 
+/** An open subscribe stream as the admin faults see it. */
+export type OpenStream = { token: string; rpcId: string; end(error: ServiceError): void };
+
 /** What the handlers need of the org. */
-export type SubscribePorts = AuthPorts & { log: EventLog; topics: TopicRegistry; managed: ManagedSubscriptions; keepaliveMs: () => number; onStream(delta: 1 | -1): void };
+export type SubscribePorts = AuthPorts & { log: EventLog; topics: TopicRegistry; managed: ManagedSubscriptions; keepaliveMs: () => number; batchDelayMs: () => number; streams: Set<OpenStream> };
 
 type FetchRequest = { topic_name?: string; replay_preset?: string; replay_id?: Buffer; num_requested?: number };
 type ManagedFetchRequest = { subscription_id?: string; developer_name?: string; num_requested?: number; commit_replay_id_request?: { commit_request_id?: string; replay_id?: Buffer } | null };
@@ -35,10 +38,11 @@ function startPosition(ports: SubscribePorts, topicName: string, preset: string,
 function runStream<Req, Res>(ports: SubscribePorts, call: ServerDuplexStream<Req, Res>, onRequest: (request: Req, ctx: { rpcId: string; fail: (e: ServiceError) => void; userToken: string }) => void, onEnd: () => void): void {
   const rpcId = newRpcId();
   let ended = false;
+  const open: OpenStream = { token: '', rpcId, end: (error) => fail(error) };
   const finish = (): void => {
     if (ended) return;
     ended = true;
-    ports.onStream(-1);
+    ports.streams.delete(open);
     onEnd();
   };
   const fail = (error: ServiceError): void => {
@@ -46,12 +50,13 @@ function runStream<Req, Res>(ports: SubscribePorts, call: ServerDuplexStream<Req
     finish();
     call.emit('error', error);
   };
-  ports.onStream(1);
   const auth = authenticate(ports, call.metadata, rpcId);
   if ('error' in auth) {
     fail(auth.error);
     return;
   }
+  open.token = auth.session.token;
+  ports.streams.add(open);
   call.on('data', (request: Req) => {
     if (!ended) onRequest(request, { rpcId, fail, userToken: auth.session.token });
   });
@@ -68,7 +73,8 @@ const checkCount = (count: number | undefined, rpcId: string): ServiceError | un
 
 const sessionAlive = (ports: SubscribePorts, token: string): boolean => ports.sessions.use(token) !== undefined;
 
-const authLost = (rpcId: string): ServiceError => pubsubError(status.UNAUTHENTICATED, ERROR_CODES.auth, 'An authentication exception occurred. The access token is invalid or expired: log in again.', rpcId);
+/** The error that ends a stream whose session is gone. */
+export const authLost = (rpcId: string): ServiceError => pubsubError(status.UNAUTHENTICATED, ERROR_CODES.auth, 'An authentication exception occurred. The access token is invalid or expired: log in again.', rpcId);
 
 /** A cursor whose batches go out as FetchResponse / ManagedFetchResponse and whose lost session ends the call. */
 function openCursor(ports: SubscribePorts, call: { write(message: unknown): unknown }, o: { topicName: string; after: number; rpcId: string; userToken: string; fail: (e: ServiceError) => void }): SubscriptionCursor {
@@ -81,7 +87,12 @@ function openCursor(ports: SubscribePorts, call: { write(message: unknown): unkn
     keepaliveMs: ports.keepaliveMs(),
     authorized: () => sessionAlive(ports, o.userToken),
     onAuthLost: () => o.fail(authLost(o.rpcId)),
-    send: (batch: Batch) => call.write({ events: batch.events, latest_replay_id: batch.latestReplayId, rpc_id: o.rpcId, pending_num_requested: batch.pending }),
+    send(batch: Batch) {
+      const write = (): unknown => call.write({ events: batch.events, latest_replay_id: batch.latestReplayId, rpc_id: o.rpcId, pending_num_requested: batch.pending });
+      const delay = ports.batchDelayMs();
+      if (delay > 0) setTimeout(write, delay);
+      else write();
+    },
   });
 }
 
