@@ -3,3 +3,4 @@ export type { LoadEmitter, LoadService, LoadServiceOptions } from './load-servic
 export { createLoadJournal } from './load-journal';
 export type { JournalJob, JournalLoad, LoadJournal } from './load-journal';
 export { loadCapacity } from './load-capacity';
+export { uploadsDirOf } from './uploads';

@@ -12,6 +12,7 @@ import { createQueryHandlers } from './handlers/query';
 import { createSenderScopes } from './sender-scopes';
 import { createDemoOrg, type StartLocalOrg } from '../../core/demo-org/demo-org';
 import { createOrgsService } from '../../core/orgs/orgs-service';
+import { orgConnections } from '../../core/orgs/org-connections';
 import { createKeytarSecretStore } from '../../core/secrets/keytar-secret-store';
 import type { SecretStore } from '../../core/secrets/secret-store';
 import { createSystemClock, type Clock } from '../../core/salesforce/clock';
@@ -20,7 +21,7 @@ import { ServiceError } from '../../core/errors';
 import { DamagedDatabaseError, DATABASE_FILE, moveAsideAndStartFresh, openDatabase, type OrgDeskDatabase } from '../../core/store/database';
 import { createFolderSavePicker, createQueryLibrary, createQueryService, type SaveFilePicker } from '../../core/query';
 import type { OpenFilePicker } from '../../core/files';
-import { createLoadService } from '../../core/load';
+import { createLoadService, uploadsDirOf } from '../../core/load';
 import { createEventCapture, createEventsService } from '../../core/events';
 
 /** What the composition root needs to know about where and how the app runs. */
@@ -186,12 +187,7 @@ function createServices(database: OrgDeskDatabase, options: AppContextOptions, p
   if (options.startLocalOrg !== undefined && options.demoOnLaunch !== false) void demo.startOnLaunch();
 
   const query = createQueryService({
-    connections: {
-      connectionFor: async (orgId) => {
-        const connection = await orgs.connection(orgId);
-        return { client: connection.client, apiVersion: connection.rest.version };
-      },
-    },
+    connections: orgConnections(orgs),
     emit: (progress) => events.emit('query:progress', progress),
     clock,
     library: createQueryLibrary(database.db),
@@ -202,29 +198,19 @@ function createServices(database: OrgDeskDatabase, options: AppContextOptions, p
 
   const load = createLoadService({
     db: database.db,
-    connections: {
-      connectionFor: async (orgId) => {
-        const connection = await orgs.connection(orgId);
-        return { client: connection.client, apiVersion: connection.rest.version };
-      },
-    },
+    connections: orgConnections(orgs),
     emit: {
       progress: (progress) => events.emit('load:progress', progress),
       preflight: (progress) => events.emit('load:preflight-progress', progress),
     },
     clock,
-    uploadsDir: join(options.userDataDir, 'uploads'),
+    uploadsDir: uploadsDirOf(options.userDataDir),
     loadsDir: join(options.userDataDir, 'loads'),
     pickCsvFile: csvPickerOf(options.openFilePicker),
   });
   disposers.push(() => load.dispose());
   const eventsService = createEventsService({
-    connections: {
-      connectionFor: async (orgId) => {
-        const connection = await orgs.connection(orgId);
-        return { client: connection.client, session: connection.session, apiVersion: connection.rest.version };
-      },
-    },
+    connections: orgConnections(orgs),
     capture: createEventCapture({ db: database.db }),
     emitBatch: (batch) => events.emit('events:batch', batch),
     emitStatus: (status) => events.emit('events:status', status),

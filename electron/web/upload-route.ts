@@ -1,19 +1,19 @@
-import { randomBytes } from 'node:crypto';
 import { createWriteStream } from 'node:fs';
 import { mkdir, open, rm, stat } from 'node:fs/promises';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { join } from 'node:path';
 import { PassThrough, Transform } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
-import { fail, ok, type ErrorCode, type Result } from '../../shared/ipc/result';
+import { fail, ok, type ErrorCode } from '../../shared/ipc/result';
 import { WEB_PROTOCOL } from '../../shared/ipc/transport-protocol';
+import { fileFailureReason } from '../../core/files/file-errors';
+import { isUploadId, newUploadId, uploadFilePath } from '../../core/load/uploads';
+import { readJsonBody, sendJson } from './json-body';
 
 /** Where the web bridge streams a dropped file: `POST` starts an upload, `PUT /<id>` appends a chunk, `DELETE /<id>` drops it. */
 export const UPLOAD_PATH = WEB_PROTOCOL.uploadPath;
 /** The header of a chunk naming the byte offset it starts at (chunks come in order, each once). */
 export const UPLOAD_OFFSET_HEADER = WEB_PROTOCOL.uploadOffsetHeader;
-/** The folder under the user data folder that holds uploads (agreed with the load service: `<userDataDir>/uploads`). */
-export const UPLOADS_FOLDER = 'uploads';
 /** The default size cap of one upload (browser mode only; Electron reads the file in place). */
 export const DEFAULT_MAX_UPLOAD_BYTES = 2 * 1024 * 1024 * 1024;
 /** How big a chunk the web bridge sends (the server takes any size up to twice this). */
@@ -21,23 +21,9 @@ export const UPLOAD_CHUNK_BYTES = 8 * 1024 * 1024;
 /** How long an unfinished upload may wait for its next chunk before it is removed. */
 export const DEFAULT_UPLOAD_IDLE_MS = 5 * 60_000;
 
-const UPLOAD_ID = /^[0-9a-f]{32}$/;
 const MAX_START_BODY_BYTES = 16 * 1024;
 
-/** The folder uploads go to for a user data folder. */
-export function uploadsDirOf(userDataDir: string): string {
-  return join(userDataDir, UPLOADS_FOLDER);
-}
-
-/** Whether a string has the shape of an uploadId (32 lowercase hex characters), so it can be joined to a folder safely. */
-export function isUploadId(value: string): boolean {
-  return UPLOAD_ID.test(value);
-}
-
-/** The file of an upload in its folder; null for a string that is not an uploadId (never a path outside the folder). */
-export function uploadFilePath(uploadsDir: string, uploadId: string): string | null {
-  return isUploadId(uploadId) ? join(uploadsDir, uploadId) : null;
-}
+export { uploadFilePath, uploadsDirOf } from '../../core/load/uploads';
 
 /** What a started upload answers: its id and the chunk size to send. */
 export type UploadStarted = { uploadId: string; chunkBytes: number };
@@ -85,11 +71,11 @@ class UploadRefused extends Error {
  */
 export function createUploadRoute(options: UploadRouteOptions): UploadRoute {
   const idleMs = options.idleMs ?? DEFAULT_UPLOAD_IDLE_MS;
-  const open_ = new Map<string, Upload>();
+  const receiving = new Map<string, Upload>();
 
   const remove = async (upload: Upload): Promise<void> => {
     clearTimeout(upload.timer);
-    open_.delete(upload.id);
+    receiving.delete(upload.id);
     await rm(upload.path, { force: true });
   };
 
@@ -100,16 +86,9 @@ export function createUploadRoute(options: UploadRouteOptions): UploadRoute {
   };
 
   const start = async (request: IncomingMessage): Promise<UploadStarted> => {
-    if (!(request.headers['content-type'] ?? '').startsWith('application/json')) {
-      throw new UploadRefused(415, 'VALIDATION', 'An upload must be started with a JSON body.');
-    }
-    const body = await readSmallBody(request);
-    let parsed: unknown;
-    try {
-      parsed = JSON.parse(body);
-    } catch {
-      throw new UploadRefused(400, 'VALIDATION', 'The upload request is not valid JSON.');
-    }
+    const body = await readJsonBody(request, MAX_START_BODY_BYTES, 'The upload request');
+    if (!body.ok) throw new UploadRefused(body.status, 'VALIDATION', body.message);
+    const parsed = body.value;
     const { name, sizeBytes } = (typeof parsed === 'object' && parsed !== null ? parsed : {}) as { name?: unknown; sizeBytes?: unknown };
     if (typeof name !== 'string' || name.length === 0 || name.length > 1000 || typeof sizeBytes !== 'number' || !Number.isSafeInteger(sizeBytes) || sizeBytes < 0) {
       throw new UploadRefused(400, 'VALIDATION', 'An upload needs the file name and its size in bytes.');
@@ -123,7 +102,7 @@ export function createUploadRoute(options: UploadRouteOptions): UploadRoute {
       );
     }
     await mkdir(options.dir, { recursive: true, mode: 0o700 });
-    const id = randomBytes(16).toString('hex');
+    const id = newUploadId();
     const path = join(options.dir, id);
     try {
       // 'wx': a new file only, private to this user (the umask can only take bits away from 0600).
@@ -132,7 +111,7 @@ export function createUploadRoute(options: UploadRouteOptions): UploadRoute {
       throw new UploadRefused(507, 'FILE', `OrgDesk could not create its upload file in ${options.dir}.`, fileHint(error));
     }
     const upload: Upload = { id, path, name, size: sizeBytes, received: 0, busy: false, timer: undefined };
-    open_.set(id, upload);
+    receiving.set(id, upload);
     armIdle(upload);
     return { uploadId: id, chunkBytes: UPLOAD_CHUNK_BYTES };
   };
@@ -182,7 +161,7 @@ export function createUploadRoute(options: UploadRouteOptions): UploadRoute {
     if (complete) {
       // Finished: the file now belongs to the load service (load:open reads it, load:close removes it).
       clearTimeout(upload.timer);
-      open_.delete(upload.id);
+      receiving.delete(upload.id);
     } else {
       armIdle(upload);
     }
@@ -190,7 +169,7 @@ export function createUploadRoute(options: UploadRouteOptions): UploadRoute {
   };
 
   const drop = async (id: string): Promise<{ removed: boolean }> => {
-    const upload = open_.get(id);
+    const upload = receiving.get(id);
     if (upload !== undefined) {
       await remove(upload);
       return { removed: true };
@@ -213,7 +192,7 @@ export function createUploadRoute(options: UploadRouteOptions): UploadRoute {
         if (!isUploadId(id)) throw new UploadRefused(404, 'NOT_FOUND', 'There is no such upload.');
         if (request.method === 'DELETE') return sendJson(response, 200, ok(await drop(id)));
         if (request.method !== 'PUT') throw new UploadRefused(405, 'VALIDATION', 'Send a chunk with PUT.');
-        const upload = open_.get(id);
+        const upload = receiving.get(id);
         if (upload === undefined) throw new UploadRefused(404, 'NOT_FOUND', 'This upload is finished, removed or unknown.', 'Drop the file again.');
         return sendJson(response, 200, ok(await append(request, upload)));
       } catch (error) {
@@ -224,37 +203,16 @@ export function createUploadRoute(options: UploadRouteOptions): UploadRoute {
       }
     },
     async dispose() {
-      await Promise.all([...open_.values()].map((upload) => remove(upload).catch(() => undefined)));
+      await Promise.all([...receiving.values()].map((upload) => remove(upload).catch(() => undefined)));
     },
   };
 }
 
-function sendJson(response: ServerResponse, status: number, body: Result<unknown>): void {
-  response.writeHead(status, { 'content-type': 'application/json; charset=utf-8', 'cache-control': 'no-store', 'x-content-type-options': 'nosniff' });
-  response.end(JSON.stringify(body));
-}
-
-function readSmallBody(request: IncomingMessage): Promise<string> {
-  return new Promise((resolveBody, rejectBody) => {
-    const chunks: Buffer[] = [];
-    let size = 0;
-    request.on('data', (chunk: Buffer) => {
-      size += chunk.length;
-      if (size <= MAX_START_BODY_BYTES) chunks.push(chunk);
-    });
-    request.on('end', () => {
-      if (size > MAX_START_BODY_BYTES) rejectBody(new UploadRefused(413, 'VALIDATION', 'The upload request is too large.'));
-      else resolveBody(Buffer.concat(chunks).toString('utf8'));
-    });
-    request.on('error', rejectBody);
-  });
-}
-
+/** Why an upload file could not be written, and what to do (drop the file again once the folder can take it). */
 function fileHint(error: unknown): string {
-  const code = (error as { code?: unknown }).code;
-  if (code === 'ENOSPC') return 'The disk is full: free some space and drop the file again.';
-  if (code === 'EACCES' || code === 'EPERM') return 'OrgDesk may not write there: check the permissions of its user data folder.';
-  return 'Check that the user data folder exists and is writable, then drop the file again.';
+  const reason = fileFailureReason(error);
+  const why = reason === undefined ? '' : `${reason.what.charAt(0).toUpperCase()}${reason.what.slice(1)}: `;
+  return `${why}check that OrgDesk's user data folder exists, is writable and has free space, then drop the file again.`;
 }
 
 /** A size as a person reads it (`1.5 GB`, `820 KB`). */

@@ -9,6 +9,7 @@ import { WEB_PROTOCOL } from '../../shared/ipc/transport-protocol';
 import { createAppContext, type AppContext, type AppContextOptions } from '../ipc/create-app-context';
 import { contentSecurityPolicy } from '../shared-transport/content-security-policy';
 import { createClientPresence } from './client-presence';
+import { readJsonBody, sendJson } from './json-body';
 import { createRequestGuard, EVENTS_PROTOCOL, type GuardVerdict } from './request-guard';
 import { serveStaticFile } from './static-files';
 import { createUploadRoute, DEFAULT_MAX_UPLOAD_BYTES, uploadsDirOf } from './upload-route';
@@ -137,17 +138,9 @@ export async function startWebServer(options: WebServerOptions): Promise<WebServ
   }
 
   async function handleInvoke(request: IncomingMessage, response: ServerResponse): Promise<void> {
-    if (!(request.headers['content-type'] ?? '').startsWith('application/json')) {
-      return sendJson(response, 415, fail('VALIDATION', 'OrgDesk calls must be sent as application/json.'));
-    }
-    const body = await readBody(request);
-    if (body === null) return sendJson(response, 413, fail('VALIDATION', 'The request is too large.'));
-    let message: unknown;
-    try {
-      message = JSON.parse(body);
-    } catch {
-      return sendJson(response, 400, fail('VALIDATION', 'The request is not valid JSON.'));
-    }
+    const body = await readJsonBody(request, MAX_BODY_BYTES, 'An OrgDesk call');
+    if (!body.ok) return sendJson(response, body.status, fail('VALIDATION', body.message));
+    const message = body.value;
     const { channel, args } = (typeof message === 'object' && message !== null ? message : {}) as { channel?: unknown; args?: unknown };
     const client = request.headers[CLIENT_HEADER];
     const sender = { id: senderIdOf(typeof client === 'string' ? client : 'unknown') };
@@ -232,25 +225,4 @@ function securityHeaders(port: number): Record<string, string> {
 
 function refuse(response: ServerResponse, verdict: { status: number; reason: string }): void {
   sendJson(response, verdict.status, fail(verdict.status === 401 ? 'AUTH' : 'VALIDATION', verdict.reason));
-}
-
-function sendJson(response: ServerResponse, status: number, body: unknown): void {
-  const text = JSON.stringify(body);
-  response.writeHead(status, { 'content-type': 'application/json; charset=utf-8', 'cache-control': 'no-store', 'x-content-type-options': 'nosniff' });
-  response.end(text);
-}
-
-function readBody(request: IncomingMessage): Promise<string | null> {
-  return new Promise((resolveBody, rejectBody) => {
-    const chunks: Buffer[] = [];
-    let size = 0;
-    let tooLarge = false;
-    request.on('data', (chunk: Buffer) => {
-      size += chunk.length;
-      if (size > MAX_BODY_BYTES) tooLarge = true;
-      else chunks.push(chunk);
-    });
-    request.on('end', () => resolveBody(tooLarge ? null : Buffer.concat(chunks).toString('utf8')));
-    request.on('error', rejectBody);
-  });
 }
