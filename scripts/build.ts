@@ -1,10 +1,11 @@
 /**
  * `npm run build`: the renderer with Vite to dist/renderer, then esbuild bundles of Electron main (dist/electron/main.cjs),
  * the preload (dist/electron/preload.cjs, one CJS file as a sandboxed preload needs), browser mode (dist/web/cli.mjs) and
- * the command line (dist/cli/orgdesk.mjs, see buildCli). `--renderer-only` skips the bundles (the e2e setup needs only the
- * renderer); `--cli-only` builds only the command line (what `npm pack` needs).
+ * the command line (dist/cli/orgdesk.mjs, see buildCli), with the Pub/Sub proto copied beside the main, web and CLI
+ * bundles. `--renderer-only` skips the bundles (the e2e setup needs only the renderer); `--cli-only` builds only the
+ * command line (what `npm pack` needs).
  */
-import { readFile, rm } from 'node:fs/promises';
+import { copyFile, readFile, rm } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 import { build as esbuild } from 'esbuild';
 import { build as viteBuild } from 'vite';
@@ -40,6 +41,8 @@ export async function buildCli(): Promise<void> {
     define: { ORGDESK_BUNDLED_VERSION: JSON.stringify(pkg.version) },
     banner: { js: "import { createRequire as __orgdeskCreateRequire } from 'node:module'; const require = __orgdeskCreateRequire(import.meta.url);" },
   });
+  // `orgdesk emulator` starts the local org's Pub/Sub server, which loads the proto from beside the chunk that holds it.
+  await Promise.all(['dist/cli', 'dist/cli/chunks'].map((dir) => copyFile(at('emulator/pubsub/pubsub_api.proto'), at(`${dir}/pubsub_api.proto`))));
 }
 
 /** Builds the renderer and, unless asked not to, the four Node bundles. */
@@ -68,6 +71,8 @@ export async function buildAll(options: { rendererOnly?: boolean; quiet?: boolea
     esbuild({ ...common, entryPoints: [at('electron/web/cli.ts')], outfile: at('dist/web/cli.mjs'), format: 'esm', packages: 'external' }),
     buildCli(),
   ]);
+  // The local org's Pub/Sub server loads Salesforce's proto at run time from beside the bundle.
+  await Promise.all(['dist/electron', 'dist/web'].map((dir) => copyFile(at('emulator/pubsub/pubsub_api.proto'), at(`${dir}/pubsub_api.proto`))));
 }
 
 if (process.argv[1] !== undefined && fileURLToPath(import.meta.url) === process.argv[1]) {
