@@ -73,7 +73,7 @@ export type EventsService = {
   rows(filter: EventFilter, offset: number, limit: number, order: 'asc' | 'desc'): EventWindow;
   get(seq: number): EventDetail;
   fetchRecord(orgId: string, entity: string, recordId: string): Promise<RecordSnapshot>;
-  exportEvents(selection: EventExportSelection, format: 'ndjson' | 'csv'): Promise<{ file: string; events: number }>;
+  exportEvents(selection: EventExportSelection, format: 'ndjson' | 'csv', options?: { formulaSafe?: boolean }): Promise<{ file: string; events: number; protectedCells: number }>;
   publish(orgId: string, eventName: string, fields: Record<string, PublishValue>): Promise<{ id: string }>;
   capture(): CaptureStats;
   setCaptureLimit(maxBytes: number): CaptureStats;
@@ -314,13 +314,13 @@ export function createEventsService(options: EventsServiceOptions): EventsServic
       return snapshot;
     },
 
-    async exportEvents(selection, format) {
+    async exportEvents(selection, format, exportOptions = {}) {
       flush();
       const stamp = now().toISOString().replace(/[:.]/g, '-');
       const path = await options.picker.pickSavePath({ suggestedName: `events-${stamp}.${format}`, format });
       if (path === null) throw new ServiceError('CANCELLED', 'The export was cancelled.');
       const events = selection.kind === 'filter' ? capture.iterate(selection.filter) : capture.iterateSeqs(selection.orgId, selection.seqs);
-      return { file: path, events: await exportEvents(events, path, format) };
+      return { file: path, ...(await exportEvents(events, path, format, exportOptions)) };
     },
 
     async publish(orgId, eventName, fields) {

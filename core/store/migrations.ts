@@ -171,4 +171,7 @@ export const MIGRATIONS: readonly string[] = [
    DELETE FROM captured_event_records WHERE seq IN (SELECT seq FROM captured_events WHERE seq NOT IN (SELECT MIN(seq) FROM captured_events GROUP BY org_id, channel, replay_id));
    DELETE FROM captured_events WHERE seq NOT IN (SELECT MIN(seq) FROM captured_events GROUP BY org_id, channel, replay_id);
    CREATE UNIQUE INDEX captured_events_replay ON captured_events (org_id, channel, replay_id);`,
+  // 7: the object's describe as each load was planned with (fields, types, what the operation may write), so a resume
+  // checks and sends the rest of the file by the same rules as its start, whatever the org's describe says by then.
+  `ALTER TABLE loads ADD COLUMN object_json TEXT;`,
 ];

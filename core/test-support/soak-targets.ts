@@ -6,6 +6,8 @@
 import { startEmulator } from '../../emulator';
 import { eventsScheduleTarget } from './events-fault-target';
 import type { ScheduleTarget } from './fault-schedule';
+import { openLoadScheduleWorld } from './load-schedule-env';
+import { loadScheduleTarget } from './load-schedule-run';
 
 /** A target opened for a soak run, with what to close afterwards. */
 export type OpenedSoakTarget = { target: ScheduleTarget<unknown>; close(): Promise<void> };
@@ -14,6 +16,8 @@ export type OpenedSoakTarget = { target: ScheduleTarget<unknown>; close(): Promi
 export type SoakTarget = {
   /** The `--kind` name (`events`, `loads`). */
   kind: string;
+  /** Whether `--kind all` runs it (a kind that only re-runs another's share, for replays, says false). */
+  inAll?: boolean;
   /** Starts what the target needs and returns it. */
   open(): Promise<OpenedSoakTarget>;
 };
@@ -28,6 +32,24 @@ export const SOAK_TARGETS: SoakTarget[] = [
       // EVENTS_CLI_WEIGHT (0..1, default 0.25): the share of schedules run by `orgdesk events` with hard kills.
       const weight = process.env.EVENTS_CLI_WEIGHT === undefined ? undefined : Number(process.env.EVENTS_CLI_WEIGHT);
       return { target: eventsScheduleTarget({ url: emulator.url, ...(weight === undefined ? {} : { cliWeight: weight }) }) as ScheduleTarget<unknown>, close: () => emulator.stop() };
+    },
+  },
+  {
+    kind: 'loads',
+    open: async () => {
+      const world = await openLoadScheduleWorld({ kills: true });
+      const target = loadScheduleTarget({ newEnv: () => world.newEnv(), kills: 'sometimes' }) as ScheduleTarget<unknown>;
+      return { target, close: () => world.close() };
+    },
+  },
+  {
+    // Only kill schedules: the CI run's and replays' kind (`loads` already kills about one schedule in four).
+    kind: 'loads-kill',
+    inAll: false,
+    open: async () => {
+      const world = await openLoadScheduleWorld({ kills: true });
+      const target = loadScheduleTarget({ newEnv: () => world.newEnv(), kills: true }) as ScheduleTarget<unknown>;
+      return { target, close: () => world.close() };
     },
   },
 ];

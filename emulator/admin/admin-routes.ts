@@ -3,6 +3,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { FaultSpec } from '../http/faults';
 import { readText, sendReply, type Reply } from '../http/respond';
 import type { EmulatorAdmin } from './admin-api';
+import { pubsubRoute } from './pubsub-routes';
 
 function adminError(status: number, message: string): Reply {
   return { status, body: { error: message } };
@@ -206,6 +207,8 @@ async function route(admin: EmulatorAdmin, method: string, parts: string[], body
     }
     case 'streaming':
       return streamingRoute(admin, method, parts.slice(1), body);
+    case 'pubsub':
+      return pubsubRoute(admin.pubsub, method, parts.slice(1), body);
     case 'save': {
       if (method === 'POST') {
         admin.save();

@@ -340,8 +340,8 @@ export function createBayeuxServer(options: BayeuxServerOptions): BayeuxServer {
     const value = typeof asked === 'string' && /^-?\d+$/.test(asked.trim()) ? Number(asked) : asked;
     let cursor: number;
     if (value === -1) cursor = log.latestId();
-    else if (value === -2) cursor = log.lowWater();
-    else if (typeof value === 'number' && log.canReplayAfter(value)) cursor = value;
+    else if (value === -2) cursor = log.lowWater(channel);
+    else if (typeof value === 'number' && log.canReplayAfter(value, channel)) cursor = value;
     else return failureReply(message, ERRORS.invalidReplay(asked), { clientId: client.id, subscription: channel });
     client.subscriptions.set(channel, { channel, cursor });
     let set = byChannel.get(channel);
