@@ -38,6 +38,7 @@ export function createServiceConsumer(options: { url: string; username: string; 
   const database = openDatabase({ folder: join(options.folder, 'user-data') });
   const shown: EventRow[] = [];
   const flagged: (number | null)[] = [];
+  let state = 'connecting';
   let diskFull = false;
   const open = (): EventsService =>
     createEventsService({
@@ -45,6 +46,7 @@ export function createServiceConsumer(options: { url: string; username: string; 
       capture: createEventCapture({ db: database.db }),
       emitBatch: (batch) => shown.push(...batch.rows),
       emitStatus: (status) => {
+        state = status.state;
         if (status.discontinuity !== undefined) flagged.push(status.discontinuity.lastReplayId);
       },
       picker: { pickSavePath: () => Promise.resolve(null) },
@@ -58,6 +60,10 @@ export function createServiceConsumer(options: { url: string; username: string; 
     async subscribe(replay) {
       const subscription = await service.subscribe(ORG, options.channel, replay);
       if (subscription.state === 'failed') throw new Error(`The subscription failed: ${subscription.failure?.message ?? ''}`);
+      // New events (-1) are those after the org acknowledged the subscription: until it is live, commits are not its events.
+      state = subscription.state;
+      const deadline = Date.now() + 30_000;
+      while (replay.kind === 'new' && state !== 'live' && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 10));
     },
     async restart(fallback) {
       await service.dispose();
