@@ -14,11 +14,8 @@ async function closedPort(): Promise<number> {
 }
 
 /** An HTTP server that accepts requests and never answers them. */
-async function silentServer(): Promise<{ server: Server; port: number }> {
-  const server = createHttpServer(() => undefined);
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const address = server.address();
-  return { server, port: typeof address === 'object' && address !== null ? address.port : 0 };
+function silentServer(): Promise<{ server: Server; port: number }> {
+  return scriptedServer(() => undefined);
 }
 
 /** An HTTP server that answers each request by calling `respond` (which may delay, trickle or stall). */

@@ -10,7 +10,7 @@ import { createOrgsHandlers } from './handlers/orgs';
 import { createLoadHandlers } from './handlers/load';
 import { createQueryHandlers } from './handlers/query';
 import { createSenderScopes } from './sender-scopes';
-import { createDemoOrg, type StartLocalOrg } from '../../core/demo-org/demo-org';
+import { createDemoOrg, type StartLocalOrg } from '../../core/demo-org';
 import { createOrgsService } from '../../core/orgs/orgs-service';
 import { orgConnections } from '../../core/orgs/org-connections';
 import { createKeytarSecretStore } from '../../core/secrets/keytar-secret-store';

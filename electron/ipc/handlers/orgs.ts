@@ -1,5 +1,5 @@
 import type { OrgsInvoke } from '../../../shared/ipc/domains/orgs';
-import type { DemoOrg } from '../../../core/demo-org/demo-org';
+import type { DemoOrg } from '../../../core/demo-org';
 import { ServiceError } from '../../../core/errors';
 import type { OrgsService } from '../../../core/orgs/orgs-service';
 import type { HandlersFor } from '../handler-table';
