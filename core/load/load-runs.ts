@@ -73,7 +73,8 @@ export function createLoadRuns(options: LoadRunsOptions): LoadRuns {
     const shape = load.source.shape as unknown as CsvShape;
     const connection = await connections.connectionFor(load.orgId);
     const ingest: IngestClient = createIngestClient({ client: connection.client, apiVersion: connection.apiVersion, clock, poll: options.poll });
-    const object = await objectFor(load.orgId, load.plan.objectName);
+    // A resume checks and splits the rest of the file by the describe the load started with, never a fresh one.
+    const object = load.object ?? (await objectFor(load.orgId, load.plan.objectName));
     const validator = createRowValidator({ plan: load.plan, object, headers: shape.headers });
     const jobCtx: JobContext = {
       loadId,
@@ -199,7 +200,8 @@ export function createLoadRuns(options: LoadRunsOptions): LoadRuns {
       resultFiles = { ...resultFiles, excluded: null };
     }
     const error = settledError(counts, outcomes, planFailure);
-    const state = how === 'cancelled' ? 'cancelled' : error !== null ? 'failed' : 'done';
+    // A cancel that came after every row was already committed or refused left nothing undone: the load is done.
+    const state = how === 'cancelled' && counts.unprocessed > 0 ? 'cancelled' : error !== null ? 'failed' : 'done';
     journal.update(loadId, { state, counts, files: resultFiles, error, endedAt: new Date(clock.now()).toISOString() });
     push(loadId);
     await rm(load.workDir, { recursive: true, force: true }).catch(() => undefined);

@@ -228,6 +228,7 @@ export function createLoadService(options: LoadServiceOptions): LoadService {
         plannedThrough: 0,
         planningDone: false,
         counts: null,
+        object,
         error: null,
         startedAt: new Date(clock.now()).toISOString(),
         endedAt: null,

@@ -295,10 +295,24 @@ export async function assembleResultFiles(input: AssembleInput): Promise<void> {
     }
     try {
       await pipeline(Readable.from(content()), createWriteStream(target));
+      await syncFile(target);
     } catch (error) {
       if (error instanceof ServiceError) throw error;
       throw fileWriteError(target, error);
     }
+  }
+}
+
+/**
+ * Flushes a written file to the disk (fsync), so the journal never says a load is done while its result files are still
+ * only in the OS cache: a power cut after "done" must not leave a file short of rows.
+ */
+export async function syncFile(path: string): Promise<void> {
+  const handle = await open(path, 'r+');
+  try {
+    await handle.sync();
+  } finally {
+    await handle.close();
   }
 }
 
@@ -317,7 +331,7 @@ export async function trimExcluded(path: string, throughRow: number): Promise<vo
   };
   try {
     await pipeline(createReadStream(path), (chunks: AsyncIterable<Buffer>) => scanCsvChunks(chunks, keep, { maxRecordChars: MAX_RESULT_RECORD_CHARS }));
-    await sink.close();
+    await sink.close({ sync: true });
   } catch (error) {
     sink.destroy();
     if ((error as { code?: unknown }).code === 'ENOENT') {

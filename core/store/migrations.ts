@@ -154,4 +154,7 @@ export const MIGRATIONS: readonly string[] = [
   // 5: who runs each load (`<host>:<pid>:<instance>`), so a second process on the same database (the app and `orgdesk load`)
   // never marks a live load interrupted and resumes it a second time.
   `ALTER TABLE loads ADD COLUMN owner TEXT;`,
+  // 6: the object's describe as each load was planned with (fields, types, what the operation may write), so a resume
+  // checks and sends the rest of the file by the same rules as its start, whatever the org's describe says by then.
+  `ALTER TABLE loads ADD COLUMN object_json TEXT;`,
 ];
