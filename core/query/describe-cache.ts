@@ -53,12 +53,12 @@ export function createDescribeCache({ connections }: { connections: QueryConnect
 }
 
 /** Trims a global describe to the contract's ObjectSummary list. */
-export function trimGlobal(global: GlobalDescribe): ObjectSummary[] {
+function trimGlobal(global: GlobalDescribe): ObjectSummary[] {
   return global.sobjects.map((o) => ({ name: o.name, label: o.label, keyPrefix: o.keyPrefix ?? null, custom: o.custom, queryable: o.queryable }));
 }
 
 /** Trims an object describe to the contract's ObjectInfo. */
-export function trimDescribe(describe: SObjectDescribe): ObjectInfo {
+function trimDescribe(describe: SObjectDescribe): ObjectInfo {
   const raw = describe as SObjectDescribe & { keyPrefix?: string | null; custom?: boolean; childRelationships?: unknown[] };
   const fields: FieldInfo[] = describe.fields.map((f) => ({
     name: f.name,

@@ -23,8 +23,6 @@ import { executeRun } from './run-execution';
 import { exportRun } from './run-export';
 import { createRunRegistry } from './run-registry';
 
-export type { RunArgs } from './query-run';
-
 /** The ports and settings of the query service. */
 export type QueryServiceOptions = {
   connections: QueryConnections;

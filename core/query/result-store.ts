@@ -5,7 +5,6 @@ import { createViewCache, type ViewOptions } from './result-views';
 import { columnsFromRecords, isChildResult, type ColumnSpec } from './soql-columns';
 
 export { readPath } from './record-cells';
-export type { ChildRecordsOf, ChildRows } from './record-cells';
 
 /** A window of a result as the store answers it: the rows in view order, how many rows match, and their row numbers. */
 export type StoreWindow = { rows: CellValue[][]; matched: number; rowIndexes: number[] };

@@ -7,7 +7,7 @@ import { isTrustedSender } from './sender-check';
 /** The one ipcMain channel calls travel on: `(channel, args)` from the preload (named in shared/ipc/transport-protocol.ts). */
 export const IPC_INVOKE = ELECTRON_IPC.invoke;
 /** The one channel events travel on to the renderer: `{ channel, payload }`. */
-export const IPC_EVENT = ELECTRON_IPC.event;
+const IPC_EVENT = ELECTRON_IPC.event;
 
 /**
  * The Electron transport: the only module that touches ipcMain. Every message's sender frame is checked (main frame, app://

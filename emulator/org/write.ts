@@ -46,7 +46,7 @@ export type WriteInput = Record<string, FieldValue | ParentReference>;
 export type WriteContext = { userId: string; origin: string; transactionKey?: string; client?: string; apiVersion?: string };
 
 /** The outcome of an upsert. */
-export type UpsertResult = { id: string; created: boolean };
+type UpsertResult = { id: string; created: boolean };
 
 /** The org's write API. */
 export interface RecordWriter {

@@ -26,7 +26,7 @@ import {
 import type { EventLog, StoredEvent } from './event-log';
 
 /** Real orgs refuse a CometD request body over 32,768 bytes with 413 (salesforce-api.md 6.1). */
-export const MAX_COMETD_BODY_BYTES = 32_768;
+const MAX_COMETD_BODY_BYTES = 32_768;
 
 /** Tunables of the Bayeux server (defaults are the real org's, where known). */
 export type BayeuxServerOptions = {

@@ -11,16 +11,16 @@ import type { FieldSchema, FieldValue, ObjectSchema, RecordRow } from '../org/ty
 import type { EventLog } from './event-log';
 
 /** The channel of all change events. */
-export const ALL_CHANGE_EVENTS = '/data/ChangeEvents';
+const ALL_CHANGE_EVENTS = '/data/ChangeEvents';
 
 /** The change types a change event carries. */
 export type ChangeEventType = 'CREATE' | 'UPDATE' | 'DELETE' | 'UNDELETE' | 'GAP_CREATE' | 'GAP_UPDATE' | 'GAP_DELETE' | 'GAP_UNDELETE' | 'GAP_OVERFLOW';
 
 /** The gap types the admin API can emit. */
-export const GAP_TYPES: readonly ChangeEventType[] = ['GAP_CREATE', 'GAP_UPDATE', 'GAP_DELETE', 'GAP_UNDELETE', 'GAP_OVERFLOW'];
+const GAP_TYPES: readonly ChangeEventType[] = ['GAP_CREATE', 'GAP_UPDATE', 'GAP_DELETE', 'GAP_UNDELETE', 'GAP_OVERFLOW'];
 
 /** The record id an overflow event carries (docs). */
-export const OVERFLOW_RECORD_ID = '000000000000000AAA';
+const OVERFLOW_RECORD_ID = '000000000000000AAA';
 
 /** `AccountChangeEvent`, `Invoice__ChangeEvent` (the custom `c` dropped). */
 export function changeEventEntity(objectName: string): string {

@@ -9,7 +9,7 @@ import type { OrgStore } from '../org/store';
 import { describeGlobalEntry } from '../org/describe';
 import type { ObjectSchema } from '../org/types';
 import { createBayeuxServer, type StreamingClientInfo } from './bayeux-server';
-import { ALL_CHANGE_EVENTS, changeEventEntity, createChangeEventPublisher, type ChangeEventType } from './change-events';
+import { changeEventEntity, createChangeEventPublisher, type ChangeEventType } from './change-events';
 import { createEventLog } from './event-log';
 import { isPlatformEvent, platformEventChannel, platformEventRoutes } from './platform-events';
 
@@ -126,6 +126,3 @@ export function createStreaming(ports: { store: OrgStore; sessions: SessionStore
     },
   };
 }
-
-/** The channel of every change event (re-exported for tests). */
-export { ALL_CHANGE_EVENTS };
