@@ -18,7 +18,7 @@ const { values } = parseArgs({
   },
 });
 
-const kinds = values.kind === 'all' ? SOAK_TARGETS : SOAK_TARGETS.filter((t) => t.kind === values.kind);
+const kinds = values.kind === 'all' ? SOAK_TARGETS.filter((t) => t.inAll !== false) : SOAK_TARGETS.filter((t) => t.kind === values.kind);
 if (kinds.length === 0) {
   console.error(`No soak target "${values.kind}". Known: ${SOAK_TARGETS.map((t) => t.kind).join(', ') || 'none'} (or all).`);
   process.exit(2);

@@ -3,7 +3,8 @@
  * `/data/ChangeEvents` and `/data/<Entity>ChangeEvent` — `ChangeEventHeader` first, then the record's fields in schema
  * order with compound fields nested (`Name`, `BillingAddress`), ISO date-times, only what changed (plus LastModifiedDate)
  * on UPDATE, the header alone on DELETE and gap events; one transaction key per transaction with increasing sequence
- * numbers, and one `GAP_OVERFLOW` per entity past the per-transaction change limit.
+ * numbers, one event with several `recordIds` when a transaction makes the same change to several records, and one
+ * `GAP_OVERFLOW` per entity past the per-transaction change limit.
  */
 import { createHash, randomUUID } from 'node:crypto';
 import type { OrgStore, RecordChange } from '../org/store';
@@ -11,7 +12,7 @@ import type { FieldSchema, FieldValue, ObjectSchema, RecordRow } from '../org/ty
 import type { EventLog } from './event-log';
 
 /** The channel of all change events. */
-const ALL_CHANGE_EVENTS = '/data/ChangeEvents';
+export const ALL_CHANGE_EVENTS = '/data/ChangeEvents';
 
 /** The change types a change event carries. */
 export type ChangeEventType = 'CREATE' | 'UPDATE' | 'DELETE' | 'UNDELETE' | 'GAP_CREATE' | 'GAP_UPDATE' | 'GAP_DELETE' | 'GAP_UNDELETE' | 'GAP_OVERFLOW';
@@ -40,14 +41,17 @@ function eventValue(field: FieldSchema, value: FieldValue): FieldValue {
   return date.toISOString().replace('.000Z', 'Z');
 }
 
-type Entry = { kind: 'field'; name: string; field: FieldSchema } | { kind: 'compound'; name: string; parts: { key: string; field: FieldSchema }[] };
+/** One field of a change event: a plain field, or a compound one (`Name`, `<X>Address`) with its parts. */
+export type ChangeEventEntry = { kind: 'field'; name: string; field: FieldSchema } | { kind: 'compound'; name: string; parts: { key: string; field: FieldSchema }[] };
+
+type Entry = ChangeEventEntry;
 
 const EXCLUDED = new Set(['Id', 'IsDeleted', 'SystemModstamp', 'LastViewedDate', 'LastReferencedDate']);
 const ADDRESS_PARTS = ['Street', 'City', 'State', 'PostalCode', 'Country', 'StateCode', 'CountryCode', 'Latitude', 'Longitude', 'GeocodeAccuracy'];
 const NAME_PARTS = ['Salutation', 'FirstName', 'LastName'];
 
 /** The fields of an object's change event, in schema order, compound fields grouped where their first part stands. */
-function entriesOf(schema: ObjectSchema): Entry[] {
+export function entriesOf(schema: ObjectSchema): Entry[] {
   const byName = new Map(schema.fields.map((f) => [f.name, f]));
   const owner = new Map<string, Entry>();
   const compoundName = byName.get('Name')?.label === 'Full Name' && byName.has('LastName');
@@ -193,36 +197,50 @@ export function createChangeEventPublisher(options: ChangeEventOptions): ChangeE
     return { fields, changedFields };
   };
 
+  // Changes wait for the end of the synchronous run (or the next transaction): one event then carries every record a
+  // transaction changed the same way (same entity, change type and field values), as real CDC merges them.
+  type Draft = { schema: ObjectSchema; changeType: ChangeEventType; changeOrigin: string; userId: string; changedFields: string[]; fields: Record<string, unknown>; ids: string[]; key: string | undefined };
+  let buffered: { tx: Transaction; drafts: Draft[] } | undefined;
+  const flush = (): void => {
+    const batch = buffered;
+    buffered = undefined;
+    if (!batch) return;
+    for (const d of batch.drafts) publish(d.schema, header(d.schema, d.ids, d.changeType, d.changeOrigin, batch.tx, d.userId, d.changedFields), d.fields);
+  };
+  const queue = (tx: Transaction, draft: Omit<Draft, 'key'>, mergeable: boolean): void => {
+    if (buffered?.tx !== tx) {
+      flush();
+      buffered = { tx, drafts: [] };
+      queueMicrotask(flush);
+    }
+    // The audit dates of one transaction differ by milliseconds here, not on a real org: they are left out of the match.
+    const { LastModifiedDate: _modified, CreatedDate: _created, ...compared } = draft.fields;
+    const key = mergeable ? JSON.stringify([draft.schema.name, draft.changeType, draft.changeOrigin, draft.userId, draft.changedFields, compared]) : undefined;
+    const same = key === undefined ? undefined : buffered.drafts.find((d) => d.key === key);
+    if (same) same.ids.push(...draft.ids);
+    else buffered.drafts.push({ ...draft, key });
+  };
+
   const onChange = (change: RecordChange): void => {
     if (!publishes(change.objectName)) return;
     const schema = store.objectSchema(change.objectName) as ObjectSchema;
     const tx = transactionOf(change.transactionKey);
     const changedNames = change.changeType === 'UPDATE' ? change.changedFields.filter((f) => f !== 'LastModifiedDate' && f !== 'SystemModstamp') : [];
     tx.changes += change.changeType === 'UPDATE' ? Math.max(1, changedNames.length) : 1;
+    const base = { schema, changeOrigin: origin(change), userId: change.userId };
     if (tx.changes > options.overflowLimit) {
       if (!tx.overflowed.has(schema.name)) {
         tx.overflowed.add(schema.name);
-        publish(schema, header(schema, [OVERFLOW_RECORD_ID], 'GAP_OVERFLOW', origin(change), tx, change.userId, []), {});
+        queue(tx, { ...base, changeType: 'GAP_OVERFLOW', changedFields: [], fields: {}, ids: [OVERFLOW_RECORD_ID] }, false);
       }
       return;
     }
-    const changeOrigin = origin(change);
-    switch (change.changeType) {
-      case 'DELETE':
-        publish(schema, header(schema, [change.id], 'DELETE', changeOrigin, tx, change.userId, []), {});
-        return;
-      case 'CREATE':
-      case 'UNDELETE': {
-        const { fields } = fieldsOf(schema, change.row, undefined);
-        publish(schema, header(schema, [change.id], change.changeType, changeOrigin, tx, change.userId, []), fields);
-        return;
-      }
-      case 'UPDATE': {
-        const { fields, changedFields } = fieldsOf(schema, change.row, new Set(change.changedFields));
-        publish(schema, header(schema, [change.id], 'UPDATE', changeOrigin, tx, change.userId, changedFields), fields);
-        return;
-      }
+    if (change.changeType === 'DELETE') {
+      queue(tx, { ...base, changeType: 'DELETE', changedFields: [], fields: {}, ids: [change.id] }, true);
+      return;
     }
+    const { fields, changedFields } = fieldsOf(schema, change.row, change.changeType === 'UPDATE' ? new Set(change.changedFields) : undefined);
+    queue(tx, { ...base, changeType: change.changeType, changedFields, fields, ids: [change.id] }, true);
   };
   const unsubscribe = store.onChange(onChange);
 
@@ -231,6 +249,7 @@ export function createChangeEventPublisher(options: ChangeEventOptions): ChangeE
     objects: () => store.objectSchemas().filter((s) => publishes(s.name)),
     channels: () => [ALL_CHANGE_EVENTS, ...store.objectSchemas().filter((s) => publishes(s.name)).map((s) => `/data/${changeEventEntity(s.name)}`)],
     emitGap(changeType, recordIds, objectName) {
+      flush();
       const first = recordIds[0];
       const schema = objectName !== undefined ? store.objectSchema(objectName) : first === undefined ? undefined : store.objectByKeyPrefix(first.slice(0, 3));
       if (!schema || !publishes(schema.name)) throw new Error(`No change-event object for ${objectName ?? first ?? 'no record ids'}: give "object" or record ids of an object that publishes change events.`);
@@ -240,6 +259,9 @@ export function createChangeEventPublisher(options: ChangeEventOptions): ChangeE
       // Gap events carry the header only, with an empty changeOrigin (docs).
       return [publish(schema, header(schema, ids, changeType, '', tx, '', []), {})];
     },
-    stop: unsubscribe,
+    stop() {
+      flush();
+      unsubscribe();
+    },
   };
 }

@@ -25,7 +25,7 @@ export function isPlatformEvent(schema: ObjectSchema): boolean {
 const SYSTEM_FIELDS = new Set(['Id', 'ReplayId', 'CreatedDate', 'CreatedById', 'EventUuid']);
 
 /** Publishes one platform event; returns its record id and replay id. */
-function publishPlatformEvent(store: OrgStore, log: EventLog, schema: ObjectSchema, values: Record<string, FieldValue>, userId: string, now: Date): { id: string; replayId: number } {
+export function publishPlatformEvent(store: OrgStore, log: EventLog, schema: ObjectSchema, values: Record<string, FieldValue>, userId: string, now: Date): { id: string; replayId: number } {
   const id = store.newId(schema.name);
   const payload: Record<string, unknown> = { CreatedDate: now.toISOString(), CreatedById: userId };
   for (const f of schema.fields) if (!SYSTEM_FIELDS.has(f.name)) payload[f.name] = values[f.name] ?? null;
