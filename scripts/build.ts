@@ -22,9 +22,9 @@ const NATIVE = ['electron', 'better-sqlite3', 'keytar'];
  * the command table (about 150 kB) and a load, a query or the emulator load their engine when they run. The CommonJS
  * packages inside call `require`, which an ESM file lacks: the banner makes one.
  */
-export async function buildCli(): Promise<void> {
+export async function buildCli(outDir = 'dist/cli'): Promise<void> {
   const pkg = JSON.parse(await readFile(at('package.json'), 'utf8')) as { version: string };
-  await rm(at('dist/cli'), { recursive: true, force: true });
+  await rm(at(outDir), { recursive: true, force: true });
   await esbuild({
     bundle: true,
     platform: 'node',
@@ -33,7 +33,7 @@ export async function buildCli(): Promise<void> {
     logLevel: 'warning',
     absWorkingDir: root,
     entryPoints: { orgdesk: at('cli/main.ts') },
-    outdir: at('dist/cli'),
+    outdir: at(outDir),
     splitting: true,
     chunkNames: 'chunks/[name]-[hash]',
     outExtension: { '.js': '.mjs' },
@@ -42,7 +42,7 @@ export async function buildCli(): Promise<void> {
     banner: { js: "import { createRequire as __orgdeskCreateRequire } from 'node:module'; const require = __orgdeskCreateRequire(import.meta.url);" },
   });
   // `orgdesk emulator` starts the local org's Pub/Sub server, which loads the proto from beside the chunk that holds it.
-  await Promise.all(['dist/cli', 'dist/cli/chunks'].map((dir) => copyFile(at('emulator/pubsub/pubsub_api.proto'), at(`${dir}/pubsub_api.proto`))));
+  await Promise.all([outDir, `${outDir}/chunks`].map((dir) => copyFile(at('emulator/pubsub/pubsub_api.proto'), at(`${dir}/pubsub_api.proto`))));
 }
 
 /** Builds the renderer and, unless asked not to, the four Node bundles. */

@@ -20,7 +20,8 @@ import type { ChildLoad, LoadScheduleEnv } from './load-schedule-run';
 import type { LoadSchedule } from './load-schedules';
 
 const ADMIN = 'admin@orgdesk.example';
-const ORGDESK_BIN = fileURLToPath(new URL('../../cli/orgdesk.mjs', import.meta.url));
+/** The orgdesk a kill schedule starts: the soak's fresh bundle (`ORGDESK_SCHEDULE_BIN`), else the bin from source. */
+const ORGDESK_BIN = process.env['ORGDESK_SCHEDULE_BIN'] ?? fileURLToPath(new URL('../../cli/orgdesk.mjs', import.meta.url));
 /** About the bytes of one schedule row in a job CSV, so `--max-job-bytes` splits the file like `maxJobRows` does in process. */
 const BYTES_PER_ROW = 24;
 
