@@ -4,12 +4,11 @@ import { join } from 'node:path';
 import { parse } from 'csv-parse/sync';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { LoadOperation, LoadOptions, LoadPlan, LoadProgress, LoadSummary } from '../../shared/ipc/domains/load';
-import { createEmulatorConnections } from '../test-support/emulator-connections';
-import { ADMIN, countRecords, SMALL_ORG, useEmulator } from '../test-support/emulator-fixture';
-import { createSystemClock } from '../salesforce';
+import { countRecords, SMALL_ORG, useEmulator } from '../test-support/emulator-fixture';
+import { createTestLoadService } from '../test-support/load-service-fixture';
 import { openDatabase, type OrgDeskDatabase } from '../store';
 import { createLoadOwner, type LoadOwner } from './load-owner';
-import { createLoadService, type LoadService, type LoadServiceOptions } from './load-service';
+import type { LoadService, LoadServiceOptions } from './load-service';
 
 const DATES = { dateOrder: 'ymd', timeZone: 'UTC' } as const;
 
@@ -34,17 +33,7 @@ afterEach(async () => {
 function service(overrides: Partial<LoadServiceOptions> & { owner?: LoadOwner } = {}): LoadService {
   const database = openDatabase({ folder: join(dir, 'user-data') });
   databases.push(database);
-  const load = createLoadService({
-    db: database.db,
-    connections: createEmulatorConnections({ url: org.emulator.url, username: ADMIN }),
-    emit: { progress: () => undefined, preflight: () => undefined },
-    clock: createSystemClock(),
-    uploadsDir: join(dir, 'user-data', 'uploads'),
-    loadsDir: join(dir, 'user-data', 'loads'),
-    poll: { initialMs: 10, maxMs: 50 },
-    progressIntervalMs: 50,
-    ...overrides,
-  });
+  const load = createTestLoadService(database.db, org.emulator, dir, overrides);
   services.push(load);
   return load;
 }
