@@ -9,7 +9,7 @@ import type { QueryRunState } from '../../shared/ipc/domains/query';
 import { ServiceError } from '../../core/errors';
 import { resolveUserPath } from '../../core/orgs/user-path';
 import type { CliShell } from '../cli-shell';
-import type { QueryOptions } from '../commands/query';
+import type { QueryOptions } from './query-options';
 import { explainForProfile } from '../demo-org-hint';
 import { createProgress } from '../progress';
 import { formatRows, recordsOf } from './row-formats';
