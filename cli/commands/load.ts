@@ -16,7 +16,7 @@ const integerIn =
   };
 
 /** What `orgdesk load --help` and the README say a mapping file looks like. */
-export const MAPPING_FILE_HELP = `A --mapping FILE is JSON, in one of two forms:
+const MAPPING_FILE_HELP = `A --mapping FILE is JSON, in one of two forms:
   { "Last Name": "LastName", "Company": "Account.External_Id__c" }          CSV column -> field (or lookup)
   { "mappings": [ { "source": "column", "column": "Last Name", "field": "LastName" },
                   { "source": "constant", "value": "Web", "field": "LeadSource" } ],

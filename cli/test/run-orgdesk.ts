@@ -6,7 +6,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 
 /** The bin script package.json points at. */
-export const ORGDESK_BIN = fileURLToPath(new URL('../orgdesk.mjs', import.meta.url));
+const ORGDESK_BIN = fileURLToPath(new URL('../orgdesk.mjs', import.meta.url));
 
 /** What a finished run printed and how it ended. */
 export type OrgdeskRun = { code: number | null; signal: NodeJS.Signals | null; stdout: string; stderr: string };

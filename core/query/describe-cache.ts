@@ -53,7 +53,7 @@ export function createDescribeCache({ connections }: { connections: QueryConnect
 }
 
 /** Trims a global describe to the contract's ObjectSummary list. */
-export function trimGlobal(global: GlobalDescribe): ObjectSummary[] {
+function trimGlobal(global: GlobalDescribe): ObjectSummary[] {
   return global.sobjects.map((o) => ({
     name: o.name,
     label: o.label,

@@ -58,7 +58,7 @@ export type BayeuxServerOptions = {
 export const STREAMING_FAULT_KINDS = ['streaming-lost-reply', 'streaming-drop-client', 'streaming-expire-session'] as const;
 
 /** One of `STREAMING_FAULT_KINDS`. */
-export type StreamingFaultKind = (typeof STREAMING_FAULT_KINDS)[number];
+type StreamingFaultKind = (typeof STREAMING_FAULT_KINDS)[number];
 
 type Subscription = { channel: string; cursor: number };
 
