@@ -42,7 +42,7 @@ export default defineConfig({
           name: 'cli',
           environment: 'node',
           include: ['cli/**/*.test.ts'],
-          exclude: ['cli/**/*.keychain.test.ts'],
+          exclude: ['cli/**/*.keychain.test.ts', 'cli/**/*.package.test.ts'],
           testTimeout: 60_000,
           hookTimeout: 60_000,
         },
@@ -57,6 +57,10 @@ export default defineConfig({
           // The local org's describes, read once before the tests (the SOQL language tests complete against them).
           globalSetup: ['test/local-org-describe.ts'],
         },
+      },
+      {
+        // The packed CLI installed with npm into a temporary prefix: minutes, as its native modules build from source.
+        test: { name: 'package', environment: 'node', include: ['cli/**/*.package.test.ts'], testTimeout: 120_000, hookTimeout: 15 * 60_000 },
       },
       {
         resolve: { alias: { electron: here('./test/electron-forbidden.ts') } },

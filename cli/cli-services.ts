@@ -147,6 +147,8 @@ async function openEvents(database: OrgDeskDatabase, orgs: OrgsService, userData
       for (const listener of statusListeners) listener(status);
     },
     picker: createFolderSavePicker(join(userDataDir, 'exports')),
+    // `orgdesk events` keeps its own checkpoint, moved once an event's line is written out (cli/events/event-lines.ts).
+    consumer: 'cli',
   });
   return {
     service,

@@ -4,6 +4,7 @@ import { ServiceError } from '../core/errors';
 import type { OrgsService } from '../core/orgs';
 import type { CliServices } from './cli-services';
 import type { ExitCode } from './exit-codes';
+import type { JsonDocument } from './json-document';
 
 /** The process's streams and surroundings as commands see them (tests pass their own). */
 export type CliIo = {
@@ -21,6 +22,8 @@ export type CliShell = {
   io: CliIo;
   /** Aborts on Ctrl+C or SIGTERM: long work stops (a Bulk job is aborted in the org too) and the run exits 130. */
   signal: AbortSignal;
+  /** The closing JSON document of a `--json` run (disabled without `--json`): commands set their fields on it. */
+  json: JsonDocument;
   /** The global options as parsed. */
   globals(): GlobalOptions;
   /** The engine on the app's database and keychain, opened once per run (main closes it). */

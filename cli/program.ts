@@ -4,8 +4,9 @@ import type { CliServices } from './cli-services';
 import { chooseOrg, type CliCommand, type CliIo, type CliShell, type GlobalOptions } from './cli-shell';
 import { CLI_COMMANDS } from './commands';
 import { EXIT, type ExitCode } from './exit-codes';
+import { createJsonDocument, type JsonError } from './json-document';
 import { describeFailure } from './report-error';
-import { PRIVATE_KEY_ENV, readRunKey } from './run-key';
+import { PRIVATE_KEY_ENV } from './run-key';
 import { resolveUserDataDir, USER_DATA_ENV } from './user-data';
 
 /** One run of the CLI: the arguments after `orgdesk`, the streams, and the signal Ctrl+C aborts. */
@@ -21,15 +22,20 @@ export async function runCli(run: CliRun): Promise<ExitCode> {
   let services: CliServices | null = null;
   let opening: Promise<CliServices> | null = null;
   let exitCode: ExitCode | null = null;
+  let jsonError: JsonError | null = null;
+  // Known before commander parses anything, so a refused argument still ends with the document (see json-document.ts).
+  const json = createJsonDocument(io.stdout, jsonRequested(run.argv));
 
   const program = new Command('orgdesk');
   const shell: CliShell = {
     io,
     signal: run.signal,
+    json,
     globals: () => program.opts<GlobalOptions>(),
     services: () => {
       opening ??= (async () => {
         const globals = program.opts<GlobalOptions>();
+        const { readRunKey } = await import('./run-key');
         const runKey = await readRunKey(globals.keyFile, io.env, io.cwd);
         // Loaded on first use, so --help and the emulator never pay for the engine's modules.
         const { openCliServices } = await import('./cli-services');
@@ -69,18 +75,44 @@ export async function runCli(run: CliRun): Promise<ExitCode> {
     if (error instanceof CommanderError) {
       // Commander has printed it already: help and --version end 0; a bad argument, or no command at all, is a usage error.
       exitCode = error.exitCode === 0 ? EXIT.ok : EXIT.usage;
+      if (exitCode === EXIT.ok) json.printed();
+      else jsonError = usageError(error, run.argv);
     } else {
       const failure = describeFailure(error, io.env);
       for (const line of failure.lines) io.stderr.write(`${line}\n`);
       exitCode = failure.exitCode;
+      jsonError = failure.error;
     }
   } finally {
     (services as CliServices | null)?.dispose();
   }
-  return exitCode ?? EXIT.internal;
+  const code = exitCode ?? EXIT.internal;
+  json.finish({ exitCode: code, error: jsonError });
+  return code;
 }
 
+/** Whether the run asked for JSON: `--json` among the arguments before a `--`. */
+function jsonRequested(argv: readonly string[]): boolean {
+  const end = argv.indexOf('--');
+  return (end < 0 ? argv : argv.slice(0, end)).includes('--json');
+}
+
+/** A usage error commander raised, as the document's error (commander's own text, without its `error: ` prefix). */
+function usageError(error: CommanderError, argv: readonly string[]): JsonError {
+  const text = error.message.replace(/^error:\s*/i, '');
+  const command = argv.find((arg) => !arg.startsWith('-'));
+  return {
+    code: 'VALIDATION',
+    message: `${text.charAt(0).toUpperCase()}${text.slice(1)}${/[.!?]$/.test(text) ? '' : '.'}`,
+    hint: `Run orgdesk ${command === undefined ? '' : `${command} `}--help for the usage.`,
+  };
+}
+
+/** The version the build writes into the bundle (scripts/build.ts); undefined when run from the sources. */
+declare const ORGDESK_BUNDLED_VERSION: string | undefined;
+
 function readVersion(): string {
+  if (typeof ORGDESK_BUNDLED_VERSION === 'string') return ORGDESK_BUNDLED_VERSION;
   try {
     const pkg = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version?: unknown };
     return typeof pkg.version === 'string' ? pkg.version : '0.0.0';

@@ -1,10 +1,11 @@
 import type { AppError } from '../shared/ipc/result';
 import { toAppError } from '../core/errors';
 import { exitCodeFor, type ExitCode } from './exit-codes';
+import type { JsonError } from './json-document';
 import { PRIVATE_KEY_ENV } from './run-key';
 
-/** How a failed run ends: the lines for stderr and the exit code. */
-export type Failure = { lines: string[]; exitCode: ExitCode };
+/** How a failed run ends: the lines for stderr, the error for a `--json` document and the exit code. */
+export type Failure = { lines: string[]; error: JsonError; exitCode: ExitCode };
 
 const NO_KEYCHAIN_ADVICE = `Without a keychain (CI), pass --key-file PATH or set ${PRIVATE_KEY_ENV} to log in with a key for this run only.`;
 
@@ -19,7 +20,8 @@ export function describeFailure(error: unknown, env: NodeJS.ProcessEnv): Failure
   const hint = cliHint(app, error);
   if (hint !== undefined) lines.push(`  ${hint}`);
   if (app.code === 'INTERNAL' && env['ORGDESK_DEBUG'] !== undefined && error instanceof Error) lines.push(error.stack ?? error.message);
-  return { lines, exitCode: exitCodeFor(app.code) };
+  const jsonError: JsonError = hint === undefined ? { code: app.code, message: app.message } : { code: app.code, message: app.message, hint };
+  return { lines, error: jsonError, exitCode: exitCodeFor(app.code) };
 }
 
 function cliHint(app: AppError, error: unknown): string | undefined {

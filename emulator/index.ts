@@ -122,6 +122,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
     sessions,
     now,
     latestVersion: `${MAX_API_VERSION}.0`,
+    faults,
     ...(options.dataDir === undefined ? {} : { dataDir: options.dataDir }),
     ...(options.streaming === undefined ? {} : { options: options.streaming }),
   });

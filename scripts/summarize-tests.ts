@@ -8,6 +8,7 @@ import { fileURLToPath } from 'node:url';
 /** The suites `npm test` runs, each with its report file and format. */
 export const SUITES = [
   { name: 'unit', file: 'unit.json', format: 'vitest' },
+  { name: 'package', file: 'package.json', format: 'vitest' },
   { name: 'keychain', file: 'keychain.json', format: 'vitest' },
   { name: 'e2e', file: 'e2e.json', format: 'playwright' },
 ] as const;

@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# `npm test`: every suite — unit (vitest projects shared/emulator/electron/renderer/cli), the keychain project under a real
+# `npm test`: every suite — unit (vitest projects shared/emulator/electron/renderer/cli), the packed CLI installed with npm
+# (project package, minutes), the keychain project under a real
 # gnome-keyring, then Playwright e2e in Chromium against browser mode,
 # also under that keyring so the app keeps its keys in the real OS keychain. Each writes a JSON report to .reports/; the last line
 # adds them up. Exits non-zero when anything failed or a suite did not run.
@@ -10,6 +11,8 @@ rm -rf .reports && mkdir -p .reports
 
 "$bin/vitest" run --project shared --project emulator --project core --project electron --project renderer --project cli \
   --reporter=default --reporter=json --outputFile.json=.reports/unit.json
+
+"$bin/vitest" run --project package --reporter=default --reporter=json --outputFile.json=.reports/package.json
 
 bash scripts/with-keyring.sh "$bin/vitest" run --project keychain --passWithNoTests \
   --reporter=default --reporter=json --outputFile.json=.reports/keychain.json

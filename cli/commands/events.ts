@@ -1,28 +1,20 @@
-import { createWriteStream } from 'node:fs';
-import { once } from 'node:events';
-import { homedir } from 'node:os';
-import { finished } from 'node:stream/promises';
 import { InvalidArgumentError } from 'commander';
-import { eventsSchemas, type EventBatch, type EventRow, type EventSubscription, type ReplayFrom } from '../../shared/ipc/domains/events';
-import { assertNever } from '../../shared/ipc/result';
-import { ServiceError } from '../../core/errors';
-import { resolveUserPath } from '../../core/orgs/user-path';
-import type { CliEvents } from '../cli-services';
-import type { CliCommand, CliShell } from '../cli-shell';
-import { explainForProfile } from '../demo-org-hint';
-import { createEventLineWriter } from '../events/event-lines';
-import { EXIT } from '../exit-codes';
+import type { ReplayFrom } from '../../shared/ipc/domains/events';
+import type { CliCommand } from '../cli-shell';
 
-type EventsOptions = { replay?: ReplayFrom; out?: string };
+/** The options of `orgdesk events` as commander parses them. */
+export type EventsOptions = { replay?: ReplayFrom; out?: string; json?: boolean };
 
 const HELP = `
 Each event is one NDJSON line {"channel","replayId","receivedAt","data"} (data as the org sent it), the same lines as the
 app's NDJSON export, written to stdout or appended to --out as each batch arrives. Status lines (subscribed, reconnecting,
 gap and overflow events, replay-id discontinuities) go to stderr (--quiet keeps all but the subscribed lines). Every
-event is also captured in the app's database.
+event is also captured in the app's database (shared with the app's viewer: each event is stored once).
 
-Without --replay the run resumes after the last replay id stored for this org and channel (the checkpoint the app's viewer
-uses too), or starts with new events (-1) when there is none. An id the org no longer keeps fails with exit 2: run again
+Without --replay the run resumes after the last event it wrote out for this org and channel (its own checkpoint, apart
+from the app viewer's, moved only once a line is written, so a killed run loses nothing; with --out, after the file's
+last line for the channel if that is further, so nothing is written twice), or starts with new events (-1) when there is
+none. --replay <id> starts over after that id. An id the org no longer keeps fails with exit 2: run again
 with --replay -1 or --replay -2. Ctrl+C unsubscribes, writes what is waiting and exits 0.
 
 Examples:
@@ -40,8 +32,12 @@ export const eventsCommand: CliCommand = {
       .argument('<channel>', 'the channel, case-sensitive: /data/ChangeEvents, /data/ContactChangeEvent, /event/Order_Event__e')
       .option('--replay <from>', '-1 new events only, -2 every event the org keeps, or a replay id to start after (default: the stored checkpoint)', parseReplay)
       .option('--out <file>', 'append the events to this NDJSON file instead of stdout')
+      .option('--json', 'the events and the ending in one JSON document on stdout: { state, channel, count, lastReplayId, events (without --out), error?, exitCode }')
       .addHelpText('after', HELP)
-      .action((channel: string, options: EventsOptions) => listen(shell, channel, options));
+      .action(async (channel: string, options: EventsOptions) => {
+        const { listen } = await import('../events/events-run');
+        await listen(shell, channel, options);
+      });
   },
 };
 
@@ -52,183 +48,4 @@ function parseReplay(text: string): ReplayFrom {
   const replayId = Number(text);
   if (/^\d+$/.test(text) && Number.isSafeInteger(replayId)) return { kind: 'id', replayId };
   throw new InvalidArgumentError('Give -1 (new events), -2 (every retained event) or a replay id (a whole number).');
-}
-
-async function listen(shell: CliShell, channel: string, options: EventsOptions): Promise<void> {
-  if (!eventsSchemas['events:subscribe'].shape.channel.safeParse(channel).success) {
-    throw new ServiceError('VALIDATION', `${channel} is not a channel name.`, 'A channel starts with / and holds letters, digits, _ and /, such as /data/ContactChangeEvent.');
-  }
-  const services = await shell.services();
-  const profile = shell.chooseOrg(services.orgs);
-  await services.orgs.connection(profile.id, shell.signal).catch((error: unknown) => {
-    throw explainForProfile(profile, error);
-  });
-  const output = await openOutput(shell, options.out);
-  const events = await services.events();
-  const replay = options.replay ?? { kind: 'checkpoint' };
-  // --quiet drops the start lines; reconnects, gaps, errors and the closing line are always told.
-  const progress = (line: string): void => {
-    if (shell.globals().quiet !== true) shell.note(line);
-  };
-  const writer = eventWriter(shell, events, output);
-  const stopBatches = events.onBatch((batch) => writer.write(batch));
-  // Set by a status that says the subscription failed while it ran (re-login refused, the org denied it).
-  const ended: { failure: ServiceError | null } = { failure: null };
-  let stop: (() => void) | null = null;
-  const stopStatuses = events.onStatus((status) => {
-    if (status.channel !== channel || status.orgId !== profile.id) return;
-    const line = statusLine(status);
-    if (line !== null) shell.note(line);
-    if (status.state === 'failed') {
-      ended.failure = failureError(status);
-      stop?.();
-    }
-  });
-  let subscription: EventSubscription | null = null;
-  try {
-    progress(startLine(profile.label, channel, replay, events.capture.checkpoint(profile.id, channel)));
-    subscription = await events.service.subscribe(profile.id, channel, replay);
-    if (subscription.state === 'failed') throw failureError(subscription);
-    progress(`Subscribed to ${channel} on ${profile.label}; Ctrl+C stops.`);
-    await new Promise<void>((resolve) => {
-      stop = resolve;
-      if (shell.signal.aborted) resolve();
-      shell.signal.addEventListener('abort', () => resolve(), { once: true });
-      writer.onError(() => resolve());
-    });
-  } finally {
-    if (subscription !== null) await events.service.unsubscribe(subscription.subscriptionId);
-    stopStatuses();
-    stopBatches();
-    await writer.settled();
-    await output.close();
-  }
-  writer.throwIfFailed();
-  if (ended.failure !== null) throw ended.failure;
-  const last = events.capture.checkpoint(profile.id, channel);
-  shell.note(
-    `${writer.count()} ${writer.count() === 1 ? 'event' : 'events'} from ${channel}${options.out === undefined ? '' : ` written to ${output.name}`}` +
-      (last === null ? '.' : `; the next run resumes after replay id ${last}.`),
-  );
-  // Ctrl+C is how a listener ends: after a clean unsubscribe that is success, as for `orgdesk emulator`.
-  shell.setExitCode(EXIT.ok);
-}
-
-function startLine(label: string, channel: string, replay: ReplayFrom, checkpoint: number | null): string {
-  switch (replay.kind) {
-    case 'new':
-      return `Listening to ${channel} on ${label} for new events (replay -1)…`;
-    case 'retained':
-      return `Listening to ${channel} on ${label} from every retained event (replay -2)…`;
-    case 'id':
-      return `Listening to ${channel} on ${label} after replay id ${replay.replayId}…`;
-    case 'checkpoint':
-      return checkpoint === null
-        ? `Listening to ${channel} on ${label} for new events (no stored replay id yet, replay -1)…`
-        : `Listening to ${channel} on ${label}, resuming after stored replay id ${checkpoint}…`;
-    default:
-      return assertNever(replay);
-  }
-}
-
-/** The line for a change of state worth telling (reconnecting, live again, failed), or null. */
-function statusLine(status: EventSubscription): string | null {
-  switch (status.state) {
-    case 'reconnecting':
-      return `Reconnecting to ${status.channel} (reconnect ${status.reconnects + 1}${status.nextRetryAt === null ? '' : `, next try at ${status.nextRetryAt}`}); events resume after replay id ${status.lastReplayId ?? 'none yet'}.`;
-    case 'live':
-      return status.reconnects > 0 ? `Subscribed again to ${status.channel} after ${status.reconnects} ${status.reconnects === 1 ? 'reconnect' : 'reconnects'}.` : null;
-    case 'failed':
-    case 'connecting':
-    case 'stopped':
-      return null;
-    default:
-      return assertNever(status.state);
-  }
-}
-
-/** The engine's failure as an error, its hints in the CLI's terms (an invalid replay id points at --replay -1 / -2). */
-function failureError(status: EventSubscription): ServiceError {
-  const failure = status.failure;
-  if (failure === undefined) return new ServiceError('INTERNAL', `The subscription to ${status.channel} failed.`, 'Run the command again.');
-  if (failure.reason === 'invalid-replay') {
-    return new ServiceError(failure.code, failure.message, `${failure.hint ?? ''} Run again with --replay -1 (new events only) or --replay -2 (everything the org still keeps).`.trim());
-  }
-  if (failure.reason === 'no-channel') {
-    return new ServiceError(
-      failure.code,
-      failure.message,
-      'Check its spelling (channels are case-sensitive: /data/ContactChangeEvent, /data/ChangeEvents, /event/Order_Event__e) and that Change Data Capture is enabled for the object.',
-    );
-  }
-  return new ServiceError(failure.code, failure.message, failure.hint);
-}
-
-type Output = { name: string; stream: NodeJS.WritableStream; close(): Promise<void> };
-
-/** stdout (never ended by the command), or the file opened for appending (an unwritable path is a FILE error before subscribing). */
-async function openOutput(shell: CliShell, out: string | undefined): Promise<Output> {
-  if (out === undefined) return { name: 'stdout', stream: shell.io.stdout, close: async () => undefined };
-  const path = resolveUserPath(out, homedir(), shell.io.cwd);
-  const stream = createWriteStream(path, { flags: 'a' });
-  try {
-    await once(stream, 'open');
-  } catch (error) {
-    throw new ServiceError('FILE', `OrgDesk could not open ${path} for the events.`, 'Check that the folder exists and is writable (--out).', { cause: error });
-  }
-  return {
-    name: path,
-    stream,
-    async close() {
-      stream.end();
-      await finished(stream).catch(() => undefined);
-    },
-  };
-}
-
-type EventWriter = {
-  write(batch: EventBatch): void;
-  count(): number;
-  /** Resolves once every event handed over is written, or the output failed. */
-  settled(): Promise<void>;
-  onError(listener: () => void): void;
-  throwIfFailed(): void;
-};
-
-/** Writes each batch as NDJSON lines (see cli/events/event-lines.ts) and notes gaps, overflows and discontinuities on stderr. */
-function eventWriter(shell: CliShell, events: CliEvents, output: Output): EventWriter {
-  const lines = createEventLineWriter({ capture: events.capture, output: output.stream });
-  let error: unknown = null;
-  const errorListeners: Array<() => void> = [];
-  output.stream.on('error', (e: unknown) => {
-    error ??= e;
-    for (const listener of errorListeners) listener();
-  });
-  return {
-    write(batch) {
-      if (error !== null) return;
-      lines.write(batch.rows);
-      for (const row of batch.rows) {
-        const note = noteOf(row);
-        if (note !== null) shell.note(note);
-      }
-    },
-    count: () => lines.count(),
-    settled: () => (error !== null ? Promise.resolve() : Promise.race([lines.settled(), new Promise<void>((resolve) => errorListeners.push(resolve))])),
-    onError(listener) {
-      errorListeners.push(listener);
-    },
-    throwIfFailed() {
-      if (error === null) return;
-      const code = (error as { code?: unknown }).code;
-      throw new ServiceError('FILE', `OrgDesk could not write the events to ${output.name}${typeof code === 'string' ? ` (${code})` : ''}.`, 'Check that the disk has free space and the file is writable; the events are in the capture, and the next run resumes after them.', { cause: error });
-    },
-  };
-}
-
-function noteOf(row: EventRow): string | null {
-  const parts: string[] = [];
-  if (row.kind === 'gap' || row.kind === 'overflow') parts.push(`${row.changeType ?? row.kind.toUpperCase()} at replay id ${row.replayId} (${row.recordIds.join(', ') || 'no record ids'}): ${row.note ?? ''}`.trim());
-  if (row.discontinuity !== null) parts.push(`Replay id discontinuity before ${row.replayId} (last ${row.discontinuity.lastReplayId ?? 'none'}): ${row.discontinuity.reason}`);
-  return parts.length === 0 ? null : parts.join('\n');
 }

@@ -67,7 +67,7 @@ describe('orgdesk load', () => {
     expect(result.stderr).toMatch(/Load [0-9a-f-]{36} started/);
     expect(result.code).toBe(10);
     const summary = JSON.parse(result.stdout) as LoadSummary;
-    expect(summary).toMatchObject({ state: 'done', counts: { input: 12, success: 9, failed: 3, unprocessed: 0, excluded: 0 } });
+    expect(summary).toMatchObject({ state: 'done', counts: { input: 12, success: 9, failed: 3, unprocessed: 0, excluded: 0 }, exitCode: 10 });
     expect(result.stderr).toMatch(/12 input rows: 9 succeeded, 3 failed, 0 unprocessed, 0 excluded by pre-flight/);
     expect(result.stderr).toContain(summary.files.failure);
 
@@ -159,7 +159,7 @@ describe('orgdesk load', () => {
     expect(result.code).toBe(130);
     expect(result.stderr).toMatch(/The load was cancelled: 15 rows were already committed in the org \(the success file\), 45 were not loaded/);
     const summary = JSON.parse(result.stdout) as LoadSummary;
-    expect(summary.state).toBe('cancelled');
+    expect(summary).toMatchObject({ state: 'cancelled', error: { code: 'CANCELLED' }, exitCode: 130 });
     expect(rowNumbers(summary)).toEqual(oneTo(rows));
     expect(readCsv(summary.files.success)).toHaveLength(16);
   });

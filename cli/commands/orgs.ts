@@ -33,6 +33,7 @@ function registerList(orgs: Command, shell: CliShell): void {
       const active = service.activeOrgId();
       const profiles = service.list();
       if (options.json === true) {
+        shell.json.printed();
         shell.io.stdout.write(`${JSON.stringify(profiles.map((p) => ({ ...p, active: p.id === active })), null, 2)}\n`);
         return;
       }
@@ -116,6 +117,7 @@ function registerAdd(orgs: Command, shell: CliShell): void {
       const profile = service.get(created.id);
       shell.note('Upload the certificate to the connected app (Setup → App Manager → the app → Edit → Use digital signatures), then run orgdesk orgs test.');
       if (options.json === true) {
+        shell.json.printed();
         shell.io.stdout.write(`${JSON.stringify({ profile, certificatePath, keyStored: runKey === null }, null, 2)}\n`);
         return;
       }
@@ -141,6 +143,7 @@ function registerTest(orgs: Command, shell: CliShell): void {
         throw explainForProfile(profile, error);
       });
       if (options.json === true) {
+        shell.json.printed();
         shell.io.stdout.write(`${JSON.stringify({ profile: profile.label, ...result }, null, 2)}\n`);
         return;
       }

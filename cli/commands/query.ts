@@ -1,20 +1,9 @@
-import { createWriteStream } from 'node:fs';
-import { rename, rm } from 'node:fs/promises';
-import { homedir } from 'node:os';
-import { Writable } from 'node:stream';
-import { pipeline } from 'node:stream/promises';
-import { once } from 'node:events';
 import { Option } from 'commander';
-import type { QueryRunState } from '../../shared/ipc/domains/query';
-import { ServiceError } from '../../core/errors';
-import { resolveUserPath } from '../../core/orgs/user-path';
-import type { CliCommand, CliShell } from '../cli-shell';
-import { explainForProfile } from '../demo-org-hint';
-import { createProgress } from '../progress';
-import { formatRows, OUTPUT_FORMATS, type OutputFormat } from '../query/row-formats';
-import type { StreamProgress } from '../query/streamed-query';
+import type { CliCommand } from '../cli-shell';
+import { OUTPUT_FORMATS, type OutputFormat } from '../query/output-format';
 
-type QueryOptions = { all?: boolean; bulk?: boolean; format: OutputFormat; out?: string };
+/** The options of `orgdesk query` as commander parses them. */
+export type QueryOptions = { all?: boolean; bulk?: boolean; format: OutputFormat; out?: string; json?: boolean; csvFormulaSafe?: boolean };
 
 /** `orgdesk query "<SOQL>"`: runs a query like the app's workbench and streams the rows to stdout or a file. */
 export const queryCommand: CliCommand = {
@@ -28,105 +17,12 @@ export const queryCommand: CliCommand = {
       .option('--bulk', 'run it as a Bulk API 2.0 query job (default: REST pages, Bulk past 50,000 rows as in the app)')
       .addOption(new Option('--format <format>', 'how rows are written').choices(OUTPUT_FORMATS).default('csv'))
       .option('--out <file>', 'write the rows to this file instead of stdout')
+      .option('--csv-formula-safe', "CSV: put a ' before cells starting with = + - @, a tab or a carriage return, so Excel shows them as text instead of running them (plain numbers such as -5 stay as they are)")
+      .option('--json', 'end with one JSON document on stdout: { state, rows, source, durationMs, records (without --out), error?, exitCode }')
       .addHelpText('after', '\nExample:\n  orgdesk query "SELECT Id, Name FROM Account" --org "Acme prod" --out accounts.csv')
-      .action((soql: string, options: QueryOptions) => runQuery(shell, soql, options));
+      .action(async (soql: string, options: QueryOptions) => {
+        const { runQuery } = await import('../query/query-run');
+        await runQuery(shell, soql, options);
+      });
   },
 };
-
-async function runQuery(shell: CliShell, soql: string, options: QueryOptions): Promise<void> {
-  if (soql.trim() === '') throw new ServiceError('VALIDATION', 'The query is empty.', 'Pass a SOQL statement in quotes, such as "SELECT Id FROM Account".');
-  const services = await shell.services();
-  const profile = shell.chooseOrg(services.orgs);
-  const connection = await services.orgs.connection(profile.id, shell.signal).catch((error: unknown) => {
-    throw explainForProfile(profile, error);
-  });
-  const output = await openOutput(shell, options.out);
-  const progress = createProgress({ stream: shell.io.stderr, label: `Querying ${profile.label}`, unit: 'rows', quiet: shell.globals().quiet === true });
-  const { streamQuery } = await import('../query/streamed-query');
-  const startedAt = services.clock.now();
-  let last: StreamProgress = { source: options.bulk === true ? 'bulk' : 'rest', fetched: 0, totalSize: 0 };
-  let state: QueryRunState = 'failed';
-  try {
-    const chunks = streamQuery({
-      client: connection.client,
-      rest: connection.rest,
-      soql,
-      includeDeleted: options.all === true,
-      mode: options.bulk === true ? 'bulk' : 'auto',
-      signal: shell.signal,
-      clock: services.clock,
-      onProgress: (now) => {
-        last = now;
-        progress.update(now.fetched, now.totalSize);
-      },
-    });
-    try {
-      await pipeline(chunks, formatRows(options.format), output.stream);
-    } catch (error) {
-      if (shell.signal.aborted) throw new ServiceError('CANCELLED', 'The query was cancelled.', undefined, { cause: error });
-      if (error instanceof ServiceError) throw error;
-      throw new ServiceError('FILE', `OrgDesk could not write the rows to ${output.name}.`, 'Check that the folder exists, is writable and has free space.', { cause: error });
-    }
-    await output.commit();
-    state = 'done';
-  } catch (error) {
-    state = shell.signal.aborted ? 'cancelled' : 'failed';
-    await output.discard();
-    throw error;
-  } finally {
-    const durationMs = services.clock.now() - startedAt;
-    progress.stop(
-      state === 'done'
-        ? `${last.fetched} ${last.fetched === 1 ? 'row' : 'rows'} from ${profile.label} (${last.source === 'bulk' ? 'Bulk API 2.0' : 'REST'}, ${(durationMs / 1000).toFixed(1)} s)${options.out === undefined ? '' : ` written to ${output.name}`}.`
-        : undefined,
-    );
-    try {
-      services.library.addHistory({ orgId: profile.id, soql, rows: last.fetched, durationMs, ranAt: new Date(startedAt).toISOString(), source: last.source, state });
-    } catch {
-      // The history line is a convenience: a busy or read-only database must not turn a finished query into a failure.
-    }
-  }
-}
-
-type Output = { name: string; stream: Writable; commit(): Promise<void>; discard(): Promise<void> };
-
-/**
- * Where the rows go. A file is written as `<file>.part` and renamed once every row is in, so a failed or cancelled query
- * never leaves a file that looks complete; an unwritable path fails before the query starts, as a FILE error naming it.
- */
-async function openOutput(shell: CliShell, out: string | undefined): Promise<Output> {
-  if (out === undefined) {
-    const stdout = shell.io.stdout;
-    // A pass-through that never ends stdout itself (the process still writes its closing lines after the rows).
-    const stream = new Writable({
-      write(chunk: Buffer | string, _encoding, callback) {
-        if (stdout.write(chunk)) callback();
-        else stdout.once('drain', () => callback());
-      },
-    });
-    return { name: 'stdout', stream, commit: async () => undefined, discard: async () => undefined };
-  }
-  const path = resolveUserPath(out, homedir(), shell.io.cwd);
-  const partial = `${path}.part`;
-  const stream = createWriteStream(partial);
-  try {
-    await once(stream, 'open');
-  } catch (error) {
-    throw new ServiceError('FILE', `OrgDesk could not create ${path}.`, 'Check that the folder exists and is writable (--out).', { cause: error });
-  }
-  return {
-    name: path,
-    stream,
-    async commit() {
-      try {
-        await rename(partial, path);
-      } catch (error) {
-        throw new ServiceError('FILE', `OrgDesk could not move the rows into ${path}.`, 'Check that the folder is writable and the file is not open elsewhere.', { cause: error });
-      }
-    },
-    async discard() {
-      stream.destroy();
-      await rm(partial, { force: true });
-    },
-  };
-}

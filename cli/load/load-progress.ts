@@ -1,5 +1,5 @@
 import { Presets, SingleBar } from 'cli-progress';
-import type { LoadProgress } from '../../shared/ipc/domains/load';
+import type { LoadBusyWait, LoadProgress } from '../../shared/ipc/domains/load';
 
 /** A running load told to a person on stderr. */
 export interface LoadProgressView {
@@ -36,13 +36,33 @@ function describe(progress: LoadProgress): { toLoad: number; processed: number; 
   };
 }
 
+/** The line that tells a wait for a busy org: `the org is busy (ConcurrentPerOrgLongTxn): trying again in 8 s, 2 of 6`. */
+export function busyLine(busy: LoadBusyWait): string {
+  return `the org is busy (${busy.limit}): trying again in ${seconds(busy.delayMs)}, ${busy.retry} of ${busy.of}`;
+}
+
+/**
+ * Tells each new wait for a busy org once, even with --quiet (as the events command always tells its reconnects): on a
+ * terminal the line goes above the bar, which the next update draws again.
+ */
+function busyTeller(stream: LoadProgressOptions['stream']): (progress: LoadProgress) => void {
+  let told = '';
+  return (progress) => {
+    const busy = progress.busy;
+    if (busy === undefined || `${busy.retry} ${busy.until}` === told) return;
+    told = `${busy.retry} ${busy.until}`;
+    stream.write(`${stream.isTTY === true ? '\r\x1b[K' : ''}${busyLine(busy)}\n`);
+  };
+}
+
 /**
  * A cli-progress bar of processed rows (with failed rows, uploaded rows, jobs, throughput and time left) on a terminal;
  * on a pipe or a CI log, a plain line at most once a second and whenever a job changes state.
  */
 export function createLoadProgressView(options: LoadProgressOptions): LoadProgressView {
   const { stream, label } = options;
-  if (options.quiet === true) return { update: () => undefined, stop: () => undefined };
+  const tellBusy = busyTeller(stream);
+  if (options.quiet === true) return { update: tellBusy, stop: () => undefined };
   if (stream.isTTY === true) {
     const bar = new SingleBar(
       {
@@ -58,6 +78,7 @@ export function createLoadProgressView(options: LoadProgressOptions): LoadProgre
     let lastRate = 0;
     return {
       update(progress) {
+        tellBusy(progress);
         const now = describe(progress);
         // The last push of an ended load has no throughput left to measure: keep the last one, and nothing is left to wait for.
         if (now.rate > 0) lastRate = now.rate;
@@ -87,6 +108,7 @@ export function createLoadProgressView(options: LoadProgressOptions): LoadProgre
   };
   return {
     update(progress) {
+      tellBusy(progress);
       const now = describe(progress);
       const jobs = jobStates(progress);
       const line = `${label}: ${now.processed} of ${now.toLoad} rows processed, ${now.failed} failed, ${now.uploaded} uploaded; jobs ${jobs === '' ? 'none yet' : jobs}`;

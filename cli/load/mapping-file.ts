@@ -22,14 +22,6 @@ const fullForm = z
 /** The simple form: `{ "CSV column": "Field" }`. */
 const simpleForm = z.record(z.string().min(1).max(1000), field).refine((map) => Object.keys(map).length > 0, 'maps no column');
 
-/** What `orgdesk load --help` and the README say a mapping file looks like. */
-export const MAPPING_FILE_HELP = `A --mapping FILE is JSON, in one of two forms:
-  { "Last Name": "LastName", "Company": "Account.External_Id__c" }          CSV column -> field (or lookup)
-  { "mappings": [ { "source": "column", "column": "Last Name", "field": "LastName" },
-                  { "source": "constant", "value": "Web", "field": "LeadSource" } ],
-    "dateOrder": "dmy", "timeZone": "Europe/Paris" }                          with constants and dates
-Columns the file leaves out are not loaded. --date-order and --time-zone win over the file's.`;
-
 /** Turns the JSON text of a mapping file into mappings (VALIDATION naming the file and the first problem when it is not one). */
 export function parseMappingFile(text: string, path: string): MappingFile {
   let json: unknown;

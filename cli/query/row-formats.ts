@@ -2,19 +2,18 @@ import { stringify } from 'csv-stringify/sync';
 import { assertNever } from '../../shared/ipc/result';
 import type { ResultColumn } from '../../shared/ipc/domains/query';
 import { setPath } from '../../core/query/query-export';
+import { createFormulaGuard, PROTECTED_CELL } from '../../core/files/formula-guard';
+import type { OutputFormat } from './output-format';
 import type { QueryChunk, RowValue } from './streamed-query';
 
-/** The output formats of `orgdesk query --format`. */
-export const OUTPUT_FORMATS = ['csv', 'json', 'table'] as const;
-
-/** One of the output formats. */
-export type OutputFormat = (typeof OUTPUT_FORMATS)[number];
-
-/** Turns a stream of row chunks into text in the chosen format, chunk by chunk (for `stream/promises` pipeline). */
-export function formatRows(format: OutputFormat): (chunks: AsyncIterable<QueryChunk>) => AsyncGenerator<string> {
+/**
+ * Turns a stream of row chunks into text in the chosen format, chunk by chunk (for `stream/promises` pipeline).
+ * `csvFormulaSafe` protects CSV cells that would run as formulas in Excel, as the app's export option does.
+ */
+export function formatRows(format: OutputFormat, options: { csvFormulaSafe?: boolean } = {}): (chunks: AsyncIterable<QueryChunk>) => AsyncGenerator<string> {
   switch (format) {
     case 'csv':
-      return csvText;
+      return (chunks) => csvText(chunks, options.csvFormulaSafe === true);
     case 'json':
       return jsonText;
     case 'table':
@@ -26,17 +25,20 @@ export function formatRows(format: OutputFormat): (chunks: AsyncIterable<QueryCh
 
 /**
  * CSV as the app exports it (RFC 4180: CRLF, quotes doubled, UTF-8, a header of dotted parent paths). A child subquery cell
- * holds its records as a JSON array, since one stream cannot carry the app's sibling files.
+ * holds its records as a JSON array, since one stream cannot carry the app's sibling files. With `formulaSafe`, a cell that
+ * would start a formula gets a `'` in front and is quoted (core/files/formula-guard.ts).
  */
-async function* csvText(chunks: AsyncIterable<QueryChunk>): AsyncGenerator<string> {
+async function* csvText(chunks: AsyncIterable<QueryChunk>, formulaSafe: boolean): AsyncGenerator<string> {
+  const guard = createFormulaGuard(formulaSafe);
+  const quotedMatch = formulaSafe ? [/^\s|\s$/, PROTECTED_CELL] : /^\s|\s$/;
   let header = true;
   for await (const chunk of chunks) {
-    const records = chunk.rows.map((row) => row.map(csvCell));
+    const records = chunk.rows.map((row) => row.map((value) => guard.cell(csvCell(value))));
     if (header) {
       records.unshift(chunk.columns.map((column) => column.path));
       header = false;
     }
-    if (records.length > 0) yield stringify(records, { record_delimiter: 'windows', quoted_match: /^\s|\s$/ });
+    if (records.length > 0) yield stringify(records, { record_delimiter: 'windows', quoted_match: quotedMatch });
   }
 }
 
@@ -45,17 +47,24 @@ async function* jsonText(chunks: AsyncIterable<QueryChunk>): AsyncGenerator<stri
   let count = 0;
   yield '[';
   for await (const chunk of chunks) {
-    const paths = chunk.columns.map((column) => column.path.split('.'));
     let text = '';
-    for (const row of chunk.rows) {
-      const record: Record<string, unknown> = {};
-      row.forEach((value, i) => setPath(record, paths[i] ?? [String(i)], isChildren(value) ? value.records : value));
+    for (const record of recordsOf(chunk)) {
       text += `${count === 0 ? '\n' : ',\n'}${JSON.stringify(record)}`;
       count += 1;
     }
     if (text !== '') yield text;
   }
   yield count === 0 ? ']\n' : '\n]\n';
+}
+
+/** A chunk's rows as JSON records (the `--format json` shape), for the `records` of a `--json` document too. */
+export function* recordsOf(chunk: QueryChunk): Generator<Record<string, unknown>> {
+  const paths = chunk.columns.map((column) => column.path.split('.'));
+  for (const row of chunk.rows) {
+    const record: Record<string, unknown> = {};
+    row.forEach((value, i) => setPath(record, paths[i] ?? [String(i)], isChildren(value) ? value.records : value));
+    yield record;
+  }
 }
 
 const MAX_TABLE_WIDTH = 48;

@@ -1,4 +1,7 @@
-/** Test support: runs the real `orgdesk` bin (cli/orgdesk.mjs through tsx) as a child process and collects what it printed. */
+/**
+ * Test support: runs the real `orgdesk` bin as a child process and collects what it printed. The bin runs the sources through
+ * tsx here (ORGDESK_FROM_SOURCE), never a bundle an earlier build left in dist/ (cli/package.test.ts runs the bundle).
+ */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 
@@ -27,7 +30,8 @@ export function keychainEnv(userDataDir: string): NodeJS.ProcessEnv {
 
 /** Starts `orgdesk <args>` without waiting (for the emulator, or a run to interrupt). */
 export function startOrgdesk(args: readonly string[], options: { env: NodeJS.ProcessEnv; cwd?: string }): ChildProcess {
-  return spawn(process.execPath, [ORGDESK_BIN, ...args], { env: options.env, cwd: options.cwd ?? process.cwd(), stdio: ['ignore', 'pipe', 'pipe'] });
+  const env = { ORGDESK_FROM_SOURCE: '1', ...options.env };
+  return spawn(process.execPath, [ORGDESK_BIN, ...args], { env, cwd: options.cwd ?? process.cwd(), stdio: ['ignore', 'pipe', 'pipe'] });
 }
 
 /** Runs `orgdesk <args>` to its end (killed after `timeoutMs`) and returns its exit code and output. */

@@ -4,3 +4,5 @@ export { createLoadJournal } from './load-journal';
 export type { JournalJob, JournalLoad, LoadJournal } from './load-journal';
 export { loadCapacity } from './load-capacity';
 export { uploadsDirOf } from './uploads';
+export type { LoadRunOptions, LoadSource } from './load-source';
+export { loadFileRefOf, loadSourceOf, runOptionsOf } from './load-source';

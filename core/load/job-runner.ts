@@ -110,6 +110,14 @@ function worthAnotherJob(error: unknown): boolean {
 }
 
 /**
+ * A limit the client could not wait out (busy-retry.ts) stops the whole load, interrupted and resumable, instead of
+ * failing this job's rows: the job is Pending again in the journal, so a resume sends them.
+ */
+function stopOnLimit(error: unknown): void {
+  if (error instanceof ServiceError && error.code === 'LIMIT') throw error;
+}
+
+/**
  * Creates the job, uploads its CSV once and closes it. A failed upload aborts the job (an Open job processes nothing, and
  * a second upload would be refused, §4.2) and sends the rows in a new job, up to `maxAttempts`. A failed close is never
  * taken for "not closed": the org is asked (`reconcileUnclosed`), since the close may have gone through before the answer
@@ -135,6 +143,7 @@ async function send(ctx: JobContext, job: JournalJob): Promise<ServiceError | nu
       if (ctx.signal.aborted) throw error;
       await ctx.ingest.abort(created.id).catch(() => undefined);
       save(ctx, job, { jobId: null, state: 'Pending' });
+      stopOnLimit(error);
       if (!(error instanceof ServiceError) || !worthAnotherJob(error)) return asServiceError(error);
       lastError = error;
       continue;
@@ -146,6 +155,7 @@ async function send(ctx: JobContext, job: JournalJob): Promise<ServiceError | nu
     } catch (error) {
       if (ctx.signal.aborted) throw error;
       if ((await reconcileUnclosed(ctx, job, created.id)) === 'closed') break;
+      stopOnLimit(error);
       if (!(error instanceof ServiceError) || !worthAnotherJob(error)) return asServiceError(error);
       lastError = error;
     }

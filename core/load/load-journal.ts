@@ -28,7 +28,7 @@ export type JournalLoad = {
   planningDone: boolean;
   /** The final counts, once the result files are written. */
   counts: LoadCounts | null;
-  /** The object as the load was planned with (null for loads journaled before migration 6: a resume describes it again). */
+  /** The object as the load was planned with (null for loads journaled before migration 7: a resume describes it again). */
   object: LoadObject | null;
   error: LoadError | null;
   startedAt: string;

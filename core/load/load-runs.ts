@@ -1,6 +1,6 @@
 import { rm, unlink } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
-import type { LoadProgress, PreflightProgress } from '../../shared/ipc/domains/load';
+import type { LoadBusyWait, LoadProgress, PreflightProgress } from '../../shared/ipc/domains/load';
 import { createIngestClient, type Clock, type IngestClient } from '../salesforce';
 import type { QueryConnections } from '../query/ports';
 import { readCsvRecords, type CsvShape } from './csv-source';
@@ -28,6 +28,9 @@ export type RunningLoad = Throughput & {
   done: Promise<void>;
   rowsRead: number;
   lastStates: string;
+  /** The latest wait for a busy org (told by the client), shown until it ends; and the function that stops listening. */
+  busy: LoadBusyWait | null;
+  stopBusy: () => void;
 };
 
 /** What executing loads needs: the journal, the orgs, the describe cache, where progress goes, and the service's settings. */
@@ -72,6 +75,10 @@ export function createLoadRuns(options: LoadRunsOptions): LoadRuns {
     const load = loadOf(journal, loadId);
     const shape = load.source.shape as unknown as CsvShape;
     const connection = await connections.connectionFor(load.orgId);
+    run.stopBusy = connection.client.onBusyWait((wait) => {
+      run.busy = { limit: wait.limit, retry: wait.retry, of: wait.of, delayMs: wait.delayMs, until: new Date(clock.now() + wait.delayMs).toISOString() };
+      push(loadId);
+    });
     const ingest: IngestClient = createIngestClient({ client: connection.client, apiVersion: connection.apiVersion, clock, poll: options.poll });
     // A resume checks and splits the rest of the file by the describe the load started with, never a fresh one.
     const object = load.object ?? (await objectFor(load.orgId, load.plan.objectName));
@@ -220,6 +227,8 @@ export function createLoadRuns(options: LoadRunsOptions): LoadRuns {
       rowsRead: 0,
       samples: [],
       lastStates: '',
+      busy: null,
+      stopBusy: () => undefined,
     };
     running.set(loadId, run);
     const timer = setInterval(() => push(loadId), options.progressIntervalMs ?? 500);
@@ -230,6 +239,7 @@ export function createLoadRuns(options: LoadRunsOptions): LoadRuns {
         journal.update(loadId, { state: 'interrupted', error: toLoadError(error) });
       })
       .finally(() => {
+        run.stopBusy();
         clearInterval(timer);
         running.delete(loadId);
         if (!run.disposing) push(loadId, run);

@@ -8,10 +8,8 @@ import type {
   FieldMapping,
   LoadCapacity,
   LoadFileInfo,
-  LoadFileRef,
   LoadObject,
   LoadOperation,
-  LoadOptions,
   LoadPlan,
   LoadSummary,
   PreflightReport,
@@ -27,7 +25,8 @@ import { createObjectCache, createPreflightCache } from './load-caches';
 import { createLoadJournal } from './load-journal';
 import { createLoadOwner, type LoadOwner } from './load-owner';
 import { createLoadRuns, type LoadEmitter } from './load-runs';
-import { createOpenFiles, sweepUploads } from './open-files';
+import { createOpenFiles, sweepUploads, uploadInUse } from './open-files';
+import type { LoadRunOptions, LoadSource } from './load-source';
 import { runPreflight } from './preflight';
 import { prepareFolders, resultPaths } from './result-folder';
 
@@ -67,11 +66,13 @@ export type LoadReadOptions = { signal?: AbortSignal | undefined };
 /** The engine behind the `load:*` channels: open, map, pre-flight, capacity, start, cancel, resume, history. */
 export interface LoadService {
   /** Reads a file once, streaming, and keeps a handle on it. */
-  open(file: LoadFileRef, name?: string, encoding?: CsvEncoding, readOptions?: LoadReadOptions): Promise<LoadFileInfo>;
+  open(file: LoadSource, name?: string, encoding?: CsvEncoding, readOptions?: LoadReadOptions): Promise<LoadFileInfo>;
   /** Forgets an opened file (removing it when it was an upload no load still reads). */
   close(fileId: string): Promise<{ closed: boolean }>;
   /** Electron's open dialog. */
-  chooseFile(): Promise<{ file: LoadFileRef | null }>;
+  chooseFile(): Promise<{ file: LoadSource | null }>;
+  /** Whether a browser-mode upload is in use (an open file or an unfinished load reads it), so it must not be removed. */
+  holdsUpload(uploadId: string): boolean;
   /** The object's fields for mapping and pre-flight. */
   object(orgId: string, objectName: string, refresh?: boolean): Promise<LoadObject>;
   /** The saved mapping for these headers, or the automatic one. */
@@ -79,9 +80,9 @@ export interface LoadService {
   /** Pre-flight of the whole file, before any API call. */
   validate(orgId: string, fileId: string, plan: LoadPlan, readOptions?: LoadReadOptions): Promise<PreflightReport>;
   /** What the load needs against `/limits`. */
-  capacity(orgId: string, fileId: string, plan: LoadPlan, options: LoadOptions): Promise<LoadCapacity>;
+  capacity(orgId: string, fileId: string, plan: LoadPlan, options: LoadRunOptions): Promise<LoadCapacity>;
   /** Starts a journaled load; progress on `load:progress`. */
-  start(orgId: string, fileId: string, plan: LoadPlan, options: LoadOptions): Promise<{ loadId: string }>;
+  start(orgId: string, fileId: string, plan: LoadPlan, options: LoadRunOptions): Promise<{ loadId: string }>;
   /** Aborts a load's jobs and answers what was committed. */
   cancel(loadId: string): Promise<LoadSummary>;
   /** Resumes an interrupted load (refused when the source changed). */
@@ -155,6 +156,7 @@ export function createLoadService(options: LoadServiceOptions): LoadService {
       if (file.upload && !inUse) await unlink(file.info.path).catch(() => undefined);
       return { closed: true };
     },
+    holdsUpload: (uploadId) => uploadInUse(options.uploadsDir, uploadId, [...files.paths(), ...journal.sourcesInUse()]),
     async chooseFile() {
       if (options.pickCsvFile === undefined) {
         throw new ServiceError('VALIDATION', 'This window cannot open a file dialog.', 'Drop the CSV file on the Load area instead.');

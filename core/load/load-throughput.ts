@@ -1,10 +1,15 @@
-import type { LoadProgress } from '../../shared/ipc/domains/load';
+import type { LoadBusyWait, LoadProgress } from '../../shared/ipc/domains/load';
 import type { Clock } from '../salesforce';
 import { countsOf, jobSummary, loadOf } from './load-accounting';
 import type { LoadJournal } from './load-journal';
 
 /** What a running load remembers to tell its speed: when it started, and the last dozen (time, processed rows) samples. */
-export type Throughput = { startedAtMs: number; samples: { at: number; processed: number }[] };
+export type Throughput = {
+  startedAtMs: number;
+  samples: { at: number; processed: number }[];
+  /** The latest wait for a busy org (told by the client), shown until it ends. */
+  busy?: LoadBusyWait | null;
+};
 
 /** Samples kept for the rows-per-second figure (one per push, so about six seconds at the default interval). */
 const SAMPLES = 12;
@@ -36,5 +41,6 @@ export function progressOf(journal: LoadJournal, clock: Clock, loadId: string, r
     elapsedMs: run === undefined ? 0 : now - run.startedAtMs,
   };
   if (load.error !== null) progress.error = load.error;
+  if (run?.busy != null && Date.parse(run.busy.until) >= now && load.state !== 'interrupted') progress.busy = run.busy;
   return progress;
 }

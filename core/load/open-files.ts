@@ -1,9 +1,10 @@
 import { randomUUID } from 'node:crypto';
 import { readdir, unlink } from 'node:fs/promises';
 import { basename, join, resolve } from 'node:path';
-import type { CsvEncoding, LoadFileInfo, LoadFileRef } from '../../shared/ipc/domains/load';
+import type { CsvEncoding, LoadFileInfo } from '../../shared/ipc/domains/load';
 import { ServiceError } from '../errors';
 import { inspectCsvFile, type CsvShape } from './csv-source';
+import type { LoadSource } from './load-source';
 import { isUploadId, uploadFilePath } from './uploads';
 
 /** A file `load:open` read: what the renderer was told, its shape for reading it again, and whether it is an upload. */
@@ -12,7 +13,7 @@ export type OpenFile = { info: LoadFileInfo; shape: CsvShape; upload: boolean };
 /** The open files of one load service, by file id. */
 export type OpenFiles = {
   /** Reads a file (a path, or an upload in the upload folder) once, streaming, and keeps it open. */
-  open(file: LoadFileRef, name: string | undefined, encoding: CsvEncoding | undefined, signal: AbortSignal | undefined): Promise<LoadFileInfo>;
+  open(file: LoadSource, name: string | undefined, encoding: CsvEncoding | undefined, signal: AbortSignal | undefined): Promise<LoadFileInfo>;
   /** Reads a file at a path main chose (a failure file to retry) and keeps it open. */
   openPath(path: string, name: string, upload: boolean, encoding?: CsvEncoding, signal?: AbortSignal): Promise<LoadFileInfo>;
   /** An open file, or NOT_FOUND. */
@@ -24,6 +25,12 @@ export type OpenFiles = {
   /** The paths of the open files. */
   paths(): string[];
 };
+
+/** Whether an upload id names a file that an open file or an unfinished load (`sources`) still reads. */
+export function uploadInUse(uploadsDir: string, uploadId: string, sources: readonly string[]): boolean {
+  const path = uploadFilePath(uploadsDir, uploadId);
+  return path !== null && sources.some((source) => resolve(source) === resolve(path));
+}
 
 /** Builds the open-file registry; uploads are `<uploadsDir>/<uploadId>`. */
 export function createOpenFiles(uploadsDir: string): OpenFiles {

@@ -1,5 +1,6 @@
 import type { SalesforceApiError } from '../../shared/salesforce/rest';
 import { ServiceError } from '../errors';
+import { limitClearsHint, requestLimitName } from './busy-retry';
 
 /** A Salesforce REST error response as a ServiceError, keeping the HTTP status and Salesforce's error entries for callers. */
 export class SalesforceRequestError extends ServiceError {
@@ -39,7 +40,6 @@ export function parseErrorBody(text: string): SalesforceApiError[] {
 }
 
 const HINTS: Record<string, string> = {
-  REQUEST_LIMIT_EXCEEDED: 'The org has used its API request allowance for now. Wait for it to reset (daily limits roll over in 24 hours) or ask Salesforce for a higher limit.',
   INVALID_SESSION_ID: 'The session ended and signing in again did not help: test the connection in the Orgs area.',
   MALFORMED_QUERY: 'Check the SOQL near the position Salesforce points at.',
   INVALID_FIELD: 'Check the field name against the object (custom fields end in __c, relationships in __r).',
@@ -78,6 +78,7 @@ export function apiError(status: number, bodyText: string, contentType: string |
     errorCode,
     errors,
     message: `${first.errorCode}: ${first.message.trim()}${fields}${more}`,
-    hint: HINTS[first.errorCode],
+    // Which limit it is decides what clears it: the daily allowance rolls over, a concurrency limit clears in minutes.
+    hint: first.errorCode === 'REQUEST_LIMIT_EXCEEDED' ? limitClearsHint(requestLimitName(errors) ?? 'TotalRequests') : HINTS[first.errorCode],
   });
 }

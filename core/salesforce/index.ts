@@ -11,3 +11,5 @@ export type { FetchBody, HttpMethod, RequestBody, RequestInit, RetryPolicy, Sale
 export type { SalesforceSession, SessionAccess } from './salesforce-session';
 export { createIngestClient, isTerminalJobState, isTransientError } from './bulk-ingest';
 export type { IngestClient, IngestClientOptions, IngestJobInfo, IngestJobSpec, IngestJobState, IngestResultKind } from './bulk-ingest';
+export { DEFAULT_BUSY_RETRY, spokenDuration } from './busy-retry';
+export type { BusyRetryPolicy, BusyWait } from './busy-retry';

@@ -1,6 +1,7 @@
 import type { ApiUsage } from '../../shared/salesforce/org-profile';
 import { ServiceError } from '../errors';
-import { apiError } from './api-errors';
+import { apiError, parseErrorBody, SalesforceRequestError } from './api-errors';
+import { busyDelayMs, classifyBusy, DEFAULT_BUSY_RETRY, limitClearsHint, MAX_RETRY_AFTER_MS, parseRetryAfter, stillBusyMessage, type BusyRetryPolicy, type BusyWait } from './busy-retry';
 import type { Clock } from './clock';
 import { isNetworkError, networkError } from './http-transport';
 import type { HttpTransport } from './http-transport';
@@ -42,6 +43,8 @@ export type SalesforceClient = {
   apiUsage(): ApiUsage | null;
   /** The current session access (logs in when needed): instance URL, org and user ids. */
   access(): Promise<SessionAccess>;
+  /** Calls `listener` before every wait for a busy org (see busy-retry.ts); answers the function that stops it. */
+  onBusyWait(listener: (wait: BusyWait) => void): () => void;
 };
 
 /** The ports and policy of a client. */
@@ -50,6 +53,8 @@ export type SalesforceClientOptions = {
   transport: HttpTransport;
   clock: Clock;
   retry?: RetryPolicy;
+  /** How busy answers (429, ConcurrentPerOrgLongTxn, 503 with Retry-After) are waited out; default DEFAULT_BUSY_RETRY. */
+  busy?: BusyRetryPolicy;
   /** Sent as `Sforce-Call-Options: client=<name>` so changes show their origin in CDC and audit logs. */
   clientName?: string;
 };
@@ -58,11 +63,14 @@ const RETRYABLE_STATUS = new Set([500, 502, 503, 504]);
 
 /**
  * Builds the Salesforce HTTP client: bearer auth from the session, one transparent re-login on 401 INVALID_SESSION_ID,
- * retries with back-off on 5xx and network faults for idempotent requests, and the latest `Sforce-Limit-Info` usage.
+ * retries with back-off on 5xx and network faults for idempotent requests, busy answers waited out for every request
+ * (busy-retry.ts), and the latest `Sforce-Limit-Info` usage.
  */
 export function createSalesforceClient(options: SalesforceClientOptions): SalesforceClient {
   const { session, transport, clock } = options;
   const retry = options.retry ?? { attempts: 3, baseDelayMs: 250 };
+  const busy = options.busy ?? DEFAULT_BUSY_RETRY;
+  const busyListeners = new Set<(wait: BusyWait) => void>();
   let usage: ApiUsage | null = null;
 
   async function send(access: SessionAccess, method: HttpMethod, path: string, init: RequestInit): Promise<Response> {
@@ -99,6 +107,7 @@ export function createSalesforceClient(options: SalesforceClientOptions): Salesf
     const attempts = idempotent ? Math.max(1, retry.attempts) : 1;
     let access = await session.access();
     let renewed = false;
+    const waited = { retries: 0, ms: 0 };
     for (let attempt = 1; ; attempt += 1) {
       try {
         const response = await send(access, method, path, init);
@@ -106,6 +115,11 @@ export function createSalesforceClient(options: SalesforceClientOptions): Salesf
         const text = await response.text();
         const sessionExpired = response.status === 401 && !renewed && text.includes('INVALID_SESSION_ID');
         if (!sessionExpired) {
+          // A busy org did none of the work (see classifyBusy), so every method is sent again, without using up `attempts`.
+          if (await waitedOutBusy(response, text, method, path, init.signal, waited)) {
+            attempt -= 1;
+            continue;
+          }
           if (RETRYABLE_STATUS.has(response.status) && attempt < attempts) {
             await backoff(attempt, init.signal);
             continue;
@@ -129,6 +143,40 @@ export function createSalesforceClient(options: SalesforceClientOptions): Salesf
     }
   }
 
+  /**
+   * For a busy answer: tells the listeners and waits, then answers true (send again); throws the LIMIT error that names the
+   * limit once the retries are used up or the org asks for a longer wait. False for any other answer.
+   */
+  async function waitedOutBusy(response: Response, text: string, method: string, path: string, signal: AbortSignal | undefined, waited: { retries: number; ms: number }): Promise<boolean> {
+    const errors = parseErrorBody(text);
+    const retryAfter = parseRetryAfter(response.headers.get('retry-after'), clock.now());
+    const answer = classifyBusy(response.status, errors, retryAfter);
+    if (answer === null || answer.kind === 'daily') return false;
+    const delayMs = busyDelayMs(busy, waited.retries + 1, answer.retryAfterMs);
+    if (waited.retries >= busy.retries || delayMs > MAX_RETRY_AFTER_MS) {
+      throw new SalesforceRequestError({
+        code: 'LIMIT',
+        status: response.status,
+        errorCode: errors[0]?.errorCode ?? `HTTP_${response.status}`,
+        errors,
+        message: stillBusyMessage(answer.limit, waited.retries, waited.ms, answer.retryAfterMs),
+        hint: limitClearsHint(answer.limit),
+      });
+    }
+    waited.retries += 1;
+    waited.ms += delayMs;
+    const wait: BusyWait = { limit: answer.limit, retry: waited.retries, of: busy.retries, delayMs, method, path };
+    for (const listener of busyListeners) {
+      try {
+        listener(wait);
+      } catch {
+        // A listener's failure must not change the request.
+      }
+    }
+    await clock.sleep(delayMs, signal);
+    return true;
+  }
+
   const request = (method: HttpMethod, path: string, init: RequestInit = {}): Promise<Response> =>
     exchange(method, path, init, (response) => Promise.resolve(response));
 
@@ -150,6 +198,10 @@ export function createSalesforceClient(options: SalesforceClientOptions): Salesf
     },
     apiUsage: () => usage,
     access: () => session.access(),
+    onBusyWait(listener) {
+      busyListeners.add(listener);
+      return () => busyListeners.delete(listener);
+    },
   };
 }
 

@@ -20,7 +20,8 @@ import type { ChildLoad, LoadScheduleEnv } from './load-schedule-run';
 import type { LoadSchedule } from './load-schedules';
 
 const ADMIN = 'admin@orgdesk.example';
-const ORGDESK_BIN = fileURLToPath(new URL('../../cli/orgdesk.mjs', import.meta.url));
+/** The orgdesk a kill schedule starts: the soak's fresh bundle (`ORGDESK_SCHEDULE_BIN`), else the bin from source. */
+const ORGDESK_BIN = process.env['ORGDESK_SCHEDULE_BIN'] ?? fileURLToPath(new URL('../../cli/orgdesk.mjs', import.meta.url));
 /** About the bytes of one schedule row in a job CSV, so `--max-job-bytes` splits the file like `maxJobRows` does in process. */
 const BYTES_PER_ROW = 24;
 
@@ -42,10 +43,11 @@ export async function openLoadScheduleWorld(options: { kills?: boolean } = {}): 
   const childLoad = (userData: string, path: string, schedule: LoadSchedule): ChildLoad => {
     const args = ['load', path, '--object', 'Account', '--operation', 'insert', '--exclude-invalid', '--concurrency', String(schedule.concurrency)];
     args.push('--max-job-bytes', String(Math.max(1024, schedule.maxJobRows * BYTES_PER_ROW)), '--key-file', keyFile, '--quiet');
-    const env: NodeJS.ProcessEnv = { ...process.env, DBUS_SESSION_BUS_ADDRESS: 'unix:path=/nonexistent/orgdesk-no-bus', ORGDESK_USER_DATA: userData };
+    // The sources, not a bundle that may be older than them (as the CLI's own tests run it); no Secret Service: --key-file.
+    const env: NodeJS.ProcessEnv = { ...process.env, ORGDESK_FROM_SOURCE: '1', DBUS_SESSION_BUS_ADDRESS: 'unix:path=/nonexistent/orgdesk-no-bus', ORGDESK_USER_DATA: userData };
     delete env['ORGDESK_PRIVATE_KEY'];
     const child = spawn(process.execPath, [ORGDESK_BIN, ...args], { env, stdio: ['ignore', 'ignore', 'pipe'] });
-    if (process.env['DBG']) child.stderr.on('data', (d: Buffer) => process.stdout.write(d));
+    if (process.env['ORGDESK_SCHEDULE_DEBUG'] === '1') child.stderr.on('data', (d: Buffer) => process.stdout.write(d));
     const ended = new Promise<void>((resolve) => child.once('close', () => resolve()));
     const started = new Promise<string | null>((resolve) => {
       const lines = createInterface({ input: child.stderr });

@@ -162,7 +162,7 @@ export function loadScheduleTarget(options: { newEnv: () => LoadScheduleEnv; kil
   const prefix = `L${randomBytes(4).toString('hex')}`;
   return {
     name: options.kills === true ? 'loads-kill' : 'loads',
-    schedule: loadSchedule({ kills: options.kills ?? false, maxRows: options.maxRows ?? (options.kills === undefined || options.kills === false ? 60 : 200) }),
+    schedule: loadSchedule({ kills: options.kills ?? false, ...(options.maxRows === undefined ? {} : { maxRows: options.maxRows }) }),
     run: async (steps, counters: ScheduleCounters) => {
       runs += 1;
       const outcome = await runLoadSchedule(options.newEnv(), scheduleOf(steps), `${prefix}x${runs}`);

@@ -106,7 +106,7 @@ export function loadSchedule(options: { maxRows?: number; kills?: boolean | 'som
     { weight: 2, arbitrary: fc.record({ kind: fc.constant('expire-sessions' as const), atMs }) },
     { weight: 1, arbitrary: fc.record({ kind: fc.constant('cancel' as const), atMs }) },
   );
-  const file = fc.integer({ min: 1, max: maxRows }).chain((rows) =>
+  const fileOf = (most: number): fc.Arbitrary<FileStep> => fc.integer({ min: 1, max: most }).chain((rows) =>
     fc.record({
       kind: fc.constant('file' as const),
       rows: fc.constant(rows),
@@ -116,11 +116,14 @@ export function loadSchedule(options: { maxRows?: number; kills?: boolean | 'som
       concurrency: fc.integer({ min: 1, max: 3 }),
     }),
   );
-  const killed = fc.tuple(fc.record({ kind: fc.constant('kill' as const), atMs }), fc.array(event, { maxLength: 1 })).map(([kill, rest]): TimedEvent[] => [kill, ...rest]);
-  const plain = fc.array(event, { maxLength: 2 });
+  const faults = fc.array(fault, { maxLength: 8 });
+  const killEvents = fc.tuple(fc.record({ kind: fc.constant('kill' as const), atMs }), fc.array(event, { maxLength: 1 })).map(([kill, rest]): TimedEvent[] => [kill, ...rest]);
+  // A killed load runs in the real orgdesk, whose jobs are at least 1 KB (~40 rows): its files are larger, to span jobs.
+  const killed = fc.tuple(fileOf(Math.max(maxRows, 200)), faults, killEvents).map(([f, armed, timed]): LoadStep[] => [f, ...armed, ...timed]);
+  const plain = fc.tuple(fileOf(maxRows), faults, fc.array(event, { maxLength: 2 })).map(([f, armed, timed]): LoadStep[] => [f, ...armed, ...timed]);
   // 'sometimes': about one schedule in four is killed (the soak's mix); a kill costs a process start.
-  const events = options.kills === true ? killed : options.kills === 'sometimes' ? fc.oneof({ weight: 3, arbitrary: plain }, { weight: 1, arbitrary: killed }) : plain;
-  return fc.tuple(file, fc.array(fault, { maxLength: 8 }), events).map(([f, faults, timed]) => [f, ...faults, ...timed]);
+  if (options.kills === true) return killed;
+  return options.kills === 'sometimes' ? fc.oneof({ weight: 3, arbitrary: plain }, { weight: 1, arbitrary: killed }) : plain;
 }
 
 /** The org-side spec of an armed fault (the admin API's shape). */

@@ -1,5 +1,5 @@
 import { createWriteStream } from 'node:fs';
-import { mkdir, open, rm, stat } from 'node:fs/promises';
+import { mkdir, open, readdir, rm, stat } from 'node:fs/promises';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { join } from 'node:path';
 import { PassThrough, Transform } from 'node:stream';
@@ -8,7 +8,7 @@ import { fail, ok, type ErrorCode } from '../../shared/ipc/result';
 import { WEB_PROTOCOL } from '../../shared/ipc/transport-protocol';
 import { fileFailureReason } from '../../core/files/file-errors';
 import { isUploadId, newUploadId, uploadFilePath } from '../../core/load/uploads';
-import { readJsonBody, sendJson } from './json-body';
+import { readJsonBody, sendJson, sendJsonAndCutOff } from './http-body';
 
 /** Where the web bridge streams a dropped file: `POST` starts an upload, `PUT /<id>` appends a chunk, `DELETE /<id>` drops it. */
 export const UPLOAD_PATH = WEB_PROTOCOL.uploadPath;
@@ -16,6 +16,10 @@ export const UPLOAD_PATH = WEB_PROTOCOL.uploadPath;
 export const UPLOAD_OFFSET_HEADER = WEB_PROTOCOL.uploadOffsetHeader;
 /** The default size cap of one upload (browser mode only; Electron reads the file in place). */
 export const DEFAULT_MAX_UPLOAD_BYTES = 2 * 1024 * 1024 * 1024;
+/** The default cap of all uploads held at once (unfinished ones by their announced size, finished ones by their file). */
+const DEFAULT_MAX_TOTAL_UPLOAD_BYTES = 8 * 1024 * 1024 * 1024;
+/** The default number of uploads that may be under way at once. */
+const DEFAULT_MAX_CONCURRENT_UPLOADS = 4;
 /** How big a chunk the web bridge sends (the server takes any size up to twice this). */
 export const UPLOAD_CHUNK_BYTES = 8 * 1024 * 1024;
 /** How long an unfinished upload may wait for its next chunk before it is removed. */
@@ -36,8 +40,14 @@ export type UploadRouteOptions = {
   dir: string;
   /** The size cap of one upload in bytes. */
   maxBytes: number;
+  /** The cap of all uploads held in the folder at once, in bytes (default 8 GB). */
+  maxTotalBytes?: number;
+  /** How many uploads may be under way at once (default 4). */
+  maxConcurrent?: number;
   /** How long an unfinished upload may wait for its next chunk (default 5 minutes). */
   idleMs?: number;
+  /** Whether a finished upload is in use by a load (an open file, an unfinished load): such an upload cannot be deleted. */
+  inUse?: (uploadId: string) => boolean;
 };
 
 /** The upload route of browser mode; the server calls `handle` for `/api/upload` paths once the request guard let them in. */
@@ -68,6 +78,8 @@ class UploadRefused extends Error {
  * `{ name, sizeBytes }` answers an uploadId (refused past the size cap), each `PUT /api/upload/<id>` with
  * `x-orgdesk-upload-offset` appends one chunk, streamed to disk (never whole in memory), and answers the bytes received.
  * The file is created with mode 0600 in a 0700 folder; an upload aborted, over its size, or idle too long is removed.
+ * Besides the per-file cap, uploads are capped in total bytes held and in how many run at once; a body past its cap is
+ * cut off (the connection closes after the answer), never drained.
  */
 export function createUploadRoute(options: UploadRouteOptions): UploadRoute {
   const idleMs = options.idleMs ?? DEFAULT_UPLOAD_IDLE_MS;
@@ -83,6 +95,34 @@ export function createUploadRoute(options: UploadRouteOptions): UploadRoute {
     clearTimeout(upload.timer);
     upload.timer = setTimeout(() => void remove(upload).catch(() => undefined), idleMs);
     upload.timer.unref();
+  };
+
+  const maxTotalBytes = options.maxTotalBytes ?? DEFAULT_MAX_TOTAL_UPLOAD_BYTES;
+  const maxConcurrent = options.maxConcurrent ?? DEFAULT_MAX_CONCURRENT_UPLOADS;
+
+  /** The bytes of finished uploads still in the folder (the load service removes them once closed or loaded). */
+  const finishedBytes = async (): Promise<number> => {
+    const names = await readdir(options.dir).catch(() => [] as string[]);
+    const sizes = await Promise.all(
+      names.filter((name) => isUploadId(name) && !receiving.has(name)).map((name) => stat(join(options.dir, name)).then((info) => info.size, () => 0)),
+    );
+    return sizes.reduce((sum, size) => sum + size, 0);
+  };
+
+  /** Refuses a new upload past the concurrency or total cap (checked after the last await, so two starts cannot both pass). */
+  const assertRoomFor = (name: string, sizeBytes: number, finished: number): void => {
+    if (receiving.size >= maxConcurrent) {
+      throw new UploadRefused(429, 'LIMIT', `${receiving.size} files are already being sent to OrgDesk.`, 'Wait until they are in, then drop this file again.');
+    }
+    const held = finished + [...receiving.values()].reduce((sum, upload) => sum + upload.size, 0);
+    if (held + sizeBytes > maxTotalBytes) {
+      throw new UploadRefused(
+        413,
+        'LIMIT',
+        `${name} (${formatBytes(sizeBytes)}) does not fit: browser mode holds at most ${formatBytes(maxTotalBytes)} of dropped files, and ${formatBytes(held)} are held now.`,
+        'Close the files you no longer need in the Load area (or wait for their loads to end), then drop this file again.',
+      );
+    }
   };
 
   const start = async (request: IncomingMessage): Promise<UploadStarted> => {
@@ -102,16 +142,19 @@ export function createUploadRoute(options: UploadRouteOptions): UploadRoute {
       );
     }
     await mkdir(options.dir, { recursive: true, mode: 0o700 });
+    assertRoomFor(name, sizeBytes, await finishedBytes());
     const id = newUploadId();
     const path = join(options.dir, id);
+    // Held from here (before the file exists), so the caps count it while it is being created.
+    const upload: Upload = { id, path, name, size: sizeBytes, received: 0, busy: false, timer: undefined };
+    receiving.set(id, upload);
     try {
       // 'wx': a new file only, private to this user (the umask can only take bits away from 0600).
       await (await open(path, 'wx', 0o600)).close();
     } catch (error) {
+      receiving.delete(id);
       throw new UploadRefused(507, 'FILE', `OrgDesk could not create its upload file in ${options.dir}.`, fileHint(error));
     }
-    const upload: Upload = { id, path, name, size: sizeBytes, received: 0, busy: false, timer: undefined };
-    receiving.set(id, upload);
     armIdle(upload);
     return { uploadId: id, chunkBytes: UPLOAD_CHUNK_BYTES };
   };
@@ -125,13 +168,15 @@ export function createUploadRoute(options: UploadRouteOptions): UploadRoute {
     upload.busy = true;
     clearTimeout(upload.timer);
     let received = upload.received;
-    let overflow = false;
     const meter = new Transform({
       transform(chunk: Buffer, _encoding, callback) {
         received += chunk.length;
-        // Past what was announced, the rest of the chunk is read and dropped, so the answer can still reach the browser.
-        if (received > upload.size || received - offset > 2 * UPLOAD_CHUNK_BYTES) overflow = true;
-        callback(null, overflow ? undefined : chunk);
+        // Past what was announced (or a chunk past its size), reading stops here: the answer goes out and the body is cut off.
+        if (received > upload.size || received - offset > 2 * UPLOAD_CHUNK_BYTES) {
+          callback(new UploadRefused(413, 'VALIDATION', `${upload.name} sent more bytes than it announced (${formatBytes(upload.size)}).`, 'Drop the file again.'));
+          return;
+        }
+        callback(null, chunk);
       },
     });
     // The request is piped into a stand-in: a failed write ends the stand-in, not the request's socket, so the answer goes out.
@@ -151,10 +196,6 @@ export function createUploadRoute(options: UploadRouteOptions): UploadRoute {
     } finally {
       request.off('close', interrupted);
     }
-    if (overflow) {
-      await remove(upload);
-      throw new UploadRefused(413, 'VALIDATION', `${upload.name} sent more bytes than it announced (${formatBytes(upload.size)}).`, 'Drop the file again.');
-    }
     upload.busy = false;
     upload.received = received;
     const complete = received === upload.size;
@@ -173,6 +214,9 @@ export function createUploadRoute(options: UploadRouteOptions): UploadRoute {
     if (upload !== undefined) {
       await remove(upload);
       return { removed: true };
+    }
+    if (options.inUse?.(id) === true) {
+      throw new UploadRefused(409, 'VALIDATION', 'This file is in use by a load in OrgDesk, so it cannot be removed now.', 'Close the file in the Load area, or wait for its load to end.');
     }
     const path = uploadFilePath(options.dir, id);
     const exists = path !== null && (await stat(path).then(() => true, () => false));
@@ -197,9 +241,10 @@ export function createUploadRoute(options: UploadRouteOptions): UploadRoute {
         return sendJson(response, 200, ok(await append(request, upload)));
       } catch (error) {
         if (!(error instanceof UploadRefused)) throw error;
-        // An unread body would keep the socket busy; the answer goes first, the rest of the chunk is discarded.
-        request.resume();
-        return sendJson(response, error.status, fail(error.code, error.message, error.hint));
+        const answer = fail(error.code, error.message, error.hint);
+        // A body not read to its end is cut off after the answer, never drained.
+        if (request.complete) return sendJson(response, error.status, answer);
+        return sendJsonAndCutOff(request, response, error.status, answer);
       }
     },
     async dispose() {

@@ -57,6 +57,16 @@ describe('admin API', () => {
     expect((await org.call(`${V}/sobjects/Account`, { method: 'POST', json: { Name: 'x' } })).status).toBe(201);
   });
 
+  it('answers a busy 429 with its Retry-After header and the concurrency limit body, and refuses headers that are not strings', async () => {
+    await admin('POST', '/faults', { kind: 'error', status: 429, path: '*/limits', headers: { 'Retry-After': '3' } });
+    const response = await fetch(`${org.url}${V}/limits`, { headers: { Authorization: `Bearer ${org.token}` } });
+    expect(response.status).toBe(429);
+    expect(response.headers.get('retry-after')).toBe('3');
+    expect(await response.json()).toEqual([{ errorCode: 'REQUEST_LIMIT_EXCEEDED', message: 'ConcurrentPerOrgLongTxn Limit exceeded.' }]);
+    const refused = await admin('POST', '/faults', { kind: 'error', status: 503, headers: { 'Retry-After': 3 } });
+    expect(refused.status).toBe(400);
+  });
+
   it('injects errors at a rate of 1 until cleared, and lists armed faults', async () => {
     const added = await admin('POST', '/faults', { kind: 'error', status: 502, path: '*/limits', rate: 1 });
     expect((await admin('GET', '/faults')).body).toEqual([expect.objectContaining({ kind: 'error', status: 502 })]);

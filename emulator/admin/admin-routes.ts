@@ -182,7 +182,7 @@ async function route(admin: EmulatorAdmin, method: string, parts: string[], body
     case 'faults': {
       if (method === 'GET') return { status: 200, body: admin.faults() };
       if (method === 'POST') {
-        if (typeof body.kind !== 'string') return adminError(400, 'A fault needs "kind": latency, error, reset, expire-sessions, api-limit or a bulk-* kind.');
+        if (typeof body.kind !== 'string') return adminError(400, 'A fault needs "kind": latency, error, reset, expire-sessions, api-limit, a bulk-* or a streaming-* kind.');
         const result = admin.addFault(body as FaultSpec);
         return { status: 201, body: result };
       }

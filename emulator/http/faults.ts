@@ -13,7 +13,7 @@ export type FaultSpec = FaultTrigger & {
   path?: string;
   /** HTTP method to match (any when omitted). */
   method?: string;
-  /** Kind-specific settings (`ms` for latency, `status`/`body` for error, `afterBytes` for reset...). */
+  /** Kind-specific settings (`ms` for latency, `status`/`body`/`headers` for error, `afterBytes` for reset...). */
   [setting: string]: unknown;
 };
 
@@ -52,9 +52,12 @@ export function createFaultTable(options: { random?: () => number } = {}): Fault
   let counter = 0;
 
   kinds.set('latency', (spec) => (typeof spec.ms === 'number' && spec.ms >= 0 && spec.ms <= 600_000 ? undefined : 'latency needs "ms", a number of milliseconds between 0 and 600000'));
-  kinds.set('error', (spec) =>
-    typeof spec.status === 'number' && spec.status >= 400 && spec.status <= 599 ? undefined : 'error needs "status", an HTTP status between 400 and 599',
-  );
+  kinds.set('error', (spec) => {
+    if (typeof spec.status !== 'number' || spec.status < 400 || spec.status > 599) return 'error needs "status", an HTTP status between 400 and 599';
+    const headers = spec.headers;
+    const valid = headers === undefined || (headers !== null && typeof headers === 'object' && !Array.isArray(headers) && Object.values(headers).every((v) => typeof v === 'string'));
+    return valid ? undefined : '"headers" must be an object of header names to string values, such as { "Retry-After": "5" }';
+  });
   kinds.set('reset', (spec) => (spec.afterBytes === undefined || (typeof spec.afterBytes === 'number' && spec.afterBytes >= 0) ? undefined : '"afterBytes" must be a non-negative number'));
 
   const table: FaultTable = {

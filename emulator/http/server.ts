@@ -199,7 +199,8 @@ export function createRequestListener(core: EmulatorCore, admin: EmulatorAdmin):
     if (failure) {
       req.resume();
       const status = failure.status as number;
-      return sendReply(res, { status, body: failure.body ?? defaultFaultBody(status) });
+      const headers = (failure.headers ?? {}) as Record<string, string>;
+      return sendReply(res, { status, headers, body: failure.body ?? defaultFaultBody(status) });
     }
     const reset = core.faults.take('reset', method, path);
     if (reset) armReset(res, typeof reset.afterBytes === 'number' ? reset.afterBytes : 0);

@@ -8,7 +8,8 @@ import type { RestExtension } from '../core';
 import type { OrgStore } from '../org/store';
 import { describeGlobalEntry } from '../org/describe';
 import type { ObjectSchema } from '../org/types';
-import { createBayeuxServer, type StreamingClientInfo } from './bayeux-server';
+import type { FaultTable } from '../http/faults';
+import { createBayeuxServer, STREAMING_FAULT_KINDS, type StreamingClientInfo } from './bayeux-server';
 import { ALL_CHANGE_EVENTS, changeEventEntity, createChangeEventPublisher, type ChangeEventType } from './change-events';
 import { createEventLog, type EventLog } from './event-log';
 import { isPlatformEvent, platformEventChannel, platformEventRoutes } from './platform-events';
@@ -80,8 +81,19 @@ export type Streaming = {
 const HOUR = 60 * 60 * 1000;
 
 /** Creates the streaming part over the org's store and sessions. */
-export function createStreaming(ports: { store: OrgStore; sessions: SessionStore; now: () => Date; latestVersion: string; dataDir?: string; options?: StreamingOptions }): Streaming {
+export function createStreaming(ports: {
+  store: OrgStore;
+  sessions: SessionStore;
+  now: () => Date;
+  latestVersion: string;
+  dataDir?: string;
+  options?: StreamingOptions;
+  /** The org's fault table: the streaming kinds are registered on it (matched against the `/cometd/<version>` path). */
+  faults?: FaultTable;
+}): Streaming {
   const o = ports.options ?? {};
+  const faults = ports.faults;
+  for (const kind of STREAMING_FAULT_KINDS) faults?.defineKind(kind, () => undefined);
   const now = (): number => ports.now().getTime();
   const retentionMs = o.retentionMs ?? 72 * HOUR;
   const standard = new Set((o.standardVolumeEvents ?? []).map((name) => platformEventChannel(name)));
@@ -105,6 +117,7 @@ export function createStreaming(ports: { store: OrgStore; sessions: SessionStore
     maxEventsPerReply: o.maxEventsPerReply ?? 1000,
     slowClientMs: o.slowClientMs ?? 10_000,
     maxClients: o.maxClients ?? 10_000,
+    fault: (kind) => faults?.take(kind, 'POST', '/cometd') !== undefined,
   });
 
   const changeEventEntry = (parent: ObjectSchema, apiVersion: string): Record<string, unknown> => {
