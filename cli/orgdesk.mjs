@@ -4,6 +4,8 @@
 // compiles the TypeScript entry on the fly (tsx is a devDependency), as it does when ORGDESK_FROM_SOURCE=1 asks for the
 // sources over a bundle that may be older than them (the CLI's tests do).
 import { existsSync } from 'node:fs';
+import process from 'node:process';
+import { URL } from 'node:url';
 
 const bundle = new URL('../dist/cli/orgdesk.mjs', import.meta.url);
 if (process.env.ORGDESK_FROM_SOURCE !== '1' && existsSync(bundle)) {

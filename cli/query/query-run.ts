@@ -11,6 +11,7 @@ import { resolveUserPath } from '../../core/orgs/user-path';
 import type { CliShell } from '../cli-shell';
 import type { QueryOptions } from '../commands/query';
 import { explainForProfile } from '../demo-org-hint';
+import { busyLine } from '../load/load-progress';
 import { createProgress } from '../progress';
 import { formatRows, recordsOf } from './row-formats';
 import { streamQuery, type QueryChunk, type StreamProgress } from './streamed-query';
@@ -28,6 +29,8 @@ export async function runQuery(shell: CliShell, soql: string, options: QueryOpti
   const startedAt = services.clock.now();
   let last: StreamProgress = { source: options.bulk === true ? 'bulk' : 'rest', fetched: 0, totalSize: 0 };
   let state: QueryRunState = 'failed';
+  // Waits for a busy org are told as they start, even with --quiet (the query has not stopped).
+  const stopBusy = connection.client.onBusyWait((wait) => shell.note(busyLine(wait)));
   try {
     const chunks = streamQuery({
       client: connection.client,
@@ -57,6 +60,7 @@ export async function runQuery(shell: CliShell, soql: string, options: QueryOpti
     await output.discard();
     throw error;
   } finally {
+    stopBusy();
     const durationMs = services.clock.now() - startedAt;
     shell.json.set({ state, rows: last.fetched, totalSize: last.totalSize, source: last.source, durationMs, ...(options.out === undefined ? {} : { out: output.name }) });
     progress.stop(
