@@ -10,6 +10,7 @@ import { ServiceError } from '../../core/errors';
 import { resolveUserPath } from '../../core/orgs/user-path';
 import type { CliShell } from '../cli-shell';
 import type { QueryOptions } from '../commands/query';
+import { rememberObjectNames } from '../completion/object-names';
 import { explainForProfile } from '../demo-org-hint';
 import { busyLine } from '../load/load-progress';
 import { createProgress } from '../progress';
@@ -24,6 +25,7 @@ export async function runQuery(shell: CliShell, soql: string, options: QueryOpti
   const connection = await services.orgs.connection(profile.id, shell.signal).catch((error: unknown) => {
     throw explainForProfile(profile, error);
   });
+  await rememberObjectNames(services.userDataDir, profile.id, connection.rest, { signal: shell.signal });
   const output = await openOutput(shell, options.out);
   const progress = createProgress({ stream: shell.io.stderr, label: `Querying ${profile.label}`, unit: 'rows', quiet: shell.globals().quiet === true });
   const startedAt = services.clock.now();
