@@ -3,8 +3,8 @@ import type { EventBatch, EventSubscription } from '../shared/ipc/domains/events
 import type { LoadProgress } from '../shared/ipc/domains/load';
 import type { EventCapture, EventsService } from '../core/events';
 import { createFolderSavePicker } from '../core/files';
-import { createLoadService, type LoadService } from '../core/load';
-import { createOrgsService, type OrgsService } from '../core/orgs';
+import { createLoadService, uploadsDirOf, type LoadService } from '../core/load';
+import { createOrgsService, orgConnections, type OrgsService } from '../core/orgs';
 import { createQueryLibrary, type QueryLibrary } from '../core/query/query-library';
 import { createSystemClock, createFetchTransport, type Clock, type HttpTransport } from '../core/salesforce';
 import { createKeytarSecretStore, type SecretStore } from '../core/secrets';
@@ -110,12 +110,7 @@ function openLoads(database: OrgDeskDatabase, orgs: OrgsService, clock: Clock, u
   const listeners = new Set<(progress: LoadProgress) => void>();
   const service = createLoadService({
     db: database.db,
-    connections: {
-      connectionFor: async (orgId) => {
-        const connection = await orgs.connection(orgId);
-        return { client: connection.client, apiVersion: connection.rest.version };
-      },
-    },
+    connections: orgConnections(orgs),
     emit: {
       progress: (progress) => {
         for (const listener of listeners) listener(progress);
@@ -123,7 +118,7 @@ function openLoads(database: OrgDeskDatabase, orgs: OrgsService, clock: Clock, u
       preflight: () => undefined,
     },
     clock,
-    uploadsDir: join(userDataDir, 'uploads'),
+    uploadsDir: uploadsDirOf(userDataDir),
     // The app may be holding an upload open in the same folder: only the app's own service sweeps it.
     sweepUploads: false,
     loadsDir: join(userDataDir, 'loads'),
@@ -143,12 +138,7 @@ async function openEvents(database: OrgDeskDatabase, orgs: OrgsService, userData
   const statusListeners = new Set<(status: EventSubscription) => void>();
   const capture = createEventCapture({ db: database.db });
   const service = createEventsService({
-    connections: {
-      connectionFor: async (orgId) => {
-        const connection = await orgs.connection(orgId);
-        return { client: connection.client, session: connection.session, apiVersion: connection.rest.version };
-      },
-    },
+    connections: orgConnections(orgs),
     capture,
     emitBatch: (batch) => {
       for (const listener of batchListeners) listener(batch);
@@ -157,6 +147,8 @@ async function openEvents(database: OrgDeskDatabase, orgs: OrgsService, userData
       for (const listener of statusListeners) listener(status);
     },
     picker: createFolderSavePicker(join(userDataDir, 'exports')),
+    // `orgdesk events` keeps its own checkpoint, moved once an event's line is written out (cli/events/event-lines.ts).
+    consumer: 'cli',
   });
   return {
     service,

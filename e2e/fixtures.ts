@@ -4,18 +4,24 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { test as base, expect, type Locator, type Page } from '@playwright/test';
 import { startWebServer, type WebServer, type WebServerOptions } from '../electron/web/web-server';
+import { keychainWithoutSecretService } from '../core/test-support/no-secret-service';
 
 /** The renderer build global-setup.ts made (or `dist/renderer` when the run was started without it). */
 export const RENDERER_DIR = process.env['ORGDESK_E2E_RENDERER_DIR'] ?? fileURLToPath(new URL('../dist/renderer', import.meta.url));
 
-/** What startBrowserMode may do beyond the server options: fill the fresh user data folder before the app opens it. */
-export type BrowserModeOptions = Partial<WebServerOptions> & { prepareUserData?: (userDataDir: string) => Promise<void> | void };
+/**
+ * What startBrowserMode may do beyond the server options: fill the fresh user data folder before the app opens it, and
+ * choose the keychain: the OS one (default; a private gnome-keyring under `npm run test:e2e`), or `none`, where keytar fails
+ * as on a machine with no Secret Service (a container, CI), whether or not this machine has one.
+ */
+export type BrowserModeOptions = Partial<WebServerOptions> & { prepareUserData?: (userDataDir: string) => Promise<void> | void; keychain?: 'os' | 'none' };
 
 /** Starts browser mode on a free port with a fresh user data folder (named in `userDataDir`); `stop` also removes the folder. */
 export async function startBrowserMode(options: BrowserModeOptions = {}): Promise<WebServer & { userDataDir: string }> {
-  const { prepareUserData, ...serverOptions } = options;
+  const { prepareUserData, keychain = 'os', ...serverOptions } = options;
   const userDataDir = await mkdtemp(join(tmpdir(), 'orgdesk-e2e-'));
   await prepareUserData?.(userDataDir);
+  if (keychain === 'none') serverOptions.appOptions = { ...serverOptions.appOptions, secrets: keychainWithoutSecretService() };
   const server = await startWebServer({ rendererDir: RENDERER_DIR, version: '0.0.0-e2e', ...serverOptions, userDataDir });
   return {
     ...server,

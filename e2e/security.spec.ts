@@ -118,8 +118,42 @@ test.describe('security baseline in the page', () => {
     expect(forged.status).toBe(403);
     expect(forged.body).not.toContain('"ok":true');
     // The same request with the app's own Origin is answered, so the 403 above is the Origin check and nothing else.
-    const own = await postFromNode(server.port, { origin: server.origin, cookie: `${cookie?.name}=${cookie?.value}` });
+    const own = await postFromNode(server.port, { origin: server.origin, 'x-orgdesk-token': server.token });
     expect(own.status).toBe(200);
+    // The page's cookie alone names no sender: a call must name the event connection main gave the tab.
+    const cookieOnly = await postFromNode(server.port, { origin: server.origin, cookie: `${cookie?.name}=${cookie?.value}` });
+    expect(cookieOnly.status).toBe(401);
+  });
+
+  test('the page names no file: load:open of a path (the SSH key, /etc/passwd) and an output folder path are refused', async ({ app }) => {
+    await expect(areaTab(app, 'Query')).toBeVisible();
+    const answers = await app.evaluate(async () => {
+      const { invoke } = (window as unknown as { orgdesk: { invoke: (channel: string, args: unknown) => Promise<unknown> } }).orgdesk;
+      const plan = { objectName: 'Account', operation: 'insert', mappings: [], dates: { dateOrder: 'ymd', timeZone: 'UTC' } };
+      return Promise.all([
+        invoke('load:open', { file: { kind: 'path', path: '~/.ssh/id_rsa' } }),
+        invoke('load:open', { file: { kind: 'path', path: '/etc/passwd' } }),
+        invoke('load:open', { file: { kind: 'ref', ref: '/etc/passwd' } }),
+        invoke('load:open', { file: { kind: 'upload', uploadId: '../../../etc/passwd' } }),
+        invoke('load:start', { orgId: 'o', fileId: 'f', plan, options: { excludeInvalid: true, outputDir: '/tmp' } }),
+      ]);
+    });
+    for (const answer of answers) expect(answer).toMatchObject({ ok: false, error: { code: 'VALIDATION' } });
+    expect(JSON.stringify(answers)).not.toContain('root:');
+  });
+
+  test('a call naming a connection the page made up is refused, even with the session cookie', async ({ app }) => {
+    await expect(areaTab(app, 'Query')).toBeVisible();
+    const status = await app.evaluate(async () => {
+      const response = await fetch('/api/invoke', {
+        method: 'POST',
+        credentials: 'same-origin',
+        headers: { 'content-type': 'application/json', 'x-orgdesk-connection': 'another-tab' },
+        body: JSON.stringify({ channel: 'app:info', args: {} }),
+      });
+      return response.status;
+    });
+    expect(status).toBe(401);
   });
 
   test('a link to an external site does not navigate the app', async ({ app, context }) => {

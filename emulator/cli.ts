@@ -1,4 +1,4 @@
-/** `npm run emulator -- --port <p> [--seed <n>|--no-seed] [--data-dir <dir>]`: runs the local org standalone. */
+/** `npm run emulator -- --port <p> [--pubsub-port <p>] [--seed <n>|--no-seed] [--data-dir <dir>]`: runs the local org standalone. */
 import { parseArgs } from 'node:util';
 import { startEmulator, type EmulatorOptions } from './index';
 
@@ -9,6 +9,7 @@ const { values } = parseArgs({
     seed: { type: 'string' },
     'no-seed': { type: 'boolean', default: false },
     'data-dir': { type: 'string' },
+    'pubsub-port': { type: 'string', default: '0' },
   },
 });
 
@@ -17,13 +18,19 @@ if (!Number.isInteger(port) || port < 0 || port > 65535) {
   process.stderr.write(`--port must be a number between 0 and 65535, got ${values.port}\n`);
   process.exit(2);
 }
-const options: EmulatorOptions = { port, host: values.host };
+const pubsubPort = Number(values['pubsub-port']);
+if (!Number.isInteger(pubsubPort) || pubsubPort < 0 || pubsubPort > 65535) {
+  process.stderr.write(`--pubsub-port must be a number between 0 and 65535, got ${values['pubsub-port']}\n`);
+  process.exit(2);
+}
+const options: EmulatorOptions = { port, host: values.host, pubsubPort };
 if (values['no-seed']) options.seed = false;
 else if (values.seed !== undefined) options.seed = Number(values.seed);
 if (values['data-dir'] !== undefined) options.dataDir = values['data-dir'];
 
 const emulator = await startEmulator(options);
 process.stdout.write(`OrgDesk emulator listening on ${emulator.url}\n`);
+process.stdout.write(`Pub/Sub API (gRPC, plaintext) on ${emulator.pubsubUrl}\n`);
 const shutdown = (): void => {
   void emulator.stop().then(() => process.exit(0));
 };

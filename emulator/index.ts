@@ -24,6 +24,7 @@ import { ensureOrganizationRow } from './org/organization';
 import { MAX_API_VERSION } from './rest/versions';
 import { createQueryRoutes } from './soql';
 import { createStreaming, type StreamingOptions } from './streaming';
+import { createPubSub, type PubSubAdmin, type PubSubOptions } from './pubsub';
 
 export type { EmulatorAdmin, AdminUser, AdminSession, AdminCounters, ConnectedAppInput } from './admin/admin-api';
 export type { RecordChange, ChangeListener, OrgStore } from './org/store';
@@ -32,6 +33,7 @@ export { RecordWriteError } from './org/write';
 export type { FaultSpec, Fault } from './http/faults';
 export type { RestExtension, RestRequestContext } from './core';
 export type { StreamingOptions, StreamingAdmin, StreamingClientInfo, ChangeEventType } from './streaming';
+export type { PubSubOptions, PubSubAdmin, ManagedSubscription, ManagedSubscriptionInput } from './pubsub';
 
 /** Options of `startEmulator`. */
 export type EmulatorOptions = {
@@ -61,6 +63,10 @@ export type EmulatorOptions = {
   bulkIngestChunkSize?: number;
   /** The Streaming API's timeouts, retention and CDC settings (see emulator/README.md). */
   streaming?: StreamingOptions;
+  /** Port of the Pub/Sub API (gRPC, plaintext HTTP/2); 0 (default) picks a free one. */
+  pubsubPort?: number;
+  /** The Pub/Sub API's settings (keepalive interval). */
+  pubsub?: PubSubOptions;
 };
 
 /** A running emulator. */
@@ -74,6 +80,10 @@ export type RunningEmulator = {
   org: { store: OrgStore; writer: RecordWriter };
   /** Bulk API 2.0 (jobs, faults, `idle()`). */
   bulk: BulkRoutes;
+  /** `127.0.0.1:<port>` — the Pub/Sub API endpoint (gRPC without TLS; a real org's is api.pubsub.salesforce.com:7443). */
+  pubsubUrl: string;
+  /** Pub/Sub admin: managed subscriptions, open streams, the keepalive interval. */
+  pubsub: PubSubAdmin;
   /** Stops listening, closes every connection, and saves the org when `dataDir` is set. */
   stop(): Promise<void>;
 };
@@ -112,8 +122,19 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
     sessions,
     now,
     latestVersion: `${MAX_API_VERSION}.0`,
+    faults,
     ...(options.dataDir === undefined ? {} : { dataDir: options.dataDir }),
     ...(options.streaming === undefined ? {} : { options: options.streaming }),
+  });
+  const pubsub = createPubSub({
+    store,
+    sessions,
+    log: streaming.bus.log,
+    channelExists: streaming.bus.channelExists,
+    instanceUrl: () => url,
+    orgId18: ORG_ID,
+    now,
+    ...(options.pubsub === undefined ? {} : { options: options.pubsub }),
   });
   const core: EmulatorCore = {
     store,
@@ -219,6 +240,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
       faults.clear();
       bulk.reset();
       streaming.reset();
+      pubsub.reset();
       core.counters.total = 0;
       core.counters.byArea = {};
       core.counters.byStatus = {};
@@ -247,6 +269,16 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
         case 'bulk-stall-query':
           bulk.faults.stallNextQueryJob();
           return { applied: spec.kind };
+        case 'pubsub-drop-streams':
+          return { applied: spec.kind, streams: pubsub.admin.dropStreams() };
+        case 'pubsub-expire-sessions':
+          return { applied: spec.kind, streams: pubsub.admin.expireStreamSessions() };
+        case 'pubsub-delay': {
+          const ms = spec.ms;
+          if (typeof ms !== 'number' || ms < 0) throw new Error('pubsub-delay needs "ms", how long every Pub/Sub batch is held (0 turns it off).');
+          pubsub.admin.setBatchDelayMs(ms);
+          return { applied: spec.kind };
+        }
         case 'bulk-release-stall':
           bulk.faults.releaseStall();
           return { applied: spec.kind };
@@ -261,6 +293,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
     clearFaults(id) {
       if (id !== undefined) return faults.remove(id);
       faults.clear();
+      pubsub.admin.setBatchDelayMs(0);
       bulk.faults.clear();
       return true;
     },
@@ -273,6 +306,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
       sessions: sessions.count(),
     }),
     streaming: streaming.admin,
+    pubsub: pubsub.admin,
     generateContacts: (count) => generateContacts(store, count, { now: now(), seed: store.count('Contact', { includeDeleted: true }) + 11 }).length,
     save,
   };
@@ -290,6 +324,13 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
   });
   const address = server.address() as AddressInfo;
   url = `http://${host.includes(':') ? `[${host}]` : host}:${address.port}`;
+  let pubsubUrl: string;
+  try {
+    pubsubUrl = await pubsub.listen(options.pubsubPort ?? 0, host);
+  } catch (error) {
+    await new Promise<void>((resolve) => server.close(() => resolve()));
+    throw new Error(`The Pub/Sub port ${options.pubsubPort ?? 0} is not free (${error instanceof Error ? error.message : String(error)}): pass another pubsubPort, or 0.`, { cause: error });
+  }
 
   return {
     url,
@@ -297,8 +338,11 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
     admin,
     org: { store, writer },
     bulk,
+    pubsubUrl,
+    pubsub: admin.pubsub,
     async stop() {
       bulk.stop();
+      await pubsub.stop();
       await streaming.stop();
       if (dataDir !== undefined) save();
       await new Promise<void>((resolve) => {

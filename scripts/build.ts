@@ -1,10 +1,11 @@
 /**
  * `npm run build`: the renderer with Vite to dist/renderer, then esbuild bundles of Electron main (dist/electron/main.cjs),
  * the preload (dist/electron/preload.cjs, one CJS file as a sandboxed preload needs), browser mode (dist/web/cli.mjs) and
- * the command line (dist/cli/orgdesk.mjs, see buildCli). `--renderer-only` skips the bundles (the e2e setup needs only the
- * renderer); `--cli-only` builds only the command line (what `npm pack` needs).
+ * the command line (dist/cli/orgdesk.mjs, see buildCli), with the Pub/Sub proto copied beside the main, web and CLI
+ * bundles. `--renderer-only` skips the bundles (the e2e setup needs only the renderer); `--cli-only` builds only the
+ * command line (what `npm pack` needs).
  */
-import { readFile, rm } from 'node:fs/promises';
+import { copyFile, readFile, rm } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 import { build as esbuild } from 'esbuild';
 import { build as viteBuild } from 'vite';
@@ -21,9 +22,9 @@ const NATIVE = ['electron', 'better-sqlite3', 'keytar'];
  * the command table (about 150 kB) and a load, a query or the emulator load their engine when they run. The CommonJS
  * packages inside call `require`, which an ESM file lacks: the banner makes one.
  */
-export async function buildCli(): Promise<void> {
+export async function buildCli(outDir = 'dist/cli'): Promise<void> {
   const pkg = JSON.parse(await readFile(at('package.json'), 'utf8')) as { version: string };
-  await rm(at('dist/cli'), { recursive: true, force: true });
+  await rm(at(outDir), { recursive: true, force: true });
   await esbuild({
     bundle: true,
     platform: 'node',
@@ -32,7 +33,7 @@ export async function buildCli(): Promise<void> {
     logLevel: 'warning',
     absWorkingDir: root,
     entryPoints: { orgdesk: at('cli/main.ts') },
-    outdir: at('dist/cli'),
+    outdir: at(outDir),
     splitting: true,
     chunkNames: 'chunks/[name]-[hash]',
     outExtension: { '.js': '.mjs' },
@@ -40,6 +41,8 @@ export async function buildCli(): Promise<void> {
     define: { ORGDESK_BUNDLED_VERSION: JSON.stringify(pkg.version) },
     banner: { js: "import { createRequire as __orgdeskCreateRequire } from 'node:module'; const require = __orgdeskCreateRequire(import.meta.url);" },
   });
+  // `orgdesk emulator` starts the local org's Pub/Sub server, which loads the proto from beside the chunk that holds it.
+  await Promise.all([outDir, `${outDir}/chunks`].map((dir) => copyFile(at('emulator/pubsub/pubsub_api.proto'), at(`${dir}/pubsub_api.proto`))));
 }
 
 /** Builds the renderer and, unless asked not to, the four Node bundles. */
@@ -68,6 +71,8 @@ export async function buildAll(options: { rendererOnly?: boolean; quiet?: boolea
     esbuild({ ...common, entryPoints: [at('electron/web/cli.ts')], outfile: at('dist/web/cli.mjs'), format: 'esm', packages: 'external' }),
     buildCli(),
   ]);
+  // The local org's Pub/Sub server loads Salesforce's proto at run time from beside the bundle.
+  await Promise.all(['dist/electron', 'dist/web'].map((dir) => copyFile(at('emulator/pubsub/pubsub_api.proto'), at(`${dir}/pubsub_api.proto`))));
 }
 
 if (process.argv[1] !== undefined && fileURLToPath(import.meta.url) === process.argv[1]) {

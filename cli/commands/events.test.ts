@@ -167,7 +167,7 @@ describe('orgdesk events against the local org', () => {
     const run = await runOrgdesk(['events', '--help'], { env: noKeychainEnv(org.userDataDir) });
     expect(run.code).toBe(0);
     expect(run.stdout).toMatch(/--replay <from>/);
-    expect(run.stdout).toMatch(/resumes after the last replay id stored/);
+    expect(run.stdout).toMatch(/resumes after the last event it wrote out/);
     expect(run.stdout).toMatch(/NDJSON/);
   });
 });

@@ -9,10 +9,12 @@ const HELP = `
 Each event is one NDJSON line {"channel","replayId","receivedAt","data"} (data as the org sent it), the same lines as the
 app's NDJSON export, written to stdout or appended to --out as each batch arrives. Status lines (subscribed, reconnecting,
 gap and overflow events, replay-id discontinuities) go to stderr (--quiet keeps all but the subscribed lines). Every
-event is also captured in the app's database.
+event is also captured in the app's database (shared with the app's viewer: each event is stored once).
 
-Without --replay the run resumes after the last replay id stored for this org and channel (the checkpoint the app's viewer
-uses too), or starts with new events (-1) when there is none. An id the org no longer keeps fails with exit 2: run again
+Without --replay the run resumes after the last event it wrote out for this org and channel (its own checkpoint, apart
+from the app viewer's, moved only once a line is written, so a killed run loses nothing; with --out, after the file's
+last line for the channel if that is further, so nothing is written twice), or starts with new events (-1) when there is
+none. --replay <id> starts over after that id. An id the org no longer keeps fails with exit 2: run again
 with --replay -1 or --replay -2. Ctrl+C unsubscribes, writes what is waiting and exits 0.
 
 Examples:

@@ -1,8 +1,8 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse } from 'csv-parse/sync';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { addProfile, startCliOrg, type CliOrg } from '../test/cli-org';
+import { afterAll, beforeAll, describe, expect, it, onTestFinished } from 'vitest';
+import { addProfile, LOCAL_ADMIN, startCliOrg, type CliOrg } from '../test/cli-org';
 import { collect, noKeychainEnv, runOrgdesk, startOrgdesk } from '../test/run-orgdesk';
 
 let org: CliOrg;
@@ -38,6 +38,30 @@ describe('orgdesk query, logging in with --key-file and no keychain present', ()
       .sort((a, b) => a.Id.localeCompare(b.Id));
     expect(csvRecords(text).sort((a, b) => (a['Id'] ?? '').localeCompare(b['Id'] ?? ''))).toEqual(expected);
     expect(existsSync(`${out}.part`)).toBe(false);
+  });
+
+  it("puts a quote before cells that would run as formulas in Excel with --csv-formula-safe, and writes exact values without it", async () => {
+    const headers = { Authorization: `Bearer ${org.emulator.admin.createSession(LOCAL_ADMIN).access_token}`, 'Content-Type': 'application/json' };
+    const accounts = `${org.emulator.url}/services/data/v62.0/sobjects/Account`;
+    const ids: string[] = [];
+    for (const Name of ['=HYPERLINK("http://evil.example")', '-5']) {
+      const response = await fetch(accounts, { method: 'POST', headers, body: JSON.stringify({ Name, AccountNumber: 'csv-safety' }) });
+      ids.push(((await response.json()) as { id: string }).id);
+    }
+    // The other tests count the seed's Accounts: these two go again once read.
+    onTestFinished(async () => {
+      for (const id of ids) await fetch(`${accounts}/${id}`, { method: 'DELETE', headers });
+    });
+    const soql = "SELECT Name FROM Account WHERE AccountNumber = 'csv-safety' ORDER BY Name";
+    const env = noKeychainEnv(org.userDataDir);
+    const [exact, safe] = await Promise.all([
+      runOrgdesk(['query', soql, '--key-file', org.keyFile, '--quiet'], { env }),
+      runOrgdesk(['query', soql, '--csv-formula-safe', '--key-file', org.keyFile, '--quiet'], { env }),
+    ]);
+    expect(exact.code).toBe(0);
+    expect(exact.stdout).toBe('Name\r\n-5\r\n"=HYPERLINK(""http://evil.example"")"\r\n');
+    expect(safe.code).toBe(0);
+    expect(safe.stdout).toBe('Name\r\n-5\r\n"\'=HYPERLINK(""http://evil.example"")"\r\n');
   });
 
   it('runs a Bulk API 2.0 query job with --bulk and writes every Contact to the file', async () => {
@@ -143,6 +167,7 @@ describe('orgdesk usage', () => {
     expect(query.code).toBe(0);
     expect(query.stdout).toMatch(/--format <format>.*"csv", "json", "table"/s);
     expect(query.stdout).toMatch(/--key-file/);
+    expect(query.stdout).toMatch(/--csv-formula-safe/);
     expect(bad.code).toBe(2);
     expect(bad.stderr).toMatch(/unknown option '--frmat'/);
   });

@@ -71,7 +71,7 @@ describe('the NDJSON line writer of orgdesk events', () => {
     expect(writer.count()).toBe(5);
   });
 
-  it('writes a row the capture could not store (a negative seq) with a null payload instead of dropping it', () => {
+  it('never writes "data": null: a row whose payload left the capture is reported and gets no line; written rows are told in order', async () => {
     let text = '';
     const output = new Writable({
       write(chunk: Buffer, _encoding, callback) {
@@ -79,8 +79,20 @@ describe('the NDJSON line writer of orgdesk events', () => {
         callback();
       },
     });
-    const writer = createEventLineWriter({ capture: { get: () => null }, output });
-    writer.write([row(-5)]);
-    expect(JSON.parse(text)).toEqual({ channel: '/data/ContactChangeEvent', replayId: 95, receivedAt: '2026-12-01T09:00:00.000Z', data: null });
+    const missing: number[] = [];
+    const written: number[] = [];
+    const writer = createEventLineWriter({
+      capture: { get: (seq) => (seq === 5 ? null : { row: row(seq), data: { n: seq } }) },
+      output,
+      onMissing: (r) => missing.push(r.seq),
+      onWritten: (rows) => written.push(...rows.map((r) => r.seq)),
+    });
+    writer.write([row(4), row(5), row(6)]);
+    expect(text.split('\n').filter((l) => l !== '').map((l) => (JSON.parse(l) as { data: unknown }).data)).toEqual([{ n: 4 }, { n: 6 }]);
+    expect(missing).toEqual([5]);
+    // Told once the output took the chunk (its write callback), not when handed over.
+    expect(written).toEqual([]);
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(written).toEqual([4, 5, 6]);
   });
 });

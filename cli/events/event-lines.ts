@@ -14,26 +14,47 @@ export type EventLineWriter = {
   settled(): Promise<void>;
 };
 
+/** Ports of the writer. */
+export type EventLineWriterOptions = {
+  capture: Pick<EventCapture, 'get'>;
+  output: NodeJS.WritableStream;
+  /** Told once the output took these rows' lines (in order): where `orgdesk events` moves its checkpoint. */
+  onWritten?: (rows: readonly EventRow[]) => void;
+  /** Told of a row whose payload left the capture (its size limit) before its line could be written: no line, a gap. */
+  onMissing?: (row: EventRow) => void;
+};
+
 /**
  * One NDJSON line per event, `{"channel","replayId","receivedAt","data"}` as the app's export writes it, the payload read
  * back from the capture (where the engine stored the batch). A full output (a slow pipe) is not buffered: the rows wait and
- * their payloads are read back from the capture in pages on `drain`, so memory stays flat whatever the rate.
+ * their payloads are read back from the capture in pages on `drain`, so memory stays flat whatever the rate. A line never
+ * says `"data": null`: a payload no longer in the capture is reported through `onMissing` instead.
  */
-export function createEventLineWriter(options: { capture: Pick<EventCapture, 'get'>; output: NodeJS.WritableStream }): EventLineWriter {
+export function createEventLineWriter(options: EventLineWriterOptions): EventLineWriter {
   const { capture, output } = options;
   const backlog: EventRow[] = [];
   let blocked = false;
   let count = 0;
   let waiters: Array<() => void> = [];
 
-  const line = (row: EventRow): string => {
-    // A batch the capture could not store (a full disk) has provisional negative seqs and no payload to read back.
-    const data = row.seq > 0 ? (capture.get(row.seq)?.data ?? null) : null;
-    return `${JSON.stringify({ channel: row.channel, replayId: row.replayId, receivedAt: row.receivedAt, data })}\n`;
+  const line = (row: EventRow): string | null => {
+    const event = capture.get(row.seq);
+    if (event === null) {
+      options.onMissing?.(row);
+      return null;
+    }
+    return `${JSON.stringify({ channel: row.channel, replayId: row.replayId, receivedAt: row.receivedAt, data: event.data })}\n`;
   };
   const send = (rows: readonly EventRow[]): void => {
     if (rows.length === 0) return;
-    if (!output.write(rows.map(line).join(''))) {
+    const text = rows
+      .map(line)
+      .filter((l) => l !== null)
+      .join('');
+    const written = (error?: Error | null): void => {
+      if (error === undefined || error === null) options.onWritten?.(rows);
+    };
+    if (!output.write(text, written)) {
       blocked = true;
       output.once('drain', drain);
     }

@@ -14,6 +14,7 @@ import type { EventsOptions } from '../commands/events';
 import { explainForProfile } from '../demo-org-hint';
 import { EXIT } from '../exit-codes';
 import { createEventLineWriter } from './event-lines';
+import { resumePointOfOutFile } from './out-file-resume';
 
 /** Subscribes until Ctrl+C (or a failure), writing each event as it arrives; the checkpoint is kept for the next run. */
 export async function listen(shell: CliShell, channel: string, options: EventsOptions): Promise<void> {
@@ -28,6 +29,7 @@ export async function listen(shell: CliShell, channel: string, options: EventsOp
   const output = await openOutput(shell, options.out);
   const events = await services.events();
   const replay = options.replay ?? { kind: 'checkpoint' };
+  resumeWhereTheOutputEnds(shell, events, profile.id, channel, replay, output);
   // --quiet drops the start lines; reconnects, gaps, errors and the closing line are always told.
   const progress = (line: string): void => {
     if (shell.globals().quiet !== true) shell.note(line);
@@ -37,10 +39,15 @@ export async function listen(shell: CliShell, channel: string, options: EventsOp
   // Set by a status that says the subscription failed while it ran (re-login refused, the org denied it).
   const ended: { failure: ServiceError | null } = { failure: null };
   let stop: (() => void) | null = null;
+  let discontinuityTold = false;
   const stopStatuses = events.onStatus((status) => {
     if (status.channel !== channel || status.orgId !== profile.id) return;
     const line = statusLine(status);
     if (line !== null) shell.note(line);
+    if (status.discontinuity !== undefined && !discontinuityTold) {
+      discontinuityTold = true;
+      shell.note(`Replay id discontinuity on ${channel}: ${status.discontinuity.reason}`);
+    }
     if (status.state === 'failed') {
       ended.failure = failureError(status);
       stop?.();
@@ -48,7 +55,7 @@ export async function listen(shell: CliShell, channel: string, options: EventsOp
   });
   let subscription: EventSubscription | null = null;
   try {
-    progress(startLine(profile.label, channel, replay, events.capture.checkpoint(profile.id, channel)));
+    progress(startLine(profile.label, channel, replay, events.capture.checkpoint(profile.id, channel, 'cli')));
     subscription = await events.service.subscribe(profile.id, channel, replay);
     if (subscription.state === 'failed') throw failureError(subscription);
     progress(`Subscribed to ${channel} on ${profile.label}; Ctrl+C stops.`);
@@ -65,11 +72,11 @@ export async function listen(shell: CliShell, channel: string, options: EventsOp
     stopBatches();
     await writer.settled();
     await output.close();
-    shell.json.set({ channel, count: writer.count(), lastReplayId: events.capture.checkpoint(profile.id, channel), ...(options.out === undefined ? {} : { out: output.name }) });
+    shell.json.set({ channel, count: writer.count(), lastReplayId: events.capture.checkpoint(profile.id, channel, 'cli'), ...(options.out === undefined ? {} : { out: output.name }) });
   }
   writer.throwIfFailed();
   if (ended.failure !== null) throw ended.failure;
-  const last = events.capture.checkpoint(profile.id, channel);
+  const last = events.capture.checkpoint(profile.id, channel, 'cli');
   shell.json.set({ state: 'stopped' });
   shell.note(
     `${writer.count()} ${writer.count() === 1 ? 'event' : 'events'} from ${channel}${options.out === undefined ? '' : ` written to ${output.name}`}` +
@@ -129,7 +136,24 @@ function failureError(status: EventSubscription): ServiceError {
   return new ServiceError(failure.code, failure.message, failure.hint);
 }
 
-type Output = { name: string; stream: NodeJS.WritableStream; close(): Promise<void> };
+/**
+ * Sets this command's checkpoint to where this run must start: the id given with --replay, or else past the last line the
+ * --out file holds for the channel when that is further (a kill can land after a line is written and before the checkpoint
+ * moved: the line is not written twice). A line left half-written by a kill is cut off first.
+ */
+function resumeWhereTheOutputEnds(shell: CliShell, events: CliEvents, orgId: string, channel: string, replay: ReplayFrom, output: Output): void {
+  if (replay.kind === 'id') {
+    events.capture.setCheckpoint('cli', orgId, channel, replay.replayId);
+    return;
+  }
+  if (replay.kind !== 'checkpoint' || output.path === null) return;
+  const { replayId, repaired } = resumePointOfOutFile(output.path, channel);
+  if (repaired) shell.note(`The last line of ${output.path} was cut short (an earlier run was stopped while writing it); it was removed and is written again.`);
+  const checkpoint = events.capture.checkpoint(orgId, channel, 'cli');
+  if (replayId !== null && (checkpoint === null || replayId > checkpoint)) events.capture.setCheckpoint('cli', orgId, channel, replayId);
+}
+
+type Output = { name: string; path: string | null; stream: NodeJS.WritableStream; close(): Promise<void> };
 
 /** The NDJSON lines the writer produces, each appended to the document's `events` array (the same JSON, one item per line). */
 function documentEvents(shell: CliShell): Writable {
@@ -149,8 +173,8 @@ function documentEvents(shell: CliShell): Writable {
 
 /** stdout (never ended by the command), or the file opened for appending (an unwritable path is a FILE error before subscribing). */
 async function openOutput(shell: CliShell, out: string | undefined): Promise<Output> {
-  if (out === undefined && shell.json.enabled) return { name: 'the JSON document', stream: documentEvents(shell), close: async () => undefined };
-  if (out === undefined) return { name: 'stdout', stream: shell.io.stdout, close: async () => undefined };
+  if (out === undefined && shell.json.enabled) return { name: 'the JSON document', path: null, stream: documentEvents(shell), close: async () => undefined };
+  if (out === undefined) return { name: 'stdout', path: null, stream: shell.io.stdout, close: async () => undefined };
   const path = resolveUserPath(out, homedir(), shell.io.cwd);
   const stream = createWriteStream(path, { flags: 'a' });
   try {
@@ -160,6 +184,7 @@ async function openOutput(shell: CliShell, out: string | undefined): Promise<Out
   }
   return {
     name: path,
+    path,
     stream,
     async close() {
       stream.end();
@@ -179,7 +204,16 @@ type EventWriter = {
 
 /** Writes each batch as NDJSON lines (see cli/events/event-lines.ts) and notes gaps, overflows and discontinuities on stderr. */
 function eventWriter(shell: CliShell, events: CliEvents, output: Output): EventWriter {
-  const lines = createEventLineWriter({ capture: events.capture, output: output.stream });
+  const lines = createEventLineWriter({
+    capture: events.capture,
+    output: output.stream,
+    onWritten: (rows) => {
+      const last = new Map<string, EventRow>();
+      for (const row of rows) last.set(`${row.orgId}\n${row.channel}`, row);
+      for (const row of last.values()) events.capture.advance('cli', row.orgId, row.channel, row.replayId);
+    },
+    onMissing: (row) => shell.note(`Event at replay id ${row.replayId} left the capture (its size limit) before it could be written: a gap in the output. Raise the capture limit in the app, or replay it with --replay.`),
+  });
   let error: unknown = null;
   const errorListeners: Array<() => void> = [];
   output.stream.on('error', (e: unknown) => {
@@ -203,7 +237,7 @@ function eventWriter(shell: CliShell, events: CliEvents, output: Output): EventW
     throwIfFailed() {
       if (error === null) return;
       const code = (error as { code?: unknown }).code;
-      throw new ServiceError('FILE', `OrgDesk could not write the events to ${output.name}${typeof code === 'string' ? ` (${code})` : ''}.`, 'Check that the disk has free space and the file is writable; the events are in the capture, and the next run resumes after them.', { cause: error });
+      throw new ServiceError('FILE', `OrgDesk could not write the events to ${output.name}${typeof code === 'string' ? ` (${code})` : ''}.`, 'Check that the disk has free space and the file is writable; the next run resumes after the last event written.', { cause: error });
     },
   };
 }

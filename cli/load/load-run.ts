@@ -1,6 +1,7 @@
 /** What `orgdesk load` does once its arguments are parsed: a new load, a resumed one, or the list (loaded on first use). */
 import { homedir } from 'node:os';
-import { LOAD_OPERATIONS, type FieldMapping, type LoadOptions, type LoadPlan, type LoadSummary } from '../../shared/ipc/domains/load';
+import { LOAD_OPERATIONS, type FieldMapping, type LoadPlan, type LoadSummary } from '../../shared/ipc/domains/load';
+import type { LoadRunOptions } from '../../core/load';
 import { assertNever } from '../../shared/ipc/result';
 import type { OrgProfile } from '../../shared/salesforce/org-profile';
 import { ServiceError } from '../../core/errors';
@@ -104,7 +105,7 @@ export async function runLoad(shell: CliShell, file: string | undefined, options
       shell.setExitCode(EXIT.rowsFailed);
       return;
     }
-    const loadOptions: LoadOptions = { excludeInvalid: true };
+    const loadOptions: LoadRunOptions = { excludeInvalid: true };
     if (options.outDir !== undefined) loadOptions.outputDir = resolveUserPath(options.outDir, homedir(), shell.io.cwd);
     if (options.concurrency !== undefined) loadOptions.concurrency = options.concurrency;
     if (options.maxJobBytes !== undefined) loadOptions.maxJobBytes = options.maxJobBytes;

@@ -48,7 +48,7 @@ export async function runQuery(shell: CliShell, soql: string, options: QueryOpti
       },
     });
     try {
-      if (output.records === undefined) await pipeline(chunks, formatRows(options.format), output.stream);
+      if (output.records === undefined) await pipeline(chunks, formatRows(options.format, { csvFormulaSafe: options.csvFormulaSafe === true }), output.stream);
       else await pipeline(chunks, recordTexts, output.records);
     } catch (error) {
       if (shell.signal.aborted) throw new ServiceError('CANCELLED', 'The query was cancelled.', undefined, { cause: error });

@@ -27,6 +27,22 @@ describe('query output formats', () => {
     expect(await text('csv')).toBe('Name,Owner.Name,Contacts\r\n"Acme, Inc.",Ada,"[{""LastName"":""Lovelace""}]"\r\n" padded ",,\r\n');
   });
 
+  it("puts a quote before, and quotes, CSV cells that would run as formulas in Excel only when asked; plain numbers stay", async () => {
+    const formulas: QueryChunk[] = [{ columns: [{ path: 'Name', kind: 'field' }, { path: 'AnnualRevenue', kind: 'field' }], rows: [['@SUM(1)', -5], ['-5', 3], ['\t=1', null]] }];
+    const run = async (csvFormulaSafe: boolean): Promise<string> => {
+      let out = '';
+      for await (const part of formatRows('csv', { csvFormulaSafe })(
+        (async function* () {
+          yield* formulas;
+        })(),
+      ))
+        out += part;
+      return out;
+    };
+    expect(await run(false)).toBe('Name,AnnualRevenue\r\n@SUM(1),-5\r\n-5,3\r\n"\t=1",\r\n');
+    expect(await run(true)).toBe('Name,AnnualRevenue\r\n"\'@SUM(1)",-5\r\n-5,3\r\n"\'\t=1",\r\n');
+  });
+
   it('writes a JSON array with parent paths nested and children as arrays, and [] for no rows', async () => {
     expect(JSON.parse(await text('json'))).toEqual([
       { Name: 'Acme, Inc.', Owner: { Name: 'Ada' }, Contacts: [{ LastName: 'Lovelace' }] },

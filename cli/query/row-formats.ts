@@ -2,15 +2,18 @@ import { stringify } from 'csv-stringify/sync';
 import { assertNever } from '../../shared/ipc/result';
 import type { ResultColumn } from '../../shared/ipc/domains/query';
 import { setPath } from '../../core/query/query-export';
+import { createFormulaGuard, PROTECTED_CELL } from '../../core/files/formula-guard';
 import type { OutputFormat } from './output-format';
 import type { QueryChunk, RowValue } from './streamed-query';
 
-
-/** Turns a stream of row chunks into text in the chosen format, chunk by chunk (for `stream/promises` pipeline). */
-export function formatRows(format: OutputFormat): (chunks: AsyncIterable<QueryChunk>) => AsyncGenerator<string> {
+/**
+ * Turns a stream of row chunks into text in the chosen format, chunk by chunk (for `stream/promises` pipeline).
+ * `csvFormulaSafe` protects CSV cells that would run as formulas in Excel, as the app's export option does.
+ */
+export function formatRows(format: OutputFormat, options: { csvFormulaSafe?: boolean } = {}): (chunks: AsyncIterable<QueryChunk>) => AsyncGenerator<string> {
   switch (format) {
     case 'csv':
-      return csvText;
+      return (chunks) => csvText(chunks, options.csvFormulaSafe === true);
     case 'json':
       return jsonText;
     case 'table':
@@ -22,17 +25,20 @@ export function formatRows(format: OutputFormat): (chunks: AsyncIterable<QueryCh
 
 /**
  * CSV as the app exports it (RFC 4180: CRLF, quotes doubled, UTF-8, a header of dotted parent paths). A child subquery cell
- * holds its records as a JSON array, since one stream cannot carry the app's sibling files.
+ * holds its records as a JSON array, since one stream cannot carry the app's sibling files. With `formulaSafe`, a cell that
+ * would start a formula gets a `'` in front and is quoted (core/files/formula-guard.ts).
  */
-async function* csvText(chunks: AsyncIterable<QueryChunk>): AsyncGenerator<string> {
+async function* csvText(chunks: AsyncIterable<QueryChunk>, formulaSafe: boolean): AsyncGenerator<string> {
+  const guard = createFormulaGuard(formulaSafe);
+  const quotedMatch = formulaSafe ? [/^\s|\s$/, PROTECTED_CELL] : /^\s|\s$/;
   let header = true;
   for await (const chunk of chunks) {
-    const records = chunk.rows.map((row) => row.map(csvCell));
+    const records = chunk.rows.map((row) => row.map((value) => guard.cell(csvCell(value))));
     if (header) {
       records.unshift(chunk.columns.map((column) => column.path));
       header = false;
     }
-    if (records.length > 0) yield stringify(records, { record_delimiter: 'windows', quoted_match: /^\s|\s$/ });
+    if (records.length > 0) yield stringify(records, { record_delimiter: 'windows', quoted_match: quotedMatch });
   }
 }
 

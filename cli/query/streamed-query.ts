@@ -8,11 +8,15 @@ import { finished } from 'node:stream/promises';
 import type { CellValue, QuerySource, ResultColumn } from '../../shared/ipc/domains/query';
 import type { QueryPage } from '../../shared/salesforce/rest';
 import { ServiceError } from '../../core/errors';
+import { toFileError } from '../../core/files/file-errors';
 import { runBulkQuery } from '../../core/query/bulk-query';
 import { toQueryServiceError } from '../../core/query/query-errors';
 import { createResultStore } from '../../core/query/result-store';
 import { columnsFromRecords, isChildResult, readQueryShape, type ColumnSpec } from '../../core/query/soql-columns';
 import type { Clock, RestApi, SalesforceClient } from '../../core/salesforce';
+
+/** What to do when the scratch file of a Bulk query cannot be written. */
+const SCRATCH_HINT = 'Free some disk space in the temporary folder, then run the query again.';
 
 /** A child subquery's records in a row (their `attributes` dropped), for the writers to nest or count. */
 export type ChildRecords = { records: Record<string, unknown>[] };
@@ -159,7 +163,7 @@ async function* bulkChunks(options: StreamedQueryOptions, shape: ReturnType<type
         columns = bulkColumns(header, shape.columns);
       },
       onRows: async (rows) => {
-        if (sinkError !== null) throw toFileError(sinkError, file);
+        if (sinkError !== null) throw toFileError(sinkError, file, 'write its scratch file', SCRATCH_HINT);
         const text = rows.map((row) => JSON.stringify(row)).join('\n');
         if (text !== '' && !sink.write(`${text}\n`)) await once(sink, 'drain');
         // Rows count as fetched once they are on disk; reading them back below only writes them out.
@@ -170,7 +174,7 @@ async function* bulkChunks(options: StreamedQueryOptions, shape: ReturnType<type
     });
     sink.end();
     await finished(sink).catch((error: unknown) => {
-      throw toFileError(error, file);
+      throw toFileError(error, file, 'write its scratch file', SCRATCH_HINT);
     });
     let rows: RowValue[][] = [];
     let yielded = false;
@@ -187,11 +191,6 @@ async function* bulkChunks(options: StreamedQueryOptions, shape: ReturnType<type
   } finally {
     await rm(scratch, { recursive: true, force: true });
   }
-}
-
-/** A scratch-file write failure as the FILE error a person can act on. */
-function toFileError(error: unknown, file: string): ServiceError {
-  return new ServiceError('FILE', `OrgDesk could not write its scratch file ${file} (${(error as Error).message}).`, 'Free some disk space in the temporary folder, then run the query again.', { cause: error });
 }
 
 /** Follows `nextRecordsUrl` of child subquery results that came back partial (over ~200 children), as the app does. */

@@ -11,8 +11,10 @@ import type { SecretStore } from '../secrets/secret-store';
 import { createSystemClock } from '../salesforce/clock';
 import { createFetchTransport } from '../salesforce/http-transport';
 import { openDatabase, type OrgDeskDatabase } from '../store/database';
+import { createDemoKeyStore } from './demo-key-store';
 import { createDemoOrg, DEMO_ORG_LABEL, type DemoOrg, type StartLocalOrg } from './demo-org';
 import { containing, matching } from '../test-support/matchers';
+import { keychainWithoutSecretService } from '../test-support/no-secret-service';
 
 let userDataDir: string;
 let database: OrgDeskDatabase;
@@ -31,12 +33,14 @@ const startLocal: StartLocalOrg = (options) => startLocalOrg({ dataDir: options.
 
 function launch(options: { startLocalOrg?: StartLocalOrg; secrets?: SecretStore; statuses?: DemoOrgStatus[] } = {}): DemoOrg {
   const transport = createFetchTransport({ headersTimeoutMs: 20_000 });
-  orgs = createOrgsService({ db: database.db, secrets: options.secrets ?? secrets, transport, clock: createSystemClock() });
+  // Wired as create-app-context wires it: one store for the orgs service and the demo org.
+  const keys = createDemoKeyStore(options.secrets ?? secrets);
+  orgs = createOrgsService({ db: database.db, secrets: keys, transport, clock: createSystemClock() });
   const demo = createDemoOrg({
     userDataDir,
     startLocalOrg: options.startLocalOrg ?? startLocal,
     orgs,
-    secrets: options.secrets ?? secrets,
+    secrets: keys,
     transport,
     onStatus: (status) => options.statuses?.push(status),
   });
@@ -60,7 +64,7 @@ describe('the demo org', () => {
     const statuses: DemoOrgStatus[] = [];
     const demo = launch({ statuses });
     const status = await demo.startOnLaunch();
-    expect(status).toMatchObject({ state: 'ready', error: null });
+    expect(status).toMatchObject({ state: 'ready', error: null, keyInMemory: false });
     expect(statuses.map((s) => s.state)).toEqual(['starting', 'starting', 'ready']);
     const [profile] = orgs.list();
     expect(profile).toMatchObject({ id: status.profileId, label: DEMO_ORG_LABEL, isDemo: true, environment: 'mydomain', myDomainUrl: status.url, username: 'admin@orgdesk.example' });
@@ -127,34 +131,56 @@ describe('the demo org', () => {
     expect(await demo.start()).toMatchObject({ state: 'failed', error: { message: 'The demo org could not start (EADDRINUSE).', hint: matching(/demo-org folder/) } });
   });
 
-  it('fails with the keychain hint, and writes the key nowhere else, when no keychain answers', async () => {
+  it('works where no Secret Service exists: its key stays in memory for the launch, a real profile still gets KEYCHAIN', async () => {
+    // keytar on a Linux box without a D-Bus session or Secret Service rejects every call; the store maps that to KEYCHAIN.
     const offered: string[] = [];
-    const noKeychain: SecretStore = {
-      set: (_account, secret) => {
-        offered.push(secret);
-        return Promise.reject(new ServiceError('KEYCHAIN', 'No Secret Service.', 'Install gnome-keyring (libsecret).'));
-      },
-      get: () => Promise.reject(new ServiceError('KEYCHAIN', 'No Secret Service.', 'Install gnome-keyring (libsecret).')),
-      delete: () => Promise.resolve(false),
-    };
-    const demo = launch({ secrets: noKeychain });
-    expect(await demo.start()).toMatchObject({ state: 'failed', error: { message: 'No Secret Service.', hint: matching(/gnome-keyring/) } });
-    expect(orgs.list()[0]?.certificate).toBeNull();
-    await demo.stop();
+    const keychain = keychainWithoutSecretService((secret) => offered.push(secret));
+    const first = launch({ secrets: keychain });
+    const ready = await first.startOnLaunch();
+    expect(ready).toMatchObject({ state: 'ready', error: null, keyInMemory: true });
+    const { rest } = await orgs.connection(ready.profileId ?? '');
+    expect((await rest.query('SELECT Id, Name FROM Account')).records.length).toBeGreaterThan(0);
+
+    const real = orgs.create({ label: 'Prod', environment: 'production', myDomainUrl: null, consumerKey: 'CK', username: 'a@b.c', apiVersion: null, color: '#000000' });
+    await expect(orgs.generateKey(real.id)).rejects.toMatchObject({ code: 'KEYCHAIN', hint: matching(/gnome-keyring/) });
+    await expect(orgs.connection(real.id)).rejects.toMatchObject({ code: 'KEYCHAIN' });
+    expect(orgs.get(real.id).certificate).toBeNull();
+    const firstCertificate = orgs.get(ready.profileId ?? '').certificate;
+    await first.stop();
+
+    // The next launch has no key in memory: it makes a new one and registers it with the local org again.
+    const second = launch({ secrets: keychain });
+    expect(await second.startOnLaunch()).toMatchObject({ state: 'ready', profileId: ready.profileId, keyInMemory: true });
+    expect(orgs.get(ready.profileId ?? '').certificate?.fingerprintSha256).not.toBe(firstCertificate?.fingerprintSha256);
+    const again = await orgs.connection(ready.profileId ?? '');
+    expect((await again.rest.query('SELECT COUNT() FROM Contact')).totalSize).toBeGreaterThan(0);
+    await second.stop();
     database.close();
 
-    // The key the keychain refused must not have landed anywhere in the app's folder: database, WAL, demo org data, logs.
-    const [key] = offered;
-    expect(key).toMatch(/BEGIN PRIVATE KEY/);
-    const keyLines = (key ?? '').split('\n').filter((line) => /^[A-Za-z0-9+/]{40,}$/.test(line));
-    expect(keyLines.length).toBeGreaterThan(10);
+    // No key the keychain refused (the demo's, twice, and the real profile's) landed in the app's folder.
+    expect(offered.length).toBeGreaterThanOrEqual(2);
     const files = filesUnder(userDataDir);
     expect(files.some((file) => file.endsWith('orgdesk.db'))).toBe(true);
-    for (const file of files) {
-      const text = readFileSync(file).toString('latin1');
-      expect(text, file).not.toContain('PRIVATE KEY');
-      for (const line of keyLines) expect(text.includes(line), `${file} holds part of the key`).toBe(false);
+    for (const key of offered) {
+      expect(key).toMatch(/BEGIN PRIVATE KEY/);
+      const keyLines = key.split('\n').filter((line) => /^[A-Za-z0-9+/]{40,}$/.test(line));
+      expect(keyLines.length).toBeGreaterThan(10);
+      for (const file of files) {
+        const text = readFileSync(file).toString('latin1');
+        expect(text, file).not.toContain('PRIVATE KEY');
+        for (const line of keyLines) expect(text.includes(line), `${file} holds part of a key`).toBe(false);
+      }
     }
     database = openDatabase({ folder: userDataDir });
+  });
+
+  it('fails, keeping no key in memory, when the key store breaks in a way other than a missing keychain', async () => {
+    const broken: SecretStore = {
+      set: () => Promise.reject(new Error('disk full')),
+      get: () => Promise.reject(new Error('disk full')),
+      delete: () => Promise.resolve(false),
+    };
+    const demo = launch({ secrets: broken });
+    expect(await demo.start()).toMatchObject({ state: 'failed', keyInMemory: false });
   });
 });

@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
 import type { DemoOrgStatus } from '../../shared/ipc/domains/orgs';
 import { ServiceError, toAppError } from '../errors';
-import type { SecretStore } from '../secrets/secret-store';
+import type { DemoKeyStore } from './demo-key-store';
 import type { HttpTransport } from '../salesforce/http-transport';
 import { networkError } from '../salesforce/http-transport';
 import type { OrgsService } from '../orgs/orgs-service';
@@ -31,7 +31,8 @@ export type DemoOrgOptions = {
   userDataDir: string;
   startLocalOrg: StartLocalOrg;
   orgs: OrgsService;
-  secrets: SecretStore;
+  /** The store the orgs service was given too: the keychain, with the demo key in memory where the keychain refuses it. */
+  secrets: DemoKeyStore;
   transport: HttpTransport;
   onStatus?: (status: DemoOrgStatus) => void;
 };
@@ -43,17 +44,18 @@ const DEMO_ORG_COLOR = '#2e844a';
 /**
  * Builds the demo org. It does what an admin does for a real org: a profile, a key in the keychain, the certificate registered
  * on the local org's connected app over its admin API (`/__emulator/connected-apps`), then a JWT login like any other org.
+ * Where no keychain answers, the key lives in main's memory for this launch (demo-key-store.ts) and the status says so.
  */
 export function createDemoOrg(options: DemoOrgOptions): DemoOrg {
   const { orgs, secrets, transport } = options;
   let localOrg: LocalOrg | null = null;
-  let status: DemoOrgStatus = { state: 'stopped', url: null, profileId: null, error: null };
+  let status: DemoOrgStatus = { state: 'stopped', url: null, profileId: null, error: null, keyInMemory: false };
   let pending: Promise<DemoOrgStatus> | null = null;
 
-  const setStatus = (next: DemoOrgStatus): DemoOrgStatus => {
-    status = next;
-    options.onStatus?.(next);
-    return next;
+  const setStatus = (next: Omit<DemoOrgStatus, 'keyInMemory'>): DemoOrgStatus => {
+    status = { ...next, keyInMemory: next.profileId !== null && secrets.inMemory(next.profileId) };
+    options.onStatus?.(status);
+    return status;
   };
 
   const admin = async (url: string, path: string, init: { method: 'GET' | 'POST'; body?: unknown }): Promise<unknown> => {
@@ -92,6 +94,7 @@ export function createDemoOrg(options: DemoOrgOptions): DemoOrg {
   const ensureProfile = async (url: string): Promise<string> => {
     const existing = orgs.profiles.find((profile) => profile.isDemo);
     if (existing !== undefined) {
+      secrets.claim(existing.id);
       if (existing.myDomainUrl !== url) orgs.update(existing.id, { environment: 'mydomain', myDomainUrl: url });
       return existing.id;
     }
@@ -108,6 +111,7 @@ export function createDemoOrg(options: DemoOrgOptions): DemoOrg {
       },
       { isDemo: true },
     );
+    secrets.claim(created.id);
     return created.id;
   };
 

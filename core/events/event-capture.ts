@@ -5,10 +5,27 @@ import type { EventDraft } from './event-description';
 /** One captured event with its message `data`, for the detail panel, previous values and export. */
 export type CapturedEvent = { row: EventRow; data: JsonValue };
 
-/** The capture of received events in the local database: bounded by size, oldest dropped first, searchable, with checkpoints. */
+/**
+ * Who keeps a checkpoint: `app` (the viewer: an event counts once it is stored) or `cli` (`orgdesk events`: once its line
+ * is written out). Each resumes from its own; the capture itself is shared (migration 6).
+ */
+export type EventConsumer = 'app' | 'cli';
+
+/**
+ * The capture of received events in the local database: bounded by size, oldest dropped first, searchable, with a
+ * checkpoint per consumer. Shared by every consumer: an event is stored once per org, channel and replay id.
+ */
 export type EventCapture = {
-  /** Stores a batch in one transaction (giving each its `seq`), moves the channels' checkpoints, trims to the limit. */
-  append(drafts: EventDraft[]): EventRow[];
+  /**
+   * Stores a batch in one transaction (an event already stored, by this or another consumer, keeps its row and `seq`),
+   * moves `consumer`'s checkpoints in the same transaction (none when null), trims to the limit. Throws when the write
+   * fails (a full disk): then nothing of the batch is stored and no checkpoint moved.
+   */
+  append(drafts: EventDraft[], consumer?: EventConsumer | null): EventRow[];
+  /** Moves a consumer's checkpoint of a channel forward to `replayId` (never back). */
+  advance(consumer: EventConsumer, orgId: string, channel: string, replayId: number): void;
+  /** Sets a consumer's checkpoint, back or forward (a run told to replay after an id starts over from there). */
+  setCheckpoint(consumer: EventConsumer, orgId: string, channel: string, replayId: number): void;
   stats(): CaptureStats;
   /** Sets the size limit in bytes and trims at once. */
   setLimit(maxBytes: number): CaptureStats;
@@ -22,11 +39,11 @@ export type EventCapture = {
   iterate(filter: EventFilter): Generator<CapturedEvent>;
   /** The selected events of an org in `seq` order, read in pages (for export). */
   iterateSeqs(orgId: string, seqs: number[]): Generator<CapturedEvent>;
-  /** The last replay id captured on a channel, or null. */
-  checkpoint(orgId: string, channel: string): number | null;
-  /** Per channel of an org: captured count and checkpoint (channels typed by hand included). */
-  channels(orgId: string): Pick<EventChannelInfo, 'channel' | 'checkpoint' | 'captured'>[];
-  /** Deletes an org's events (one channel or all) and their checkpoints. */
+  /** The consumer's last replay id on a channel (`app` by default), or null. */
+  checkpoint(orgId: string, channel: string, consumer?: EventConsumer): number | null;
+  /** Per channel of an org: captured count and the consumer's checkpoint (channels typed by hand included). */
+  channels(orgId: string, consumer?: EventConsumer): Pick<EventChannelInfo, 'channel' | 'checkpoint' | 'captured'>[];
+  /** Deletes an org's events (one channel or all) and every consumer's checkpoints of them. */
   clear(orgId: string, channel?: string): CaptureStats;
   saveSnapshot(orgId: string, snapshot: RecordSnapshot): void;
   snapshot(orgId: string, recordId: string): RecordSnapshot | null;
@@ -69,12 +86,18 @@ export function createEventCapture(options: { db: SqliteDatabase; now?: () => Da
   const now = options.now ?? (() => new Date());
   const insert = db.prepare(
     `INSERT INTO captured_events (org_id, channel, replay_id, received_at, event_time, kind, entity, change_type, record_ids, changed_fields, commit_user, change_origin, transaction_key, sequence_number, note, discontinuity, data, bytes)
-     VALUES (@orgId, @channel, @replayId, @receivedAt, @eventTime, @kind, @entity, @changeType, @recordIds, @changedFields, @commitUser, @changeOrigin, @transactionKey, @sequenceNumber, @note, @discontinuity, @data, @bytes)`,
+     VALUES (@orgId, @channel, @replayId, @receivedAt, @eventTime, @kind, @entity, @changeType, @recordIds, @changedFields, @commitUser, @changeOrigin, @transactionKey, @sequenceNumber, @note, @discontinuity, @data, @bytes)
+     ON CONFLICT (org_id, channel, replay_id) DO NOTHING`,
   );
+  const existing = db.prepare<[string, string, number], Row>(`SELECT ${ROW_COLUMNS} FROM captured_events e WHERE e.org_id = ? AND e.channel = ? AND e.replay_id = ?`);
   const insertRecord = db.prepare('INSERT OR IGNORE INTO captured_event_records (record_id, seq) VALUES (?, ?)');
   const upsertCheckpoint = db.prepare(
-    `INSERT INTO event_checkpoints (org_id, channel, replay_id, updated_at) VALUES (?, ?, ?, ?)
-     ON CONFLICT (org_id, channel) DO UPDATE SET replay_id = excluded.replay_id, updated_at = excluded.updated_at`,
+    `INSERT INTO event_consumer_checkpoints (consumer, org_id, channel, replay_id, updated_at) VALUES (?, ?, ?, ?, ?)
+     ON CONFLICT (consumer, org_id, channel) DO UPDATE SET replay_id = excluded.replay_id, updated_at = excluded.updated_at WHERE excluded.replay_id > replay_id`,
+  );
+  const setCheckpoint = db.prepare(
+    `INSERT INTO event_consumer_checkpoints (consumer, org_id, channel, replay_id, updated_at) VALUES (?, ?, ?, ?, ?)
+     ON CONFLICT (consumer, org_id, channel) DO UPDATE SET replay_id = excluded.replay_id, updated_at = excluded.updated_at`,
   );
   const dropOldest = db.prepare<[number], { bytes: number }>('DELETE FROM captured_events WHERE seq IN (SELECT seq FROM captured_events ORDER BY seq LIMIT ?) RETURNING bytes');
   const readSetting = db.prepare<[string], { value: string }>('SELECT value FROM app_settings WHERE key = ?');
@@ -98,9 +121,11 @@ export function createEventCapture(options: { db: SqliteDatabase; now?: () => Da
     }
   };
 
-  const appendAll = db.transaction((drafts: EventDraft[]): EventRow[] => {
+  const appendAll = db.transaction((drafts: EventDraft[], consumer: EventConsumer | null): EventRow[] => {
     const rows: EventRow[] = [];
     const last = new Map<string, { orgId: string; channel: string; replayId: number }>();
+    let added = 0;
+    let addedBytes = 0;
     for (const draft of drafts) {
       const size = draft.data.length + 200;
       const result = insert.run({
@@ -110,16 +135,25 @@ export function createEventCapture(options: { db: SqliteDatabase; now?: () => Da
         discontinuity: draft.discontinuity === null ? null : JSON.stringify(draft.discontinuity),
         bytes: size,
       });
+      last.set(`${draft.orgId}\n${draft.channel}`, { orgId: draft.orgId, channel: draft.channel, replayId: draft.replayId });
+      if (result.changes === 0) {
+        // Already captured (by the other consumer, or before a restart): shown with the row stored first.
+        const stored = existing.get(draft.orgId, draft.channel, draft.replayId);
+        if (stored !== undefined) rows.push(toRow(stored));
+        continue;
+      }
       const seq = Number(result.lastInsertRowid);
       for (const recordId of draft.recordIds) insertRecord.run(recordId, seq);
-      events += 1;
-      bytes += size;
+      added += 1;
+      addedBytes += size;
       const { data: _data, ...row } = draft;
       rows.push({ seq, ...row });
-      last.set(`${draft.orgId}\n${draft.channel}`, { orgId: draft.orgId, channel: draft.channel, replayId: draft.replayId });
     }
     const at = now().toISOString();
-    for (const c of last.values()) upsertCheckpoint.run(c.orgId, c.channel, c.replayId, at);
+    if (consumer !== null) for (const c of last.values()) upsertCheckpoint.run(consumer, c.orgId, c.channel, c.replayId, at);
+    // Counted only once the transaction's writes went through (a throw above rolls everything back).
+    events += added;
+    bytes += addedBytes;
     trim();
     return rows;
   });
@@ -171,7 +205,13 @@ export function createEventCapture(options: { db: SqliteDatabase; now?: () => Da
   }
 
   return {
-    append: (drafts) => (drafts.length === 0 ? [] : appendAll(drafts)),
+    append: (drafts, consumer = 'app') => (drafts.length === 0 ? [] : appendAll(drafts, consumer)),
+    advance(consumer, orgId, channel, replayId) {
+      upsertCheckpoint.run(consumer, orgId, channel, replayId, now().toISOString());
+    },
+    setCheckpoint(consumer, orgId, channel, replayId) {
+      setCheckpoint.run(consumer, orgId, channel, replayId, now().toISOString());
+    },
     stats,
     setLimit(limit) {
       maxBytes = limit;
@@ -216,18 +256,22 @@ export function createEventCapture(options: { db: SqliteDatabase; now?: () => Da
         for (const r of rows) yield captured(r);
       }
     },
-    checkpoint(orgId, channel) {
-      return db.prepare<[string, string], { replay_id: number }>('SELECT replay_id FROM event_checkpoints WHERE org_id = ? AND channel = ?').get(orgId, channel)?.replay_id ?? null;
+    checkpoint(orgId, channel, consumer = 'app') {
+      return (
+        db
+          .prepare<[string, string, string], { replay_id: number }>('SELECT replay_id FROM event_consumer_checkpoints WHERE consumer = ? AND org_id = ? AND channel = ?')
+          .get(consumer, orgId, channel)?.replay_id ?? null
+      );
     },
-    channels(orgId) {
+    channels(orgId, consumer = 'app') {
       return db
-        .prepare<[string, string], { channel: string; captured: number; checkpoint: number | null }>(
+        .prepare<[string, string, string], { channel: string; captured: number; checkpoint: number | null }>(
           `SELECT channel, SUM(captured) AS captured, MAX(checkpoint) AS checkpoint FROM (
              SELECT channel, COUNT(*) AS captured, NULL AS checkpoint FROM captured_events WHERE org_id = ? GROUP BY channel
-             UNION ALL SELECT channel, 0, replay_id FROM event_checkpoints WHERE org_id = ?
+             UNION ALL SELECT channel, 0, replay_id FROM event_consumer_checkpoints WHERE org_id = ? AND consumer = ?
            ) GROUP BY channel ORDER BY channel`,
         )
-        .all(orgId, orgId);
+        .all(orgId, orgId, consumer);
     },
     clear(orgId, channel) {
       db.transaction(() => {
@@ -237,8 +281,8 @@ export function createEventCapture(options: { db: SqliteDatabase; now?: () => Da
             : db.prepare<[string, string], { bytes: number }>('DELETE FROM captured_events WHERE org_id = ? AND channel = ? RETURNING bytes').all(orgId, channel);
         events -= gone.length;
         for (const g of gone) bytes -= g.bytes;
-        if (channel === undefined) db.prepare('DELETE FROM event_checkpoints WHERE org_id = ?').run(orgId);
-        else db.prepare('DELETE FROM event_checkpoints WHERE org_id = ? AND channel = ?').run(orgId, channel);
+        if (channel === undefined) db.prepare('DELETE FROM event_consumer_checkpoints WHERE org_id = ?').run(orgId);
+        else db.prepare('DELETE FROM event_consumer_checkpoints WHERE org_id = ? AND channel = ?').run(orgId, channel);
       })();
       return stats();
     },

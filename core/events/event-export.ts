@@ -3,6 +3,7 @@ import { Readable, Transform } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { stringify } from 'csv-stringify';
 import { ServiceError } from '../errors';
+import { createFormulaGuard, PROTECTED_CELL } from '../files/formula-guard';
 import type { CapturedEvent } from './event-capture';
 
 /** The columns of a CSV export: the table's, then the whole message `data` as JSON. */
@@ -28,9 +29,17 @@ export const EXPORT_CSV_COLUMNS = [
 /**
  * Streams captured events to a file: NDJSON (one `{"channel","replayId","receivedAt","data"}` line per event, `data` being
  * the message as the org sent it) or CSV (RFC 4180, CRLF, the table's columns, lists joined by `;`, `data` as JSON).
- * Events are read from the database in pages as the file drains. An unwritable path is a FILE error naming it.
+ * Events are read from the database in pages as the file drains. An unwritable path is a FILE error naming it. With
+ * `formulaSafe` (CSV only), a text cell that would run as a formula in Excel gets a `'` in front and is quoted
+ * (core/files/formula-guard.ts); the answer counts those cells.
  */
-export async function exportEvents(events: Iterable<CapturedEvent>, path: string, format: 'ndjson' | 'csv'): Promise<number> {
+export async function exportEvents(
+  events: Iterable<CapturedEvent>,
+  path: string,
+  format: 'ndjson' | 'csv',
+  options: { formulaSafe?: boolean } = {},
+): Promise<{ events: number; protectedCells: number }> {
+  const guard = createFormulaGuard(options.formulaSafe === true);
   let count = 0;
   const counted = function* (): Generator<CapturedEvent> {
     for (const e of events) {
@@ -53,7 +62,7 @@ export async function exportEvents(events: Iterable<CapturedEvent>, path: string
         objectMode: true,
         transform(e: CapturedEvent, _encoding, done) {
           const r = e.row;
-          done(null, [
+          const cells: (string | number)[] = [
             r.seq,
             r.receivedAt,
             r.eventTime ?? '',
@@ -70,10 +79,12 @@ export async function exportEvents(events: Iterable<CapturedEvent>, path: string
             r.sequenceNumber ?? '',
             r.note ?? '',
             JSON.stringify(e.data),
-          ]);
+          ];
+          done(null, cells.map((cell) => (typeof cell === 'string' ? guard.cell(cell) : cell)));
         },
       });
-      await pipeline(source, toRecord, stringify({ header: true, columns: [...EXPORT_CSV_COLUMNS], record_delimiter: 'windows' }), createWriteStream(path));
+      const quoting = options.formulaSafe === true ? { quoted_match: PROTECTED_CELL } : {};
+      await pipeline(source, toRecord, stringify({ header: true, columns: [...EXPORT_CSV_COLUMNS], record_delimiter: 'windows', ...quoting }), createWriteStream(path));
     }
   } catch (error) {
     const code = (error as { code?: unknown } | null)?.code;
@@ -82,5 +93,5 @@ export async function exportEvents(events: Iterable<CapturedEvent>, path: string
     }
     throw error;
   }
-  return count;
+  return { events: count, protectedCells: guard.protectedCells };
 }

@@ -18,7 +18,7 @@ import type { GlobalDescribe } from '../../shared/salesforce/rest';
 import { ServiceError } from '../errors';
 import type { SaveFilePicker } from '../files';
 import type { SalesforceClient, SalesforceSession } from '../salesforce';
-import type { EventCapture } from './event-capture';
+import type { EventCapture, EventConsumer } from './event-capture';
 import { describeEvent, type EventDraft } from './event-description';
 import { exportEvents } from './event-export';
 import { fieldChanges, PREVIOUS_LOOKBACK, requerySoql } from './field-changes';
@@ -48,8 +48,20 @@ export type EventsServiceOptions = {
   /** Back-off of the streams (tests shorten it). */
   stream?: Pick<OrgStreamOptions, 'backoffMs' | 'maxBackoffMs'>;
   now?: () => Date;
-  /** Told of a batch the capture could not store (a full disk); the events still reach the renderer. */
+  /**
+   * Told of a batch the capture could not store (a full disk). The batch is kept in memory and retried every
+   * `captureRetryMs` (1 s), and shown only once stored; the checkpoint does not move meanwhile. Past `maxHeldEvents`
+   * (50,000) the subscriptions fail with a FILE error instead of dropping anything; what is held is lost with the process,
+   * and the next start replays it from the unmoved checkpoint.
+   */
   onCaptureError?: (error: unknown) => void;
+  captureRetryMs?: number;
+  maxHeldEvents?: number;
+  /**
+   * Whose checkpoint this service keeps (`app`, the default: moved when a batch is stored), and so where `checkpoint`
+   * replays resume. `cli` leaves it to the consumer (`orgdesk events` moves it once the lines are written out).
+   */
+  consumer?: EventConsumer;
 };
 
 /** The events domain: subscriptions with replay, capture, the table's windows, detail, export and publish. */
@@ -61,7 +73,7 @@ export type EventsService = {
   rows(filter: EventFilter, offset: number, limit: number, order: 'asc' | 'desc'): EventWindow;
   get(seq: number): EventDetail;
   fetchRecord(orgId: string, entity: string, recordId: string): Promise<RecordSnapshot>;
-  exportEvents(selection: EventExportSelection, format: 'ndjson' | 'csv'): Promise<{ file: string; events: number }>;
+  exportEvents(selection: EventExportSelection, format: 'ndjson' | 'csv', options?: { formulaSafe?: boolean }): Promise<{ file: string; events: number; protectedCells: number }>;
   publish(orgId: string, eventName: string, fields: Record<string, PublishValue>): Promise<{ id: string }>;
   capture(): CaptureStats;
   setCaptureLimit(maxBytes: number): CaptureStats;
@@ -83,7 +95,12 @@ export function createEventsService(options: EventsServiceOptions): EventsServic
   const subscriptions = new Map<string, Subscription>();
   const byChannel = new Map<string, string>();
   const describeCache = new Map<string, Promise<GlobalDescribe>>();
+  const consumer = options.consumer ?? 'app';
+  const captureRetryMs = options.captureRetryMs ?? 1000;
+  const maxHeldEvents = options.maxHeldEvents ?? 50_000;
   let pending: EventDraft[] = [];
+  /** Set while the capture refuses writes: `pending` is then held for a retry, not dropped. */
+  let captureFailure: unknown = null;
   let timer: NodeJS.Timeout | null = null;
   let lastFlushAt = 0;
   let disposed = false;
@@ -99,21 +116,41 @@ export function createEventsService(options: EventsServiceOptions): EventsServic
     timer = null;
     if (pending.length === 0) return;
     lastFlushAt = Date.now();
-    const drafts = pending;
-    pending = [];
     let rows;
     try {
-      rows = capture.append(drafts);
+      rows = capture.append(pending, consumer === 'app' ? 'app' : null);
     } catch (error) {
-      options.onCaptureError?.(error);
-      // Not stored (the disk may be full): the table still shows them, with provisional negative ids.
-      rows = drafts.map(({ data: _data, ...row }, i) => ({ seq: -(Date.now() * 1000 + i), ...row }));
+      // Not stored (the disk may be full): nothing is shown and no checkpoint moves; the batch waits for a retry.
+      if (captureFailure === null) options.onCaptureError?.(error);
+      captureFailure = error;
+      if (pending.length > maxHeldEvents) failOnCapture(error);
+      if (!disposed) timer = setTimeout(flush, captureRetryMs);
+      return;
     }
+    captureFailure = null;
+    pending = [];
     options.emitBatch({ rows, capture: capture.stats() });
     for (const s of subscriptions.values()) {
       if (!s.dirty) continue;
       s.dirty = false;
       options.emitStatus({ ...s.view });
+    }
+  };
+
+  /** The capture kept refusing writes while events piled up: stop the subscriptions with the reason rather than drop events. */
+  const failOnCapture = (error: unknown): void => {
+    const failure = {
+      reason: 'other' as const,
+      code: 'FILE' as const,
+      message: `OrgDesk could not store received events (${error instanceof Error ? error.message : String(error)}), so it stopped the subscriptions before dropping any.`,
+      hint: 'Free disk space, then subscribe again: it resumes after the last event stored.',
+    };
+    for (const s of [...subscriptions.values()]) {
+      if (s.view.state === 'failed' || s.view.state === 'stopped') continue;
+      s.view.state = 'failed';
+      s.view.failure = failure;
+      options.emitStatus({ ...s.view });
+      void streams.get(s.view.orgId)?.unsubscribe(s.view.channel);
     }
   };
 
@@ -126,7 +163,8 @@ export function createEventsService(options: EventsServiceOptions): EventsServic
         s.dirty = true;
       }
       pending.push(describeEvent({ orgId, channel: event.channel, replayId: event.replayId, data: event.data, receivedAt: now(), discontinuity: event.discontinuity }));
-      // Throttled, not delayed: the first event after a quiet spell goes out at once, then at most one batch per `batchMs`.
+      // Throttled, not delayed: the first event after a quiet spell goes out at once, then at most one batch per `batchMs`
+      // (while the capture refuses writes, the retry timer is already set).
       timer ??= setTimeout(flush, Math.max(0, lastFlushAt + batchMs - Date.now()));
     },
     onStatus(status) {
@@ -155,7 +193,7 @@ export function createEventsService(options: EventsServiceOptions): EventsServic
       case 'id':
         return replay.replayId;
       case 'checkpoint':
-        return capture.checkpoint(orgId, channel) ?? -1;
+        return capture.checkpoint(orgId, channel, consumer) ?? -1;
       default:
         return assertNever(replay);
     }
@@ -175,7 +213,7 @@ export function createEventsService(options: EventsServiceOptions): EventsServic
     async channels(orgId, refresh = false) {
       const connection = await connections.connectionFor(orgId);
       const global = await describeGlobal(orgId, connection, refresh);
-      const captured = new Map(capture.channels(orgId).map((c) => [c.channel, c]));
+      const captured = new Map(capture.channels(orgId, consumer).map((c) => [c.channel, c]));
       const found: Omit<EventChannelInfo, 'checkpoint' | 'captured'>[] = [{ channel: '/data/ChangeEvents', kind: 'all-changes', label: 'All change events', entity: null }];
       const sorted = [...global.sobjects].sort((a, b) => a.name.localeCompare(b.name));
       for (const s of sorted) {
@@ -276,13 +314,13 @@ export function createEventsService(options: EventsServiceOptions): EventsServic
       return snapshot;
     },
 
-    async exportEvents(selection, format) {
+    async exportEvents(selection, format, exportOptions = {}) {
       flush();
       const stamp = now().toISOString().replace(/[:.]/g, '-');
       const path = await options.picker.pickSavePath({ suggestedName: `events-${stamp}.${format}`, format });
       if (path === null) throw new ServiceError('CANCELLED', 'The export was cancelled.');
       const events = selection.kind === 'filter' ? capture.iterate(selection.filter) : capture.iterateSeqs(selection.orgId, selection.seqs);
-      return { file: path, events: await exportEvents(events, path, format) };
+      return { file: path, ...(await exportEvents(events, path, format, exportOptions)) };
     },
 
     async publish(orgId, eventName, fields) {
@@ -325,6 +363,8 @@ function apply(view: EventSubscription, status: ChannelStatus): void {
   if (status.lastReplayId !== null) view.lastReplayId = status.lastReplayId;
   if (status.failure === undefined) delete view.failure;
   else view.failure = status.failure;
+  // Kept once seen: the subscription may have missed events, whether or not a later event carried the flag since.
+  if (status.discontinuity !== undefined) view.discontinuity = status.discontinuity;
 }
 
 /** The object a change event entity follows: `associateParentEntity`, else the name (`ContactChangeEvent` → `Contact`, `Employee__ChangeEvent` → `Employee__c`). */

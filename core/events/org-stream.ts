@@ -1,17 +1,15 @@
 /**
- * One CometD (Bayeux long-polling) connection to one org, carrying any number of channel subscriptions, through the
- * CometD project's client. The library does the protocol: handshake, `/meta/connect` long-polls, `advice` (interval,
- * reconnect: retry / handshake / none), re-handshake after `403::Unknown client`, and back-off between failed attempts
- * (jittered here). This module adds what Salesforce needs on top (salesforce-api.md 6): the bearer header on every request,
- * a re-handshake (not a bare retry) after a long-poll lost its connection,
- * the replay extension on `/meta/subscribe`, re-subscribing every channel after a re-handshake from its last replay id, a
- * re-login through the session after `401::Authentication invalid`, and duplicate and discontinuity checks by replay id.
+ * One CometD (Bayeux long-polling) connection to one org, carrying any number of channel subscriptions, over the project's
+ * own Bayeux client (`bayeux-client.ts`: handshake, long-polls, advice, back-off, a re-handshake after a lost long-poll).
+ * This module adds what Salesforce needs on top (salesforce-api.md 6): the bearer header on every request, the replay
+ * value on `/meta/subscribe`, re-subscribing every channel after a re-handshake from its last replay id (or, before its
+ * first event, from where it started, flagged when that was -1), a re-login through the session after
+ * `401::Authentication invalid`, and duplicate and discontinuity checks by replay id.
  */
-import type { CometD, Message, SubscriptionHandle } from 'cometd';
 import type { ReplayDiscontinuity, SubscriptionFailure, SubscriptionState } from '../../shared/ipc/domains/events';
 import type { SalesforceSession, SessionAccess } from '../salesforce/salesforce-session';
 import { ServiceError, toAppError } from '../errors';
-import { createCometdClient } from './cometd-runtime';
+import { createBayeuxClient, type BayeuxClient, type BayeuxMessage, type MetaResult } from './bayeux-client';
 
 /** One event as received on a channel (the message's `data`), after the duplicate check. */
 export type StreamEvent = {
@@ -30,6 +28,8 @@ export type ChannelStatus = {
   reconnects: number;
   nextRetryAt: Date | null;
   failure?: SubscriptionFailure | undefined;
+  /** Events may have been missed and no event carried the flag yet (see `EventSubscription.discontinuity`). */
+  discontinuity?: ReplayDiscontinuity | undefined;
 };
 
 /** Where the stream reports events and state changes. */
@@ -82,7 +82,6 @@ type Channel = {
   /** Whether the current subscribe resumes (after a reconnect) rather than starting as asked. */
   resuming: boolean;
   pendingDiscontinuity: ReplayDiscontinuity | null;
-  handle: SubscriptionHandle | null;
   acknowledged: boolean;
   state: SubscriptionState;
   failure: SubscriptionFailure | undefined;
@@ -99,7 +98,7 @@ export function createOrgStream(options: OrgStreamOptions): OrgStream {
   const backoffMs = options.backoffMs ?? 1000;
   const maxBackoffMs = options.maxBackoffMs ?? 30_000;
   const channels = new Map<string, Channel>();
-  let cometd: CometD | null = null;
+  let cometd: BayeuxClient | null = null;
   let access: SessionAccess | null = null;
   let starting: Promise<void> | null = null;
   let relogin: Promise<void> | null = null;
@@ -115,13 +114,14 @@ export function createOrgStream(options: OrgStreamOptions): OrgStream {
     state: c.state,
     lastReplayId: c.last ?? c.highest,
     reconnects,
-    nextRetryAt: c.state === 'reconnecting' && cometd !== null ? new Date(now().getTime() + cometd.getBackoffPeriod() + backoffMs) : null,
+    nextRetryAt: c.state === 'reconnecting' && cometd !== null ? new Date(now().getTime() + cometd.backoffPeriod() + backoffMs) : null,
     ...(c.failure === undefined ? {} : { failure: c.failure }),
+    ...(c.pendingDiscontinuity === null ? {} : { discontinuity: c.pendingDiscontinuity }),
   });
 
   const setState = (c: Channel, state: SubscriptionState, failure?: SubscriptionFailure): void => {
     if (closed || !channels.has(c.channel)) return;
-    const changed = c.state !== state || failure !== undefined;
+    const changed = c.state !== state || failure !== undefined || c.pendingDiscontinuity !== null;
     c.state = state;
     c.failure = failure;
     const status = statusOf(c);
@@ -129,25 +129,14 @@ export function createOrgStream(options: OrgStreamOptions): OrgStream {
     if (changed) listener.onStatus(status);
   };
 
-  const configure = (client: CometD, current: SessionAccess): void => {
-    client.configure({
-      url: `${current.instanceUrl.replace(/\/+$/, '')}/cometd/${options.apiVersion}`,
-      // The Streaming API wants the session on every request, handshake to disconnect (salesforce-api.md 6.1).
-      requestHeaders: { Authorization: `Bearer ${current.accessToken}` },
-      appendMessageTypeToURL: false,
-      logLevel: 'warn',
-      backoffIncrement: backoffMs,
-      maxBackoff: maxBackoffMs,
-    });
-  };
-
-  const subscribeOnServer = (client: CometD, c: Channel): void => {
+  const subscribeOnServer = (client: BayeuxClient, c: Channel): void => {
     c.acknowledged = false;
-    c.handle = client.subscribe(c.channel, (message) => onMessage(c, message), (reply) => onSubscribed(client, c, reply));
+    void client.subscribe(c.channel, { replay: { [c.channel]: c.last ?? c.start } }).then((reply) => onSubscribed(client, c, reply));
   };
 
-  const onMessage = (c: Channel, message: Message): void => {
-    if (closed || channels.get(c.channel) !== c) return;
+  const onMessage = (message: BayeuxMessage): void => {
+    const c = channels.get(message.channel);
+    if (closed || c === undefined) return;
     const data = message.data as Record<string, unknown> | undefined;
     const replayId = (data?.event as { replayId?: unknown } | undefined)?.replayId;
     if (data === undefined || typeof replayId !== 'number') return;
@@ -162,7 +151,7 @@ export function createOrgStream(options: OrgStreamOptions): OrgStream {
     listener.onEvent({ channel: c.channel, replayId, data, discontinuity });
   };
 
-  const onSubscribed = (client: CometD, c: Channel, reply: Message): void => {
+  const onSubscribed = (client: BayeuxClient, c: Channel, reply: BayeuxMessage): void => {
     if (closed || channels.get(c.channel) !== c || client !== cometd) return;
     if (reply.successful === true) {
       c.acknowledged = true;
@@ -173,7 +162,7 @@ export function createOrgStream(options: OrgStreamOptions): OrgStream {
     if (error === '' || error.startsWith('403::Unknown client') || error.includes('has not completed handshake')) {
       // A transport failure or a forgotten client: the library re-handshakes (or retries the connect) and the handshake
       // listener subscribes again; a bare transport failure of the subscribe alone is retried here.
-      if (error === '') setTimeout(() => client === cometd && !closed && channels.get(c.channel) === c && client.getClientId() !== null && subscribeOnServer(client, c), backoffMs);
+      if (error === '') setTimeout(() => client === cometd && !closed && channels.get(c.channel) === c && client.clientId() !== null && subscribeOnServer(client, c), backoffMs);
       setState(c, 'reconnecting');
       return;
     }
@@ -196,8 +185,9 @@ export function createOrgStream(options: OrgStreamOptions): OrgStream {
     for (const c of channels.values()) setState(c, 'failed', failure);
   };
 
-  const renewAndHandshake = (client: CometD): void => {
+  const renewAndHandshake = (client: BayeuxClient): void => {
     if (relogin !== null || closed) return;
+    client.hold();
     for (const c of channels.values()) if (c.state !== 'failed') setState(c, 'reconnecting');
     relogin = (async () => {
       reloginsInARow += 1;
@@ -221,87 +211,85 @@ export function createOrgStream(options: OrgStreamOptions): OrgStream {
         }
       }
       if (closed || client !== cometd) return;
-      configure(client, access);
       client.handshake();
     })().finally(() => {
       relogin = null;
     });
   };
 
+  const onHandshake = (client: BayeuxClient, { message }: MetaResult, reestablish: boolean): void => {
+    if (closed || client !== cometd) return;
+    if (message.successful === true) {
+      handshakes += 1;
+      if (reestablish) reconnects += 1;
+      // Subscriptions do not survive a new Bayeux session: subscribe every channel again, from its last replay id, or
+      // from where it started when nothing arrived yet (-1 then cannot say what was published meanwhile: flagged).
+      for (const c of channels.values()) {
+        if (c.state === 'failed') continue;
+        c.resuming = c.last !== null;
+        if (reestablish && c.last === null && c.start === -1 && c.pendingDiscontinuity === null) {
+          c.pendingDiscontinuity = {
+            lastReplayId: null,
+            reason: 'The connection was re-established before the first event arrived on a subscription to new events (-1): events published while it was down may be missing.',
+          };
+        }
+        subscribeOnServer(client, c);
+      }
+      return;
+    }
+    const reason = failureText(message);
+    if (reason.startsWith('401::') || reason.includes('Authentication invalid')) {
+      renewAndHandshake(client);
+      return;
+    }
+    if (message.advice?.reconnect === 'none' && reason !== '') {
+      failAll({ reason: 'denied', code: 'SF_API', message: `The org refused the streaming connection: ${reason}.`, hint: 'Check the user’s permissions and the org’s streaming limits, then subscribe again.' });
+      return;
+    }
+    for (const c of channels.values()) if (c.state !== 'failed') setState(c, 'reconnecting');
+  };
+
+  const onConnect = (client: BayeuxClient, { message }: MetaResult): void => {
+    if (closed || client !== cometd) return;
+    if (message.successful === true) {
+      reloginsInARow = 0;
+      if (!connected) {
+        connected = true;
+        for (const c of channels.values()) if (c.acknowledged && c.state !== 'failed') setState(c, 'live');
+      }
+      return;
+    }
+    connected = false;
+    const reason = failureText(message);
+    if (reason.startsWith('401::')) {
+      renewAndHandshake(client);
+      return;
+    }
+    if (message.advice?.reconnect === 'none' && reason !== '') {
+      // The org told the client not to come back (a limit, a revoked permission): the client stops, so say so.
+      failAll({ reason: 'denied', code: 'SF_API', message: `The org ended the event stream: ${reason}.`, hint: 'Check the org’s streaming limits and the user’s permissions, then subscribe again.' });
+      return;
+    }
+    for (const c of channels.values()) if (c.state !== 'failed') setState(c, 'reconnecting');
+  };
+
   const start = (): Promise<void> =>
     (starting ??= (async () => {
       access = await session.access();
       if (closed) return;
-      const client = createCometdClient();
-      cometd = client;
-      // CometD's own back-off grows by a fixed step; a jittered step keeps many clients from retrying in lockstep.
-      (client as unknown as { getBackoffIncrement: () => number }).getBackoffIncrement = () => jittered(backoffMs);
-      // A long-poll whose connection broke may have carried events the org now counts as delivered (Bayeux has no
-      // acknowledgement): instead of retrying the connect, handshake again and re-subscribe from the last replay id
-      // actually received, so nothing is lost (and the duplicate check drops what arrives twice).
-      const hooks = client as unknown as { onTransportFailure: (message: Message, info: { cause?: string; action?: string }, handler: unknown) => void };
-      const onTransportFailure = hooks.onTransportFailure.bind(client);
-      hooks.onTransportFailure = (message, info, handler) => {
-        if (message.channel === '/meta/connect' && info.cause === 'failure' && info.action === 'retry') info.action = 'handshake';
-        onTransportFailure(message, info, handler);
-      };
-      client.registerExtension('replay', {
-        outgoing(message) {
-          if (message.channel !== '/meta/subscribe') return message;
-          const subscription = message.subscription as unknown as string;
-          const c = channels.get(subscription);
-          if (c !== undefined) message.ext = { ...(message.ext ?? {}), replay: { [subscription]: c.last ?? c.start } };
-          return message;
+      const client: BayeuxClient = createBayeuxClient({
+        url: () => `${(access?.instanceUrl ?? '').replace(/\/+$/, '')}/cometd/${options.apiVersion}`,
+        // The Streaming API wants the session on every request, handshake to disconnect (salesforce-api.md 6.1).
+        headers: () => ({ Authorization: `Bearer ${access?.accessToken ?? ''}` }),
+        backoffMs,
+        maxBackoffMs,
+        listener: {
+          onHandshake: (result, reestablish) => onHandshake(client, result, reestablish),
+          onConnect: (result) => onConnect(client, result),
+          onMessage,
         },
       });
-      client.addListener('/meta/handshake', (message) => {
-        if (closed || client !== cometd) return;
-        if (message.successful === true) {
-          handshakes += 1;
-          if (message.reestablish === true) reconnects += 1;
-          // Subscriptions do not survive a new Bayeux session: subscribe every channel again, from its last replay id.
-          for (const c of channels.values()) {
-            if (c.state === 'failed') continue;
-            c.resuming = c.last !== null;
-            subscribeOnServer(client, c);
-          }
-          return;
-        }
-        const reason = failureText(message);
-        if (reason.startsWith('401::') || reason.includes('Authentication invalid')) {
-          renewAndHandshake(client);
-          return;
-        }
-        if (message.advice?.reconnect === 'none' && reason !== '') {
-          failAll({ reason: 'denied', code: 'SF_API', message: `The org refused the streaming connection: ${reason}.`, hint: 'Check the user’s permissions and the org’s streaming limits, then subscribe again.' });
-          return;
-        }
-        for (const c of channels.values()) if (c.state !== 'failed') setState(c, 'reconnecting');
-      });
-      client.addListener('/meta/connect', (message) => {
-        if (closed || client !== cometd) return;
-        if (message.successful === true) {
-          reloginsInARow = 0;
-          if (!connected) {
-            connected = true;
-            for (const c of channels.values()) if (c.acknowledged && c.state !== 'failed') setState(c, 'live');
-          }
-          return;
-        }
-        connected = false;
-        const reason = failureText(message);
-        if (reason.startsWith('401::')) {
-          renewAndHandshake(client);
-          return;
-        }
-        if (message.advice?.reconnect === 'none' && reason !== '') {
-          // The org told the client not to come back (a limit, a revoked permission): the library stops, so say so.
-          failAll({ reason: 'denied', code: 'SF_API', message: `The org ended the event stream: ${reason}.`, hint: 'Check the org’s streaming limits and the user’s permissions, then subscribe again.' });
-          return;
-        }
-        for (const c of channels.values()) if (c.state !== 'failed') setState(c, 'reconnecting');
-      });
-      configure(client, access);
+      cometd = client;
       client.handshake();
     })());
 
@@ -317,7 +305,6 @@ export function createOrgStream(options: OrgStreamOptions): OrgStream {
         highest: existing?.highest ?? null,
         resuming: false,
         pendingDiscontinuity: null,
-        handle: null,
         acknowledged: false,
         state: 'connecting',
         failure: undefined,
@@ -337,7 +324,7 @@ export function createOrgStream(options: OrgStreamOptions): OrgStream {
       }
       const client = cometd;
       // Before the first handshake completes, its listener subscribes every channel; afterwards subscribe directly.
-      if (wasStarted && client !== null && client.getClientId() !== null && relogin === null && client.getStatus() !== 'handshaking') subscribeOnServer(client, c);
+      if (wasStarted && client !== null && client.clientId() !== null && relogin === null && client.status() === 'connected') subscribeOnServer(client, c);
       return settled;
     },
     async unsubscribe(channel) {
@@ -346,7 +333,7 @@ export function createOrgStream(options: OrgStreamOptions): OrgStream {
       setState(c, 'stopped');
       channels.delete(channel);
       const client = cometd;
-      if (client !== null && c.handle !== null && client.getClientId() !== null) client.unsubscribe(c.handle);
+      if (client !== null && client.clientId() !== null) await client.unsubscribe(channel);
       if (channels.size === 0) await closeClient();
     },
     lastReplayId: (channel) => {
@@ -372,9 +359,8 @@ export function createOrgStream(options: OrgStreamOptions): OrgStream {
     cometd = null;
     starting = null;
     connected = false;
-    if (client === null || client.isDisconnected()) return;
-    // A disconnect the org never answers (network gone) must not hold the caller: give it a second.
-    await Promise.race([new Promise<void>((resolve) => client.disconnect(() => resolve())), delay(1000)]);
+    // A disconnect the org never answers (network gone) must not hold the caller: the client gives it a second.
+    if (client !== null) await client.disconnect();
   }
 }
 
@@ -399,7 +385,7 @@ function subscribeFailure(channel: string, error: string): SubscriptionFailure {
 }
 
 /** The error text of a failed meta message: Salesforce puts the real reason of a denied handshake in `ext.sfdc.failureReason`. */
-function failureText(message: Message): string {
+function failureText(message: BayeuxMessage): string {
   const ext = message.ext as { sfdc?: { failureReason?: unknown } } | undefined;
   const reason = ext?.sfdc?.failureReason;
   if (typeof reason === 'string' && reason !== '') return reason;

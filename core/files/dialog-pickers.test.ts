@@ -39,4 +39,14 @@ describe('createDialogOpenPicker', () => {
     answer = { canceled: true, filePaths: [] };
     await expect(picker.pickOpenPath({ format: 'private-key' })).resolves.toBeNull();
   });
+
+  it("asks for a folder (which it may create) for a load's result files", async () => {
+    const asked: Parameters<ShowOpenDialog>[0][] = [];
+    const picker = createDialogOpenPicker((options) => {
+      asked.push(options);
+      return Promise.resolve({ canceled: false, filePaths: ['/home/me/results'] });
+    }, '/home/me');
+    await expect(picker.pickOpenPath({ format: 'results-folder' })).resolves.toBe('/home/me/results');
+    expect(asked[0]?.properties).toEqual(['openDirectory', 'createDirectory']);
+  });
 });

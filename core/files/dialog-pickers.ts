@@ -13,7 +13,7 @@ export type ShowOpenDialog = (options: {
   title: string;
   defaultPath: string;
   filters: { name: string; extensions: string[] }[];
-  properties: ('openFile' | 'showHiddenFiles')[];
+  properties: ('openFile' | 'openDirectory' | 'createDirectory' | 'showHiddenFiles')[];
 }) => Promise<{ canceled: boolean; filePaths: string[] }>;
 
 /**
@@ -37,14 +37,15 @@ export function createDialogSavePicker(showSaveDialog: ShowSaveDialog, folder: s
 }
 
 /**
- * The Electron open picker: a native open dialog for one file, starting in `folder` (the home folder, say) with hidden files
+ * The Electron open picker: a native open dialog for one file (or one folder, for `results-folder`), starting in `folder` (the home folder, say) with hidden files
  * shown (keys often live in `~/.ssh` or `~/.config`). Cancelling answers null.
  */
 export function createDialogOpenPicker(showOpenDialog: ShowOpenDialog, folder: string): OpenFilePicker {
   return {
     async pickOpenPath({ format }) {
       const kind = OPEN_FILE_KINDS[format];
-      const result = await showOpenDialog({ title: kind.title, defaultPath: folder, filters: kind.filters, properties: ['openFile', 'showHiddenFiles'] });
+      const properties: Parameters<ShowOpenDialog>[0]['properties'] = format === 'results-folder' ? ['openDirectory', 'createDirectory'] : ['openFile', 'showHiddenFiles'];
+      const result = await showOpenDialog({ title: kind.title, defaultPath: folder, filters: kind.filters, properties });
       const [path] = result.filePaths;
       return result.canceled || path === undefined || path === '' ? null : path;
     },

@@ -28,18 +28,33 @@ export function fileErrorCode(error: unknown): string | undefined {
   return undefined;
 }
 
-/**
- * Turns a failed write (an unwritable folder, a full disk, a path through a file) into a FILE ServiceError that names the
- * path and says what to do; a ServiceError passes through unchanged. `action` completes "OrgDesk could not …".
- */
-export function toFileError(error: unknown, path: string, action = 'write'): ServiceError {
-  if (error instanceof ServiceError) return error;
+/** What the codes mean when the file was being read rather than written (the rest read the same either way). */
+const READ_REASONS: Record<string, { what: string; hint: string }> = {
+  ENOENT: { what: 'it does not exist', hint: 'Check the path, or put the file back where it was, then try again.' },
+  EISDIR: { what: 'it is a folder', hint: 'Choose a file, not a folder.' },
+  EACCES: { what: 'permission was denied', hint: 'Check that you may read the file, then try again.' },
+  EPERM: { what: 'permission was denied', hint: 'Check that you may read the file, then try again.' },
+};
+
+/** Why a file operation failed, in words, and what to do; undefined for an error that carries no code OrgDesk knows. */
+export function fileFailureReason(error: unknown, reading = false): { what: string; hint: string } | undefined {
   const code = fileErrorCode(error);
   const prefix = code === undefined ? '' : code.startsWith('SQLITE_IOERR') ? 'SQLITE_IOERR' : code;
-  const reason = REASONS[prefix];
+  return (reading ? READ_REASONS[prefix] : undefined) ?? REASONS[prefix];
+}
+
+/**
+ * Turns a failed read or write (a missing file, an unwritable folder, a full disk, a path through a file) into a FILE
+ * ServiceError that names the path and why, and says what to do; a ServiceError passes through unchanged. `action`
+ * completes "OrgDesk could not …" (`read` picks the reading words for a missing file or a folder); `hint`, when given,
+ * says what to do in the caller's terms instead ("…, then resume the load from its history").
+ */
+export function toFileError(error: unknown, path: string, action = 'write', hint?: string): ServiceError {
+  if (error instanceof ServiceError) return error;
+  const code = fileErrorCode(error);
+  const reason = fileFailureReason(error, action === 'read');
   const detail = reason === undefined ? (error instanceof Error ? error.message : String(error)) : `${reason.what}${code === undefined ? '' : ` (${code})`}`;
-  const hint = reason?.hint ?? 'Check that the folder exists, is writable and has free space, then try again.';
-  return new ServiceError('FILE', `OrgDesk could not ${action} ${path}: ${detail}.`, hint, { cause: error });
+  return new ServiceError('FILE', `OrgDesk could not ${action} ${path}: ${detail}.`, hint ?? reason?.hint ?? 'Check that the folder exists, is writable and has free space, then try again.', { cause: error });
 }
 
 /** Removes what a failed write left behind, if it is a regular file (never a device such as /dev/full, never a folder). */

@@ -1,8 +1,8 @@
 /** The kinds of file OrgDesk saves: query exports (CSV, JSON), event exports (NDJSON) and an org's public certificate. */
 export type SaveFileFormat = 'csv' | 'json' | 'ndjson' | 'certificate';
 
-/** The kinds of file OrgDesk opens: a PEM private key to import into the keychain, a CSV file to load. */
-export type OpenFileFormat = 'private-key' | 'csv';
+/** The kinds of file OrgDesk opens: a PEM private key to import into the keychain, a CSV file to load, a folder for a load's results. */
+export type OpenFileFormat = 'private-key' | 'csv' | 'results-folder';
 
 /** Picks where a file goes; null when the person cancelled. Electron: a save dialog; browser mode: a folder. */
 export interface SaveFilePicker {
@@ -10,9 +10,9 @@ export interface SaveFilePicker {
   pickSavePath(request: { suggestedName: string; format: SaveFileFormat }): Promise<string | null>;
 }
 
-/** Picks a file to read; null when the person cancelled. Electron: an open dialog (browser mode has none). */
+/** Picks a file to read (or a folder); null when the person cancelled. Electron: an open dialog (browser mode has none). */
 export interface OpenFilePicker {
-  /** Asks for the path of one existing file. */
+  /** Asks for the path of one existing file (or folder, for `results-folder`). */
   pickOpenPath(request: { format: OpenFileFormat }): Promise<string | null>;
 }
 
@@ -40,4 +40,5 @@ export const OPEN_FILE_KINDS: Record<OpenFileFormat, { title: string; filters: {
       { name: 'All files', extensions: ['*'] },
     ],
   },
+  'results-folder': { title: "Choose the folder for the load's result files", filters: [] },
 };

@@ -3,3 +3,5 @@ export type { OpenFileFormat, OpenFilePicker, SaveFileFormat, SaveFilePicker } f
 export { createDialogOpenPicker, createDialogSavePicker } from './dialog-pickers';
 export type { ShowOpenDialog, ShowSaveDialog } from './dialog-pickers';
 export { createFolderSavePicker } from './folder-save-picker';
+export { createFileRefs, FILE_REF_PATTERN } from './file-refs';
+export type { FileRefs } from './file-refs';

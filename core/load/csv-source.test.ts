@@ -97,11 +97,13 @@ describe('inspectCsvFile', () => {
     expect(shape.preview[0]).toEqual(['René', 'Besançon']);
   });
 
-  it('finds the same shape whether csv-parse or the scanner reads the file', async () => {
-    const path = file('\uFEFFName;Note;City\r\nAda;"two\r\nlines";Paris\r\n\r\nGrace;"say ""hi""";"Lyon; FR"\r\n');
-    const [byLibrary, byScanner] = await Promise.all([inspectCsvFile(path, { reader: 'csv-parse' }), inspectCsvFile(path, { reader: 'scanner' })]);
-    expect(byScanner).toEqual(byLibrary);
-    expect(byLibrary).toMatchObject({ bom: true, delimiter: ';', lineEnding: 'CRLF', rowCount: 2 });
+  it('reads a BOM, semicolons, CRLF, quoted line breaks and quotes, and skips a blank line', async () => {
+    const shape = await inspectCsvFile(file('\uFEFFName;Note;City\r\nAda;"two\r\nlines";Paris\r\n\r\nGrace;"say ""hi""";"Lyon; FR"\r\n'));
+    expect(shape).toMatchObject({ bom: true, delimiter: ';', lineEnding: 'CRLF', rowCount: 2, headers: ['Name', 'Note', 'City'] });
+    expect(shape.preview).toEqual([
+      ['Ada', 'two\r\nlines', 'Paris'],
+      ['Grace', 'say "hi"', 'Lyon; FR'],
+    ]);
   });
 
   it('reports progress in bytes read', async () => {
@@ -125,7 +127,7 @@ describe('inspectCsvFile', () => {
   });
 });
 
-describe.each(['csv-parse', 'scanner'] as const)('inspectCsvFile read by %s refuses bad input, naming the line', (reader) => {
+describe('inspectCsvFile refuses bad input, naming the line', () => {
   const cases: Array<[string, string | Buffer, RegExp]> = [
     ['an empty file', '', /^The file is empty/],
     ['a file of blank lines', '\n\n  \n', /^The file is empty/],
@@ -142,27 +144,27 @@ describe.each(['csv-parse', 'scanner'] as const)('inspectCsvFile read by %s refu
     ['a header row over 32,000 characters', `${Array.from({ length: 3000 }, (_, i) => `Field_Number_${i}`).join(',')}\n${','.repeat(2999)}\n`, /^The header row \(line 1\) has [\d,]+ characters; Salesforce reads at most 32,000/],
   ];
   it.each(cases)('refuses %s', async (_name, content, message) => {
-    const error = await refusal(file(content), { reader });
+    const error = await refusal(file(content));
     expect(error.code).toBe('VALIDATION');
     expect(error.message).toMatch(message);
     expect(error.hint).toBeTruthy();
   });
 
   it('refuses Windows-1252 text read as UTF-8, naming the line and byte, and offers Windows-1252', async () => {
-    const error = await refusal(file(iconv.encode('Name,City\nAda,Paris\nRené,Besançon\n', 'windows-1252')), { reader });
+    const error = await refusal(file(iconv.encode('Name,City\nAda,Paris\nRené,Besançon\n', 'windows-1252')));
     expect(error.message).toBe('Line 3 is not valid UTF-8 at byte 4 of the line (byte 0xE9 at offset 23 of the file).');
     expect(error.hint).toMatch(/Windows-1252/);
   });
 
   it('finds a broken UTF-8 byte far into a large file, past the first chunk', async () => {
     const rows = Array.from({ length: 60_000 }, (_, i) => `Name ${i},ü ${i}`).join('\n');
-    const error = await refusal(file(Buffer.concat([Buffer.from(`Name,Note\n${rows}\nBad,`), Buffer.from([0xc3, 0x28]), Buffer.from('\n')])), { reader });
+    const error = await refusal(file(Buffer.concat([Buffer.from(`Name,Note\n${rows}\nBad,`), Buffer.from([0xc3, 0x28]), Buffer.from('\n')])));
     expect(error.message).toMatch(/^Line 60002 is not valid UTF-8 at byte 5 of the line/);
   });
 
   it('accepts multi-byte characters split across read chunks', async () => {
     const rows = Array.from({ length: 100_000 }, (_, i) => `${i},日本語テキスト ${i}`).join('\n');
-    const shape = await inspectCsvFile(file(`Id,Text\n${rows}\n`), { reader });
+    const shape = await inspectCsvFile(file(`Id,Text\n${rows}\n`));
     expect(shape.rowCount).toBe(100_000);
   });
 });

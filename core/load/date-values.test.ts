@@ -44,6 +44,15 @@ describe('createDateReader', () => {
     expect(reader.date('March 1st')).toMatchObject({ why: expect.stringContaining('day order DMY') });
   });
 
+  it('names a day-order mismatch, not a two-digit year, for a date with its four-digit year last read in YMD order', () => {
+    const ymd = createDateReader({ dateOrder: 'ymd', timeZone: 'UTC' });
+    const mismatch = 'the year comes last, but the day order chosen is year, month, day (YMD): this date reads as';
+    expect(ymd.date('01/31/2024')).toEqual({ why: `${mismatch} Month, day, year (MDY); pick the day order the file uses` });
+    expect(ymd.date('31/01/2024')).toEqual({ why: `${mismatch} Day, month, year (DMY); pick the day order the file uses` });
+    expect(ymd.date('03/04/2024')).toEqual({ why: `${mismatch} Month, day, year (MDY) or Day, month, year (DMY); pick the day order the file uses` });
+    expect(ymd.date('24/03/01')).toEqual({ why: 'write the year with four digits, like 2024-03-31 or 2024/03/31' });
+  });
+
   it('reads times of day', () => {
     const reader = createDateReader({ dateOrder: 'ymd', timeZone: 'UTC' });
     expect(reader.time('8:30 PM')).toBe('20:30:00.000Z');

@@ -27,6 +27,15 @@ const ORDER_EXAMPLES: Record<DateReading['dateOrder'], string> = {
   dmy: '31/03/2024 or 2024-03-31',
 };
 
+/**
+ * Why a date with its year last (`01/31/2024`) is refused under the YMD day order: the day order is wrong, not the year.
+ * Which order fits is said when the numbers tell it (a first part over 12 is a day; a second one, a day after the month).
+ */
+function yearLastInYmd(first: number, second: number): string {
+  const fits = first > 12 && second <= 12 ? 'Day, month, year (DMY)' : second > 12 && first <= 12 ? 'Month, day, year (MDY)' : 'Month, day, year (MDY) or Day, month, year (DMY)';
+  return `the year comes last, but the day order chosen is year, month, day (YMD): this date reads as ${fits}; pick the day order the file uses`;
+}
+
 function daysInMonth(year: number, month: number): number {
   return month === 2 ? (year % 4 === 0 && (year % 100 !== 0 || year % 400 === 0) ? 29 : 28) : [4, 6, 9, 11].includes(month) ? 30 : 31;
 }
@@ -86,8 +95,10 @@ export function createDateReader(reading: DateReading): DateReader {
     let d: number;
     if (a.length === 4) {
       [y, mo, d] = [Number(a), b, Number(c)];
-    } else if (dateOrder === 'ymd' || c.length !== 4) {
+    } else if (c.length !== 4) {
       return { why: `write the year with four digits, like ${example}` };
+    } else if (dateOrder === 'ymd') {
+      return { why: yearLastInYmd(Number(a), b) };
     } else if (dateOrder === 'mdy') {
       [y, mo, d] = [Number(c), Number(a), b];
     } else {

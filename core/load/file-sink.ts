@@ -1,7 +1,8 @@
 import { createWriteStream, type WriteStream } from 'node:fs';
 import { open } from 'node:fs/promises';
 import { finished } from 'node:stream/promises';
-import { ServiceError } from '../errors';
+import type { ServiceError } from '../errors';
+import { toFileError } from '../files/file-errors';
 
 /** An append-only text or byte file written in large pieces, whose every failure is a FILE error naming the path. */
 export type FileSink = {
@@ -20,11 +21,9 @@ export type FileSink = {
 
 const PIECE = 256 * 1024;
 
-/** The FILE error for a file that could not be written. */
+/** The FILE error for a file of a load that could not be written. */
 export function fileWriteError(path: string, cause: unknown): ServiceError {
-  const code = (cause as { code?: unknown } | null)?.code;
-  const why = code === 'ENOSPC' ? 'the disk is full' : code === 'EACCES' || code === 'EPERM' ? 'the folder is not writable' : code === 'ENOENT' ? 'the folder does not exist' : 'it could not be written';
-  return new ServiceError('FILE', `OrgDesk could not write ${path}: ${why}.`, 'Free some space or pick a writable folder, then resume the load from its history.', { cause });
+  return toFileError(cause, path, 'write', 'Free some space or pick a writable folder, then resume the load from its history.');
 }
 
 /**

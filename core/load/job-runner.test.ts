@@ -78,6 +78,7 @@ async function load(path: string, options: { maxJobRows: number; concurrency?: n
     orgId: 'org',
     source: { path, fileName: 'accounts.csv', sha256: 'x', shape: {}, rowCount: 0 },
     plan: { objectName: 'Account', operation: 'insert', mappings: [], dates: { dateOrder: 'ymd', timeZone: 'UTC' } },
+    object: null,
     options: { excludeInvalid: true },
     state: 'running',
     workDir,

@@ -36,23 +36,71 @@ function stateOf(info: IngestJobInfo): LoadJobState {
   return info.state;
 }
 
+/** A job the org no longer knows (404) after its close may have been sent: its rows may be in the org. */
+class LostJobError extends ServiceError {}
+
+/** The error of a job the org no longer knows after its close may have been sent. */
+function lostJobError(job: JournalJob, jobId: string): LostJobError {
+  return new LostJobError(
+    'SF_API',
+    `Salesforce no longer knows job ${jobId} (rows ${job.firstRow}–${job.lastRow}): it may have loaded some of them before it was deleted.`,
+    'Its rows are in the unprocessed file. Look for those records in the org before loading that file again, or they may be loaded twice.',
+  );
+}
+
+/** A 404 from the org: the job id names no job (deleted, or older than the org keeps). */
+function isUnknownJob(error: unknown): boolean {
+  return error instanceof SalesforceRequestError && error.status === 404;
+}
+
+/** How often the org is asked where a job stands before the load stops (interrupted, resumable) instead of guessing. */
+const STANDING_ATTEMPTS = 5;
+
 /**
- * Brings a journaled job back in line with the org after a restart. A job whose `UploadComplete` was sent is only ever
- * polled. One created but never (knowingly) closed is looked up: if the close went through it is polled; if it is still
- * Open (the upload may or may not have arrived) it is aborted, so it processes nothing, and its rows go in a new job.
+ * Finds out from the org where a job stands when OrgDesk did not see its close answered (a lost reply, a restart). Its rows
+ * go in a new job only when the org says nothing of them can be processed: the job is Open (then it is aborted, and the
+ * abort's answer must say Aborted) or Aborted with nothing processed. Any other state means the org has the rows: the job
+ * is polled, never sent again. A job the org does not know is resent only if its close was never sent; otherwise it is
+ * reported. When the org cannot be asked, this throws, so the load stops interrupted with the job id kept for the resume.
  */
+async function reconcileUnclosed(ctx: JobContext, job: JournalJob, jobId: string): Promise<'resend' | 'closed'> {
+  const closeSent = job.state !== 'Open';
+  for (let attempt = 1; ; attempt += 1) {
+    try {
+      let info = await ctx.ingest.info(jobId, ctx.signal);
+      if (info.state === 'Open') info = await ctx.ingest.abort(jobId, ctx.signal);
+      if (info.state === 'Aborted' && info.numberRecordsProcessed === 0) {
+        save(ctx, job, { jobId: null, state: 'Pending' });
+        return 'resend';
+      }
+      save(ctx, job, { closed: true, state: stateOf(info) });
+      return 'closed';
+    } catch (error) {
+      if (ctx.signal.aborted) throw error;
+      if (isUnknownJob(error)) {
+        if (!closeSent) {
+          save(ctx, job, { jobId: null, state: 'Pending' });
+          return 'resend';
+        }
+        if (attempt >= STANDING_ATTEMPTS) throw lostJobError(job, jobId);
+      } else if (!isTransientError(error) || attempt >= STANDING_ATTEMPTS) {
+        throw error;
+      }
+      await ctx.clock.sleep(100 * 2 ** attempt, ctx.signal);
+    }
+  }
+}
+
+/** Brings a journaled job back in line with the org after a restart (see `reconcileUnclosed`); a closed job is only polled. */
 async function reconcile(ctx: JobContext, job: JournalJob): Promise<void> {
   if (job.jobId === null || job.closed) return;
-  const info = await ctx.ingest.info(job.jobId, ctx.signal).catch((error: unknown) => {
-    if (error instanceof SalesforceRequestError && error.status === 404) return null;
-    throw error;
-  });
-  if (info !== null && info.state !== 'Open' && !(info.state === 'Aborted' && info.numberRecordsProcessed === 0)) {
-    save(ctx, job, { closed: true, state: stateOf(info) });
-    return;
-  }
-  if (info?.state === 'Open') await ctx.ingest.abort(job.jobId, ctx.signal);
-  save(ctx, job, { jobId: null, state: 'Pending' });
+  await reconcileUnclosed(ctx, job, job.jobId);
+}
+
+/** A failure as the load reports it: a ServiceError as it is, anything else as INTERNAL with its message. */
+function asServiceError(error: unknown): ServiceError {
+  if (error instanceof ServiceError) return error;
+  return new ServiceError('INTERNAL', `A job stopped: ${error instanceof Error ? error.message : String(error)}`, 'Check the records in the org before loading these rows again, and report this load.', { cause: error });
 }
 
 /** Whether a failed upload is worth a new job: network faults, 5xx and unexpected answers; not a refusal or a file error. */
@@ -70,8 +118,10 @@ function stopOnLimit(error: unknown): void {
 }
 
 /**
- * Creates the job, uploads its CSV once and closes it. Any failure of the upload or the close aborts the job (an Open job
- * processes nothing, and a second upload would be refused, §4.2) and sends the rows in a new job, up to `maxAttempts`.
+ * Creates the job, uploads its CSV once and closes it. A failed upload aborts the job (an Open job processes nothing, and
+ * a second upload would be refused, §4.2) and sends the rows in a new job, up to `maxAttempts`. A failed close is never
+ * taken for "not closed": the org is asked (`reconcileUnclosed`), since the close may have gone through before the answer
+ * was lost. The job is journaled as UploadComplete before the close is sent, so a restart knows the close may have landed.
  */
 async function send(ctx: JobContext, job: JournalJob): Promise<ServiceError | null> {
   const maxAttempts = ctx.maxAttempts ?? 3;
@@ -94,29 +144,43 @@ async function send(ctx: JobContext, job: JournalJob): Promise<ServiceError | nu
       await ctx.ingest.abort(created.id).catch(() => undefined);
       save(ctx, job, { jobId: null, state: 'Pending' });
       stopOnLimit(error);
-      if (!(error instanceof ServiceError) || !worthAnotherJob(error)) return error instanceof ServiceError ? error : null;
+      if (!(error instanceof ServiceError) || !worthAnotherJob(error)) return asServiceError(error);
       lastError = error;
       continue;
     }
+    save(ctx, job, { state: 'UploadComplete' });
     try {
       const closed = await ctx.ingest.close(created.id, ctx.signal);
       save(ctx, job, { closed: true, state: stateOf(closed) });
     } catch (error) {
       if (ctx.signal.aborted) throw error;
-      // The close may have gone through before the answer was lost: ask before sending the rows again.
-      const info = await ctx.ingest.info(created.id).catch(() => null);
-      if (info !== null && info.state !== 'Open') {
-        save(ctx, job, { closed: true, state: stateOf(info) });
-        break;
-      }
-      await ctx.ingest.abort(created.id).catch(() => undefined);
-      save(ctx, job, { jobId: null, state: 'Pending' });
+      if ((await reconcileUnclosed(ctx, job, created.id)) === 'closed') break;
       stopOnLimit(error);
-      if (!(error instanceof ServiceError) || !worthAnotherJob(error)) return error instanceof ServiceError ? error : null;
+      if (!(error instanceof ServiceError) || !worthAnotherJob(error)) return asServiceError(error);
       lastError = error;
     }
   }
   return null;
+}
+
+/** Polls a closed job until it ends; a job the org stops knowing is asked again a few times, then reported lost. */
+async function waitForJob(ctx: JobContext, job: JournalJob, jobId: string): Promise<IngestJobInfo> {
+  for (let attempt = 1; ; attempt += 1) {
+    try {
+      return await ctx.ingest.waitForEnd(jobId, {
+        signal: ctx.signal,
+        onInfo: (info) => {
+          if (info.state !== job.state || info.numberRecordsProcessed !== job.processed) {
+            save(ctx, job, { state: stateOf(info), processed: info.numberRecordsProcessed, failed: info.numberRecordsFailed });
+          }
+        },
+      });
+    } catch (error) {
+      if (ctx.signal.aborted || !isUnknownJob(error)) throw error;
+      if (attempt >= STANDING_ATTEMPTS) throw lostJobError(job, jobId);
+      await ctx.clock.sleep(100 * 2 ** attempt, ctx.signal);
+    }
+  }
 }
 
 /** Gathers an ended job's results, again from the start after a transient fault (the parts are rewritten). */
@@ -125,7 +189,9 @@ async function gather(ctx: JobContext, job: JournalJob, jobId: string): Promise<
     try {
       return await collectJobResults({ ingest: ctx.ingest, jobId, workDir: ctx.workDir, seq: job.seq, rows: job.rows, outputHeaders: ctx.outputHeaders, signal: ctx.signal });
     } catch (error) {
-      if (ctx.signal.aborted || attempt >= 5 || !isTransientError(error)) throw error;
+      if (ctx.signal.aborted) throw error;
+      if (isUnknownJob(error) && attempt >= STANDING_ATTEMPTS) throw lostJobError(job, jobId);
+      if (attempt >= 5 || !(isTransientError(error) || isUnknownJob(error))) throw error;
       await ctx.clock.sleep(250 * 2 ** attempt, ctx.signal);
     }
   }
@@ -155,24 +221,24 @@ export async function runJob(ctx: JobContext, job: JournalJob): Promise<JobOutco
     const counts = job.resultCounts ?? { success: 0, failed: 0, unprocessed: 0 };
     return { job, results: { ...counts, unmatched: 0 }, error: job.state === 'Failed' ? failedJobError(job) : null };
   }
-  await reconcile(ctx, job);
-  const notSent = await send(ctx, job);
-  if (notSent !== null || job.jobId === null) {
-    save(ctx, job, { state: 'Aborted', errorMessage: notSent?.message ?? null });
-    return done(ctx, job, { ...(await writeJobUnprocessed(ctx.workDir, job.seq, job.rows)), unmatched: 0 }, notSent);
+  try {
+    await reconcile(ctx, job);
+    const notSent = await send(ctx, job);
+    if (notSent !== null || job.jobId === null) {
+      save(ctx, job, { state: 'Aborted', errorMessage: notSent?.message ?? null });
+      return done(ctx, job, { ...(await writeJobUnprocessed(ctx.workDir, job.seq, job.rows)), unmatched: 0 }, notSent);
+    }
+    const jobId = job.jobId;
+    const end = await waitForJob(ctx, job, jobId);
+    save(ctx, job, { state: stateOf(end), processed: end.numberRecordsProcessed, failed: end.numberRecordsFailed, errorMessage: end.errorMessage ?? null });
+    const results = await gather(ctx, job, jobId);
+    return done(ctx, job, results, end.state === 'Failed' ? failedJobError(job) : null);
+  } catch (error) {
+    if (!(error instanceof LostJobError) || ctx.signal.aborted) throw error;
+    // The org lost the job after it may have loaded rows: they are reported, with the job, never sent again.
+    save(ctx, job, { state: 'Failed', errorMessage: error.message });
+    return done(ctx, job, { ...(await writeJobUnprocessed(ctx.workDir, job.seq, job.rows)), unmatched: 0 }, error);
   }
-  const jobId = job.jobId;
-  const end = await ctx.ingest.waitForEnd(jobId, {
-    signal: ctx.signal,
-    onInfo: (info) => {
-      if (info.state !== job.state || info.numberRecordsProcessed !== job.processed) {
-        save(ctx, job, { state: stateOf(info), processed: info.numberRecordsProcessed, failed: info.numberRecordsFailed });
-      }
-    },
-  });
-  save(ctx, job, { state: stateOf(end), processed: end.numberRecordsProcessed, failed: end.numberRecordsFailed, errorMessage: end.errorMessage ?? null });
-  const results = await gather(ctx, job, jobId);
-  return done(ctx, job, results, end.state === 'Failed' ? failedJobError(job) : null);
 }
 
 /**
@@ -183,10 +249,21 @@ export async function settleCancelledJob(ctx: Omit<JobContext, 'signal'> & { sig
   const settleCtx: JobContext = { ...ctx, signal: new AbortController().signal };
   if (job.resultsDone) return runJob(settleCtx, job);
   if (job.jobId !== null && !job.closed) {
-    await reconcile(settleCtx, job).catch(() => undefined);
+    // Its close may have landed before a lost answer or a crash: the abort's answer says whether the org processed rows.
+    // When the org cannot be asked this throws, and the load stays interrupted rather than miscounted.
+    try {
+      const info = await ctx.ingest.abort(job.jobId);
+      if (info.state !== 'Open' && !(info.state === 'Aborted' && info.numberRecordsProcessed === 0)) save(settleCtx, job, { closed: true, state: stateOf(info) });
+    } catch (error) {
+      if (!isUnknownJob(error)) throw error;
+      if (job.state !== 'Open') {
+        const lost = lostJobError(job, job.jobId);
+        save(settleCtx, job, { state: 'Failed', errorMessage: lost.message });
+        return done(settleCtx, job, { ...(await writeJobUnprocessed(ctx.workDir, job.seq, job.rows)), unmatched: 0 }, lost);
+      }
+    }
   }
   if (job.jobId === null || !job.closed) {
-    if (job.jobId !== null) await ctx.ingest.abort(job.jobId).catch(() => undefined);
     save(settleCtx, job, { state: 'Aborted', jobId: job.jobId });
     return done(settleCtx, job, { ...(await writeJobUnprocessed(ctx.workDir, job.seq, job.rows)), unmatched: 0 }, null);
   }

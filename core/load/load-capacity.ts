@@ -1,4 +1,4 @@
-import type { LoadCapacity } from '../../shared/ipc/domains/load';
+import type { LoadCapacity, LoadOptions } from '../../shared/ipc/domains/load';
 import type { OrgLimits } from '../../shared/salesforce/rest';
 import { ServiceError } from '../errors';
 
@@ -7,6 +7,9 @@ const RECORDS_PER_BATCH = 10_000;
 
 /** Calls one job costs: create, upload, close, three result files, and the polls of a typical run. */
 const CALLS_PER_JOB = 6 + 30;
+
+/** The most bytes of CSV one ingest job carries unless the load asks for less (Bulk API 2.0 takes 150 MB after base64 per job, so about 100 MB raw, §4.7). */
+export const DEFAULT_JOB_BYTES = 100_000_000;
 
 /** What a load will be: the file's size and rows, and the job size. */
 export type CapacityInput = { sizeBytes: number; rowCount: number; maxJobBytes: number };
@@ -37,4 +40,9 @@ export function assertCapacity(capacity: LoadCapacity): void {
     parts.push(`${capacity.bulkBatchesNeeded} Bulk API batches with ${capacity.bulkBatchesRemaining} left in the last 24 hours`);
   }
   throw new ServiceError('LIMIT', `This load needs ${parts.join(' and ')} (${capacity.jobs} jobs).`, 'Wait for the allowance to roll over, load a smaller file, or ask Salesforce for higher limits.');
+}
+
+/** What loading this file with these options needs against `/limits`, with the default job size when none is asked. */
+export function fileCapacity(file: { sizeBytes: number; rowCount: number }, options: LoadOptions, limits: OrgLimits | null): LoadCapacity {
+  return loadCapacity({ sizeBytes: file.sizeBytes, rowCount: file.rowCount, maxJobBytes: options.maxJobBytes ?? DEFAULT_JOB_BYTES }, limits);
 }

@@ -1,4 +1,4 @@
-import type { LoadCounts, LoadError, LoadJobState, LoadOperation, LoadOptions, LoadPlan, LoadResultFiles, LoadState } from '../../shared/ipc/domains/load';
+import type { LoadCounts, LoadError, LoadJobState, LoadObject, LoadOperation, LoadOptions, LoadPlan, LoadResultFiles, LoadState } from '../../shared/ipc/domains/load';
 import type { SqliteDatabase } from '../store';
 
 /** What a load's source file looked like when the load started (the hash refuses a resume on a changed file). */
@@ -28,6 +28,8 @@ export type JournalLoad = {
   planningDone: boolean;
   /** The final counts, once the result files are written. */
   counts: LoadCounts | null;
+  /** The object as the load was planned with (null for loads journaled before migration 7: a resume describes it again). */
+  object: LoadObject | null;
   error: LoadError | null;
   startedAt: string;
   endedAt: string | null;
@@ -105,6 +107,7 @@ type LoadRow = {
   error_json: string | null;
   started_at: string;
   ended_at: string | null;
+  object_json: string | null;
 };
 
 type JobRow = {
@@ -174,6 +177,7 @@ function toLoad(row: LoadRow): JournalLoad {
     plannedThrough: row.planned_through,
     planningDone: row.planning_done === 1,
     counts: parseJson<LoadCounts>(row.counts_json),
+    object: parseJson<LoadObject>(row.object_json),
     error: parseJson<LoadError>(row.error_json),
     startedAt: row.started_at,
     endedAt: row.ended_at,
@@ -204,9 +208,9 @@ function toJob(row: JobRow): JournalJob {
 export function createLoadJournal(db: SqliteDatabase): LoadJournal {
   const insertLoad = db.prepare(
     `INSERT INTO loads (id, org_id, file_name, source_path, source_sha256, shape_json, plan_json, options_json, object_name, operation, state, work_dir,
-       files_json, input_rows, excluded_rows, planned_through, planning_done, counts_json, error_json, started_at, ended_at)
+       files_json, input_rows, excluded_rows, planned_through, planning_done, counts_json, error_json, started_at, ended_at, object_json)
      VALUES (@id, @org_id, @file_name, @source_path, @source_sha256, @shape_json, @plan_json, @options_json, @object_name, @operation, @state, @work_dir,
-       @files_json, @input_rows, @excluded_rows, @planned_through, @planning_done, @counts_json, @error_json, @started_at, @ended_at)`,
+       @files_json, @input_rows, @excluded_rows, @planned_through, @planning_done, @counts_json, @error_json, @started_at, @ended_at, @object_json)`,
   );
   const selectLoad = db.prepare<[string], LoadRow>('SELECT * FROM loads WHERE id = ?');
   const listLoads = db.prepare<[number], LoadRow>('SELECT * FROM loads ORDER BY started_at DESC, rowid DESC LIMIT ?');
@@ -275,6 +279,7 @@ export function createLoadJournal(db: SqliteDatabase): LoadJournal {
         error_json: sqlValue(load.error),
         started_at: load.startedAt,
         ended_at: load.endedAt,
+        object_json: sqlValue(load.object),
       });
     },
     get(loadId) {

@@ -1,14 +1,12 @@
 import { createReadStream, createWriteStream } from 'node:fs';
-import { open, readFile, rename } from 'node:fs/promises';
+import { open, readFile, rename, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
-import { StringDecoder } from 'node:string_decoder';
-import { parse } from 'csv-parse';
 import type { IngestClient, IngestResultKind } from '../salesforce';
 import { ServiceError } from '../errors';
 import { csvCell, csvLine } from './csv-line';
-import { createCsvScanner } from './csv-scanner';
+import { scanCsvChunks } from '../csv/csv-stream';
 import { createFileSink, fileWriteError, type FileSink } from './file-sink';
 import { INDEX_ENTRY_BYTES, jobFiles, rowKey, type RecordSource } from './job-planner';
 
@@ -146,23 +144,7 @@ export async function collectJobResults(input: CollectInput): Promise<JobResults
       outcome[line] = OUTCOME.unprocessed;
       return undefined;
     };
-    const scanner = createCsvScanner(',', onRecord, MAX_RESULT_RECORD_CHARS);
-    const decoder = new StringDecoder('utf8');
-    let first = true;
-    await pipeline(body, async (chunks: AsyncIterable<Buffer>) => {
-      for await (const chunk of chunks) {
-        let text = decoder.write(chunk);
-        if (first && text.length > 0) {
-          first = false;
-          if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
-        }
-        const wait = scanner.write(text);
-        if (wait !== undefined) await wait;
-      }
-      const rest = decoder.end();
-      if (rest !== '') await scanner.write(rest);
-      await scanner.end();
-    });
+    await pipeline(body, (chunks: AsyncIterable<Buffer>) => scanCsvChunks(chunks, onRecord, { maxRecordChars: MAX_RESULT_RECORD_CHARS }));
   };
   try {
     await read('successfulResults');
@@ -313,10 +295,24 @@ export async function assembleResultFiles(input: AssembleInput): Promise<void> {
     }
     try {
       await pipeline(Readable.from(content()), createWriteStream(target));
+      await syncFile(target);
     } catch (error) {
       if (error instanceof ServiceError) throw error;
       throw fileWriteError(target, error);
     }
+  }
+}
+
+/**
+ * Flushes a written file to the disk (fsync), so the journal never says a load is done while its result files are still
+ * only in the OS cache: a power cut after "done" must not leave a file short of rows.
+ */
+export async function syncFile(path: string): Promise<void> {
+  const handle = await open(path, 'r+');
+  try {
+    await handle.sync();
+  } finally {
+    await handle.close();
   }
 }
 
@@ -326,21 +322,22 @@ export async function assembleResultFiles(input: AssembleInput): Promise<void> {
  */
 export async function trimExcluded(path: string, throughRow: number): Promise<void> {
   const kept = `${path}.trim`;
+  const sink = createFileSink(kept);
+  let header = true;
+  const keep = (record: string[]): Promise<void> | undefined => {
+    const wanted = header || Number(record[0]) <= throughRow;
+    header = false;
+    return wanted ? sink.write(csvLine(record)) : undefined;
+  };
   try {
-    await pipeline(
-      createReadStream(path),
-      parse({ relax_column_count: true }),
-      async function* keep(records: AsyncIterable<string[]>) {
-        let header = true;
-        for await (const record of records) {
-          if (header || Number(record[0]) <= throughRow) yield csvLine(record);
-          header = false;
-        }
-      },
-      createWriteStream(kept),
-    );
+    await pipeline(createReadStream(path), (chunks: AsyncIterable<Buffer>) => scanCsvChunks(chunks, keep, { maxRecordChars: MAX_RESULT_RECORD_CHARS }));
+    await sink.close({ sync: true });
   } catch (error) {
-    if ((error as { code?: unknown }).code === 'ENOENT') return;
+    sink.destroy();
+    if ((error as { code?: unknown }).code === 'ENOENT') {
+      await rm(kept, { force: true });
+      return;
+    }
     throw fileWriteError(kept, error);
   }
   await rename(kept, path).catch((error: unknown) => {

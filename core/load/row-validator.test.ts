@@ -171,7 +171,7 @@ describe('createRowValidator', () => {
 
   it('refuses plans that cannot load a row', () => {
     expect(() => validator(contact, 'update', ['LastName'])).toThrow('An update needs the Id of each record, but no column maps to Id.');
-    expect(() => validator(contact, 'upsert', ['LastName'], { externalIdField: 'LastName' })).toThrow(/LastName is not an external id field/);
+    expect(() => validator(contact, 'upsert', ['LastName'], { externalIdField: 'LastName' })).toThrow(/LastName is neither Id, an external id field nor a lookup field/);
     expect(() => validator(contact, 'delete', ['Id', 'LastName'])).toThrow(/reads only the Id column/);
     expect(() => validator(contact, 'insert', ['LastName', 'Last Name=LastName'])).toThrow('LastName is mapped twice.');
     expect(() => validator(contact, 'insert', ['LastName'], { dates: { dateOrder: 'ymd', timeZone: 'Mars/Olympus' } })).toThrow(/not a time zone/);

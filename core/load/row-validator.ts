@@ -212,11 +212,14 @@ function keyFieldOf(plan: LoadPlan, object: LoadObject): LoadField | null {
     case 'upsert': {
       const name = plan.externalIdField;
       if (name === undefined || name === '') {
-        throw planError('An upsert needs an external id field to match records on.', `Pick one of ${object.name}'s external id fields (or Id) for the upsert.`);
+        throw planError('An upsert needs an external id field to match records on.', `Pick one of ${object.name}'s external id fields, Id, or a lookup field for the upsert.`);
       }
       const field = findLoadField(object, name);
       if (field === undefined || !(field.externalId || field.idLookup || field.type === 'id')) {
-        throw planError(`${name} is not an external id field of ${object.name}, so an upsert cannot match records on it.`, 'Pick a field marked External ID (or Id) for the upsert.');
+        throw planError(
+          `${name} is neither Id, an external id field nor a lookup field of ${object.name}, so an upsert cannot match records on it.`,
+          'Pick Id, a field marked External ID, or a lookup field (such as Contact.Email) for the upsert.',
+        );
       }
       return field;
     }

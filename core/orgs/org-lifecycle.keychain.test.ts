@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { LOCAL_ADMIN, registerConnectedApp, startLocalOrg } from '../test-support/local-org';
 import { createDemoOrg } from '../demo-org/demo-org';
+import { createDemoKeyStore } from '../demo-org/demo-key-store';
 import { createKeytarSecretStore, KEYCHAIN_SERVICE, type KeytarApi } from '../secrets/keytar-secret-store';
 import { createSystemClock } from '../salesforce/clock';
 import { createFetchTransport } from '../salesforce/http-transport';
@@ -85,9 +86,9 @@ describe('a profile with its key in the real keychain', () => {
 
   it('gives the demo org its key in the keychain and nowhere on disk', async () => {
     const transport = createFetchTransport();
-    const demo = createDemoOrg({ userDataDir, startLocalOrg: (options) => startLocalOrg({ dataDir: options.dataDir }), orgs, secrets: createKeytarSecretStore(), transport });
+    const demo = createDemoOrg({ userDataDir, startLocalOrg: (options) => startLocalOrg({ dataDir: options.dataDir }), orgs, secrets: createDemoKeyStore(createKeytarSecretStore()), transport });
     const status = await demo.start();
-    expect(status.state).toBe('ready');
+    expect(status).toMatchObject({ state: 'ready', keyInMemory: false });
     const pem = (await keytar.getPassword(KEYCHAIN_SERVICE, status.profileId ?? '')) ?? '';
     expect(pem).toMatch(/BEGIN PRIVATE KEY/);
     const token = (await orgs.connection(status.profileId ?? '')).session.current()?.accessToken ?? '';

@@ -1,6 +1,5 @@
-import { once } from 'node:events';
-import { parse } from 'csv-parse';
 import type { CellValue } from '../../shared/ipc/domains/query';
+import { scanCsvChunks } from '../csv/csv-stream';
 import { ServiceError } from '../errors';
 import { SalesforceRequestError, type Clock, type SalesforceClient } from '../salesforce';
 
@@ -35,8 +34,10 @@ export type BulkQueryRun = {
 };
 
 const ROWS_PER_BATCH = 1000;
-/** Bytes of CSV handed to the parser at once. */
+/** Bytes of CSV handed to the scanner at once, with a turn of the event loop after each. */
 const PARSE_SLICE = 64 * 1024;
+/** The longest record of a results page: far past any row Salesforce returns, so only a runaway quote stops here. */
+const MAX_RECORD_CHARS = 64 * 1024 * 1024;
 /** The first API version with `/resultPages` (salesforce-api.md §5). */
 const RESULT_PAGES_MIN_VERSION = 58;
 const DEFAULT_PARALLEL_PAGES = 4;
@@ -45,7 +46,7 @@ const DEFAULT_PARALLEL_PAGES = 4;
  * Runs a SOQL query as a Bulk API 2.0 query job: create it, poll until JobComplete, then read its results (salesforce-api.md
  * §5): from v58.0 the pages `/resultPages` lists are downloaded a few at once; before v58.0, or where the org has no such
  * resource (404), every results page is read in turn with `Sforce-Locator` until the literal "null". Either way the CSV
- * goes through csv-parse into `onRows` in page order.
+ * goes through the CSV scanner into `onRows` in page order.
  * When the run is cancelled or anything fails after the job was created (a poll, a results page, a write), the job is
  * aborted on the server too, so it does not keep running for nobody. Returns the number of rows read.
  */
@@ -182,48 +183,38 @@ async function readPagesInTurn(run: BulkQueryRun, path: string): Promise<number>
   return total;
 }
 
+/** Parses one results page into `onRows` batches, in order (each batch is handed over once the one before it was taken). */
 async function readPage(run: BulkQueryRun, response: Response, first: boolean): Promise<number> {
-  const parser = parse({ bom: true });
   let rows = 0;
-  const consume = (async () => {
-    let header = true;
-    let batch: CellValue[][] = [];
-    for await (const record of parser as AsyncIterable<string[]>) {
-      if (header) {
-        header = false;
-        if (first) run.onHeader(record);
-        continue;
-      }
-      batch.push(record.map((cell) => (cell === '' ? null : cell)));
-      if (batch.length >= ROWS_PER_BATCH) {
-        rows += batch.length;
-        await run.onRows(batch);
-        batch = [];
-      }
+  let header = true;
+  let batch: CellValue[][] = [];
+  let taken: Promise<void> = Promise.resolve();
+  const handOver = (): Promise<void> => {
+    const rowsOfBatch = batch;
+    batch = [];
+    rows += rowsOfBatch.length;
+    taken = taken.then(() => run.onRows(rowsOfBatch));
+    return taken;
+  };
+  const onRecord = (record: string[]): Promise<void> | undefined => {
+    if (header) {
+      header = false;
+      if (first) run.onHeader(record);
+      return undefined;
     }
-    if (batch.length > 0) {
-      rows += batch.length;
-      await run.onRows(batch);
-    }
-  })();
-  consume.catch(() => undefined);
-  const body = response.body;
+    batch.push(record.map((cell) => (cell === '' ? null : cell)));
+    return batch.length >= ROWS_PER_BATCH ? handOver() : undefined;
+  };
   try {
-    if (body !== null) {
-      for await (const chunk of body as unknown as AsyncIterable<Uint8Array>) {
-        // A page read whole arrives as one chunk of megabytes, and reading it back only ever waits on promises: parse it in
-        // slices and give the event loop a turn after each, or a page (and the ones queued behind it) holds main for seconds.
-        for (let start = 0; start < chunk.length; start += PARSE_SLICE) {
-          if (!parser.write(chunk.subarray(start, start + PARSE_SLICE))) await Promise.race([once(parser, 'drain'), consume]);
-          await new Promise<void>((resolve) => setImmediate(resolve));
-        }
-      }
+    if (response.body !== null) {
+      await scanCsvChunks(response.body, onRecord, { maxRecordChars: MAX_RECORD_CHARS, sliceBytes: PARSE_SLICE });
     }
   } catch (error) {
-    parser.destroy();
+    // The page failed (a cancel, the network, bad quoting): a batch still being taken must not fail unheard.
+    taken.catch(() => undefined);
     throw error;
   }
-  parser.end();
-  await consume;
+  await taken;
+  if (batch.length > 0) await handOver();
   return rows;
 }

@@ -54,7 +54,16 @@ export function createDescribeCache({ connections }: { connections: QueryConnect
 
 /** Trims a global describe to the contract's ObjectSummary list. */
 export function trimGlobal(global: GlobalDescribe): ObjectSummary[] {
-  return global.sobjects.map((o) => ({ name: o.name, label: o.label, keyPrefix: o.keyPrefix ?? null, custom: o.custom, queryable: o.queryable }));
+  return global.sobjects.map((o) => ({
+    name: o.name,
+    label: o.label,
+    keyPrefix: o.keyPrefix ?? null,
+    custom: o.custom,
+    queryable: o.queryable,
+    createable: o.createable === true,
+    updateable: o.updateable === true,
+    deletable: o.deletable === true,
+  }));
 }
 
 /** Trims an object describe to the contract's ObjectInfo. */

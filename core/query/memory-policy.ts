@@ -3,7 +3,6 @@ import { join } from 'node:path';
 import type { CellValue, QuerySort } from '../../shared/ipc/domains/query';
 import { toFileError } from '../files/file-errors';
 import { createDiskResultStore } from './disk-result-store';
-import type { QueryRun } from './query-run';
 import type { ChildRecordsOf } from './record-cells';
 import { createResultStore, type ResultStore, type StoreWindow } from './result-store';
 import type { ViewOptions } from './result-views';
@@ -115,22 +114,4 @@ export function createRunStore(runId: string, limits: MemoryLimits, onDisk = fal
     childColumns: (column) => current.childColumns(column),
     close: () => current.close(),
   };
-}
-
-/**
- * The finished runs to drop, oldest first, so that at most `keepRuns` finished results stay and the results in memory
- * hold at most `keepRows` rows (rows on disk cost main nothing). The newest finished result always stays: it is the one
- * on screen.
- */
-export function runsToForget(runs: readonly QueryRun[], keepRuns: number, keepRows: number): QueryRun[] {
-  const inMemory = (run: QueryRun): number => (run.store.onDisk ? 0 : run.store.size);
-  const finished = runs.filter((r) => r.state !== 'running');
-  let rows = runs.reduce((n, r) => n + inMemory(r), 0);
-  const out: QueryRun[] = [];
-  for (const [index, run] of finished.slice(0, -1).entries()) {
-    if (finished.length - index <= keepRuns && rows <= keepRows) break;
-    rows -= inMemory(run);
-    out.push(run);
-  }
-  return out;
 }

@@ -35,7 +35,7 @@ describe('exportCsv', () => {
     const dir = mkdtempSync(join(tmpdir(), 'orgdesk-export-'));
     folders.push(dir);
     const outcome = await exportCsv(resultWithChildren(), join(dir, 'accounts.csv'));
-    expect(outcome).toEqual({ files: [join(dir, 'accounts.csv'), join(dir, 'accounts.Contacts.csv')], rows: 2 });
+    expect(outcome).toEqual({ files: [join(dir, 'accounts.csv'), join(dir, 'accounts.Contacts.csv')], rows: 2, protectedCells: 0 });
     const text = readFileSync(join(dir, 'accounts.csv'), 'utf8');
     expect(text.split('\r\n')[0]).toBe('Id,Name,Owner.Name,IsDeleted');
     expect(parse(text)).toEqual([
@@ -48,6 +48,53 @@ describe('exportCsv', () => {
       ['001000000000001AAA', 'Lee', ''],
       ['001000000000001AAA', 'Ng', 'ng@x.org'],
     ]);
+  });
+});
+
+/** A result whose cells would run as formulas in Excel, with a negative number and a child record that does too. */
+function resultWithFormulas() {
+  const store = createResultStore();
+  store.setColumns(readQueryShape('SELECT Name, Description, AnnualRevenue, Phone, (SELECT LastName FROM Contacts) FROM Account').columns);
+  store.appendRecords([
+    {
+      attributes: { type: 'Account' },
+      Name: '=HYPERLINK("http://evil.example","Click")',
+      Description: '@SUM(1,1)',
+      AnnualRevenue: -5,
+      Phone: '-5',
+      Contacts: { totalSize: 1, done: true, records: [{ attributes: { type: 'Contact' }, LastName: '+cmd' }] },
+    },
+    { attributes: { type: 'Account' }, Name: 'Acme', Description: '\tindented', AnnualRevenue: 10, Phone: '+1 555 0100', Contacts: null },
+  ]);
+  return store;
+}
+
+describe('exportCsv with spreadsheet safety', () => {
+  it('writes every value exactly when the option is off', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'orgdesk-export-'));
+    folders.push(dir);
+    const outcome = await exportCsv(resultWithFormulas(), join(dir, 'exact.csv'));
+    expect(outcome.protectedCells).toBe(0);
+    const text = readFileSync(join(dir, 'exact.csv'), 'utf8');
+    expect(text.split('\r\n')[1]).toBe('"=HYPERLINK(""http://evil.example"",""Click"")","@SUM(1,1)",-5,-5');
+    expect(parse(text)).toEqual([
+      ['Name', 'Description', 'AnnualRevenue', 'Phone'],
+      ['=HYPERLINK("http://evil.example","Click")', '@SUM(1,1)', '-5', '-5'],
+      ['Acme', '\tindented', '10', '+1 555 0100'],
+    ]);
+    expect(parse(readFileSync(join(dir, 'exact.Contacts.csv'), 'utf8'))).toEqual([['ParentRow', 'LastName'], ['1', '+cmd']]);
+  });
+
+  it("puts a quote before, and quotes, every cell that would start a formula, leaves plain numbers alone, and counts them", async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'orgdesk-export-'));
+    folders.push(dir);
+    const outcome = await exportCsv(resultWithFormulas(), join(dir, 'safe.csv'), { formulaSafe: true });
+    expect(outcome.protectedCells).toBe(5);
+    const lines = readFileSync(join(dir, 'safe.csv'), 'utf8').split('\r\n');
+    expect(lines[0]).toBe('Name,Description,AnnualRevenue,Phone');
+    expect(lines[1]).toBe('"\'=HYPERLINK(""http://evil.example"",""Click"")","\'@SUM(1,1)",-5,-5');
+    expect(lines[2]).toBe('Acme,"\'\tindented",10,"\'+1 555 0100"');
+    expect(readFileSync(join(dir, 'safe.Contacts.csv'), 'utf8')).toBe('ParentRow,LastName\r\n1,"\'+cmd"\r\n');
   });
 });
 

@@ -5,28 +5,35 @@ import { pipeline } from 'node:stream/promises';
 import { stringify } from 'csv-stringify';
 import type { CellValue } from '../../shared/ipc/domains/query';
 import { removePartialFile, toFileError } from '../files/file-errors';
+import { createFormulaGuard, PROTECTED_CELL } from '../files/formula-guard';
 import { readPath, type ResultReader } from './result-store';
 
-/** Where an export went and how many parent rows it holds. */
-export type ExportOutcome = { files: string[]; rows: number };
+/** Where an export went, how many parent rows it holds, and how many cells got a `'` for spreadsheet safety (CSV only). */
+export type ExportOutcome = { files: string[]; rows: number; protectedCells: number };
+
+/** How a CSV export writes cells: `formulaSafe` protects cells that would run as formulas in Excel (core/files/formula-guard.ts). */
+export type CsvExportOptions = { formulaSafe?: boolean };
 
 /**
  * Writes a result as CSV (RFC 4180: CRLF, quotes doubled, UTF-8, a header of dotted parent paths), one more CSV per child
  * relationship beside it (`<name>.<Relationship>.csv`, keyed by the parent's Id, or its row number when Id was not
  * selected), streamed row by row with back-pressure: nothing is built whole. A write that fails (an unwritable folder, a
- * full disk) is a FILE ServiceError naming the file; the partial files are removed.
+ * full disk) is a FILE ServiceError naming the file; the partial files are removed. With `formulaSafe`, every data cell
+ * that would start a formula gets a `'` in front and is quoted (the header names fields and is never changed).
  */
-export async function exportCsv(store: ResultReader, path: string): Promise<ExportOutcome> {
+export async function exportCsv(store: ResultReader, path: string, options: CsvExportOptions = {}): Promise<ExportOutcome> {
+  const guard = createFormulaGuard(options.formulaSafe === true);
+  const quotedMatch = options.formulaSafe === true ? [EDGE_SPACE, PROTECTED_CELL] : EDGE_SPACE;
   const columns = store.columns;
   const fieldIndexes = columns.flatMap((c, i) => (c.kind === 'children' ? [] : [i]));
   const idIndex = columns.findIndex((c) => c.kind === 'field' && c.path.toLowerCase() === 'id');
   const files = [path];
   const size = store.size;
   try {
-    await writeCsv(path, async function* () {
+    await writeCsv(path, quotedMatch, async function* () {
       yield fieldIndexes.map((i) => columns[i]?.path ?? '');
       for await (const { rows } of batches(store, size)) {
-        for (const row of rows) yield fieldIndexes.map((i) => csvCell(row[i] ?? null));
+        for (const row of rows) yield fieldIndexes.map((i) => guard.cell(csvCell(row[i] ?? null)));
       }
     });
     for (const column of columns.filter((c) => c.kind === 'children')) {
@@ -34,14 +41,14 @@ export async function exportCsv(store: ResultReader, path: string): Promise<Expo
       const childPath = siblingPath(path, column.path, '.csv');
       files.push(childPath);
       const casing = new Map<string, string>();
-      await writeCsv(childPath, async function* () {
+      await writeCsv(childPath, quotedMatch, async function* () {
         yield [idIndex >= 0 ? 'ParentId' : 'ParentRow', ...childColumns.map((c) => c.path)];
         for await (const { start, rows } of batches(store, size)) {
           for (const [i, row] of rows.entries()) {
             const records = store.childRecords(start + i, column.path);
             if (records === null || records.length === 0) continue;
-            const key = idIndex >= 0 ? csvCell(row[idIndex] ?? null) : String(start + i + 1);
-            for (const record of records) yield [key, ...childColumns.map((c) => csvCell(cellOf(readPath(record, c.read, casing))))];
+            const key = idIndex >= 0 ? guard.cell(csvCell(row[idIndex] ?? null)) : String(start + i + 1);
+            for (const record of records) yield [key, ...childColumns.map((c) => guard.cell(csvCell(cellOf(readPath(record, c.read, casing)))))];
           }
         }
       });
@@ -51,7 +58,7 @@ export async function exportCsv(store: ResultReader, path: string): Promise<Expo
     for (const file of files) removePartialFile(file);
     throw toFileError(error, failed);
   }
-  return { files, rows: size };
+  return { files, rows: size, protectedCells: guard.protectedCells };
 }
 
 /**
@@ -82,7 +89,7 @@ export async function exportJson(store: ResultReader, path: string): Promise<Exp
     removePartialFile(path);
     throw toFileError(error, path);
   }
-  return { files: [path], rows: size };
+  return { files: [path], rows: size, protectedCells: 0 };
 }
 
 const EXPORT_BATCH = 1000;
@@ -95,8 +102,11 @@ async function* batches(store: ResultReader, size: number): AsyncGenerator<{ sta
   }
 }
 
-async function writeCsv(path: string, rows: () => AsyncGenerator<string[]>): Promise<void> {
-  await pipeline(Readable.from(rows()), stringify({ record_delimiter: 'windows', quoted_match: /^\s|\s$/ }), createWriteStream(path));
+/** Cells with a space at either end are quoted, so a spreadsheet or a parser that trims keeps them. */
+const EDGE_SPACE = /^\s|\s$/;
+
+async function writeCsv(path: string, quotedMatch: RegExp | RegExp[], rows: () => AsyncGenerator<string[]>): Promise<void> {
+  await pipeline(Readable.from(rows()), stringify({ record_delimiter: 'windows', quoted_match: quotedMatch }), createWriteStream(path));
 }
 
 function csvCell(value: CellValue): string {

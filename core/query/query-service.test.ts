@@ -475,7 +475,9 @@ describe('describe, explain and record links', () => {
   it('caches describes per org and API version until asked to refresh', async () => {
     const { service } = setup();
     const objects = await service.objects('org');
-    expect(objects.find((o) => o.name === 'Contact')).toMatchObject({ queryable: true, keyPrefix: '003' });
+    expect(objects.find((o) => o.name === 'Contact')).toMatchObject({ queryable: true, keyPrefix: '003', createable: true, updateable: true, deletable: true });
+    // The global describe's write flags, which the Load area filters its objects by: Organization can only be read.
+    expect(objects.find((o) => o.name === 'Organization')).toMatchObject({ queryable: true, createable: false, updateable: false, deletable: false });
     const contact = await service.describe('org', 'Contact');
     expect(contact.fields.find((f) => f.name === 'AccountId')).toMatchObject({ type: 'reference', referenceTo: ['Account'], relationshipName: 'Account' });
     expect(contact.childRelationships.length).toBeGreaterThan(0);

@@ -24,6 +24,7 @@ import type { QueryLibrary } from './query-library';
 import { progressOf, type QueryRun, type RunArgs } from './query-run';
 import { executeRun } from './run-execution';
 import { exportRun } from './run-export';
+import type { CsvExportOptions, ExportOutcome } from './query-export';
 import { createRunRegistry } from './run-registry';
 
 export type { RunArgs } from './query-run';
@@ -85,8 +86,8 @@ export interface QueryService {
   describe(orgId: string, objectName: string, refresh?: boolean): Promise<ObjectInfo>;
   /** The query plan Salesforce would use (`?explain=`); the query is not run. */
   explain(orgId: string, soql: string): Promise<{ plans: ExplainPlan[] }>;
-  /** Streams a finished (or cancelled) run to files the picker chose. */
-  exportRun(runId: string, format: 'csv' | 'json'): Promise<{ files: string[]; rows: number }>;
+  /** Streams a finished (or cancelled) run to files the picker chose; `formulaSafe` protects CSV cells from running as formulas. */
+  exportRun(runId: string, format: 'csv' | 'json', options?: CsvExportOptions): Promise<ExportOutcome>;
   /** The org's page for a record: `<instanceUrl>/<id>`. */
   recordUrl(orgId: string, recordId: string): Promise<{ url: string }>;
   /** Past runs, newest first. */
@@ -213,7 +214,7 @@ export function createQueryService(options: QueryServiceOptions): QueryService {
     objects: (orgId, refresh) => describes.objects(orgId, refresh),
     describe: (orgId, objectName, refresh) => describes.describe(orgId, objectName, refresh),
     explain: (orgId, soql) => explainQuery(connections, orgId, soql),
-    exportRun: (runId, format) => exportRun(runs.named(runId), format, options.picker, clock),
+    exportRun: (runId, format, csv) => exportRun(runs.named(runId), format, options.picker, clock, csv),
     async recordUrl(orgId, recordId) {
       const { client } = await connections.connectionFor(orgId);
       const { instanceUrl } = await client.access();

@@ -1,5 +1,4 @@
 import { ServiceError } from '../errors';
-import { runsToForget } from './memory-policy';
 import type { QueryRun } from './query-run';
 
 /** The runs main holds, by id: looked up by the result calls, forgotten by the memory policy or with their window. */
@@ -60,4 +59,22 @@ export function createRunRegistry(options: { keepRuns: number; keepRows: number 
 /** Frees a run's rows (a result on disk deletes its file). */
 function release(run: QueryRun): void {
   run.store.close();
+}
+
+/**
+ * The finished runs to drop, oldest first, so that at most `keepRuns` finished results stay and the results in memory
+ * hold at most `keepRows` rows (rows on disk cost main nothing). The newest finished result always stays: it is the one
+ * on screen.
+ */
+function runsToForget(runs: readonly QueryRun[], keepRuns: number, keepRows: number): QueryRun[] {
+  const inMemory = (run: QueryRun): number => (run.store.onDisk ? 0 : run.store.size);
+  const finished = runs.filter((r) => r.state !== 'running');
+  let rows = runs.reduce((n, r) => n + inMemory(r), 0);
+  const out: QueryRun[] = [];
+  for (const [index, run] of finished.slice(0, -1).entries()) {
+    if (finished.length - index <= keepRuns && rows <= keepRows) break;
+    rows -= inMemory(run);
+    out.push(run);
+  }
+  return out;
 }

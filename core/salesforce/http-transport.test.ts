@@ -155,3 +155,62 @@ describe('createFetchTransport', () => {
     }
   });
 });
+
+/** A request body of `chunks` pieces of 64 KiB, made as it is read (an upload streamed from a file). */
+function uploadBody(chunks: number): ReadableStream<Uint8Array> {
+  let made = 0;
+  return new ReadableStream<Uint8Array>({
+    pull(controller) {
+      if (made === chunks) return controller.close();
+      made += 1;
+      controller.enqueue(new Uint8Array(64 * 1024).fill(65));
+    },
+  });
+}
+
+/**
+ * A server that stops reading a request body after its first piece for `pauseMs` (forever when null), as a slow link
+ * holds an upload back, then reads the rest and answers 201.
+ */
+async function slowReader(pauseMs: number | null): Promise<{ server: Server; port: number }> {
+  const server = createHttpServer((request, response) => {
+    request.once('data', () => {
+      request.pause();
+      if (pauseMs !== null) setTimeout(() => request.resume(), pauseMs);
+    });
+    request.on('end', () => response.writeHead(201).end());
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const address = server.address();
+  return { server, port: typeof address === 'object' && address !== null ? address.port : 0 };
+}
+
+describe('createFetchTransport with a streamed upload', () => {
+  it('starts the headers clock only once the upload is sent, so a slow link is not cut off', async () => {
+    const { server, port } = await slowReader(1_500);
+    try {
+      const transport = createFetchTransport({ headersTimeoutMs: 300, bodyIdleTimeoutMs: 5_000 });
+      const started = Date.now();
+      const init = { method: 'PUT', body: uploadBody(512), duplex: 'half' } as RequestInit;
+      const response = await transport.fetch(`http://127.0.0.1:${port}/upload`, init);
+      expect(response.status).toBe(201);
+      // The upload took longer to send than the headers timeout: a clock started with the request would have fired.
+      expect(Date.now() - started).toBeGreaterThan(1_000);
+    } finally {
+      stop(server);
+    }
+  });
+
+  it('gives up on an upload the connection stops taking, with a NETWORK error saying so', async () => {
+    const { server, port } = await slowReader(null);
+    try {
+      const transport = createFetchTransport({ headersTimeoutMs: 60_000, bodyIdleTimeoutMs: 300 });
+      const init = { method: 'PUT', body: uploadBody(1024), duplex: 'half' } as RequestInit;
+      const error = await transport.fetch(`http://127.0.0.1:${port}/upload`, init).catch((e: unknown) => e);
+      expect(error).toBeInstanceOf(ServiceError);
+      expect(error).toMatchObject({ code: 'NETWORK', message: matching(/stopped taking the upload/) });
+    } finally {
+      stop(server);
+    }
+  });
+});

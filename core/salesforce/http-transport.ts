@@ -12,9 +12,15 @@ export interface HttpTransport {
  * deadline: a big page that keeps arriving is never cut off.
  */
 export type FetchTransportOptions = {
-  /** Milliseconds from sending until the status line and headers arrive (default 120 s). */
+  /**
+   * Milliseconds from the end of the request until the status line and headers arrive (default 120 s). For a streamed
+   * body (an upload) the clock starts once its last byte is handed to the connection, so a slow link is never cut off.
+   */
   headersTimeoutMs?: number;
-  /** Milliseconds a body being read may go without a single byte (default 60 s); time the reader spends elsewhere does not count. */
+  /**
+   * Milliseconds a body being read may go without a single byte (default 60 s); time the reader spends elsewhere does not
+   * count. An upload stalls the same way when the connection takes none of its bytes for this long.
+   */
   bodyIdleTimeoutMs?: number;
 };
 
@@ -35,10 +41,19 @@ export function createFetchTransport(options: FetchTransportOptions = {}): HttpT
     fetch: async (url, init) => {
       const timeouts = new AbortController();
       const signal = init.signal ? AbortSignal.any([init.signal, timeouts.signal]) : timeouts.signal;
-      const headersTimer = setTimeout(() => timeouts.abort(headersTimeout(url, headersTimeoutMs)), headersTimeoutMs);
+      let headersTimer: ReturnType<typeof setTimeout> | undefined;
+      const awaitHeaders = (): void => {
+        headersTimer = setTimeout(() => timeouts.abort(headersTimeout(url, headersTimeoutMs)), headersTimeoutMs);
+      };
+      let requestInit: RequestInit = { ...init, signal };
+      if (init.body instanceof ReadableStream) {
+        requestInit = { ...requestInit, body: watchUpload(init.body as ReadableStream<Uint8Array>, { url, idleMs: bodyIdleTimeoutMs, timeouts, sent: awaitHeaders }) };
+      } else {
+        awaitHeaders();
+      }
       let response: Response;
       try {
-        response = await fetch(url, { ...init, signal });
+        response = await fetch(url, requestInit);
       } catch (error) {
         if (init.signal?.aborted) throw error;
         throw networkError(timeouts.signal.aborted ? timeouts.signal.reason : error, url);
@@ -50,6 +65,49 @@ export function createFetchTransport(options: FetchTransportOptions = {}): HttpT
       return new Response(body, { status: response.status, statusText: response.statusText, headers: response.headers });
     },
   };
+}
+
+/**
+ * Wraps a streamed request body: calls `sent` once its last byte was taken by the connection (the headers clock starts
+ * then), and aborts the request with a NETWORK error when the connection takes nothing for `idleMs` (a stalled upload).
+ */
+function watchUpload(
+  source: ReadableStream<Uint8Array>,
+  options: { url: string; idleMs: number; timeouts: AbortController; sent: () => void },
+): ReadableStream<Uint8Array> {
+  const reader = source.getReader();
+  let idle: ReturnType<typeof setTimeout> | undefined;
+  const stop = (): void => clearTimeout(idle);
+  options.timeouts.signal.addEventListener('abort', stop, { once: true });
+  return new ReadableStream<Uint8Array>(
+    {
+      async pull(controller) {
+        stop();
+        const chunk = await reader.read();
+        if (chunk.done) {
+          controller.close();
+          options.sent();
+          return;
+        }
+        controller.enqueue(chunk.value);
+        // The next pull comes when the connection wants more bytes: none for idleMs means the upload stalled.
+        idle = setTimeout(() => options.timeouts.abort(uploadStalled(options.url, options.idleMs)), options.idleMs);
+      },
+      cancel: (reason) => {
+        stop();
+        return reader.cancel(reason);
+      },
+    },
+    { highWaterMark: 0 },
+  );
+}
+
+function uploadStalled(url: string, ms: number): ServiceError {
+  return new ServiceError(
+    'NETWORK',
+    `${safeHost(url)} stopped taking the upload (nothing was sent for ${seconds(ms)}).`,
+    'The connection stalled part-way: check your internet connection or VPN, then resume the load.',
+  );
 }
 
 /**

@@ -154,4 +154,24 @@ export const MIGRATIONS: readonly string[] = [
   // 5: who runs each load (`<host>:<pid>:<instance>`), so a second process on the same database (the app and `orgdesk load`)
   // never marks a live load interrupted and resumes it a second time.
   `ALTER TABLE loads ADD COLUMN owner TEXT;`,
+  // 6: events: a checkpoint per consumer (`app`: what the viewer stored; `cli`: what `orgdesk events` wrote out), both
+  // starting from the one shared checkpoint; and one shared capture, each event stored once per org, channel and replay
+  // id whoever received it (copies stored twice before this are removed, the first kept).
+  `CREATE TABLE event_consumer_checkpoints (
+     consumer TEXT NOT NULL,
+     org_id TEXT NOT NULL,
+     channel TEXT NOT NULL,
+     replay_id INTEGER NOT NULL,
+     updated_at TEXT NOT NULL,
+     PRIMARY KEY (consumer, org_id, channel)
+   );
+   INSERT INTO event_consumer_checkpoints (consumer, org_id, channel, replay_id, updated_at)
+     SELECT c.consumer, e.org_id, e.channel, e.replay_id, e.updated_at FROM event_checkpoints e CROSS JOIN (SELECT 'app' AS consumer UNION ALL SELECT 'cli') c;
+   DROP TABLE event_checkpoints;
+   DELETE FROM captured_event_records WHERE seq IN (SELECT seq FROM captured_events WHERE seq NOT IN (SELECT MIN(seq) FROM captured_events GROUP BY org_id, channel, replay_id));
+   DELETE FROM captured_events WHERE seq NOT IN (SELECT MIN(seq) FROM captured_events GROUP BY org_id, channel, replay_id);
+   CREATE UNIQUE INDEX captured_events_replay ON captured_events (org_id, channel, replay_id);`,
+  // 7: the object's describe as each load was planned with (fields, types, what the operation may write), so a resume
+  // checks and sends the rest of the file by the same rules as its start, whatever the org's describe says by then.
+  `ALTER TABLE loads ADD COLUMN object_json TEXT;`,
 ];

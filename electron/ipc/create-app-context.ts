@@ -11,7 +11,9 @@ import { createLoadHandlers } from './handlers/load';
 import { createQueryHandlers } from './handlers/query';
 import { createSenderScopes } from './sender-scopes';
 import { createDemoOrg, type StartLocalOrg } from '../../core/demo-org/demo-org';
+import { createDemoKeyStore } from '../../core/demo-org/demo-key-store';
 import { createOrgsService } from '../../core/orgs/orgs-service';
+import { orgConnections } from '../../core/orgs/org-connections';
 import { createKeytarSecretStore } from '../../core/secrets/keytar-secret-store';
 import type { SecretStore } from '../../core/secrets/secret-store';
 import { createSystemClock, type Clock } from '../../core/salesforce/clock';
@@ -19,8 +21,8 @@ import { createFetchTransport, type HttpTransport } from '../../core/salesforce/
 import { ServiceError } from '../../core/errors';
 import { DamagedDatabaseError, DATABASE_FILE, moveAsideAndStartFresh, openDatabase, type OrgDeskDatabase } from '../../core/store/database';
 import { createFolderSavePicker, createQueryLibrary, createQueryService, type SaveFilePicker } from '../../core/query';
-import type { OpenFilePicker } from '../../core/files';
-import { createLoadService } from '../../core/load';
+import { createFileRefs, type FileRefs, type OpenFilePicker } from '../../core/files';
+import { createLoadService, uploadsDirOf } from '../../core/load';
 import { createEventCapture, createEventsService } from '../../core/events';
 
 /** What the composition root needs to know about where and how the app runs. */
@@ -58,6 +60,11 @@ function csvPickerOf(picker: OpenFilePicker | undefined): (() => Promise<string 
   return picker === undefined ? undefined : () => picker.pickOpenPath({ format: 'csv' });
 }
 
+/** Main's folder dialog for a load's result files (none in browser mode). */
+function folderPickerOf(picker: OpenFilePicker | undefined): (() => Promise<string | null>) | undefined {
+  return picker === undefined ? undefined : () => picker.pickOpenPath({ format: 'results-folder' });
+}
+
 /** The running app as a transport sees it: one invoke entry point, one event stream, one disposer. */
 export type AppContext = {
   /** Validates, routes and answers one contract call. */
@@ -70,6 +77,13 @@ export type AppContext = {
   readonly pendingChannels: InvokeChannel[];
   /** Whether the database opened; `needs-recovery` while only the app domain answers (see `app:database-recover`). */
   databaseStatus: () => DatabaseStatus;
+  /**
+   * Mints a file ref for a path main learnt itself for this sender (Electron: the preload's `webUtils.getPathForFile` of a
+   * dropped file, over the transport's own channel); `load:open` takes only such refs, never a path from the page.
+   */
+  mintFileRef: (senderId: string, path: string) => string;
+  /** Whether a browser-mode upload is in use by a load (an open file, an unfinished load), so it must not be deleted. */
+  uploadInUse: (uploadId: string) => boolean;
   /**
    * Ends what one sender (a closed window, a browser tab gone for good) started: aborts its scope's signal and runs its
    * disposers (its query runs are cancelled and dropped). Transports call it; unknown ids are ignored.
@@ -96,6 +110,7 @@ export async function createAppContext(options: AppContextOptions): Promise<AppC
     secrets: options.secrets ?? createKeytarSecretStore(),
     transport: options.transport ?? createFetchTransport(),
     clock: options.clock ?? createSystemClock(),
+    fileRefs: createFileRefs(),
   };
   const scopes = createSenderScopes();
   const tableOptions = { scopes, ...(options.onInternalError === undefined ? {} : { onInternalError: options.onInternalError }) };
@@ -144,7 +159,12 @@ export async function createAppContext(options: AppContextOptions): Promise<AppC
       return pendingChannels(handlers);
     },
     databaseStatus,
-    releaseSender: (senderId) => scopes.dispose(senderId),
+    mintFileRef: (senderId, path) => ports.fileRefs.mint(senderId, 'file', path),
+    uploadInUse: (uploadId) => services?.holdsUpload(uploadId) ?? false,
+    releaseSender: (senderId) => {
+      scopes.dispose(senderId);
+      ports.fileRefs.forget(senderId);
+    },
     subscribe: (listener) => events.subscribe(listener),
     events,
     async dispose() {
@@ -156,15 +176,17 @@ export async function createAppContext(options: AppContextOptions): Promise<AppC
   };
 }
 
-type ServicePorts = { secrets: SecretStore; transport: HttpTransport; clock: Clock };
+type ServicePorts = { secrets: SecretStore; transport: HttpTransport; clock: Clock; fileRefs: FileRefs };
 
 /** The services built on one open database: the handlers of every domain but app, and their disposer. */
-type Services = { handlers: HandlerTableInput; dispose: () => Promise<void> };
+type Services = { handlers: HandlerTableInput; holdsUpload: (uploadId: string) => boolean; dispose: () => Promise<void> };
 
 function createServices(database: OrgDeskDatabase, options: AppContextOptions, ports: ServicePorts, events: EventHub): Services {
   const disposers: (() => Promise<void> | void)[] = [];
   disposers.push(() => database.close());
-  const { secrets, transport, clock } = ports;
+  const { transport, clock } = ports;
+  // The keychain for every org; only the demo org's key may stay in memory where no keychain answers (demo-key-store.ts).
+  const secrets = createDemoKeyStore(ports.secrets);
   const orgs = createOrgsService({
     db: database.db,
     secrets,
@@ -186,12 +208,7 @@ function createServices(database: OrgDeskDatabase, options: AppContextOptions, p
   if (options.startLocalOrg !== undefined && options.demoOnLaunch !== false) void demo.startOnLaunch();
 
   const query = createQueryService({
-    connections: {
-      connectionFor: async (orgId) => {
-        const connection = await orgs.connection(orgId);
-        return { client: connection.client, apiVersion: connection.rest.version };
-      },
-    },
+    connections: orgConnections(orgs),
     emit: (progress) => events.emit('query:progress', progress),
     clock,
     library: createQueryLibrary(database.db),
@@ -202,29 +219,19 @@ function createServices(database: OrgDeskDatabase, options: AppContextOptions, p
 
   const load = createLoadService({
     db: database.db,
-    connections: {
-      connectionFor: async (orgId) => {
-        const connection = await orgs.connection(orgId);
-        return { client: connection.client, apiVersion: connection.rest.version };
-      },
-    },
+    connections: orgConnections(orgs),
     emit: {
       progress: (progress) => events.emit('load:progress', progress),
       preflight: (progress) => events.emit('load:preflight-progress', progress),
     },
     clock,
-    uploadsDir: join(options.userDataDir, 'uploads'),
+    uploadsDir: uploadsDirOf(options.userDataDir),
     loadsDir: join(options.userDataDir, 'loads'),
     pickCsvFile: csvPickerOf(options.openFilePicker),
   });
   disposers.push(() => load.dispose());
   const eventsService = createEventsService({
-    connections: {
-      connectionFor: async (orgId) => {
-        const connection = await orgs.connection(orgId);
-        return { client: connection.client, session: connection.session, apiVersion: connection.rest.version };
-      },
-    },
+    connections: orgConnections(orgs),
     capture: createEventCapture({ db: database.db }),
     emitBatch: (batch) => events.emit('events:batch', batch),
     emitStatus: (status) => events.emit('events:status', status),
@@ -237,9 +244,10 @@ function createServices(database: OrgDeskDatabase, options: AppContextOptions, p
     handlers: {
       ...createOrgsHandlers({ orgs, demo, typedPaths: options.mode === 'browser' ? 'accepted' : 'refused' }),
       ...createQueryHandlers({ query }),
-      ...createLoadHandlers({ load }),
+      ...createLoadHandlers({ load, fileRefs: ports.fileRefs, pickOutputFolder: folderPickerOf(options.openFilePicker) }),
       ...createEventsHandlers({ events: eventsService }),
     },
+    holdsUpload: (uploadId) => load.holdsUpload(uploadId),
     async dispose() {
       for (const dispose of disposers.reverse()) await dispose();
     },

@@ -2,13 +2,17 @@ import { EventEmitter } from 'node:events';
 import type { IpcMain, IpcMainInvokeEvent, WebContents } from 'electron';
 import { describe, expect, it } from 'vitest';
 import type { AppContext } from './create-app-context';
-import { IPC_INVOKE, registerElectronTransport } from './electron-transport';
+import { IPC_FILE_REF, IPC_INVOKE, registerElectronTransport } from './electron-transport';
 import { APP_START_URL } from './sender-check';
 
 type Handler = (event: IpcMainInvokeEvent, ...args: unknown[]) => unknown;
 
 /** The slice of ipcMain the transport uses, recording the one handler it registers. */
-function fakeIpcMain(): { ipcMain: IpcMain; call: (contents: WebContents, channel: string, args: unknown, senderFrame?: unknown) => unknown } {
+function fakeIpcMain(): {
+  ipcMain: IpcMain;
+  call: (contents: WebContents, channel: string, args: unknown, senderFrame?: unknown) => unknown;
+  handOver: (contents: WebContents, path: unknown, senderFrame?: unknown) => unknown;
+} {
   const handlers = new Map<string, Handler>();
   const ipcMain = {
     handle: (channel: string, handler: Handler) => handlers.set(channel, handler),
@@ -20,7 +24,12 @@ function fakeIpcMain(): { ipcMain: IpcMain; call: (contents: WebContents, channe
     const event = { sender: contents, senderFrame } as unknown as IpcMainInvokeEvent;
     return handler(event, channel, args);
   };
-  return { ipcMain, call };
+  const handOver = (contents: WebContents, path: unknown, senderFrame: unknown = { url: APP_START_URL, parent: null }): unknown => {
+    const handler = handlers.get(IPC_FILE_REF);
+    if (handler === undefined) throw new Error('no file-ref handler');
+    return handler({ sender: contents, senderFrame } as unknown as IpcMainInvokeEvent, path);
+  };
+  return { ipcMain, call, handOver };
 }
 
 /** A window's webContents: an id and the 'destroyed' event Electron emits when the window closes. */
@@ -29,9 +38,10 @@ function fakeWebContents(id: number): WebContents & EventEmitter {
     EventEmitter;
 }
 
-function fakeContext(): { context: AppContext; senders: string[]; released: string[] } {
+function fakeContext(): { context: AppContext; senders: string[]; released: string[]; minted: string[][] } {
   const senders: string[] = [];
   const released: string[] = [];
+  const minted: string[][] = [];
   const context = {
     invoke: (_channel: string, _args: unknown, sender?: { id: string }) => {
       senders.push(sender?.id ?? 'none');
@@ -39,8 +49,12 @@ function fakeContext(): { context: AppContext; senders: string[]; released: stri
     },
     subscribe: () => () => undefined,
     releaseSender: (id: string) => released.push(id),
+    mintFileRef: (id: string, path: string) => {
+      minted.push([id, path]);
+      return 'f'.repeat(32);
+    },
   } as unknown as AppContext;
-  return { context, senders, released };
+  return { context, senders, released, minted };
 }
 
 describe('registerElectronTransport', () => {
@@ -84,5 +98,18 @@ describe('registerElectronTransport', () => {
     dispose();
     contents.emit('destroyed');
     expect(released).toEqual([]);
+  });
+
+  it("answers the preload's hand-over of a dropped file's path with a ref for that window, and refuses it from any other frame", () => {
+    const { ipcMain, handOver } = fakeIpcMain();
+    const { context, minted } = fakeContext();
+    registerElectronTransport({ ipcMain, context, windows: () => [] });
+    const contents = fakeWebContents(7);
+    expect(handOver(contents, '/home/ada/contacts.csv')).toEqual({ ok: true, value: { kind: 'ref', ref: 'f'.repeat(32) } });
+    expect(minted).toEqual([['window:7', '/home/ada/contacts.csv']]);
+    expect(handOver(contents, '/etc/passwd', { url: 'https://evil.example/', parent: null })).toMatchObject({ ok: false, error: { code: 'VALIDATION' } });
+    expect(handOver(contents, 'relative/id_rsa')).toMatchObject({ ok: false, error: { code: 'VALIDATION' } });
+    expect(handOver(contents, { path: '/etc/passwd' })).toMatchObject({ ok: false, error: { code: 'VALIDATION' } });
+    expect(minted).toHaveLength(1);
   });
 });

@@ -47,11 +47,14 @@ async function loadPreload(): Promise<Bridge> {
 }
 
 describe('the Electron preload', () => {
-  it('names a dropped file by its path through webUtils, and refuses anything that is not a file on disk without calling main', async () => {
+  it("hands main a dropped file's path from webUtils on the file-ref channel, and refuses anything that is not a file on disk without calling main", async () => {
     const bridge = await loadPreload();
-    await expect(bridge.fileRef({ path: '/home/ada/contacts.csv' })).resolves.toEqual({ ok: true, value: { kind: 'path', path: '/home/ada/contacts.csv' } });
     await expect(bridge.fileRef('/etc/passwd')).resolves.toMatchObject({ ok: false, error: { code: 'VALIDATION' } });
+    await expect(bridge.fileRef({ name: 'not-on-disk.csv' })).resolves.toMatchObject({ ok: false, error: { code: 'VALIDATION' } });
     expect(electron.invoked).toHaveLength(0);
+    // What main answers (a ref) is what the page gets; the path goes only to main.
+    await expect(bridge.fileRef({ path: '/home/ada/contacts.csv' })).resolves.toEqual({ ok: true, value: null });
+    expect(electron.invoked).toEqual([[ELECTRON_IPC.fileRef, '/home/ada/contacts.csv']]);
   });
 
   it('exposes exactly the listed globals, each with exactly the listed functions and nothing of Electron or Node', async () => {

@@ -1,11 +1,11 @@
 /**
- * The preload: exposes exactly `window.orgdesk = { invoke, on, fileRef }` for the contract's channels and a dropped file's
- * path (Electron security checklist: "Do not expose Electron APIs to untrusted web content"). Runs sandboxed; bundled to one
+ * The preload: exposes exactly `window.orgdesk = { invoke, on, fileRef }` for the contract's channels and a ref to a dropped
+ * file (Electron security checklist: "Do not expose Electron APIs to untrusted web content"). Runs sandboxed; bundled to one
  * CJS file by esbuild.
  */
 import { contextBridge, ipcRenderer, webUtils } from 'electron';
 import type { EventChannel, OrgDeskBridge } from '../../shared/ipc/contract';
-import { fail, ok } from '../../shared/ipc/result';
+import { fail } from '../../shared/ipc/result';
 import { isEventChannel, isInvokeChannel } from '../../shared/ipc/schemas';
 import { ELECTRON_IPC } from '../../shared/ipc/transport-protocol';
 
@@ -32,7 +32,8 @@ const bridge: OrgDeskBridge = {
       set.delete(wrapped);
     };
   },
-  // The narrowest use of webUtils: the path of a File the page holds (one the person dropped or chose), nothing more.
+  // The narrowest use of webUtils: the path of a File the page holds (one the person dropped or chose) goes to main, which
+  // answers with a ref for this window; the page never holds the path, so it can name no file of its own.
   fileRef: (file) => {
     let path = '';
     try {
@@ -43,7 +44,7 @@ const bridge: OrgDeskBridge = {
     if (path === '') {
       return Promise.resolve(fail('VALIDATION', 'This file is not on this computer\'s disk.', 'Save it to a folder first, then drop it again.'));
     }
-    return Promise.resolve(ok({ kind: 'path' as const, path }));
+    return ipcRenderer.invoke(ELECTRON_IPC.fileRef, path) as ReturnType<OrgDeskBridge['fileRef']>;
   },
 };
 

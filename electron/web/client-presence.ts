@@ -8,6 +8,8 @@ export type PresenceTimers = {
 export type ClientPresence = {
   /** A tab's event socket opened; call the returned function when it closes. */
   connected(clientId: string): () => void;
+  /** Whether a tab is known: its event socket is open, or closed within the grace period (so it may come back). */
+  has(clientId: string): boolean;
   /** Clears every pending grace timer without calling onGone (server shutdown disposes everything anyway). */
   dispose(): void;
 };
@@ -51,6 +53,7 @@ export function createClientPresence(options: { graceMs: number; onGone: (client
         );
       };
     },
+    has: (clientId) => sockets.has(clientId) || pending.has(clientId),
     dispose() {
       for (const timer of pending.values()) timers.clearTimeout(timer);
       pending.clear();

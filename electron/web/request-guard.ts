@@ -1,4 +1,4 @@
-import { timingSafeEqual } from 'node:crypto';
+import { createHmac, timingSafeEqual } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
 import { WEB_PROTOCOL } from '../../shared/ipc/transport-protocol';
 
@@ -9,8 +9,11 @@ export const TOKEN_PROTOCOL_PREFIX = WEB_PROTOCOL.tokenProtocolPrefix;
 /** The WebSocket subprotocol the server answers with once the socket is authenticated. */
 export const EVENTS_PROTOCOL = WEB_PROTOCOL.eventsProtocol;
 
-/** The outcome of checking one request: let it through, or the status to refuse it with. */
-export type GuardVerdict = { allowed: true } | { allowed: false; status: 401 | 403; reason: string };
+/**
+ * The outcome of checking one request: let it through (saying whether the launch token or the page's session cookie
+ * authenticated it, for API calls), or the status to refuse it with.
+ */
+export type GuardVerdict = { allowed: true; by?: 'token' | 'cookie' } | { allowed: false; status: 401 | 403; reason: string };
 
 /** Checks requests against DNS rebinding (Host), cross-site pages (Origin) and the per-launch token or its session cookie. */
 export type RequestGuard = {
@@ -22,7 +25,7 @@ export type RequestGuard = {
   checkEvents(request: IncomingMessage): GuardVerdict;
   /**
    * The `Set-Cookie` value that hands the page its session once it proved it has the token: HttpOnly (no script reads it),
-   * SameSite=Strict (no other site's page sends it), host-only and named for this server's port.
+   * SameSite=Strict (no other site's page sends it), host-only, named for this server's port and valued for it (a MAC over it).
    */
   readonly sessionCookie: string;
 };
@@ -33,14 +36,24 @@ export function sessionCookieName(port: number): string {
 }
 
 /**
- * Builds the guard for a server listening on 127.0.0.1:port. `token` is the launch token (in the printed URL's fragment);
- * `session` is the different secret the page holds as its cookie once it exchanged the token, so the token itself never sits
- * in the browser's cookie jar, storage or history.
+ * The session cookie's value for a server on `port`: `<port>.<HMAC-SHA256(sessionKey, port)>`. Bound to the port in value as
+ * well as in name, so a cookie minted for another 127.0.0.1 port (browsers send cookies to every port of a host) or renamed
+ * to this port's name is refused here.
  */
-export function createRequestGuard(options: { port: number; token: string; session: string }): RequestGuard {
+export function sessionCookieValue(sessionKey: string, port: number): string {
+  return `${port}.${createHmac('sha256', sessionKey).update(`${WEB_PROTOCOL.sessionCookiePrefix}${port}`).digest('base64url')}`;
+}
+
+/**
+ * Builds the guard for a server listening on 127.0.0.1:port. `token` is the launch token (in the printed URL's fragment);
+ * `sessionKey` is the different secret the page's cookie is derived from (`sessionCookieValue`) once it exchanged the token,
+ * so the token itself never sits in the browser's cookie jar, storage or history.
+ */
+export function createRequestGuard(options: { port: number; token: string; sessionKey: string }): RequestGuard {
   const hosts = new Set([`127.0.0.1:${options.port}`, `localhost:${options.port}`]);
   const origins = new Set([...hosts].map((host) => `http://${host}`));
   const cookieName = sessionCookieName(options.port);
+  const session = sessionCookieValue(options.sessionKey, options.port);
 
   const checkSite = (request: IncomingMessage): GuardVerdict => {
     const host = request.headers.host;
@@ -57,10 +70,11 @@ export function createRequestGuard(options: { port: number; token: string; sessi
   const authenticated = (request: IncomingMessage, token: string | undefined): GuardVerdict => {
     const site = checkSite(request);
     if (!site.allowed) return site;
-    if (!secretMatches(token, options.token) && !secretMatches(cookieValue(request, cookieName), options.session)) {
-      return { allowed: false, status: 401, reason: 'Missing or wrong OrgDesk token: open the URL printed by `npm run web`.' };
-    }
-    return { allowed: true };
+    if (secretMatches(token, options.token)) return { allowed: true, by: 'token' };
+    // The value names its port: checked before the MAC, so a cookie of another port is refused whatever its MAC says.
+    const cookie = cookieValue(request, cookieName);
+    if (cookie !== undefined && cookie.split('.')[0] === String(options.port) && secretMatches(cookie, session)) return { allowed: true, by: 'cookie' };
+    return { allowed: false, status: 401, reason: 'Missing or wrong OrgDesk token: open the URL printed by `npm run web`.' };
   };
 
   return {
@@ -74,7 +88,7 @@ export function createRequestGuard(options: { port: number; token: string; sessi
       const tokenProtocol = protocols.find((value) => value.startsWith(TOKEN_PROTOCOL_PREFIX));
       return authenticated(request, tokenProtocol?.slice(TOKEN_PROTOCOL_PREFIX.length));
     },
-    sessionCookie: `${cookieName}=${options.session}; HttpOnly; SameSite=Strict; Path=/`,
+    sessionCookie: `${cookieName}=${session}; HttpOnly; SameSite=Strict; Path=/`,
   };
 }
 

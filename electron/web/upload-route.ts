@@ -1,43 +1,33 @@
-import { randomBytes } from 'node:crypto';
 import { createWriteStream } from 'node:fs';
-import { mkdir, open, rm, stat } from 'node:fs/promises';
+import { mkdir, open, readdir, rm, stat } from 'node:fs/promises';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { join } from 'node:path';
 import { PassThrough, Transform } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
-import { fail, ok, type ErrorCode, type Result } from '../../shared/ipc/result';
+import { fail, ok, type ErrorCode } from '../../shared/ipc/result';
 import { WEB_PROTOCOL } from '../../shared/ipc/transport-protocol';
+import { fileFailureReason } from '../../core/files/file-errors';
+import { isUploadId, newUploadId, uploadFilePath } from '../../core/load/uploads';
+import { readJsonBody, sendJson, sendJsonAndCutOff } from './http-body';
 
 /** Where the web bridge streams a dropped file: `POST` starts an upload, `PUT /<id>` appends a chunk, `DELETE /<id>` drops it. */
 export const UPLOAD_PATH = WEB_PROTOCOL.uploadPath;
 /** The header of a chunk naming the byte offset it starts at (chunks come in order, each once). */
 export const UPLOAD_OFFSET_HEADER = WEB_PROTOCOL.uploadOffsetHeader;
-/** The folder under the user data folder that holds uploads (agreed with the load service: `<userDataDir>/uploads`). */
-export const UPLOADS_FOLDER = 'uploads';
 /** The default size cap of one upload (browser mode only; Electron reads the file in place). */
 export const DEFAULT_MAX_UPLOAD_BYTES = 2 * 1024 * 1024 * 1024;
+/** The default cap of all uploads held at once (unfinished ones by their announced size, finished ones by their file). */
+const DEFAULT_MAX_TOTAL_UPLOAD_BYTES = 8 * 1024 * 1024 * 1024;
+/** The default number of uploads that may be under way at once. */
+const DEFAULT_MAX_CONCURRENT_UPLOADS = 4;
 /** How big a chunk the web bridge sends (the server takes any size up to twice this). */
 export const UPLOAD_CHUNK_BYTES = 8 * 1024 * 1024;
 /** How long an unfinished upload may wait for its next chunk before it is removed. */
 export const DEFAULT_UPLOAD_IDLE_MS = 5 * 60_000;
 
-const UPLOAD_ID = /^[0-9a-f]{32}$/;
 const MAX_START_BODY_BYTES = 16 * 1024;
 
-/** The folder uploads go to for a user data folder. */
-export function uploadsDirOf(userDataDir: string): string {
-  return join(userDataDir, UPLOADS_FOLDER);
-}
-
-/** Whether a string has the shape of an uploadId (32 lowercase hex characters), so it can be joined to a folder safely. */
-export function isUploadId(value: string): boolean {
-  return UPLOAD_ID.test(value);
-}
-
-/** The file of an upload in its folder; null for a string that is not an uploadId (never a path outside the folder). */
-export function uploadFilePath(uploadsDir: string, uploadId: string): string | null {
-  return isUploadId(uploadId) ? join(uploadsDir, uploadId) : null;
-}
+export { uploadFilePath, uploadsDirOf } from '../../core/load/uploads';
 
 /** What a started upload answers: its id and the chunk size to send. */
 export type UploadStarted = { uploadId: string; chunkBytes: number };
@@ -50,8 +40,14 @@ export type UploadRouteOptions = {
   dir: string;
   /** The size cap of one upload in bytes. */
   maxBytes: number;
+  /** The cap of all uploads held in the folder at once, in bytes (default 8 GB). */
+  maxTotalBytes?: number;
+  /** How many uploads may be under way at once (default 4). */
+  maxConcurrent?: number;
   /** How long an unfinished upload may wait for its next chunk (default 5 minutes). */
   idleMs?: number;
+  /** Whether a finished upload is in use by a load (an open file, an unfinished load): such an upload cannot be deleted. */
+  inUse?: (uploadId: string) => boolean;
 };
 
 /** The upload route of browser mode; the server calls `handle` for `/api/upload` paths once the request guard let them in. */
@@ -82,14 +78,16 @@ class UploadRefused extends Error {
  * `{ name, sizeBytes }` answers an uploadId (refused past the size cap), each `PUT /api/upload/<id>` with
  * `x-orgdesk-upload-offset` appends one chunk, streamed to disk (never whole in memory), and answers the bytes received.
  * The file is created with mode 0600 in a 0700 folder; an upload aborted, over its size, or idle too long is removed.
+ * Besides the per-file cap, uploads are capped in total bytes held and in how many run at once; a body past its cap is
+ * cut off (the connection closes after the answer), never drained.
  */
 export function createUploadRoute(options: UploadRouteOptions): UploadRoute {
   const idleMs = options.idleMs ?? DEFAULT_UPLOAD_IDLE_MS;
-  const open_ = new Map<string, Upload>();
+  const receiving = new Map<string, Upload>();
 
   const remove = async (upload: Upload): Promise<void> => {
     clearTimeout(upload.timer);
-    open_.delete(upload.id);
+    receiving.delete(upload.id);
     await rm(upload.path, { force: true });
   };
 
@@ -99,17 +97,38 @@ export function createUploadRoute(options: UploadRouteOptions): UploadRoute {
     upload.timer.unref();
   };
 
+  const maxTotalBytes = options.maxTotalBytes ?? DEFAULT_MAX_TOTAL_UPLOAD_BYTES;
+  const maxConcurrent = options.maxConcurrent ?? DEFAULT_MAX_CONCURRENT_UPLOADS;
+
+  /** The bytes of finished uploads still in the folder (the load service removes them once closed or loaded). */
+  const finishedBytes = async (): Promise<number> => {
+    const names = await readdir(options.dir).catch(() => [] as string[]);
+    const sizes = await Promise.all(
+      names.filter((name) => isUploadId(name) && !receiving.has(name)).map((name) => stat(join(options.dir, name)).then((info) => info.size, () => 0)),
+    );
+    return sizes.reduce((sum, size) => sum + size, 0);
+  };
+
+  /** Refuses a new upload past the concurrency or total cap (checked after the last await, so two starts cannot both pass). */
+  const assertRoomFor = (name: string, sizeBytes: number, finished: number): void => {
+    if (receiving.size >= maxConcurrent) {
+      throw new UploadRefused(429, 'LIMIT', `${receiving.size} files are already being sent to OrgDesk.`, 'Wait until they are in, then drop this file again.');
+    }
+    const held = finished + [...receiving.values()].reduce((sum, upload) => sum + upload.size, 0);
+    if (held + sizeBytes > maxTotalBytes) {
+      throw new UploadRefused(
+        413,
+        'LIMIT',
+        `${name} (${formatBytes(sizeBytes)}) does not fit: browser mode holds at most ${formatBytes(maxTotalBytes)} of dropped files, and ${formatBytes(held)} are held now.`,
+        'Close the files you no longer need in the Load area (or wait for their loads to end), then drop this file again.',
+      );
+    }
+  };
+
   const start = async (request: IncomingMessage): Promise<UploadStarted> => {
-    if (!(request.headers['content-type'] ?? '').startsWith('application/json')) {
-      throw new UploadRefused(415, 'VALIDATION', 'An upload must be started with a JSON body.');
-    }
-    const body = await readSmallBody(request);
-    let parsed: unknown;
-    try {
-      parsed = JSON.parse(body);
-    } catch {
-      throw new UploadRefused(400, 'VALIDATION', 'The upload request is not valid JSON.');
-    }
+    const body = await readJsonBody(request, MAX_START_BODY_BYTES, 'The upload request');
+    if (!body.ok) throw new UploadRefused(body.status, 'VALIDATION', body.message);
+    const parsed = body.value;
     const { name, sizeBytes } = (typeof parsed === 'object' && parsed !== null ? parsed : {}) as { name?: unknown; sizeBytes?: unknown };
     if (typeof name !== 'string' || name.length === 0 || name.length > 1000 || typeof sizeBytes !== 'number' || !Number.isSafeInteger(sizeBytes) || sizeBytes < 0) {
       throw new UploadRefused(400, 'VALIDATION', 'An upload needs the file name and its size in bytes.');
@@ -123,16 +142,19 @@ export function createUploadRoute(options: UploadRouteOptions): UploadRoute {
       );
     }
     await mkdir(options.dir, { recursive: true, mode: 0o700 });
-    const id = randomBytes(16).toString('hex');
+    assertRoomFor(name, sizeBytes, await finishedBytes());
+    const id = newUploadId();
     const path = join(options.dir, id);
+    // Held from here (before the file exists), so the caps count it while it is being created.
+    const upload: Upload = { id, path, name, size: sizeBytes, received: 0, busy: false, timer: undefined };
+    receiving.set(id, upload);
     try {
       // 'wx': a new file only, private to this user (the umask can only take bits away from 0600).
       await (await open(path, 'wx', 0o600)).close();
     } catch (error) {
+      receiving.delete(id);
       throw new UploadRefused(507, 'FILE', `OrgDesk could not create its upload file in ${options.dir}.`, fileHint(error));
     }
-    const upload: Upload = { id, path, name, size: sizeBytes, received: 0, busy: false, timer: undefined };
-    open_.set(id, upload);
     armIdle(upload);
     return { uploadId: id, chunkBytes: UPLOAD_CHUNK_BYTES };
   };
@@ -146,13 +168,15 @@ export function createUploadRoute(options: UploadRouteOptions): UploadRoute {
     upload.busy = true;
     clearTimeout(upload.timer);
     let received = upload.received;
-    let overflow = false;
     const meter = new Transform({
       transform(chunk: Buffer, _encoding, callback) {
         received += chunk.length;
-        // Past what was announced, the rest of the chunk is read and dropped, so the answer can still reach the browser.
-        if (received > upload.size || received - offset > 2 * UPLOAD_CHUNK_BYTES) overflow = true;
-        callback(null, overflow ? undefined : chunk);
+        // Past what was announced (or a chunk past its size), reading stops here: the answer goes out and the body is cut off.
+        if (received > upload.size || received - offset > 2 * UPLOAD_CHUNK_BYTES) {
+          callback(new UploadRefused(413, 'VALIDATION', `${upload.name} sent more bytes than it announced (${formatBytes(upload.size)}).`, 'Drop the file again.'));
+          return;
+        }
+        callback(null, chunk);
       },
     });
     // The request is piped into a stand-in: a failed write ends the stand-in, not the request's socket, so the answer goes out.
@@ -172,17 +196,13 @@ export function createUploadRoute(options: UploadRouteOptions): UploadRoute {
     } finally {
       request.off('close', interrupted);
     }
-    if (overflow) {
-      await remove(upload);
-      throw new UploadRefused(413, 'VALIDATION', `${upload.name} sent more bytes than it announced (${formatBytes(upload.size)}).`, 'Drop the file again.');
-    }
     upload.busy = false;
     upload.received = received;
     const complete = received === upload.size;
     if (complete) {
       // Finished: the file now belongs to the load service (load:open reads it, load:close removes it).
       clearTimeout(upload.timer);
-      open_.delete(upload.id);
+      receiving.delete(upload.id);
     } else {
       armIdle(upload);
     }
@@ -190,10 +210,13 @@ export function createUploadRoute(options: UploadRouteOptions): UploadRoute {
   };
 
   const drop = async (id: string): Promise<{ removed: boolean }> => {
-    const upload = open_.get(id);
+    const upload = receiving.get(id);
     if (upload !== undefined) {
       await remove(upload);
       return { removed: true };
+    }
+    if (options.inUse?.(id) === true) {
+      throw new UploadRefused(409, 'VALIDATION', 'This file is in use by a load in OrgDesk, so it cannot be removed now.', 'Close the file in the Load area, or wait for its load to end.');
     }
     const path = uploadFilePath(options.dir, id);
     const exists = path !== null && (await stat(path).then(() => true, () => false));
@@ -213,48 +236,28 @@ export function createUploadRoute(options: UploadRouteOptions): UploadRoute {
         if (!isUploadId(id)) throw new UploadRefused(404, 'NOT_FOUND', 'There is no such upload.');
         if (request.method === 'DELETE') return sendJson(response, 200, ok(await drop(id)));
         if (request.method !== 'PUT') throw new UploadRefused(405, 'VALIDATION', 'Send a chunk with PUT.');
-        const upload = open_.get(id);
+        const upload = receiving.get(id);
         if (upload === undefined) throw new UploadRefused(404, 'NOT_FOUND', 'This upload is finished, removed or unknown.', 'Drop the file again.');
         return sendJson(response, 200, ok(await append(request, upload)));
       } catch (error) {
         if (!(error instanceof UploadRefused)) throw error;
-        // An unread body would keep the socket busy; the answer goes first, the rest of the chunk is discarded.
-        request.resume();
-        return sendJson(response, error.status, fail(error.code, error.message, error.hint));
+        const answer = fail(error.code, error.message, error.hint);
+        // A body not read to its end is cut off after the answer, never drained.
+        if (request.complete) return sendJson(response, error.status, answer);
+        return sendJsonAndCutOff(request, response, error.status, answer);
       }
     },
     async dispose() {
-      await Promise.all([...open_.values()].map((upload) => remove(upload).catch(() => undefined)));
+      await Promise.all([...receiving.values()].map((upload) => remove(upload).catch(() => undefined)));
     },
   };
 }
 
-function sendJson(response: ServerResponse, status: number, body: Result<unknown>): void {
-  response.writeHead(status, { 'content-type': 'application/json; charset=utf-8', 'cache-control': 'no-store', 'x-content-type-options': 'nosniff' });
-  response.end(JSON.stringify(body));
-}
-
-function readSmallBody(request: IncomingMessage): Promise<string> {
-  return new Promise((resolveBody, rejectBody) => {
-    const chunks: Buffer[] = [];
-    let size = 0;
-    request.on('data', (chunk: Buffer) => {
-      size += chunk.length;
-      if (size <= MAX_START_BODY_BYTES) chunks.push(chunk);
-    });
-    request.on('end', () => {
-      if (size > MAX_START_BODY_BYTES) rejectBody(new UploadRefused(413, 'VALIDATION', 'The upload request is too large.'));
-      else resolveBody(Buffer.concat(chunks).toString('utf8'));
-    });
-    request.on('error', rejectBody);
-  });
-}
-
+/** Why an upload file could not be written, and what to do (drop the file again once the folder can take it). */
 function fileHint(error: unknown): string {
-  const code = (error as { code?: unknown }).code;
-  if (code === 'ENOSPC') return 'The disk is full: free some space and drop the file again.';
-  if (code === 'EACCES' || code === 'EPERM') return 'OrgDesk may not write there: check the permissions of its user data folder.';
-  return 'Check that the user data folder exists and is writable, then drop the file again.';
+  const reason = fileFailureReason(error);
+  const why = reason === undefined ? '' : `${reason.what.charAt(0).toUpperCase()}${reason.what.slice(1)}: `;
+  return `${why}check that OrgDesk's user data folder exists, is writable and has free space, then drop the file again.`;
 }
 
 /** A size as a person reads it (`1.5 GB`, `820 KB`). */

@@ -1,11 +1,11 @@
 import { request } from 'node:http';
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { homedir, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { WebSocket } from 'ws';
 import { TOKEN_HEADER, TOKEN_PROTOCOL_PREFIX } from './request-guard';
-import { startWebServer, type WebServer } from './web-server';
+import { CONNECTION_HEADER, startWebServer, type WebServer } from './web-server';
 
 let dir: string;
 let server: WebServer;
@@ -44,10 +44,11 @@ function rawGet(path: string, headers: Record<string, string>): Promise<number> 
   });
 }
 
-function openSocket(protocols: string[], headers: Record<string, string> = {}): Promise<{ ws: WebSocket } | { status: number }> {
+/** Opens an event socket; once open, resolves with it and the connection id main named it with (its first message). */
+function openSocket(protocols: string[], headers: Record<string, string> = {}): Promise<{ ws: WebSocket; connection: string } | { status: number }> {
   return new Promise((resolve, reject) => {
     const ws = new WebSocket(`ws://127.0.0.1:${server.port}/api/events`, protocols, { headers });
-    ws.once('open', () => resolve({ ws }));
+    ws.once('message', (data: Buffer) => resolve({ ws, connection: (JSON.parse(data.toString('utf8')) as { connection: string }).connection }));
     ws.once('unexpected-response', (_req, res) => resolve({ status: res.statusCode ?? 0 }));
     ws.once('error', reject);
   });
@@ -137,25 +138,65 @@ describe('startWebServer', () => {
     expect(attributes.sort()).toEqual(['HttpOnly', 'Path=/', 'SameSite=Strict']);
   });
 
-  it('answers calls and opens the event socket with the session cookie alone, and refuses a wrong cookie', async () => {
+  it("answers a page's calls with the session cookie and its event connection, and refuses a wrong cookie or a missing connection", async () => {
     const exchanged = await fetch(`${server.origin}/api/session`, { method: 'POST', headers: { [TOKEN_HEADER]: server.token } });
     const cookie = (exchanged.headers.get('set-cookie') ?? '').split(';')[0] ?? '';
-    const call = (cookieHeader: string): Promise<Response> =>
+    const opened = await openSocket(['orgdesk-events'], { origin: server.origin, cookie });
+    if (!('ws' in opened)) throw new Error(`socket refused with ${opened.status}`);
+    const call = (cookieHeader: string, connection: string | null = opened.connection): Promise<Response> =>
       fetch(`${server.origin}/api/invoke`, {
         method: 'POST',
-        headers: { 'content-type': 'application/json', cookie: cookieHeader, origin: server.origin },
+        headers: { 'content-type': 'application/json', cookie: cookieHeader, origin: server.origin, ...(connection === null ? {} : { [CONNECTION_HEADER]: connection }) },
         body: JSON.stringify({ channel: 'app:info', args: {} }),
       });
     expect((await call(cookie)).status).toBe(200);
+    expect((await call(cookie, null)).status).toBe(401);
+    expect((await call(cookie, 'my-own-tab-name')).status).toBe(401);
     expect((await call(`orgdesk-session-${server.port}=${server.token}`)).status).toBe(401);
     expect((await call(`orgdesk-session-${server.port + 1}=${cookie.split('=')[1] ?? ''}`)).status).toBe(401);
     expect((await fetch(`${server.origin}/api/session`, { method: 'POST', headers: { cookie } })).status).toBe(204);
     expect((await fetch(`${server.origin}/api/session`, { method: 'POST' })).status).toBe(401);
-
-    const opened = await openSocket(['orgdesk-events'], { origin: server.origin, cookie });
-    if (!('ws' in opened)) throw new Error(`socket refused with ${opened.status}`);
     opened.ws.close();
     await expect(openSocket(['orgdesk-events'], { origin: server.origin, cookie: `orgdesk-session-${server.port}=wrong` })).resolves.toEqual({ status: 401 });
+  });
+
+  it("binds the session cookie's value to this port: a cookie valued for another port is refused under this port's name", async () => {
+    const exchanged = await fetch(`${server.origin}/api/session`, { method: 'POST', headers: { [TOKEN_HEADER]: server.token } });
+    const value = (exchanged.headers.get('set-cookie') ?? '').split(';')[0]?.split('=')[1] ?? '';
+    expect(value.startsWith(`${server.port}.`)).toBe(true);
+    const forOtherPort = `${server.port + 1}.${value.slice(value.indexOf('.') + 1)}`;
+    const response = await fetch(`${server.origin}/api/session`, { method: 'POST', headers: { cookie: `orgdesk-session-${server.port}=${forOtherPort}` } });
+    expect(response.status).toBe(401);
+  });
+
+  it('refuses load:open of a path the page names (the SSH key, /etc/passwd), over HTTP as through the handler table', async () => {
+    for (const file of [{ kind: 'path', path: join(homedir(), '.ssh', 'id_rsa') }, { kind: 'path', path: '/etc/passwd' }, { kind: 'ref', ref: '/etc/passwd' }]) {
+      const response = await invoke({ channel: 'load:open', args: { file } });
+      expect(await response.json()).toMatchObject({ ok: false, error: { code: 'VALIDATION' } });
+    }
+    const start = await invoke({
+      channel: 'load:start',
+      args: { orgId: 'o', fileId: 'f', plan: { objectName: 'Account', operation: 'insert', mappings: [], dates: { dateOrder: 'ymd', timeZone: 'UTC' } }, options: { excludeInvalid: true, outputDir: '/etc' } },
+    });
+    expect(await start.json()).toMatchObject({ ok: false, error: { code: 'VALIDATION' } });
+  });
+
+  it('cuts off a call body past its cap after answering 413, instead of reading the rest', async () => {
+    const outcome = await new Promise<{ status: number; closed: boolean }>((resolve, reject) => {
+      const req = request({ host: '127.0.0.1', port: server.port, path: '/api/invoke', method: 'POST', headers: { 'content-type': 'application/json', [TOKEN_HEADER]: server.token } });
+      let status = 0;
+      req.on('response', (res) => {
+        status = res.statusCode ?? 0;
+        res.resume();
+      });
+      // The body never ends: a server that drains it would never answer; one that cuts it off answers and closes.
+      req.on('close', () => resolve({ status, closed: true }));
+      req.on('error', () => undefined);
+      req.write(Buffer.alloc(6 * 1024 * 1024, 0x20), (error) => {
+        if (error !== undefined && error !== null) reject(error);
+      });
+    });
+    expect(outcome).toEqual({ status: 413, closed: true });
   });
 
   it('never hands out the session cookie to a foreign Origin, even with the token', async () => {

@@ -9,6 +9,7 @@ import { WEB_PROTOCOL } from '../../shared/ipc/transport-protocol';
 import { createAppContext, type AppContext, type AppContextOptions } from '../ipc/create-app-context';
 import { contentSecurityPolicy } from '../shared-transport/content-security-policy';
 import { createClientPresence } from './client-presence';
+import { readJsonBody, refuseJsonBody, sendJson, sendJsonAndCutOff } from './http-body';
 import { createRequestGuard, EVENTS_PROTOCOL, type GuardVerdict } from './request-guard';
 import { serveStaticFile } from './static-files';
 import { createUploadRoute, DEFAULT_MAX_UPLOAD_BYTES, uploadsDirOf } from './upload-route';
@@ -19,10 +20,12 @@ export const INVOKE_PATH = WEB_PROTOCOL.invokePath;
 export const SESSION_PATH = WEB_PROTOCOL.sessionPath;
 /** The path of the WebSocket carrying contract events. */
 export const EVENTS_PATH = WEB_PROTOCOL.eventsPath;
-/** The header naming the browser tab, used as the sender id of its calls. */
-export const CLIENT_HEADER = WEB_PROTOCOL.clientHeader;
-/** The query parameter naming the browser tab on its event socket (`/api/events?client=<id>`; sockets cannot set headers). */
-export const CLIENT_PARAM = WEB_PROTOCOL.clientParam;
+/** The header naming the tab's event connection (main's id for it, sent as the socket's first message) on its calls. */
+export const CONNECTION_HEADER = WEB_PROTOCOL.connectionHeader;
+/** The query parameter a reconnecting event socket names its previous connection by, to keep what it started. */
+const RESUME_PARAM = WEB_PROTOCOL.resumeParam;
+/** The sender of calls made with the launch token and no event connection (scripts, tests): one shared sender. */
+const SCRIPT_SENDER_ID = 'web:script';
 /** How long a tab may be without its event socket before what it started (query runs) is cancelled and dropped. */
 export const DEFAULT_SENDER_GRACE_MS = 30_000;
 
@@ -50,6 +53,10 @@ export type WebServerOptions = {
   senderGraceMs?: number;
   /** The size cap of a file dropped on the Load area and streamed to `<userDataDir>/uploads` (default 2 GB). */
   maxUploadBytes?: number;
+  /** The cap of all dropped files held at once (default 8 GB). */
+  maxTotalUploadBytes?: number;
+  /** How many files may be sent at once (default 4). */
+  maxConcurrentUploads?: number;
 };
 
 /** A running browser-mode server. */
@@ -71,12 +78,14 @@ export type WebServer = {
 /**
  * Starts browser mode: serves the renderer build and the app's handler table on 127.0.0.1 over HTTP (`POST /api/invoke`) and
  * a WebSocket (`/api/events`), guarded by a per-launch token and a Host/Origin check against DNS rebinding. The page shows
- * the token once (`/api/session`) and from then on holds an HttpOnly, SameSite=Strict session cookie instead.
+ * the token once (`/api/session`) and from then on holds an HttpOnly, SameSite=Strict session cookie instead, bound to this
+ * port in name and value. A tab's calls name its event connection (an id main minted for the authenticated socket), which
+ * owns what the tab starts.
  */
 export async function startWebServer(options: WebServerOptions): Promise<WebServer> {
   const token = options.token ?? randomBytes(32).toString('base64url');
-  // What the page keeps as its HttpOnly cookie once it showed the token: a second secret, so the token never sits in the browser.
-  const session = randomBytes(32).toString('base64url');
+  // What the page's HttpOnly cookie is derived from once it showed the token: a second secret, so the token never sits in the browser.
+  const sessionKey = randomBytes(32).toString('base64url');
   const rendererDir = resolve(options.rendererDir ?? 'dist/renderer');
   const build = options.createContext ?? createAppContext;
   const context = await build({
@@ -88,16 +97,22 @@ export async function startWebServer(options: WebServerOptions): Promise<WebServ
     ...(options.onInternalError === undefined ? {} : { onInternalError: options.onInternalError }),
   });
 
-  let guard = createRequestGuard({ port: 0, token, session });
+  let guard = createRequestGuard({ port: 0, token, sessionKey });
   let pageHeaders: Record<string, string> = {};
   const sockets = new WebSocketServer({ noServer: true, handleProtocols: () => EVENTS_PROTOCOL });
   // A tab whose event socket closed and did not come back is this mode's closed window: release what it started.
   const presence = createClientPresence({
     graceMs: options.senderGraceMs ?? DEFAULT_SENDER_GRACE_MS,
-    onGone: (clientId) => context.releaseSender(senderIdOf(clientId)),
+    onGone: (connectionId) => context.releaseSender(senderIdOf(connectionId)),
   });
 
-  const uploads = createUploadRoute({ dir: uploadsDirOf(options.userDataDir), maxBytes: options.maxUploadBytes ?? DEFAULT_MAX_UPLOAD_BYTES });
+  const uploads = createUploadRoute({
+    dir: uploadsDirOf(options.userDataDir),
+    maxBytes: options.maxUploadBytes ?? DEFAULT_MAX_UPLOAD_BYTES,
+    ...(options.maxTotalUploadBytes === undefined ? {} : { maxTotalBytes: options.maxTotalUploadBytes }),
+    ...(options.maxConcurrentUploads === undefined ? {} : { maxConcurrent: options.maxConcurrentUploads }),
+    inUse: (uploadId) => context.uploadInUse(uploadId),
+  });
 
   const server = createServer((request, response) => {
     handleRequest(request, response).catch(() => {
@@ -119,7 +134,7 @@ export async function startWebServer(options: WebServerOptions): Promise<WebServ
       if (path !== INVOKE_PATH || request.method !== 'POST') {
         return sendJson(response, 404, fail('NOT_FOUND', `No API at ${request.method ?? 'GET'} ${path}.`));
       }
-      return handleInvoke(request, response);
+      return handleInvoke(request, response, verdict.by ?? 'token');
     }
     const verdict = guard.checkSite(request);
     if (!verdict.allowed) return refuse(response, verdict);
@@ -136,21 +151,28 @@ export async function startWebServer(options: WebServerOptions): Promise<WebServ
     await serveStaticFile(response, rendererDir, path, pageHeaders);
   }
 
-  async function handleInvoke(request: IncomingMessage, response: ServerResponse): Promise<void> {
+  /**
+   * The sender of a call: the tab's event connection it names (one main minted and still knows), or, for a call made with
+   * the launch token and no connection (a script), the script sender. A page (cookie) must name its connection.
+   */
+  function senderOf(request: IncomingMessage, by: 'token' | 'cookie'): { id: string } | null {
+    const named = request.headers[CONNECTION_HEADER];
+    if (typeof named === 'string') return presence.has(named) ? { id: senderIdOf(named) } : null;
+    return by === 'token' ? { id: SCRIPT_SENDER_ID } : null;
+  }
+
+  async function handleInvoke(request: IncomingMessage, response: ServerResponse, by: 'token' | 'cookie'): Promise<void> {
     if (!(request.headers['content-type'] ?? '').startsWith('application/json')) {
-      return sendJson(response, 415, fail('VALIDATION', 'OrgDesk calls must be sent as application/json.'));
+      return sendJsonAndCutOff(request, response, 415, fail('VALIDATION', 'OrgDesk calls must be sent as application/json.'));
     }
-    const body = await readBody(request);
-    if (body === null) return sendJson(response, 413, fail('VALIDATION', 'The request is too large.'));
-    let message: unknown;
-    try {
-      message = JSON.parse(body);
-    } catch {
-      return sendJson(response, 400, fail('VALIDATION', 'The request is not valid JSON.'));
+    const sender = senderOf(request, by);
+    if (sender === null) {
+      return sendJsonAndCutOff(request, response, 401, fail('AUTH', "This tab's connection to OrgDesk is gone.", 'Reload the page to connect again.'));
     }
+    const body = await readJsonBody(request, MAX_BODY_BYTES, 'An OrgDesk call');
+    if (!body.ok) return refuseJsonBody(request, response, body, fail('VALIDATION', body.message));
+    const message = body.value;
     const { channel, args } = (typeof message === 'object' && message !== null ? message : {}) as { channel?: unknown; args?: unknown };
-    const client = request.headers[CLIENT_HEADER];
-    const sender = { id: senderIdOf(typeof client === 'string' ? client : 'unknown') };
     const result = await context.invoke(typeof channel === 'string' ? channel : '', args, sender);
     sendJson(response, 200, result);
   }
@@ -163,14 +185,20 @@ export async function startWebServer(options: WebServerOptions): Promise<WebServ
       socket.end(`HTTP/1.1 ${verdict.status} ${verdict.status === 401 ? 'Unauthorized' : 'Forbidden'}\r\nConnection: close\r\nContent-Length: 0\r\n\r\n`);
       return;
     }
-    sockets.handleUpgrade(request, socket, head, (ws) => attachEvents(ws, url.searchParams.get(CLIENT_PARAM)));
+    sockets.handleUpgrade(request, socket, head, (ws) => attachEvents(ws, url.searchParams.get(RESUME_PARAM)));
   });
 
-  function attachEvents(ws: WebSocket, clientId: string | null): void {
+  /**
+   * An authenticated event socket is a connection: main names it with a fresh random id (or the one it resumes, while main
+   * still knows it) and sends that id first; the tab's calls name it, and what they start ends with it.
+   */
+  function attachEvents(ws: WebSocket, resume: string | null): void {
+    const connectionId = resume !== null && presence.has(resume) ? resume : randomBytes(16).toString('hex');
+    ws.send(JSON.stringify({ connection: connectionId }));
     const unsubscribe = context.subscribe((event) => {
       if (ws.readyState === ws.OPEN) ws.send(JSON.stringify(event));
     });
-    const disconnect = clientId === null || clientId === '' ? () => undefined : presence.connected(clientId);
+    const disconnect = presence.connected(connectionId);
     const closed = (): void => {
       unsubscribe();
       disconnect();
@@ -188,7 +216,7 @@ export async function startWebServer(options: WebServerOptions): Promise<WebServ
     });
   });
   const port = (server.address() as AddressInfo).port;
-  guard = createRequestGuard({ port, token, session });
+  guard = createRequestGuard({ port, token, sessionKey });
   pageHeaders = securityHeaders(port);
   const origin = `http://127.0.0.1:${port}`;
 
@@ -214,9 +242,9 @@ export async function startWebServer(options: WebServerOptions): Promise<WebServ
   };
 }
 
-/** The sender id of a browser tab's calls and socket (the id is the tab's own random UUID; capped like any client input). */
-function senderIdOf(clientId: string): string {
-  return `web:${clientId.slice(0, 64)}`;
+/** The sender id of a tab's event connection and of the calls that name it. */
+function senderIdOf(connectionId: string): string {
+  return `web:${connectionId}`;
 }
 
 function securityHeaders(port: number): Record<string, string> {
@@ -232,25 +260,4 @@ function securityHeaders(port: number): Record<string, string> {
 
 function refuse(response: ServerResponse, verdict: { status: number; reason: string }): void {
   sendJson(response, verdict.status, fail(verdict.status === 401 ? 'AUTH' : 'VALIDATION', verdict.reason));
-}
-
-function sendJson(response: ServerResponse, status: number, body: unknown): void {
-  const text = JSON.stringify(body);
-  response.writeHead(status, { 'content-type': 'application/json; charset=utf-8', 'cache-control': 'no-store', 'x-content-type-options': 'nosniff' });
-  response.end(text);
-}
-
-function readBody(request: IncomingMessage): Promise<string | null> {
-  return new Promise((resolveBody, rejectBody) => {
-    const chunks: Buffer[] = [];
-    let size = 0;
-    let tooLarge = false;
-    request.on('data', (chunk: Buffer) => {
-      size += chunk.length;
-      if (size > MAX_BODY_BYTES) tooLarge = true;
-      else chunks.push(chunk);
-    });
-    request.on('end', () => resolveBody(tooLarge ? null : Buffer.concat(chunks).toString('utf8')));
-    request.on('error', rejectBody);
-  });
 }

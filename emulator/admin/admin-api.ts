@@ -2,6 +2,7 @@
 import type { PermittedUsers } from '../auth/connected-apps';
 import type { RequestCounters } from '../core';
 import type { Fault, FaultSpec } from '../http/faults';
+import type { PubSubAdmin } from '../pubsub';
 import type { StreamingAdmin } from '../streaming';
 
 /** A user as the admin API lists it. */
@@ -50,4 +51,6 @@ export interface EmulatorAdmin {
   save(): void;
   /** The Streaming API: gap events, clients, subscribers, pause/resume, dropping a client or its session. */
   streaming: StreamingAdmin;
+  /** The Pub/Sub API: managed subscriptions, open streams, the keepalive interval. */
+  pubsub: PubSubAdmin;
 }

@@ -3,6 +3,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { FaultSpec } from '../http/faults';
 import { readText, sendReply, type Reply } from '../http/respond';
 import type { EmulatorAdmin } from './admin-api';
+import { pubsubRoute } from './pubsub-routes';
 
 function adminError(status: number, message: string): Reply {
   return { status, body: { error: message } };
@@ -181,7 +182,7 @@ async function route(admin: EmulatorAdmin, method: string, parts: string[], body
     case 'faults': {
       if (method === 'GET') return { status: 200, body: admin.faults() };
       if (method === 'POST') {
-        if (typeof body.kind !== 'string') return adminError(400, 'A fault needs "kind": latency, error, reset, expire-sessions, api-limit or a bulk-* kind.');
+        if (typeof body.kind !== 'string') return adminError(400, 'A fault needs "kind": latency, error, reset, expire-sessions, api-limit, a bulk-* or a streaming-* kind.');
         const result = admin.addFault(body as FaultSpec);
         return { status: 201, body: result };
       }
@@ -206,6 +207,8 @@ async function route(admin: EmulatorAdmin, method: string, parts: string[], body
     }
     case 'streaming':
       return streamingRoute(admin, method, parts.slice(1), body);
+    case 'pubsub':
+      return pubsubRoute(admin.pubsub, method, parts.slice(1), body);
     case 'save': {
       if (method === 'POST') {
         admin.save();

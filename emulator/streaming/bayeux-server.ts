@@ -46,7 +46,19 @@ export type BayeuxServerOptions = {
   slowClientMs: number;
   /** Concurrent clients allowed ([INF] 10,000); past it a handshake is denied. */
   maxClients: number;
+  /** Takes one firing of an armed streaming fault of this kind (see `STREAMING_FAULT_KINDS`); none armed by default. */
+  fault?: (kind: StreamingFaultKind) => boolean;
 };
+
+/**
+ * The streaming faults the admin API arms (`POST /__emulator/faults {kind}`), each firing once unless told otherwise:
+ * a connect reply carrying events lost after the cursors moved past them, a client forgotten at its next connect
+ * (`403::Unknown client`), and a client's session revoked at its next connect (`401::Authentication invalid`).
+ */
+export const STREAMING_FAULT_KINDS = ['streaming-lost-reply', 'streaming-drop-client', 'streaming-expire-session'] as const;
+
+/** One of `STREAMING_FAULT_KINDS`. */
+export type StreamingFaultKind = (typeof STREAMING_FAULT_KINDS)[number];
 
 type Subscription = { channel: string; cursor: number };
 
@@ -159,6 +171,16 @@ export function createBayeuxServer(options: BayeuxServerOptions): BayeuxServer {
   const dirty = new Set<BayeuxClient>();
   let flushScheduled = false;
   let isPaused = false;
+  const fault = options.fault ?? (() => false);
+
+  /** Sends a connect reply carrying events, unless a lost-reply fault drops it after the cursors already moved. */
+  const sendEvents = (res: ServerResponse, body: string, events: number, client: BayeuxClient): void => {
+    if (events > 0 && fault('streaming-lost-reply')) {
+      res.destroy();
+      return;
+    }
+    send(res, 200, body, {}, client);
+  };
 
   const send = (res: ServerResponse, status: number, body: string, headers: Record<string, string | string[]> = {}, client?: BayeuxClient): void => {
     if (res.headersSent || res.destroyed) return;
@@ -255,7 +277,7 @@ export function createBayeuxServer(options: BayeuxServerOptions): BayeuxServer {
     const head = held.prefix.map((m) => JSON.stringify(m));
     const body = `[${[...head, ...events, JSON.stringify(connectReply(held.message, client.id))].join(',')}]`;
     client.lastReplyAt = Date.now();
-    send(held.res, 200, body, {}, client);
+    sendEvents(held.res, body, events.length, client);
     armExpiry(client);
   };
 
@@ -318,8 +340,8 @@ export function createBayeuxServer(options: BayeuxServerOptions): BayeuxServer {
     const value = typeof asked === 'string' && /^-?\d+$/.test(asked.trim()) ? Number(asked) : asked;
     let cursor: number;
     if (value === -1) cursor = log.latestId();
-    else if (value === -2) cursor = log.lowWater();
-    else if (typeof value === 'number' && log.canReplayAfter(value)) cursor = value;
+    else if (value === -2) cursor = log.lowWater(channel);
+    else if (typeof value === 'number' && log.canReplayAfter(value, channel)) cursor = value;
     else return failureReply(message, ERRORS.invalidReplay(asked), { clientId: client.id, subscription: channel });
     client.subscriptions.set(channel, { channel, cursor });
     let set = byChannel.get(channel);
@@ -348,7 +370,7 @@ export function createBayeuxServer(options: BayeuxServerOptions): BayeuxServer {
       client.connectedOnce = true;
       const events = isPaused ? [] : takeEvents(client);
       const advice = { interval: 0, timeout: options.connectTimeoutMs, reconnect: 'retry' };
-      send(res, 200, `[${[...prefix.map((m) => JSON.stringify(m)), ...events, JSON.stringify(connectReply(message, client.id, advice))].join(',')}]`, {}, client);
+      sendEvents(res, `[${[...prefix.map((m) => JSON.stringify(m)), ...events, JSON.stringify(connectReply(message, client.id, advice))].join(',')}]`, events.length, client);
       armExpiry(client);
       return;
     }
@@ -438,7 +460,16 @@ export function createBayeuxServer(options: BayeuxServerOptions): BayeuxServer {
       if (!client.held) armExpiry(client);
       switch (channel) {
         case '/meta/connect':
-          pendingConnect = { client, message };
+          if (fault('streaming-drop-client')) {
+            forget(client, (m) => unknownClientReply(m));
+            replies.push(unknownClientReply(message));
+          } else if (fault('streaming-expire-session')) {
+            sessions.revoke(client.token);
+            forget(client, (m) => authInvalidReply(m, client.id));
+            replies.push(authInvalidReply(message, client.id));
+          } else {
+            pendingConnect = { client, message };
+          }
           break;
         case '/meta/subscribe':
           replies.push(subscribe(client, message));

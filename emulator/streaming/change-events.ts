@@ -3,11 +3,14 @@
  * `/data/ChangeEvents` and `/data/<Entity>ChangeEvent` — `ChangeEventHeader` first, then the record's fields in schema
  * order with compound fields nested (`Name`, `BillingAddress`), ISO date-times, only what changed (plus LastModifiedDate)
  * on UPDATE, the header alone on DELETE and gap events; one transaction key per transaction with increasing sequence
- * numbers, and one `GAP_OVERFLOW` per entity past the per-transaction change limit.
+ * numbers, one event with several `recordIds` when a transaction makes the same change to several records, and one
+ * `GAP_OVERFLOW` per entity past the per-transaction change limit.
  */
-import { createHash, randomUUID } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
 import type { OrgStore, RecordChange } from '../org/store';
 import type { FieldSchema, FieldValue, ObjectSchema, RecordRow } from '../org/types';
+import { changeEventSchema } from '../pubsub/avro-schemas';
+import { entriesOf, type ChangeEventEntry } from './change-event-fields';
 import type { EventLog } from './event-log';
 
 /** The channel of all change events. */
@@ -27,11 +30,6 @@ export function changeEventEntity(objectName: string): string {
   return objectName.endsWith('__c') ? `${objectName.slice(0, -1)}ChangeEvent` : `${objectName}ChangeEvent`;
 }
 
-/** A 22-character schema id derived from the entity's field list (opaque, stable while the schema is). */
-export function schemaId(name: string, fields: readonly string[]): string {
-  return createHash('sha256').update(`${name}:${fields.join(',')}`).digest('base64url').slice(0, 22);
-}
-
 /** A stored datetime (`2026-01-02T03:04:05.000+0000`) as CometD shows it (`2026-01-02T03:04:05Z`); other values as stored. */
 function eventValue(field: FieldSchema, value: FieldValue): FieldValue {
   if (field.type !== 'datetime' || typeof value !== 'string') return value;
@@ -40,45 +38,7 @@ function eventValue(field: FieldSchema, value: FieldValue): FieldValue {
   return date.toISOString().replace('.000Z', 'Z');
 }
 
-type Entry = { kind: 'field'; name: string; field: FieldSchema } | { kind: 'compound'; name: string; parts: { key: string; field: FieldSchema }[] };
-
-const EXCLUDED = new Set(['Id', 'IsDeleted', 'SystemModstamp', 'LastViewedDate', 'LastReferencedDate']);
-const ADDRESS_PARTS = ['Street', 'City', 'State', 'PostalCode', 'Country', 'StateCode', 'CountryCode', 'Latitude', 'Longitude', 'GeocodeAccuracy'];
-const NAME_PARTS = ['Salutation', 'FirstName', 'LastName'];
-
-/** The fields of an object's change event, in schema order, compound fields grouped where their first part stands. */
-function entriesOf(schema: ObjectSchema): Entry[] {
-  const byName = new Map(schema.fields.map((f) => [f.name, f]));
-  const owner = new Map<string, Entry>();
-  const compoundName = byName.get('Name')?.label === 'Full Name' && byName.has('LastName');
-  if (compoundName) {
-    const entry: Entry = { kind: 'compound', name: 'Name', parts: NAME_PARTS.filter((p) => byName.has(p)).map((p) => ({ key: p, field: byName.get(p) as FieldSchema })) };
-    for (const p of [...NAME_PARTS, 'Name']) owner.set(p, entry);
-  }
-  for (const f of schema.fields) {
-    if (!f.name.endsWith('Street')) continue;
-    const prefix = f.name.slice(0, -'Street'.length);
-    const parts = ADDRESS_PARTS.filter((p) => byName.has(`${prefix}${p}`)).map((p) => ({ key: p, field: byName.get(`${prefix}${p}`) as FieldSchema }));
-    const entry: Entry = { kind: 'compound', name: `${prefix}Address`, parts };
-    for (const part of parts) owner.set(part.field.name, entry);
-  }
-  const out: Entry[] = [];
-  const placed = new Set<Entry>();
-  for (const f of schema.fields) {
-    if (EXCLUDED.has(f.name)) continue;
-    const group = owner.get(f.name);
-    if (group) {
-      if (!placed.has(group)) {
-        placed.add(group);
-        out.push(group);
-      }
-      continue;
-    }
-    if (f.calculated) continue;
-    out.push({ kind: 'field', name: f.name, field: f });
-  }
-  return out;
-}
+type Entry = ChangeEventEntry;
 
 /** Options of the publisher. */
 export type ChangeEventOptions = {
@@ -115,7 +75,8 @@ export function createChangeEventPublisher(options: ChangeEventOptions): ChangeE
     let layout = layouts.get(schema.name);
     if (!layout) {
       const entries = entriesOf(schema);
-      layout = { entries, schemaId: schemaId(changeEventEntity(schema.name), entries.map((e) => e.name)), channel: `/data/${changeEventEntity(schema.name)}` };
+      // The schema id is the Pub/Sub schema's, so a CometD `schema` can be looked up with GetSchema.
+      layout = { entries, schemaId: changeEventSchema(schema, changeEventEntity(schema.name)).id, channel: `/data/${changeEventEntity(schema.name)}` };
       layouts.set(schema.name, layout);
     }
     return layout;
@@ -193,36 +154,50 @@ export function createChangeEventPublisher(options: ChangeEventOptions): ChangeE
     return { fields, changedFields };
   };
 
+  // Changes wait for the end of the synchronous run (or the next transaction): one event then carries every record a
+  // transaction changed the same way (same entity, change type and field values), as real CDC merges them.
+  type Draft = { schema: ObjectSchema; changeType: ChangeEventType; changeOrigin: string; userId: string; changedFields: string[]; fields: Record<string, unknown>; ids: string[]; key: string | undefined };
+  let buffered: { tx: Transaction; drafts: Draft[] } | undefined;
+  const flush = (): void => {
+    const batch = buffered;
+    buffered = undefined;
+    if (!batch) return;
+    for (const d of batch.drafts) publish(d.schema, header(d.schema, d.ids, d.changeType, d.changeOrigin, batch.tx, d.userId, d.changedFields), d.fields);
+  };
+  const queue = (tx: Transaction, draft: Omit<Draft, 'key'>, mergeable: boolean): void => {
+    if (buffered?.tx !== tx) {
+      flush();
+      buffered = { tx, drafts: [] };
+      queueMicrotask(flush);
+    }
+    // The audit dates of one transaction differ by milliseconds here, not on a real org: they are left out of the match.
+    const { LastModifiedDate: _modified, CreatedDate: _created, ...compared } = draft.fields;
+    const key = mergeable ? JSON.stringify([draft.schema.name, draft.changeType, draft.changeOrigin, draft.userId, draft.changedFields, compared]) : undefined;
+    const same = key === undefined ? undefined : buffered.drafts.find((d) => d.key === key);
+    if (same) same.ids.push(...draft.ids);
+    else buffered.drafts.push({ ...draft, key });
+  };
+
   const onChange = (change: RecordChange): void => {
     if (!publishes(change.objectName)) return;
     const schema = store.objectSchema(change.objectName) as ObjectSchema;
     const tx = transactionOf(change.transactionKey);
     const changedNames = change.changeType === 'UPDATE' ? change.changedFields.filter((f) => f !== 'LastModifiedDate' && f !== 'SystemModstamp') : [];
     tx.changes += change.changeType === 'UPDATE' ? Math.max(1, changedNames.length) : 1;
+    const base = { schema, changeOrigin: origin(change), userId: change.userId };
     if (tx.changes > options.overflowLimit) {
       if (!tx.overflowed.has(schema.name)) {
         tx.overflowed.add(schema.name);
-        publish(schema, header(schema, [OVERFLOW_RECORD_ID], 'GAP_OVERFLOW', origin(change), tx, change.userId, []), {});
+        queue(tx, { ...base, changeType: 'GAP_OVERFLOW', changedFields: [], fields: {}, ids: [OVERFLOW_RECORD_ID] }, false);
       }
       return;
     }
-    const changeOrigin = origin(change);
-    switch (change.changeType) {
-      case 'DELETE':
-        publish(schema, header(schema, [change.id], 'DELETE', changeOrigin, tx, change.userId, []), {});
-        return;
-      case 'CREATE':
-      case 'UNDELETE': {
-        const { fields } = fieldsOf(schema, change.row, undefined);
-        publish(schema, header(schema, [change.id], change.changeType, changeOrigin, tx, change.userId, []), fields);
-        return;
-      }
-      case 'UPDATE': {
-        const { fields, changedFields } = fieldsOf(schema, change.row, new Set(change.changedFields));
-        publish(schema, header(schema, [change.id], 'UPDATE', changeOrigin, tx, change.userId, changedFields), fields);
-        return;
-      }
+    if (change.changeType === 'DELETE') {
+      queue(tx, { ...base, changeType: 'DELETE', changedFields: [], fields: {}, ids: [change.id] }, true);
+      return;
     }
+    const { fields, changedFields } = fieldsOf(schema, change.row, change.changeType === 'UPDATE' ? new Set(change.changedFields) : undefined);
+    queue(tx, { ...base, changeType: change.changeType, changedFields, fields, ids: [change.id] }, true);
   };
   const unsubscribe = store.onChange(onChange);
 
@@ -231,6 +206,7 @@ export function createChangeEventPublisher(options: ChangeEventOptions): ChangeE
     objects: () => store.objectSchemas().filter((s) => publishes(s.name)),
     channels: () => [ALL_CHANGE_EVENTS, ...store.objectSchemas().filter((s) => publishes(s.name)).map((s) => `/data/${changeEventEntity(s.name)}`)],
     emitGap(changeType, recordIds, objectName) {
+      flush();
       const first = recordIds[0];
       const schema = objectName !== undefined ? store.objectSchema(objectName) : first === undefined ? undefined : store.objectByKeyPrefix(first.slice(0, 3));
       if (!schema || !publishes(schema.name)) throw new Error(`No change-event object for ${objectName ?? first ?? 'no record ids'}: give "object" or record ids of an object that publishes change events.`);
@@ -240,6 +216,9 @@ export function createChangeEventPublisher(options: ChangeEventOptions): ChangeE
       // Gap events carry the header only, with an empty changeOrigin (docs).
       return [publish(schema, header(schema, ids, changeType, '', tx, '', []), {})];
     },
-    stop: unsubscribe,
+    stop() {
+      flush();
+      unsubscribe();
+    },
   };
 }

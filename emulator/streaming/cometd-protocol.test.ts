@@ -191,6 +191,23 @@ describe('CometD endpoint', () => {
     expect((await fetch(`${org.url}/__emulator/streaming/clients/${c.clientId()}`, { method: 'DELETE' })).status).toBe(404);
   });
 
+  it('arms streaming faults: a lost connect reply after the cursor moved past its events, a dropped client, a revoked session', async () => {
+    const arm = (kind: string): Promise<Response> => fetch(`${org.url}/__emulator/faults`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ kind }) });
+    const c = await subscribed();
+    expect((await arm('streaming-lost-reply')).status).toBe(201);
+    await createAccount('Lost On The Wire');
+    await expect(c.connect()).rejects.toThrow();
+    await createAccount('After The Loss');
+    const names = (await c.connect()).events.map((e) => (e.data as { payload: { Name: string } }).payload.Name);
+    expect(names).toEqual(['After The Loss']);
+    await arm('streaming-drop-client');
+    expect((await c.connect()).reply).toMatchObject({ error: '403::Unknown client', advice: { reconnect: 'handshake' } });
+    const d = await subscribed();
+    await arm('streaming-expire-session');
+    expect((await d.connect()).reply).toMatchObject({ error: '401::Authentication invalid', advice: { reconnect: 'none' } });
+    org.token = org.emulator.admin.createSession('admin@orgdesk.example').access_token;
+  });
+
   it('holds delivery while paused and delivers everything on resume; counts subscribers per channel', async () => {
     const c = await subscribed('/data/ChangeEvents');
     const counts = (await (await fetch(`${org.url}/__emulator/streaming/subscribers`)).json()) as Record<string, number>;

@@ -1,6 +1,6 @@
 /**
  * The event bus's retention: every published event (CDC, platform, gap) kept in publication order for a window of time
- * and a maximum count, with opaque increasing replay ids, scanned per channel by subscribers' cursors. With a `dataDir`
+ * (shorter for some channels: 24 h standard-volume platform events) and a maximum count, with opaque increasing replay ids, scanned per channel by subscribers' cursors. With a `dataDir`
  * the retained events are appended to `events.ndjson` and read back at start, so replay survives a restart.
  */
 import { createWriteStream, existsSync, mkdirSync, readFileSync, renameSync, writeFileSync, type WriteStream } from 'node:fs';
@@ -15,6 +15,8 @@ export type EventLogOptions = {
   retentionMs: number;
   /** How many events are kept at most (the oldest go first). */
   maxEvents: number;
+  /** A channel's own window when shorter than `retentionMs` (24 h standard-volume platform events); default `retentionMs`. */
+  retentionFor?: (channel: string) => number;
   now: () => number;
   /** Folder where the retained events are kept on disk (`events.ndjson`). */
   dataDir?: string;
@@ -26,10 +28,10 @@ export interface EventLog {
   append(channels: readonly string[], data: (replayId: number) => string): StoredEvent;
   /** The id of the newest event ever published (0 before the first). */
   latestId(): number;
-  /** Every retained event has an id above this one (the newest id dropped by retention, or 0). */
-  lowWater(): number;
-  /** True when replaying after `replayId` loses nothing: it lies between the low-water mark and the newest id. */
-  canReplayAfter(replayId: number): boolean;
+  /** Every retained event (of `channel`, whose window may be shorter) has an id above this one. */
+  lowWater(channel?: string): number;
+  /** True when replaying after `replayId` (on `channel`) loses nothing: it lies between the low-water mark and the newest id. */
+  canReplayAfter(replayId: number, channel?: string): boolean;
   /**
    * Events after `afterId` on `channel`, at most `limit`, oldest first; `scannedTo` is the id up to which the log was
    * read (a cursor can move there even when nothing matched).
@@ -134,6 +136,22 @@ export function createEventLog(options: EventLogOptions): EventLog {
     return lo;
   };
 
+  /** The low-water mark of a channel with a shorter window: the newest id published before that window. */
+  const channelLow = (channel: string | undefined): number => {
+    prune();
+    const window = channel === undefined || options.retentionFor === undefined ? options.retentionMs : options.retentionFor(channel);
+    if (window >= options.retentionMs) return low;
+    const oldest = options.now() - window;
+    let lo = head;
+    let hi = events.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1;
+      if ((events[mid] as StoredEvent).at < oldest) lo = mid + 1;
+      else hi = mid;
+    }
+    return lo > head ? Math.max(low, (events[lo - 1] as StoredEvent).replayId) : low;
+  };
+
   prune();
   if (path !== undefined) compact();
 
@@ -150,18 +168,15 @@ export function createEventLog(options: EventLogOptions): EventLog {
       return event;
     },
     latestId: () => latest,
-    lowWater() {
-      prune();
-      return low;
-    },
-    canReplayAfter(replayId) {
-      prune();
-      return Number.isInteger(replayId) && replayId >= low && replayId <= latest;
+    lowWater: channelLow,
+    canReplayAfter(replayId, channel) {
+      return Number.isInteger(replayId) && replayId >= channelLow(channel) && replayId <= latest;
     },
     scan(afterId, channel, limit) {
       const out: StoredEvent[] = [];
-      let index = firstAfter(afterId);
-      let scannedTo = afterId;
+      const from = options.retentionFor === undefined ? afterId : Math.max(afterId, channelLow(channel));
+      let index = firstAfter(from);
+      let scannedTo = from;
       for (; index < events.length && out.length < limit; index += 1) {
         const event = events[index] as StoredEvent;
         scannedTo = event.replayId;

@@ -8,9 +8,10 @@ import type { RestExtension } from '../core';
 import type { OrgStore } from '../org/store';
 import { describeGlobalEntry } from '../org/describe';
 import type { ObjectSchema } from '../org/types';
-import { createBayeuxServer, type StreamingClientInfo } from './bayeux-server';
+import type { FaultTable } from '../http/faults';
+import { createBayeuxServer, STREAMING_FAULT_KINDS, type StreamingClientInfo } from './bayeux-server';
 import { ALL_CHANGE_EVENTS, changeEventEntity, createChangeEventPublisher, type ChangeEventType } from './change-events';
-import { createEventLog } from './event-log';
+import { createEventLog, type EventLog } from './event-log';
 import { isPlatformEvent, platformEventChannel, platformEventRoutes } from './platform-events';
 
 export type { StreamingClientInfo } from './bayeux-server';
@@ -24,6 +25,8 @@ export type StreamingOptions = {
   clientTimeoutMs?: number;
   /** How long events stay replayable (72 h). */
   retentionMs?: number;
+  /** Platform events that are standard-volume: kept 24 h (or `retentionMs` when shorter) instead of 72 h (none). */
+  standardVolumeEvents?: string[];
   /** How many events are retained at most (100,000). */
   maxRetainedEvents?: number;
   /** Changes of one transaction past which one GAP_OVERFLOW per entity is sent instead (100,000). */
@@ -71,27 +74,50 @@ export type Streaming = {
   reset(): void;
   /** Ends held connects and closes the event file. */
   stop(): Promise<void>;
+  /** The shared event bus the Pub/Sub API reads too: the log and the channels that exist. */
+  bus: { log: EventLog; channelExists: (channel: string) => boolean };
 };
 
 const HOUR = 60 * 60 * 1000;
 
 /** Creates the streaming part over the org's store and sessions. */
-export function createStreaming(ports: { store: OrgStore; sessions: SessionStore; now: () => Date; latestVersion: string; dataDir?: string; options?: StreamingOptions }): Streaming {
+export function createStreaming(ports: {
+  store: OrgStore;
+  sessions: SessionStore;
+  now: () => Date;
+  latestVersion: string;
+  dataDir?: string;
+  options?: StreamingOptions;
+  /** The org's fault table: the streaming kinds are registered on it (matched against the `/cometd/<version>` path). */
+  faults?: FaultTable;
+}): Streaming {
   const o = ports.options ?? {};
+  const faults = ports.faults;
+  for (const kind of STREAMING_FAULT_KINDS) faults?.defineKind(kind, () => undefined);
   const now = (): number => ports.now().getTime();
-  const log = createEventLog({ retentionMs: o.retentionMs ?? 72 * HOUR, maxEvents: o.maxRetainedEvents ?? 100_000, now, ...(ports.dataDir === undefined ? {} : { dataDir: ports.dataDir }) });
+  const retentionMs = o.retentionMs ?? 72 * HOUR;
+  const standard = new Set((o.standardVolumeEvents ?? []).map((name) => platformEventChannel(name)));
+  const log = createEventLog({
+    retentionMs,
+    maxEvents: o.maxRetainedEvents ?? 100_000,
+    now,
+    ...(standard.size === 0 ? {} : { retentionFor: (channel: string) => (standard.has(channel) ? Math.min(retentionMs, 24 * HOUR) : retentionMs) }),
+    ...(ports.dataDir === undefined ? {} : { dataDir: ports.dataDir }),
+  });
   const changes = createChangeEventPublisher({ store: ports.store, log, now, objects: o.changeEventObjects ?? 'all', overflowLimit: o.overflowLimit ?? 100_000 });
   const eventChannels = (): string[] => ports.store.objectSchemas().filter(isPlatformEvent).map((s) => platformEventChannel(s.name));
+  const channelExists = (channel: string): boolean => changes.channels().includes(channel) || eventChannels().includes(channel);
   const server = createBayeuxServer({
     log,
     sessions: ports.sessions,
     latestVersion: ports.latestVersion,
-    channelExists: (channel) => changes.channels().includes(channel) || eventChannels().includes(channel),
+    channelExists,
     connectTimeoutMs: o.connectTimeoutMs ?? 110_000,
     clientTimeoutMs: o.clientTimeoutMs ?? 40_000,
     maxEventsPerReply: o.maxEventsPerReply ?? 1000,
     slowClientMs: o.slowClientMs ?? 10_000,
     maxClients: o.maxClients ?? 10_000,
+    fault: (kind) => faults?.take(kind, 'POST', '/cometd') !== undefined,
   });
 
   const changeEventEntry = (parent: ObjectSchema, apiVersion: string): Record<string, unknown> => {
@@ -102,6 +128,7 @@ export function createStreaming(ports: { store: OrgStore; sessions: SessionStore
   };
 
   return {
+    bus: { log, channelExists },
     handle: (req, res, url) => server.handle(req, res, url),
     restExtension: platformEventRoutes({ store: ports.store, log, now: ports.now }),
     describeEntries: (apiVersion) => changes.objects().map((s) => changeEventEntry(s, apiVersion)),

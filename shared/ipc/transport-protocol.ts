@@ -3,22 +3,31 @@
  * electron/preload, electron/ipc, electron/web and the renderer's web bridge).
  */
 
-/** The two ipcMain/ipcRenderer channels the Electron transport uses: calls `(channel, args)` in, events `{ channel, payload }` out. */
+/** The ipcMain/ipcRenderer channels the Electron transport uses: calls `(channel, args)` in, events `{ channel, payload }` out, file refs. */
 export const ELECTRON_IPC = {
   /** The one channel calls travel on, from the preload's `invoke`. */
   invoke: 'orgdesk:invoke',
   /** The one channel contract events travel on, to the preload's `on` listeners. */
   event: 'orgdesk:event',
+  /**
+   * The preload hands main a dropped File's path (from `webUtils.getPathForFile`) and gets a ref back: the page holds the ref,
+   * never the path. Not a contract channel, so `invoke` cannot reach it.
+   */
+  fileRef: 'orgdesk:file-ref',
 } as const;
 
 /** Browser mode's HTTP and WebSocket names, shared by electron/web (the server) and renderer/src/lib/web-bridge.ts (the page). */
 export const WEB_PROTOCOL = {
   /** The header carrying the per-launch token (the page sends it once, to `sessionPath`; scripts and tests may send it on every call). */
   tokenHeader: 'x-orgdesk-token',
-  /** The header naming the browser tab, the sender id of its calls. */
-  clientHeader: 'x-orgdesk-client',
-  /** The query parameter naming the tab on its event socket (`/api/events?client=<id>`; sockets cannot set headers). */
-  clientParam: 'client',
+  /**
+   * The header naming the tab's event connection on its calls: the id main sent as the socket's first message
+   * (`{ "connection": "<id>" }`). Main minted it for that authenticated socket, so a call names only a live connection of
+   * its own, never a sender the page made up; what the tab starts (query runs) belongs to that connection.
+   */
+  connectionHeader: 'x-orgdesk-connection',
+  /** The query parameter a reconnecting socket names its previous connection by (`/api/events?resume=<id>`), to keep it. */
+  resumeParam: 'resume',
   /** Where the page exchanges the launch token for the session cookie (and checks it has one). */
   sessionPath: '/api/session',
   /** Where calls are POSTed as `{ channel, args }`. */

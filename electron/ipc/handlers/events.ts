@@ -19,7 +19,7 @@ export function createEventsHandlers({ events }: EventsHandlerPorts): HandlersFo
     'events:rows': ({ filter, offset, limit, order }) => events.rows(filter, offset, limit, order),
     'events:get': ({ seq }) => events.get(seq),
     'events:fetch-record': ({ orgId, entity, recordId }) => events.fetchRecord(orgId, entity, recordId),
-    'events:export': ({ selection, format }) => events.exportEvents(selection, format),
+    'events:export': ({ selection, format, formulaSafe }) => events.exportEvents(selection, format, { formulaSafe: formulaSafe === true }),
     'events:publish': ({ orgId, eventName, fields }) => events.publish(orgId, eventName, fields),
     'events:capture': () => events.capture(),
     'events:set-capture-limit': ({ maxBytes }) => events.setCaptureLimit(maxBytes),

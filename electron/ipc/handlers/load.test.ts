@@ -1,4 +1,5 @@
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { resultValue, useTestAppContext } from '../../test-support/test-app-context';
@@ -45,9 +46,11 @@ describe('load handlers in the app context', () => {
     expect(result).toMatchObject({ ok: false, error: { code: 'NOT_FOUND' } });
   });
 
-  it('answers load:choose-file with the CSV the open dialog picked, asking the dialog for a CSV file', async () => {
+  it('answers load:choose-file with a ref to the CSV the open dialog picked, which opens for that window only', async () => {
     const asked: string[] = [];
     const picked = join(app.userDataDir, 'picked.csv');
+    await writeFile(picked, 'Name\nPicked\n');
+    const results = join(app.userDataDir, 'results');
     const withDialog = await createAppContext({
       userDataDir: join(app.userDataDir, 'electron'),
       mode: 'electron',
@@ -58,16 +61,54 @@ describe('load handlers in the app context', () => {
       openFilePicker: {
         pickOpenPath: ({ format }) => {
           asked.push(format);
-          return Promise.resolve(picked);
+          return Promise.resolve(format === 'csv' ? picked : results);
         },
       },
     });
+    const window = { id: 'window:1' };
     try {
-      expect(value<{ file: unknown }>(await withDialog.invoke('load:choose-file', {}))).toEqual({ file: { kind: 'path', path: picked } });
-      expect(asked).toEqual(['csv']);
+      const { file } = value<{ file: { kind: 'ref'; ref: string } }>(await withDialog.invoke('load:choose-file', {}, window));
+      expect(file).toEqual({ kind: 'ref', ref: expect.stringMatching(/^[0-9a-f]{32}$/) });
+      expect(JSON.stringify(file)).not.toContain(picked);
+      expect(value<LoadFileInfo>(await withDialog.invoke('load:open', { file }, window))).toMatchObject({ path: picked, rowCount: 1 });
+      expect(await withDialog.invoke('load:open', { file }, { id: 'window:2' })).toMatchObject({ ok: false, error: { code: 'VALIDATION' } });
+      const { folder } = value<{ folder: { ref: string; path: string } }>(await withDialog.invoke('load:choose-output-folder', {}, window));
+      expect(folder).toEqual({ ref: expect.stringMatching(/^[0-9a-f]{32}$/), path: results });
+      expect(asked).toEqual(['csv', 'results-folder']);
+      withDialog.releaseSender('window:1');
+      expect(await withDialog.invoke('load:open', { file }, window)).toMatchObject({ ok: false, error: { code: 'VALIDATION' } });
     } finally {
       await withDialog.dispose();
     }
   });
 });
 
+describe('the renderer names no file', () => {
+  const app = useTestAppContext({ prefix: 'orgdesk-load-refs-' });
+  const sshKey = join(homedir(), '.ssh', 'id_rsa');
+
+  it.each([
+    ['a path', { kind: 'path', path: '/etc/passwd' }],
+    ['the SSH key by path', { kind: 'path', path: sshKey }],
+    ['a ref that is a path', { kind: 'ref', ref: '~/.ssh/id_rsa' }],
+    ['an upload id that is a path', { kind: 'upload', uploadId: '/etc/passwd' }],
+    ['a well-formed ref main never minted', { kind: 'ref', ref: 'b'.repeat(32) }],
+  ])('refuses load:open of %s', async (_what, file) => {
+    const result = await app.context.invoke('load:open', { file }, { id: 'web:tab' });
+    expect(result).toMatchObject({ ok: false, error: { code: 'VALIDATION' } });
+  });
+
+  it('refuses an output folder given as a path, or as a folder ref main never minted, on load:start and load:capacity', async () => {
+    const plan = { objectName: 'Account', operation: 'insert', mappings: [], dates: { dateOrder: 'ymd', timeZone: 'UTC' } };
+    for (const channel of ['load:start', 'load:capacity']) {
+      for (const options of [{ excludeInvalid: true, outputDir: '/etc' }, { excludeInvalid: true, outputFolder: join(homedir(), '.ssh') }, { excludeInvalid: true, outputFolder: 'c'.repeat(32) }]) {
+        const result = await app.context.invoke(channel, { orgId: 'org', fileId: 'file', plan, options }, { id: 'web:tab' });
+        expect(result).toMatchObject({ ok: false, error: { code: 'VALIDATION' } });
+      }
+    }
+  });
+
+  it('answers load:choose-output-folder with VALIDATION where main has no folder dialog (browser mode)', async () => {
+    expect(await app.context.invoke('load:choose-output-folder', {})).toMatchObject({ ok: false, error: { code: 'VALIDATION', message: 'This window cannot open a folder dialog.' } });
+  });
+});

@@ -40,9 +40,9 @@ export function createQueryHandlers({ query }: QueryHandlerPorts): HandlersFor<Q
       return query.children(args);
     },
     'query:explain': ({ orgId, soql }) => query.explain(orgId, soql),
-    'query:export': ({ runId, format }, sender) => {
+    'query:export': ({ runId, format, formulaSafe }, sender) => {
       ownRun(runId, sender);
-      return query.exportRun(runId, format);
+      return query.exportRun(runId, format, { formulaSafe: formulaSafe === true });
     },
     'query:record-url': ({ orgId, recordId }) => query.recordUrl(orgId, recordId),
     'query:history': ({ search, limit }) => query.history(search, limit),

@@ -81,35 +81,45 @@ describe('createWebBridge', () => {
     await expect(bridge.invoke('app:info', {})).resolves.toMatchObject({ ok: false, error: { code: 'NETWORK' } });
   });
 
-  it('sends a call made after subscribing only once the event socket is open, so no event falls in between', async () => {
+  it('sends a call made after subscribing only once main named the event connection, and names that connection on it', async () => {
     const order: string[] = [];
-    let openSocket: () => void = () => undefined;
+    const urls: string[] = [];
+    const sockets: FakeSocket[] = [];
     class FakeSocket extends EventTarget {
-      constructor() {
+      constructor(url: string) {
         super();
+        urls.push(url);
+        sockets.push(this);
         order.push('socket created');
-        openSocket = () => {
-          order.push('socket open');
-          this.dispatchEvent(new Event('open'));
-        };
+      }
+      greet(connection: string): void {
+        order.push('socket named');
+        this.dispatchEvent(new Event('open'));
+        this.dispatchEvent(Object.assign(new Event('message'), { data: JSON.stringify({ connection }) }));
       }
     }
-    const fakeFetch = (async () => {
+    const headers: Headers[] = [];
+    const fakeFetch = (async (_url: string, init?: RequestInit) => {
       order.push('call sent');
+      headers.push(new Headers(init?.headers));
       return new Response(JSON.stringify({ ok: true, value: [] }), { status: 200 });
     }) as typeof fetch;
-    const bridge = createWebBridge({
-      origin: 'http://127.0.0.1:9',
-      fetch: fakeFetch,
-      WebSocket: FakeSocket as unknown as typeof WebSocket,
-    });
+    const bridge = createWebBridge({ origin: 'http://127.0.0.1:9', fetch: fakeFetch, WebSocket: FakeSocket as unknown as typeof WebSocket, reconnectDelayMs: 1 });
     bridge.on('orgs:changed', () => undefined);
     const call = bridge.invoke('orgs:list', {});
     await new Promise((resolve) => setTimeout(resolve, 20));
     expect(order).toEqual(['socket created']);
-    openSocket();
+    sockets[0]?.dispatchEvent(new Event('open'));
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    expect(order).toEqual(['socket created']);
+    sockets[0]?.greet('c'.repeat(32));
     await call;
-    expect(order).toEqual(['socket created', 'socket open', 'call sent']);
+    expect(order).toEqual(['socket created', 'socket named', 'call sent']);
+    expect(headers[0]?.get(WEB_PROTOCOL.connectionHeader)).toBe('c'.repeat(32));
+    expect(urls[0]).toBe(`ws://127.0.0.1:9${WEB_PROTOCOL.eventsPath}`);
+    sockets[0]?.dispatchEvent(new Event('close'));
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    expect(urls[1]).toBe(`ws://127.0.0.1:9${WEB_PROTOCOL.eventsPath}?${WEB_PROTOCOL.resumeParam}=${'c'.repeat(32)}`);
   });
 });
 

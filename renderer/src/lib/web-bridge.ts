@@ -57,35 +57,43 @@ export type WebBridgeOptions = {
 export function createWebBridge(options: WebBridgeOptions): OrgDeskBridge {
   const doFetch = options.fetch ?? globalThis.fetch.bind(globalThis);
   const Socket = options.WebSocket ?? globalThis.WebSocket;
-  const clientId = crypto.randomUUID();
   const listeners = new Map<string, Set<(payload: unknown) => void>>();
   let socket: WebSocket | null = null;
+  // Main's id for this tab's event connection (the socket's first message): calls name it, so what they start is this tab's.
+  let connectionId: string | null = null;
+  let connected: (() => void) | null = null;
 
   const dispatch = (data: unknown): void => {
     if (typeof data !== 'string') return;
-    let message: { channel?: unknown; payload?: unknown };
+    let message: { channel?: unknown; payload?: unknown; connection?: unknown };
     try {
       message = JSON.parse(data) as typeof message;
     } catch {
+      return;
+    }
+    if (message.channel === undefined && typeof message.connection === 'string') {
+      connectionId = message.connection;
+      connected?.();
       return;
     }
     if (typeof message.channel !== 'string') return;
     for (const listener of listeners.get(message.channel) ?? []) listener(message.payload);
   };
 
-  // Calls wait until the event socket is open (or has failed), so a read made after subscribing cannot miss an event
-  // main pushed between the read's answer and the socket's opening: what Electron's ipcRenderer gives for free.
+  // Calls wait until the event socket is connected (main named it) or has failed, so a read made after subscribing cannot
+  // miss an event main pushed between the read's answer and the socket's opening: what Electron's ipcRenderer gives for free.
   let ready: Promise<void> = Promise.resolve();
 
   const connect = (): void => {
     if (socket !== null) return;
-    // The tab's id names the socket too: main releases what this tab started once its socket is gone for good.
-    const url = `${options.origin.replace(/^http/, 'ws')}${WEB_PROTOCOL.eventsPath}?${WEB_PROTOCOL.clientParam}=${encodeURIComponent(clientId)}`;
-    const current = new Socket(url, [WEB_PROTOCOL.eventsProtocol]);
+    // A reconnecting socket names its previous connection, so what this tab started stays its own (main releases it once
+    // the connection is gone for good).
+    const resume = connectionId === null ? '' : `?${WEB_PROTOCOL.resumeParam}=${encodeURIComponent(connectionId)}`;
+    const current = new Socket(`${options.origin.replace(/^http/, 'ws')}${WEB_PROTOCOL.eventsPath}${resume}`, [WEB_PROTOCOL.eventsProtocol]);
     socket = current;
     ready = new Promise((resolve) => {
       const settle = (): void => resolve();
-      current.addEventListener('open', settle);
+      connected = settle;
       current.addEventListener('error', settle);
       current.addEventListener('close', settle);
       setTimeout(settle, options.openTimeoutMs ?? 3000);
@@ -97,8 +105,8 @@ export function createWebBridge(options: WebBridgeOptions): OrgDeskBridge {
     });
   };
 
-  // The session cookie authenticates every request (the page never holds the token); the tab id names the sender.
-  const authHeaders = (): Record<string, string> => ({ [WEB_PROTOCOL.clientHeader]: clientId });
+  // The session cookie authenticates every request (the page never holds the token); the connection id names the sender.
+  const authHeaders = (): Record<string, string> => (connectionId === null ? {} : { [WEB_PROTOCOL.connectionHeader]: connectionId });
 
   /** One upload request: the server's Result, or a NETWORK one when the server did not answer. */
   const uploadRequest = async <T>(path: string, init: RequestInit): Promise<Result<T>> => {
@@ -154,7 +162,7 @@ export function createWebBridge(options: WebBridgeOptions): OrgDeskBridge {
         const response = await doFetch(`${options.origin}${WEB_PROTOCOL.invokePath}`, {
           method: 'POST',
           credentials: 'same-origin',
-          headers: { 'content-type': 'application/json', [WEB_PROTOCOL.clientHeader]: clientId },
+          headers: { 'content-type': 'application/json', ...authHeaders() },
           body: JSON.stringify({ channel, args }),
         });
         const body = (await response.json()) as Result<never>;

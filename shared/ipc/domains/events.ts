@@ -72,6 +72,11 @@ export type EventSubscription = {
   startedAt: string;
   /** Set when `failed`. */
   failure?: SubscriptionFailure | undefined;
+  /**
+   * Set when events may have been missed where no event can carry the flag yet: a reconnect before the first event of a
+   * subscription to new events (-1), which can only resubscribe from new events again.
+   */
+  discontinuity?: ReplayDiscontinuity | undefined;
 };
 
 /**
@@ -194,8 +199,13 @@ export type EventsInvoke = {
   /**
    * Streams captured events to a file: `<userData>/exports/events-<timestamp>.<ndjson|csv>` in browser mode (a save dialog
    * in Electron). NDJSON writes one captured message (`channel`, `data`) per line; CSV the table's columns and the payload.
+   * `formulaSafe` (CSV only, off by default) puts a `'` before each cell that would run as a formula in Excel; `protectedCells`
+   * says how many got one.
    */
-  'events:export': { args: { selection: EventExportSelection; format: 'ndjson' | 'csv' }; result: { file: string; events: number } };
+  'events:export': {
+    args: { selection: EventExportSelection; format: 'ndjson' | 'csv'; formulaSafe?: boolean | undefined };
+    result: { file: string; events: number; protectedCells: number };
+  };
   /** Publishes a platform event (REST create of `X__e`); fields as `query:describe` of the event lists them. */
   'events:publish': { args: { orgId: string; eventName: string; fields: Record<string, PublishValue> }; result: { id: string } };
   'events:capture': { args: Record<string, never>; result: CaptureStats };
@@ -250,7 +260,7 @@ export const eventsSchemas = {
     .strict(),
   'events:get': z.object({ seq: z.number().int().min(1) }).strict(),
   'events:fetch-record': z.object({ orgId: id, entity, recordId }).strict(),
-  'events:export': z.object({ selection, format: z.enum(['ndjson', 'csv']) }).strict(),
+  'events:export': z.object({ selection, format: z.enum(['ndjson', 'csv']), formulaSafe: z.boolean().optional() }).strict(),
   'events:publish': z
     .object({ orgId: id, eventName: z.string().regex(/^[A-Za-z][A-Za-z0-9_]*__e$/, 'A platform event name ends with __e'), fields: z.record(z.string().min(1).max(255), publishValue) })
     .strict(),

@@ -16,15 +16,15 @@ export type CsvEncoding = 'utf-8' | 'windows-1252' | 'iso-8859-1';
 export type CsvDelimiter = ',' | ';' | '\t' | '|' | '^' | '`';
 
 /**
- * How the renderer names a file for main. Electron: the dropped or chosen file's path (from the preload's
- * `webUtils.getPathForFile` helper or main's open dialog). Browser mode: the id of a file streamed to main's private upload
- * folder (`POST /api/upload`, token-guarded, size-capped); main removes it when the load is done or the file is closed.
+ * How the renderer names a file for main: never by its path (the page names no file). Electron: a ref main minted when it
+ * learnt the path itself (its open dialog, or the preload handing it a dropped File's path from `webUtils.getPathForFile`),
+ * good only for the window it was minted for. Browser mode: the id of a file streamed to main's private upload folder
+ * (`POST /api/upload`, session-guarded, size-capped); main removes it when the load is done or the file is closed.
  *
- * The upload folder is `<userDataDir>/uploads` (mode 0700) and an upload's file is `<userDataDir>/uploads/<uploadId>` (mode
- * 0600), where an uploadId is 32 lowercase hex characters (`/^[0-9a-f]{32}$/`): the load service checks that shape before
- * joining it to the folder (see electron/web/upload-route.ts, which writes them).
+ * A ref and an uploadId are both 32 lowercase hex characters (`/^[0-9a-f]{32}$/`); an upload's file is
+ * `<userDataDir>/uploads/<uploadId>` (see electron/web/upload-route.ts, which writes them).
  */
-export type LoadFileRef = { kind: 'path'; path: string } | { kind: 'upload'; uploadId: string };
+export type LoadFileRef = { kind: 'ref'; ref: string } | { kind: 'upload'; uploadId: string };
 
 /** What main learnt reading a CSV once, streaming: its shape, the first rows and the row count. */
 export type LoadFileInfo = {
@@ -232,12 +232,15 @@ export type LoadCapacity = {
   fits: boolean;
 };
 
-/** Options of one load run. */
+/** Options of one load run, as the page gives them. */
 export type LoadOptions = {
   /** Load the valid rows and write the invalid ones to their own file; false refuses a file with pre-flight issues. */
   excludeInvalid: boolean;
-  /** Where the result files go; beside the source file by default (the app's loads folder for an upload). */
-  outputDir?: string | undefined;
+  /**
+   * Where the result files go: a folder ref from `load:choose-output-folder` (main's folder dialog), never a path; beside the
+   * source file by default (the app's loads folder for an upload).
+   */
+  outputFolder?: string | undefined;
   /** The upper bound of one job's CSV in bytes (default and maximum 100 MB). */
   maxJobBytes?: number | undefined;
   /** Jobs running at once (default 2). */
@@ -255,6 +258,8 @@ export type LoadInvoke = {
   'load:close': { args: { fileId: string }; result: { closed: boolean } };
   /** Main's native open dialog (Electron only; browser mode answers VALIDATION and drops or picks through the upload). */
   'load:choose-file': { args: Record<string, never>; result: { file: LoadFileRef | null } };
+  /** Main's native folder dialog for the result files (Electron only): a folder ref for `options.outputFolder`, and its path to show. */
+  'load:choose-output-folder': { args: Record<string, never>; result: { folder: { ref: string; path: string } | null } };
   /** The object's fields as mapping and pre-flight need them. */
   'load:object': { args: { orgId: string; objectName: string; refresh?: boolean | undefined }; result: LoadObject };
   /** Auto-mapping of the file's headers (API name, then label, ignoring case, spaces and underscores), or the saved one. */
@@ -290,9 +295,11 @@ export type LoadEvents = {
 
 const id = z.string().min(1).max(200);
 const operation = z.enum(LOAD_OPERATIONS);
+// A ref or an upload id: 32 hex characters main minted, so no path (`/etc/passwd`, `~/.ssh/id_rsa`) fits.
+const mintedId = z.string().regex(/^[0-9a-f]{32}$/, 'must be a reference OrgDesk gave, not a path');
 const fileRef = z.discriminatedUnion('kind', [
-  z.object({ kind: z.literal('path'), path: z.string().min(1).max(4096) }).strict(),
-  z.object({ kind: z.literal('upload'), uploadId: id }).strict(),
+  z.object({ kind: z.literal('ref'), ref: mintedId }).strict(),
+  z.object({ kind: z.literal('upload'), uploadId: mintedId }).strict(),
 ]);
 const mapping = z.discriminatedUnion('source', [
   z.object({ source: z.literal('column'), column: z.string().max(1000), field: z.string().min(1).max(500) }).strict(),
@@ -310,7 +317,7 @@ const plan = z
 const options = z
   .object({
     excludeInvalid: z.boolean(),
-    outputDir: z.string().min(1).max(4096).optional(),
+    outputFolder: mintedId.optional(),
     maxJobBytes: z.number().int().min(1024).max(100_000_000).optional(),
     concurrency: z.number().int().min(1).max(10).optional(),
   })
@@ -323,6 +330,7 @@ export const loadSchemas = {
     .strict(),
   'load:close': z.object({ fileId: id }).strict(),
   'load:choose-file': z.object({}).strict(),
+  'load:choose-output-folder': z.object({}).strict(),
   'load:object': z.object({ orgId: id, objectName: z.string().min(1).max(255), refresh: z.boolean().optional() }).strict(),
   'load:suggest-mapping': z.object({ orgId: id, fileId: id, objectName: z.string().min(1).max(255), operation }).strict(),
   'load:validate': z.object({ orgId: id, fileId: id, plan }).strict(),

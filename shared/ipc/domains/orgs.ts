@@ -19,6 +19,8 @@ export type DemoOrgStatus = {
   url: string | null;
   profileId: string | null;
   error: { message: string; hint?: string | undefined } | null;
+  /** True when no OS keychain answered, so the demo key lives in main's memory for this launch (a new one each start). */
+  keyInMemory: boolean;
 };
 
 /** A certificate as the renderer may hold it: public PEM plus its facts (the private key never crosses). */
@@ -118,6 +120,7 @@ const demoStatus = z.object({
   url: z.string().nullable(),
   profileId: z.string().nullable(),
   error: z.object({ message: z.string(), hint: z.string().optional() }).nullable(),
+  keyInMemory: z.boolean(),
 });
 
 /** Payload schemas of the orgs domain's events. */

@@ -31,7 +31,17 @@ export type ObjectInfo = {
 };
 
 /** One entry of the org's global describe. */
-export type ObjectSummary = { name: string; label: string; keyPrefix: string | null; custom: boolean; queryable: boolean };
+export type ObjectSummary = {
+  name: string;
+  label: string;
+  keyPrefix: string | null;
+  custom: boolean;
+  queryable: boolean;
+  /** What the global describe says records of it allow (the Load area offers an object only to the operations it can do). */
+  createable: boolean;
+  updateable: boolean;
+  deletable: boolean;
+};
 
 /**
  * A grid cell: a scalar as the org returned it (null is null, '' is an empty string), or a child subquery summarised as
@@ -117,8 +127,10 @@ export type QueryInvoke = {
   /**
    * Streams a finished or cancelled run to disk: `files[0]` is the main file (a save dialog in Electron; in browser mode
    * `<userData>/exports/<Object>-<timestamp>.<ext>`), then for CSV one `<name>.<Relationship>.csv` per child relationship.
+   * `formulaSafe` (CSV only, off by default) puts a `'` before each cell that would run as a formula in Excel; `protectedCells`
+   * says how many got one.
    */
-  'query:export': { args: { runId: string; format: 'csv' | 'json' }; result: { files: string[]; rows: number } };
+  'query:export': { args: { runId: string; format: 'csv' | 'json'; formulaSafe?: boolean | undefined }; result: { files: string[]; rows: number; protectedCells: number } };
   'query:record-url': { args: { orgId: string; recordId: string }; result: { url: string } };
   'query:history': { args: { search: string; limit: number }; result: HistoryEntry[] };
   'query:saved-list': { args: Record<string, never>; result: SavedQuery[] };
@@ -159,7 +171,7 @@ export const querySchemas = {
     .object({ runId: id, rowIndex: z.number().int().min(0), sort, filter, column: z.string().min(1).max(1000) })
     .strict(),
   'query:explain': z.object({ orgId: id, soql }).strict(),
-  'query:export': z.object({ runId: id, format: z.enum(['csv', 'json']) }).strict(),
+  'query:export': z.object({ runId: id, format: z.enum(['csv', 'json']), formulaSafe: z.boolean().optional() }).strict(),
   'query:record-url': z.object({ orgId: id, recordId: z.string().regex(/^[a-zA-Z0-9]{15}(?:[a-zA-Z0-9]{3})?$/) }).strict(),
   'query:history': z.object({ search: z.string().max(1000), limit: z.number().int().min(1).max(1000) }).strict(),
   'query:saved-list': z.object({}).strict(),

@@ -1,4 +1,4 @@
-import { act, fireEvent, render, screen, waitFor, within } from '@testing-library/react';
+import { act, cleanup, fireEvent, render, screen, waitFor, within } from '@testing-library/react';
 import { describe, expect, it, vi } from 'vitest';
 import type { CaptureStats, EventDetail, EventFilter, EventRow, EventSubscription } from '../../../../shared/ipc/contract';
 import { installFakeBridge, type FakeBridge } from '../../../test/fake-bridge';
@@ -226,7 +226,7 @@ describe('the Events area', () => {
 
   it('exports the filtered events, or only the rows picked with Ctrl-click, and says where the file is', async () => {
     const { fake } = setup([eventRow(1), eventRow(2)]);
-    fake.answer('events:export', ({ selection }) => ({ file: '/tmp/exports/events-1.ndjson', events: selection.kind === 'seqs' ? selection.seqs.length : 2 }));
+    fake.answer('events:export', ({ selection }) => ({ file: '/tmp/exports/events-1.ndjson', events: selection.kind === 'seqs' ? selection.seqs.length : 2, protectedCells: 0 }));
     await waitFor(() => expect(bodyRows()).toHaveLength(2));
     fireEvent.click(screen.getByRole('button', { name: 'Export all' }));
     expect(await screen.findByRole('status')).toHaveTextContent('Exported 2 events to /tmp/exports/events-1.ndjson');
@@ -235,6 +235,27 @@ describe('the Events area', () => {
     fireEvent.click(bodyRows()[1] as HTMLElement, { ctrlKey: true });
     fireEvent.change(screen.getByLabelText('Export format'), { target: { value: 'csv' } });
     fireEvent.click(screen.getByRole('button', { name: 'Export 1 selected' }));
-    await waitFor(() => expect(fake.calls.filter((c) => c.channel === 'events:export').at(-1)?.args).toEqual({ selection: { kind: 'seqs', orgId: 'org1', seqs: [2] }, format: 'csv' }));
+    await waitFor(() => expect(fake.calls.filter((c) => c.channel === 'events:export').at(-1)?.args).toEqual({ selection: { kind: 'seqs', orgId: 'org1', seqs: [2] }, format: 'csv', formulaSafe: false }));
+  });
+
+  it('offers Excel-safe CSV for a CSV export only, says what it changed, and remembers the choice', async () => {
+    const { fake } = setup([eventRow(1), eventRow(2)]);
+    fake.answer('events:export', { file: '/tmp/exports/events-2.csv', events: 2, protectedCells: 3 });
+    await waitFor(() => expect(bodyRows()).toHaveLength(2));
+    expect(screen.queryByRole('checkbox', { name: 'Excel-safe CSV' })).toBeNull();
+    fireEvent.change(screen.getByLabelText('Export format'), { target: { value: 'csv' } });
+    const option = screen.getByRole('checkbox', { name: 'Excel-safe CSV' });
+    expect(option).not.toBeChecked();
+    expect(option).toHaveAccessibleDescription(/get a ' in front, so Excel shows them as text.*Off: every value is exported exactly/);
+    fireEvent.click(option);
+    fireEvent.click(screen.getByRole('button', { name: 'Export all' }));
+    expect(await screen.findByRole('status')).toHaveTextContent("Exported 2 events to /tmp/exports/events-2.csv. Excel-safe CSV: 3 cells starting like a formula got a ' in front");
+    expect(fake.calls.find((c) => c.channel === 'events:export')?.args).toMatchObject({ format: 'csv', formulaSafe: true });
+
+    cleanup();
+    setup([eventRow(1)]);
+    await waitFor(() => expect(bodyRows()).toHaveLength(1));
+    fireEvent.change(screen.getByLabelText('Export format'), { target: { value: 'csv' } });
+    expect(screen.getByRole('checkbox', { name: 'Excel-safe CSV' })).toBeChecked();
   });
 });

@@ -1,5 +1,6 @@
 import { useCallback, useEffect, useMemo, useState, type ReactNode } from 'react';
 import type { EventExportSelection, EventRow, EventSubscription } from '../../../../shared/ipc/contract';
+import { FormulaSafeOption, protectedCellsText, useFormulaSafeExport } from '../../components/formula-safe-option';
 import { invoke } from '../../lib/api';
 import { useActiveOrg } from '../../lib/active-org';
 import { useShowError } from '../../lib/app-errors';
@@ -60,7 +61,8 @@ export function EventsArea(): ReactNode {
   const [selectedSeq, setSelectedSeq] = useState<number | null>(null);
   const [picked, setPicked] = useState<ReadonlySet<number>>(new Set());
   const [format, setFormat] = useState<'ndjson' | 'csv'>('ndjson');
-  const [exported, setExported] = useState<{ file: string; events: number } | null>(null);
+  const [formulaSafe, setFormulaSafe] = useFormulaSafeExport();
+  const [exported, setExported] = useState<{ file: string; events: number; note: string } | null>(null);
   const [exporting, setExporting] = useState(false);
   const [publishOpen, setPublishOpen] = useState(false);
 
@@ -97,9 +99,9 @@ export function EventsArea(): ReactNode {
       picked.size > 0 ? { kind: 'seqs', orgId: activeOrgId, seqs: [...picked].sort((a, b) => a - b) } : { kind: 'filter', filter: { ...filter, orgId: activeOrgId } };
     setExporting(true);
     setExported(null);
-    const result = await invoke('events:export', { selection, format });
+    const result = await invoke('events:export', format === 'csv' ? { selection, format, formulaSafe } : { selection, format });
     setExporting(false);
-    if (result.ok) setExported(result.value);
+    if (result.ok) setExported({ ...result.value, note: protectedCellsText(format === 'csv' && formulaSafe, result.value.protectedCells) });
     else showError(result.error);
   };
 
@@ -189,6 +191,7 @@ export function EventsArea(): ReactNode {
             <option value="csv">CSV</option>
           </select>
         </div>
+        {format === 'csv' ? <FormulaSafeOption checked={formulaSafe} onChange={setFormulaSafe} /> : null}
         <button type="button" className="slds-button slds-button_neutral" disabled={exporting} onClick={() => void exportEvents()} title="Ctrl/Cmd-click rows to export only those">
           {exporting ? 'Exporting…' : picked.size > 0 ? `Export ${picked.size} selected` : filtered ? 'Export filtered' : 'Export all'}
         </button>
@@ -198,7 +201,7 @@ export function EventsArea(): ReactNode {
       </div>
       {exported === null ? null : (
         <div className="orgdesk-events__notice slds-text-body_small" role="status">
-          Exported {eventCount(exported.events)} to <code>{exported.file}</code>
+          Exported {eventCount(exported.events)} to <code>{exported.file}</code>{exported.note}
           <button type="button" className="slds-button slds-m-left_small" onClick={() => setExported(null)}>
             Dismiss
           </button>

@@ -134,8 +134,8 @@ function setup(answers: FakeAnswers = {}): FakeBridge {
     'orgs:list': [org],
     'orgs:active': { activeOrgId: 'org1' },
     'query:objects': [
-      { name: 'Account', label: 'Account', keyPrefix: '001', custom: false, queryable: true },
-      { name: 'Contact', label: 'Contact', keyPrefix: '003', custom: false, queryable: true },
+      { name: 'Account', label: 'Account', keyPrefix: '001', custom: false, queryable: true, createable: true, updateable: true, deletable: true },
+      { name: 'Contact', label: 'Contact', keyPrefix: '003', custom: false, queryable: true, createable: true, updateable: true, deletable: true },
     ],
     'load:open': fileInfo,
     'load:close': { closed: true },
@@ -311,8 +311,23 @@ describe('LoadArea', () => {
     expect(within(required).getAllByRole('row')).toHaveLength(3);
     expect(screen.getByText(/6 API calls of 14,000 left/)).toBeInTheDocument();
 
+    expect(screen.queryByRole('button', { name: 'Choose a folder…' })).toBeNull();
     fireEvent.click(screen.getByRole('button', { name: 'Load anyway: 117 valid rows (exclude 3 invalid)' }));
     await waitFor(() => expect(argsOf(fake, 'load:start')).toMatchObject({ orgId: 'org1', fileId: 'f1', options: { excludeInvalid: true, concurrency: 2 } }));
+    expect(argsOf(fake, 'load:start')).not.toHaveProperty('options.outputFolder');
+  });
+
+  it("in Electron, sends the result folder main's dialog chose as a ref, never its path", async () => {
+    const fake = setup({ 'app:info': { version: '0', platform: 'linux', mode: 'electron' }, 'load:choose-output-folder': { folder: { ref: 'd'.repeat(32), path: '/home/ada/results' } } });
+    renderArea();
+    await dropFile(fake);
+    await chooseContact();
+    await checkFile(fake);
+    fireEvent.click(await screen.findByRole('button', { name: 'Choose a folder…' }));
+    expect(await screen.findByText('/home/ada/results')).toBeInTheDocument();
+    fireEvent.click(screen.getByRole('button', { name: /^Load anyway/ }));
+    await waitFor(() => expect(argsOf(fake, 'load:start')).toMatchObject({ options: { outputFolder: 'd'.repeat(32) } }));
+    expect(JSON.stringify(argsOf(fake, 'load:start'))).not.toContain('/home/ada/results');
   });
 
   it('asks for a new check once the plan changed after the report', async () => {

@@ -9,7 +9,8 @@ import { FileSummary } from './file-summary';
 import { LoadHistory } from './load-history';
 import { LoadProgressView } from './load-progress';
 import { LoadResults } from './load-results';
-import { formatCount } from './load-text';
+import { countOf, formatCount } from './load-text';
+import { ResultFolderField, useResultFolder } from './result-folder';
 import { MappingEditor } from './mapping-editor';
 import { PlanEditor } from './plan-editor';
 import { CapacityView, PreflightChecking, PreflightReportView } from './preflight-report';
@@ -58,7 +59,9 @@ export function LoadArea(): ReactNode {
   const file = useLoadFile((fileId) => running && fileId === runningFile.current);
   const plan = useLoadPlan(activeOrgId, file.file);
   const [concurrency, setConcurrency] = useState(2);
-  const options = useMemo<LoadOptions>(() => ({ excludeInvalid: true, concurrency }), [concurrency]);
+  const resultFolder = useResultFolder();
+  const outputFolder = resultFolder.folder?.ref;
+  const options = useMemo<LoadOptions>(() => ({ excludeInvalid: true, concurrency, ...(outputFolder === undefined ? {} : { outputFolder }) }), [concurrency, outputFolder]);
   const ready = planOf(plan);
   // The plan is rebuilt each render; its JSON says when it really changed (the pre-flight report is for one plan).
   const readyKey = JSON.stringify(ready);
@@ -193,6 +196,7 @@ export function LoadArea(): ReactNode {
                 <PreflightReportView report={report} />
                 {preflight.capacity === null ? null : <CapacityView capacity={preflight.capacity} />}
                 <div className="orgdesk-load-row orgdesk-load-start slds-m-top_medium">
+                  <ResultFolderField state={resultFolder} disabled={running} />
                   <div className="slds-form-element">
                     <label className="slds-form-element__label" htmlFor="orgdesk-load-concurrency">
                       Jobs at once
@@ -217,8 +221,8 @@ export function LoadArea(): ReactNode {
                   ) : null}
                   <button type="button" className="slds-button slds-button_brand" disabled={!canLoad || run.starting} onClick={start}>
                     {report.invalidRows === 0
-                      ? `Load ${formatCount(report.validRows)} rows`
-                      : `Load anyway: ${formatCount(report.validRows)} valid rows (exclude ${formatCount(report.invalidRows)} invalid)`}
+                      ? `Load ${countOf(report.validRows, 'row')}`
+                      : `Load anyway: ${countOf(report.validRows, 'valid row')} (exclude ${formatCount(report.invalidRows)} invalid)`}
                   </button>
                 </div>
               </>

@@ -1,7 +1,7 @@
 import type { ReactNode } from 'react';
 import type { LoadSummary } from '../../../../shared/ipc/contract';
 import { JobTable } from './load-progress';
-import { countsAddUp, formatCount, operationLabel } from './load-text';
+import { agree, countOf, countsAddUp, formatCount, operationLabel } from './load-text';
 import { StateBadge } from './state-badge';
 
 /**
@@ -43,7 +43,8 @@ export function LoadResults({
       )}
       {summary.state === 'cancelled' ? (
         <p className="slds-m-bottom_small" role="status">
-          Cancelled: {formatCount(counts.success)} rows were already committed in the org; {formatCount(counts.unprocessed)} were not processed.
+          Cancelled: {countOf(counts.success, 'row')} {agree(counts.success, 'was', 'were')} already committed in the org; {formatCount(counts.unprocessed)}{' '}
+          {agree(counts.unprocessed, 'was', 'were')} not processed.
         </p>
       ) : null}
       <table className="slds-table slds-table_bordered slds-table_cell-buffer orgdesk-load-table" aria-label="Result files">
@@ -74,7 +75,7 @@ export function LoadResults({
             <td className={adds ? 'slds-text-color_success' : 'slds-text-color_error'} role="status">
               {adds
                 ? `✓ ${formatCount(counts.success)} + ${formatCount(counts.failed)} + ${formatCount(counts.unprocessed)} + ${formatCount(counts.excluded)} = ${formatCount(counts.input)}: every row is in exactly one file`
-                : `The files hold ${formatCount(counts.success + counts.failed + counts.unprocessed + counts.excluded)} rows of ${formatCount(counts.input)}`}
+                : `The files hold ${countOf(counts.success + counts.failed + counts.unprocessed + counts.excluded, 'row')} of ${formatCount(counts.input)}`}
             </td>
           </tr>
         </tfoot>
@@ -82,7 +83,7 @@ export function LoadResults({
       <div className="slds-m-top_small orgdesk-load-row">
         {counts.failed > 0 ? (
           <button type="button" className="slds-button slds-button_brand" disabled={busy} onClick={onRetryFailed}>
-            Retry {formatCount(counts.failed)} failed {counts.failed === 1 ? 'row' : 'rows'}
+            Retry {countOf(counts.failed, 'failed row')}
           </button>
         ) : null}
         <button type="button" className="slds-button slds-button_neutral" onClick={onNewLoad}>

@@ -8,6 +8,16 @@ export function formatCount(value: number): string {
   return integer.format(value);
 }
 
+/** A count with its noun agreeing in number: `1 row`, `2 rows`, `12,345 rows`. */
+export function countOf(value: number, singular: string, plural = `${singular}s`): string {
+  return `${formatCount(value)} ${value === 1 ? singular : plural}`;
+}
+
+/** The verb form agreeing with a count: `is`/`are`, `has`/`have`, `was`/`were`. */
+export function agree(value: number, singular: string, plural: string): string {
+  return value === 1 ? singular : plural;
+}
+
 /** A size in bytes as a person reads it: `1.5 MB`. */
 export function formatBytes(bytes: number): string {
   const units = ['bytes', 'KB', 'MB', 'GB', 'TB'];

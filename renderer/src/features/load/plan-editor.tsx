@@ -3,6 +3,7 @@ import type { DateReading, LoadOperation } from '../../../../shared/ipc/contract
 import { LOAD_OPERATIONS } from '../../../../shared/ipc/domains/load';
 import type { LoadPlanActions, LoadPlanState } from './use-load-plan';
 import { operationLabel } from './load-text';
+import { objectAllows, upsertKeyHelp, upsertKeyLabel, upsertKeys } from './load-targets';
 
 const DATE_ORDERS: { value: DateReading['dateOrder']; label: string }[] = [
   { value: 'ymd', label: 'Year, month, day (2024/03/01)' },
@@ -55,7 +56,9 @@ export function SelectField({
 
 /** The plan's frame: target object, operation, the upsert key, and how dates in the file are read. */
 export function PlanEditor({ plan, disabled }: { plan: LoadPlanState & LoadPlanActions; disabled: boolean }): ReactNode {
-  const keys = (plan.object?.fields ?? []).filter((field) => field.externalId || field.idLookup);
+  const keys = useMemo(() => upsertKeys(plan.object), [plan.object]);
+  // Only objects the chosen operation can write (the global describe's createable / updateable / deletable).
+  const objects = useMemo(() => plan.objects.filter((object) => objectAllows(object, plan.operation)), [plan.objects, plan.operation]);
   const zones = useMemo(() => {
     const all = typeof Intl.supportedValuesOf === 'function' ? Intl.supportedValuesOf('timeZone') : [];
     return [...new Set(['UTC', plan.dates.timeZone, ...all])];
@@ -65,7 +68,7 @@ export function PlanEditor({ plan, disabled }: { plan: LoadPlanState & LoadPlanA
     <div className="orgdesk-load-plan">
       <SelectField label="Object" value={plan.objectName} disabled={disabled} onChange={plan.setObjectName}>
         <option value="">Choose an object…</option>
-        {plan.objects.map((object) => (
+        {objects.map((object) => (
           <option key={object.name} value={object.name}>
             {object.label} ({object.name})
           </option>
@@ -84,12 +87,12 @@ export function PlanEditor({ plan, disabled }: { plan: LoadPlanState & LoadPlanA
           value={plan.externalIdField}
           disabled={disabled || plan.object === null}
           onChange={plan.setExternalIdField}
-          help="An external id field (or Id): a row whose key exists updates it, the others insert."
+          help={upsertKeyHelp(keys.find((key) => key.field.name === plan.externalIdField))}
         >
           <option value="">Choose the upsert key…</option>
-          {keys.map((field) => (
-            <option key={field.name} value={field.name}>
-              {field.label} ({field.name})
+          {keys.map((key) => (
+            <option key={key.field.name} value={key.field.name}>
+              {upsertKeyLabel(key)}
             </option>
           ))}
         </SelectField>

@@ -1,6 +1,6 @@
 import type { ReactNode } from 'react';
 import type { LoadCapacity, PreflightIssueGroup, PreflightProgress, PreflightReport } from '../../../../shared/ipc/contract';
-import { formatCount, formatDuration } from './load-text';
+import { agree, countOf, formatCount, formatDuration } from './load-text';
 
 /** While the whole file is checked: rows checked of the row count. */
 export function PreflightChecking({ progress, rowCount }: { progress: PreflightProgress | null; rowCount: number }): ReactNode {
@@ -25,8 +25,8 @@ export function PreflightReportView({ report }: { report: PreflightReport }): Re
     <div className="orgdesk-load-report">
       <p className={report.invalidRows === 0 ? 'slds-text-color_success' : 'slds-text-color_error'} role="status">
         {report.invalidRows === 0
-          ? `All ${formatCount(report.rowsChecked)} rows passed the pre-flight check.`
-          : `${formatCount(report.invalidRows)} of ${formatCount(report.rowsChecked)} rows have issues; ${formatCount(report.validRows)} are valid.`}{' '}
+          ? `${report.rowsChecked === 1 ? 'The' : 'All'} ${countOf(report.rowsChecked, 'row')} passed the pre-flight check.`
+          : `${formatCount(report.invalidRows)} of ${countOf(report.rowsChecked, 'row')} ${agree(report.invalidRows, 'has', 'have')} issues; ${formatCount(report.validRows)} ${agree(report.validRows, 'is', 'are')} valid.`}{' '}
         <span className="slds-text-color_weak">Checked in {formatDuration(report.durationMs)}, before any call to the org.</span>
       </p>
       {report.groups.map((group) => (

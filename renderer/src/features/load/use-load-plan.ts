@@ -10,6 +10,7 @@ import type {
 } from '../../../../shared/ipc/contract';
 import type { AppError } from '../../../../shared/ipc/result';
 import { invoke } from '../../lib/api';
+import { objectAllows } from './load-targets';
 
 /** Where the mapping came from: main's auto-mapping, the mapping saved for these headers, or the person's edits. */
 export type MappingOrigin = 'suggested' | 'saved' | 'edited';
@@ -145,7 +146,12 @@ export function useLoadPlan(orgId: string | null, file: LoadFileInfo | null): Lo
   const actions = useMemo<LoadPlanActions>(
     () => ({
       setObjectName: (name) => setState((s) => ({ ...s, objectName: name, object: null, mappings: [] })),
-      setOperation: (next) => setState((s) => ({ ...s, operation: next })),
+      // An object the new operation cannot write (inserting into a read-only object, say) is no longer chosen.
+      setOperation: (next) =>
+        setState((s) => {
+          const chosen = s.objects.find((object) => object.name === s.objectName);
+          return chosen !== undefined && !objectAllows(chosen, next) ? { ...s, operation: next, objectName: '', object: null, mappings: [] } : { ...s, operation: next };
+        }),
       setExternalIdField: (name) => setState((s) => ({ ...s, externalIdField: name })),
       mapColumn: (column, field) =>
         edit((mappings) => {

@@ -4,7 +4,7 @@ import type { AppError } from '../../../../shared/ipc/result';
 import { useShowError } from '../../lib/app-errors';
 import { ModalDialog } from '../../components/modal-dialog';
 import { dayOf } from './org-text';
-import { useNativeDialogs } from './use-native-dialogs';
+import { useNativeDialogs } from '../../lib/use-native-dialogs';
 import type { OrgActions } from './use-org-actions';
 
 type Dialog =

@@ -43,6 +43,11 @@ export function DemoOrgCard({ demo }: { demo: DemoOrgState }): ReactNode {
         <p className="slds-text-color_weak">A local Salesforce org on this computer, with sample data. Its data stays between launches.</p>
         {shown === null ? null : <p className="slds-m-top_x-small">{shown.text}</p>}
         {status?.state === 'failed' && status.error?.hint !== undefined ? <p className="slds-text-color_weak">{status.error.hint}</p> : null}
+        {status?.keyInMemory === true ? (
+          <p className="slds-text-color_weak" data-testid="demo-org-key-in-memory">
+            No OS keychain on this computer, so the demo org&apos;s key is kept in memory until OrgDesk closes (your own orgs need a keychain).
+          </p>
+        ) : null}
         <div className="slds-m-top_small orgdesk-button-row">
           {status?.state === 'ready' ? null : (
             <button type="button" className="slds-button slds-button_neutral" disabled={starting} onClick={() => void demo.start()}>

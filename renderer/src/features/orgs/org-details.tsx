@@ -1,21 +1,23 @@
 import { useId, useState, type ReactNode } from 'react';
-import type { OrgSummary } from '../../../../shared/ipc/domains/orgs';
+import type { DemoOrgStatus, OrgSummary } from '../../../../shared/ipc/domains/orgs';
 import { CertificatePanel } from './certificate-panel';
 import { ConnectionTestPanel } from './connection-test-panel';
 import { ModalDialog } from '../../components/modal-dialog';
-import { environmentLabel } from './org-text';
+import { environmentLabel, orgDot } from './org-text';
 import type { OrgActions } from './use-org-actions';
 
 /** One profile: its settings, "Set active", "Edit", "Delete" (confirmed, with its keychain entry), its key and the connection test. */
 export function OrgDetails({
   org,
   active,
+  demoState,
   actions,
   onEdit,
   onDeleted,
 }: {
   org: OrgSummary;
   active: boolean;
+  demoState: DemoOrgStatus['state'] | null;
   actions: OrgActions;
   onEdit: () => void;
   onDeleted: () => void;
@@ -23,6 +25,7 @@ export function OrgDetails({
   const id = useId();
   const [confirmDelete, setConfirmDelete] = useState(false);
   const [deleting, setDeleting] = useState(false);
+  const dot = orgDot(org, demoState);
 
   const remove = async (): Promise<void> => {
     setDeleting(true);
@@ -36,7 +39,7 @@ export function OrgDetails({
     <div className="orgdesk-org-details">
       <div className="slds-page-header orgdesk-org-details__header">
         <div className="slds-grid slds-grid_vertical-align-center orgdesk-org-details__title">
-          <span className="orgdesk-org-swatch orgdesk-org-swatch_large" style={{ backgroundColor: org.color }} aria-hidden="true" />
+          <span className="orgdesk-org-swatch orgdesk-org-swatch_large" style={{ backgroundColor: dot.color }} title={dot.title} aria-hidden="true" />
           <h2 id={`${id}-title`} className="slds-text-heading_medium">
             {org.label}
           </h2>

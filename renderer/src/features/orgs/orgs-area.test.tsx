@@ -36,7 +36,7 @@ function org(id: string, label: string, extra: Partial<OrgSummary> = {}): OrgSum
   };
 }
 
-const demoReady: DemoOrgStatus = { state: 'ready', url: 'http://127.0.0.1:40123', profileId: 'demo', error: null };
+const demoReady: DemoOrgStatus = { state: 'ready', url: 'http://127.0.0.1:40123', profileId: 'demo', error: null, keyInMemory: false };
 
 /** The shell with the Orgs tab open over a fake bridge whose org list follows create/update/delete/generate-key. */
 async function openOrgs(initial: OrgSummary[], answers: FakeAnswers = {}): Promise<{ fake: FakeBridge; user: ReturnType<typeof userEvent.setup> }> {
@@ -352,7 +352,7 @@ describe('Orgs area', { timeout: 15_000 }, () => {
   it('shows the demo org’s status as it moves, and resets it to its seed only after a confirmation', async () => {
     const { fake, user } = await openOrgs([], { 'orgs:demo-reset': demoReady });
     expect(await within(area()).findByTestId('demo-org-state')).toHaveTextContent('Ready');
-    fake.emit('orgs:demo-status', { state: 'failed', url: null, profileId: null, error: { message: 'The local org could not start.', hint: 'Restart OrgDesk.' } });
+    fake.emit('orgs:demo-status', { state: 'failed', url: null, profileId: null, error: { message: 'The local org could not start.', hint: 'Restart OrgDesk.' }, keyInMemory: false });
     expect(await within(area()).findByTestId('demo-org-state')).toHaveTextContent('Failed');
     expect(within(area()).getByText('Restart OrgDesk.')).toBeInTheDocument();
     expect(within(area()).getByRole('button', { name: 'Start demo org' })).toBeEnabled();
@@ -369,7 +369,7 @@ describe('Orgs area', { timeout: 15_000 }, () => {
     const { fake } = await openOrgs([], {
       'orgs:demo-status': () => {
         reads += 1;
-        return reads === 1 ? { state: 'starting', url: null, profileId: null, error: null } : demoReady;
+        return reads === 1 ? { state: 'starting', url: null, profileId: null, error: null, keyInMemory: false } : demoReady;
       },
     });
     expect(await within(area()).findByTestId('demo-org-state')).toHaveTextContent('Starting');
@@ -380,9 +380,29 @@ describe('Orgs area', { timeout: 15_000 }, () => {
     expect(await screen.findByRole('option', { name: /Demo org \(local\)/ })).toBeInTheDocument();
   });
 
+  it('colours the demo org’s dot by its state, never green beside a failed demo org', async () => {
+    const { fake } = await openOrgs([org('demo', 'Demo org (local)', { isDemo: true, color: '#2e844a' }), org('prod', 'Prod', { color: '#123456' })]);
+    const dot = await within(area()).findByTestId('demo-org-dot');
+    await waitFor(() => expect(dot).toHaveStyle({ backgroundColor: '#2e844a' }));
+    fake.emit('orgs:demo-status', { ...demoReady, state: 'failed', error: { message: 'The local org could not start.' } });
+    await waitFor(() => expect(within(area()).getByTestId('demo-org-dot')).toHaveStyle({ backgroundColor: '#ba0516' }));
+    expect(within(area()).getByTestId('demo-org-dot')).toHaveAttribute('title', 'Demo org: failed');
+    fake.emit('orgs:demo-status', { ...demoReady, state: 'starting' });
+    await waitFor(() => expect(within(area()).getByTestId('demo-org-dot')).toHaveStyle({ backgroundColor: '#dd7a01' }));
+  });
+
+  it('says in one line when the demo org’s key is kept in memory because no keychain answered', async () => {
+    const { fake } = await openOrgs([]);
+    expect(await within(area()).findByTestId('demo-org-state')).toHaveTextContent('Ready');
+    expect(within(area()).queryByTestId('demo-org-key-in-memory')).toBeNull();
+    fake.emit('orgs:demo-status', { ...demoReady, keyInMemory: true });
+    expect(await within(area()).findByTestId('demo-org-key-in-memory')).toHaveTextContent(/no OS keychain.*kept in memory until OrgDesk closes/i);
+    expect(within(area()).getByTestId('demo-org-state')).toHaveTextContent('Ready');
+  });
+
   it('starts the demo org on request', async () => {
     const { fake, user } = await openOrgs([], {
-      'orgs:demo-status': { state: 'stopped', url: null, profileId: null, error: null },
+      'orgs:demo-status': { state: 'stopped', url: null, profileId: null, error: null, keyInMemory: false },
       'orgs:demo-start': demoReady,
     });
     await user.click(await within(area()).findByRole('button', { name: 'Start demo org' }));

@@ -36,6 +36,7 @@ export function OrgsArea(): ReactNode {
           orgs={orgs}
           activeOrgId={activeOrgId}
           selectedId={mode.kind === 'create' ? null : (selected?.id ?? null)}
+          demoState={demo.status?.state ?? null}
           onSelect={(id) => {
             setSelectedId(id);
             setMode({ kind: 'view' });
@@ -90,6 +91,7 @@ export function OrgsArea(): ReactNode {
             key={selected.id}
             org={selected}
             active={selected.id === activeOrgId}
+            demoState={demo.status?.state ?? null}
             actions={actions}
             onEdit={() => setMode({ kind: 'edit', id: selected.id })}
             onDeleted={() => setSelectedId(null)}

@@ -86,7 +86,7 @@ function setup(fetched: () => number): Harness {
       return { offset: args.offset, rows, matched, fetched: fetched(), totalSize: TOTAL };
     },
     'query:children': () => ({ columns: [{ path: 'Id', kind: 'field' }, { path: 'LastName', kind: 'field' }], rows: [['003000000000001', 'Lovelace']] }),
-    'query:export': { files: ['/home/me/Downloads/Account-2026.csv'], rows: TOTAL },
+    'query:export': { files: ['/home/me/Downloads/Account-2026.csv'], rows: TOTAL, protectedCells: 0 },
   });
   return { fake, rowCalls };
 }
@@ -202,7 +202,32 @@ describe('QueryArea', () => {
     act(() => h.fake.emit('query:progress', progress(10, 'done')));
     fireEvent.click(await screen.findByRole('button', { name: 'Export CSV' }));
     expect(await screen.findByText(/Exported 200,000 rows to \/home\/me\/Downloads\/Account-2026.csv/)).toBeInTheDocument();
-    expect(h.fake.calls.find((c) => c.channel === 'query:export')?.args).toEqual({ runId: 'run1', format: 'csv' });
+    expect(h.fake.calls.find((c) => c.channel === 'query:export')?.args).toEqual({ runId: 'run1', format: 'csv', formulaSafe: false });
+  });
+
+  it('exports Excel-safe CSV when asked, says how many cells got a quote, and remembers the choice next time', async () => {
+    const h = setup(() => 10);
+    h.fake.answer('query:export', { files: ['/home/me/Downloads/Account-2026.csv'], rows: TOTAL, protectedCells: 2 });
+    renderArea();
+    await runQuery(h);
+    act(() => h.fake.emit('query:progress', progress(10, 'done')));
+    const option = await screen.findByRole('checkbox', { name: 'Excel-safe CSV' });
+    expect(option).not.toBeChecked();
+    expect(option).toHaveAccessibleDescription(/=, \+, -, @, a tab or a line break get a ' in front/);
+    fireEvent.click(option);
+    expect(screen.getByText(/On: a ' goes before cells starting with/)).toBeInTheDocument();
+    fireEvent.click(screen.getByRole('button', { name: 'Export CSV' }));
+    expect(await screen.findByText(/Excel-safe CSV: 2 cells starting like a formula got a ' in front/)).toBeInTheDocument();
+    expect(h.fake.calls.find((c) => c.channel === 'query:export')?.args).toEqual({ runId: 'run1', format: 'csv', formulaSafe: true });
+    fireEvent.click(screen.getByRole('button', { name: 'Export JSON' }));
+    await waitFor(() => expect(h.fake.calls.filter((c) => c.channel === 'query:export').at(-1)?.args).toEqual({ runId: 'run1', format: 'json' }));
+
+    cleanup();
+    const again = setup(() => 10);
+    renderArea();
+    await runQuery(again);
+    act(() => again.fake.emit('query:progress', progress(10, 'done')));
+    expect(await screen.findByRole('checkbox', { name: 'Excel-safe CSV' })).toBeChecked();
   });
 
   it('copies a selected id column as a quoted SOQL IN list', async () => {

@@ -2,6 +2,7 @@ import { useCallback, useEffect, useMemo, useState, type ReactNode } from 'react
 import type { CellValue, QueryProgress, QuerySort, ResultColumn } from '../../../../shared/ipc/contract';
 import type { AppError } from '../../../../shared/ipc/result';
 import { DataGrid } from '../../components/data-grid/data-grid';
+import { FormulaSafeOption, protectedCellsText, useFormulaSafeExport } from '../../components/formula-safe-option';
 import type { DateTimeFormatter } from '../../components/data-grid/date-time-text';
 import type { CellRange, GridColumn } from '../../components/data-grid/grid-types';
 import { invoke } from '../../lib/api';
@@ -63,6 +64,7 @@ export function ResultsPanel(props: { orgId: string | null; progress: QueryProgr
   const rows = useRowWindow(runId, progress.fetched, sort, filter, progress.state !== 'running');
   const columns = useMemo(() => toGridColumns(progress.columns), [progress.columns]);
   const dateTimes = useDateTimeDisplay();
+  const [formulaSafe, setFormulaSafe] = useFormulaSafeExport();
 
   useEffect(() => {
     setSort([]);
@@ -89,13 +91,13 @@ export function ResultsPanel(props: { orgId: string | null; progress: QueryProgr
 
   const exportAs = async (format: 'csv' | 'json'): Promise<void> => {
     setExporting(true);
-    const result = await invoke('query:export', { runId, format });
+    const result = await invoke('query:export', format === 'csv' ? { runId, format, formulaSafe } : { runId, format });
     setExporting(false);
     if (!result.ok) {
       if (result.error.code !== 'CANCELLED') onError(result.error);
       return;
     }
-    setNotice(`Exported ${result.value.rows.toLocaleString()} rows to ${result.value.files.join(', ')}`);
+    setNotice(`Exported ${result.value.rows.toLocaleString()} rows to ${result.value.files.join(', ')}${protectedCellsText(format === 'csv' && formulaSafe, result.value.protectedCells)}`);
   };
 
   const copyInList = async (): Promise<void> => {
@@ -140,6 +142,7 @@ export function ResultsPanel(props: { orgId: string | null; progress: QueryProgr
         >
           <input type="checkbox" checked={dateTimes.raw} onChange={(event) => dateTimes.setRaw(event.target.checked)} /> Raw date-times
         </label>
+        <FormulaSafeOption checked={formulaSafe} onChange={setFormulaSafe} />
         <div className="slds-button-group" role="group">
           <button type="button" className="slds-button slds-button_neutral" disabled={exporting || progress.state === 'running'} onClick={() => void exportAs('csv')}>
             Export CSV

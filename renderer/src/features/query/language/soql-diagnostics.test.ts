@@ -26,6 +26,12 @@ describe('SOQL diagnostics', () => {
     expect(d?.message).toContain("Did you mean 'Name'?");
   });
 
+  it('marks nothing against a schema it does not have (no org chosen, or its describe failed), only syntax', async () => {
+    const none = { objects: () => Promise.resolve([]), describe: () => Promise.resolve(null) };
+    expect(await diagnoseSoql('SELECT Id, Name FROM Account', none)).toEqual([]);
+    expect(await diagnoseSoql('SELECT Id FROM Account WHERE', none)).toMatchObject([{ code: 'syntax' }]);
+  });
+
   it('marks an unknown object with a suggestion', async () => {
     const text = 'SELECT Id FROM Acount';
     const [d] = await diagnose(text);

@@ -126,13 +126,19 @@ export function offsetOf(text: string, line: number, column: number): number {
   return Math.min(text.length, offset + Math.max(0, column - 1));
 }
 
-/** Syntax and schema diagnostics of SOQL text: unknown objects, child relationships, parent relationships and fields. */
+/**
+ * Syntax and schema diagnostics of SOQL text: unknown objects, child relationships, parent relationships and fields.
+ *
+ * Schema diagnostics need the org's object list: with no org chosen, or while its global describe failed, the list is empty
+ * and nothing is known, so only syntax is checked (every org has objects; an empty list never means "Account is unknown").
+ */
 export async function diagnoseSoql(text: string, catalog: SchemaCatalog): Promise<SoqlDiagnostic[]> {
   const diagnostics: SoqlDiagnostic[] = [];
   const syntax = syntaxDiagnostic(text);
   if (syntax !== null) diagnostics.push(syntax);
   const structure = analyzeSoql(text);
-  for (const scope of structure.scopes) diagnostics.push(...(await diagnoseScope(scope, catalog)));
+  const schemaKnown = structure.scopes.length > 0 && (await catalog.objects()).length > 0;
+  if (schemaKnown) for (const scope of structure.scopes) diagnostics.push(...(await diagnoseScope(scope, catalog)));
   return diagnostics.sort((a, b) => a.start - b.start);
 }
 

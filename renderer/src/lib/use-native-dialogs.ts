@@ -1,9 +1,9 @@
 import { useEffect, useState } from 'react';
-import { invoke } from '../../lib/api';
+import { invoke } from './api';
 
 /**
  * Whether main can open native file dialogs: true in Electron (`app:info` mode `electron`), false in browser mode, where the
- * Orgs area asks for paths in its own modal. False until `app:info` answers.
+ * Orgs area asks for paths in its own modal and the Load area has no folder dialog. False until `app:info` answers.
  */
 export function useNativeDialogs(): boolean {
   const [native, setNative] = useState(false);

@@ -1,6 +1,6 @@
 /**
- * The fast record splitter pre-flight and the job planner read with, once `inspectCsvFile` (csv-parse) has accepted the
- * file. It reads exactly what that csv-parse configuration reads (RFC 4180 quoting with `""`, records ended by LF or
+ * OrgDesk's one CSV reader: load files (inspection, pre-flight, job planning), Bulk ingest job results and Bulk query
+ * result pages all go through it. It reads exactly what csv-parse reads with inspectCsvFile's options (RFC 4180 quoting with `""`, records ended by LF or
  * CRLF, a bare CR kept as data, an empty line as one empty cell) and refuses the same things, but a record without quotes
  * costs one `indexOf` and one native `split`: csv-parse copies every character through a byte buffer, and on a 2-core
  * machine that alone is slower than the 150k rows/s pre-flight target. `csv-scanner.test.ts` checks both agree.
