@@ -9,7 +9,7 @@ import { createLoadJournal } from '../../core/load';
 import { resolveUserPath } from '../../core/orgs/user-path';
 import type { CliLoads, CliServices } from '../cli-services';
 import type { CliShell } from '../cli-shell';
-import type { LoadCommandOptions } from '../commands/load';
+import type { LoadCommandOptions } from './load-options';
 import { rememberObjectNames } from '../completion/object-names';
 import { explainForProfile } from '../demo-org-hint';
 import { EXIT } from '../exit-codes';

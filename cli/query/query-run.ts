@@ -9,7 +9,7 @@ import type { QueryRunState } from '../../shared/ipc/domains/query';
 import { ServiceError } from '../../core/errors';
 import { resolveUserPath } from '../../core/orgs/user-path';
 import type { CliShell } from '../cli-shell';
-import type { QueryOptions } from '../commands/query';
+import type { QueryOptions } from './query-options';
 import { rememberObjectNames } from '../completion/object-names';
 import { explainForProfile } from '../demo-org-hint';
 import { busyLine } from '../load/load-progress';

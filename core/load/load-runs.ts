@@ -21,7 +21,7 @@ export type LoadEmitter = {
 };
 
 /** A load this process is executing: how to stop it, why it stops, and its speed samples. */
-export type RunningLoad = Throughput & {
+type RunningLoad = Throughput & {
   controller: AbortController;
   cancelRequested: boolean;
   disposing: boolean;

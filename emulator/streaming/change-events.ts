@@ -20,10 +20,10 @@ export const ALL_CHANGE_EVENTS = '/data/ChangeEvents';
 export type ChangeEventType = 'CREATE' | 'UPDATE' | 'DELETE' | 'UNDELETE' | 'GAP_CREATE' | 'GAP_UPDATE' | 'GAP_DELETE' | 'GAP_UNDELETE' | 'GAP_OVERFLOW';
 
 /** The gap types the admin API can emit. */
-export const GAP_TYPES: readonly ChangeEventType[] = ['GAP_CREATE', 'GAP_UPDATE', 'GAP_DELETE', 'GAP_UNDELETE', 'GAP_OVERFLOW'];
+const GAP_TYPES: readonly ChangeEventType[] = ['GAP_CREATE', 'GAP_UPDATE', 'GAP_DELETE', 'GAP_UNDELETE', 'GAP_OVERFLOW'];
 
 /** The record id an overflow event carries (docs). */
-export const OVERFLOW_RECORD_ID = '000000000000000AAA';
+const OVERFLOW_RECORD_ID = '000000000000000AAA';
 
 /** `AccountChangeEvent`, `Invoice__ChangeEvent` (the custom `c` dropped). */
 export function changeEventEntity(objectName: string): string {
