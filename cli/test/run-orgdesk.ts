@@ -1,12 +1,12 @@
 /**
  * Test support: runs the real `orgdesk` bin as a child process and collects what it printed. The bin runs the sources through
- * tsx here (ORGDESK_FROM_SOURCE), never a bundle an earlier build left in dist/ (cli/package.test.ts runs the bundle).
+ * tsx here (ORGDESK_FROM_SOURCE), never a bundle an earlier build left in dist/ (cli/orgdesk.package.test.ts runs the bundle).
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 
 /** The bin script package.json points at. */
-const ORGDESK_BIN = fileURLToPath(new URL('../orgdesk.mjs', import.meta.url));
+export const ORGDESK_BIN = fileURLToPath(new URL('../orgdesk.mjs', import.meta.url));
 
 /** What a finished run printed and how it ended. */
 export type OrgdeskRun = { code: number | null; signal: NodeJS.Signals | null; stdout: string; stderr: string };
