@@ -10,7 +10,7 @@ import type { RestApi } from '../../core/salesforce';
 const STALE_MS = 24 * 60 * 60 * 1000;
 
 /** Where the object names of an org are kept. */
-export function objectNamesPath(userDataDir: string, orgId: string): string {
+function objectNamesPath(userDataDir: string, orgId: string): string {
   return join(userDataDir, 'completion', `${orgId.replace(/[^\w-]/g, '_')}.objects.json`);
 }
 
