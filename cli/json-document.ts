@@ -27,7 +27,7 @@ export type JsonDocument = {
 };
 
 /** What the shell knows once the run ended. */
-export type JsonEnding = { exitCode: ExitCode; error: JsonError | null };
+type JsonEnding = { exitCode: ExitCode; error: JsonError | null };
 
 /** The document and the shell's side of it: `finish` writes the rest and is a no-op when disabled or already written. */
 export type JsonDocumentWriter = JsonDocument & { finish(ending: JsonEnding): void };

@@ -68,6 +68,18 @@ export async function runCli(run: CliRun): Promise<ExitCode> {
   // Commands add themselves with program.command(), so they inherit the output, exitOverride and help settings above.
   for (const command of run.commands ?? CLI_COMMANDS) command.register(program, shell);
 
+  // The shell scripts of `orgdesk completion` call this hidden helper on every Tab: candidates one a line, never an error.
+  if (run.argv[0] === COMPLETE_HELPER) {
+    const { completeWords } = await import('./completion/complete-words');
+    const { createCompletionLookups } = await import('./completion/completion-lookups');
+    const words = run.argv.slice(1);
+    const dirAt = words.indexOf('--user-data-dir');
+    const lookups = createCompletionLookups(resolveUserDataDir(dirAt >= 0 ? words[dirAt + 1] : undefined, io.env));
+    const candidates = await completeWords(program, words, lookups).catch(() => []);
+    io.stdout.write(candidates.map((candidate) => `${candidate}\n`).join(''));
+    return EXIT.ok;
+  }
+
   try {
     await program.parseAsync([...run.argv], { from: 'user' });
     exitCode ??= run.signal.aborted ? EXIT.cancelled : EXIT.ok;
@@ -90,6 +102,9 @@ export async function runCli(run: CliRun): Promise<ExitCode> {
   json.finish({ exitCode: code, error: jsonError });
   return code;
 }
+
+/** The hidden command the completion scripts call (not in --help). */
+const COMPLETE_HELPER = '__complete';
 
 /** Whether the run asked for JSON: `--json` among the arguments before a `--`. */
 function jsonRequested(argv: readonly string[]): boolean {

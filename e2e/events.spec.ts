@@ -251,9 +251,10 @@ test.describe('the event viewer', () => {
     await panel.getByRole('button', { name: 'Subscribe' }).click();
     await expect(panel.getByRole('list', { name: 'Subscriptions' }).getByText('live')).toBeVisible({ timeout: 15_000 });
 
-    // 600 changes in three sObject Collections calls of 200.
+    // 600 changes in three sObject Collections calls of 200, each value its own: the same change to several records in
+    // one transaction would be one change event with several recordIds.
     for (let chunk = 0; chunk < 3; chunk += 1) {
-      const records = ids.slice(chunk * 200, chunk * 200 + 200).map((id) => ({ attributes: { type: 'Contact' }, id, Department: `Wave ${chunk}` }));
+      const records = ids.slice(chunk * 200, chunk * 200 + 200).map((id, i) => ({ attributes: { type: 'Contact' }, id, Department: `Wave ${chunk}-${i}` }));
       const response = await fetch(`${emulator.url}/services/data/v62.0/composite/sobjects`, { method: 'PATCH', headers, body: JSON.stringify({ allOrNone: false, records }) });
       expect(response.status).toBe(200);
     }

@@ -20,7 +20,7 @@ export interface RestExtension {
 export type RequestCounters = { total: number; byArea: Record<string, number>; byStatus: Record<string, number> };
 
 /** The query resources (implemented in `emulator/soql`). */
-export type QueryHandler = {
+type QueryHandler = {
   handle(request: {
     resource: 'query' | 'queryAll';
     locator: string | null;

@@ -5,7 +5,7 @@
  */
 import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { chromium } from 'playwright-core';
+import { chromium } from '@playwright/test';
 
 const SIZE = 512;
 const source = fileURLToPath(new URL('../renderer/public/orgdesk-icon.svg', import.meta.url));

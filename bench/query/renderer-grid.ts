@@ -15,7 +15,7 @@ import { extname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import react from '@vitejs/plugin-react';
-import { chromium, type Page } from 'playwright-core';
+import { chromium, type Page } from '@playwright/test';
 import { build } from 'vite';
 
 const { values } = parseArgs({ options: { rows: { type: 'string', default: '200000' }, page: { type: 'string', default: '2000' } } });

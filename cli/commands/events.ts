@@ -1,9 +1,8 @@
 import { InvalidArgumentError } from 'commander';
 import type { ReplayFrom } from '../../shared/ipc/domains/events';
 import type { CliCommand } from '../cli-shell';
+import type { EventsOptions } from '../events/events-options';
 
-/** The options of `orgdesk events` as commander parses them. */
-export type EventsOptions = { replay?: ReplayFrom; out?: string; json?: boolean };
 
 const HELP = `
 Each event is one NDJSON line {"channel","replayId","receivedAt","data"} (data as the org sent it), the same lines as the

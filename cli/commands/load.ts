@@ -1,26 +1,9 @@
 import { InvalidArgumentError, Option } from 'commander';
-import type { CsvEncoding, LoadPlan } from '../../shared/ipc/domains/load';
-import { LOAD_OPERATIONS, type LoadOperation } from '../../shared/salesforce/load-operation';
+import type { CsvEncoding } from '../../shared/ipc/domains/load';
+import { LOAD_OPERATIONS } from '../../shared/salesforce/load-operation';
 import type { CliCommand } from '../cli-shell';
+import type { LoadCommandOptions } from '../load/load-options';
 
-/** The options of `orgdesk load` as commander parses them. */
-export type LoadCommandOptions = {
-  object?: string;
-  operation?: LoadOperation;
-  externalId?: string;
-  mapping?: string;
-  validateOnly?: boolean;
-  excludeInvalid?: boolean;
-  resume?: string;
-  dateOrder?: LoadPlan['dates']['dateOrder'];
-  timeZone?: string;
-  outDir?: string;
-  concurrency?: number;
-  maxJobBytes?: number;
-  encoding?: CsvEncoding;
-  json?: boolean;
-  list?: boolean;
-};
 
 const ENCODINGS = ['utf-8', 'windows-1252', 'iso-8859-1'] as const satisfies readonly CsvEncoding[];
 
@@ -33,7 +16,7 @@ const integerIn =
   };
 
 /** What `orgdesk load --help` and the README say a mapping file looks like. */
-export const MAPPING_FILE_HELP = `A --mapping FILE is JSON, in one of two forms:
+const MAPPING_FILE_HELP = `A --mapping FILE is JSON, in one of two forms:
   { "Last Name": "LastName", "Company": "Account.External_Id__c" }          CSV column -> field (or lookup)
   { "mappings": [ { "source": "column", "column": "Last Name", "field": "LastName" },
                   { "source": "constant", "value": "Web", "field": "LeadSource" } ],

@@ -142,6 +142,10 @@ function registerTest(orgs: Command, shell: CliShell): void {
       const result = await service.testConnection(profile.id, shell.signal).catch((error: unknown) => {
         throw explainForProfile(profile, error);
       });
+      // A fresh login is a good moment to refresh the object names shell completion offers.
+      const { rememberObjectNames } = await import('../completion/object-names');
+      const { userDataDir } = await shell.services();
+      await rememberObjectNames(userDataDir, profile.id, (await service.connection(profile.id, shell.signal)).rest, { force: true, signal: shell.signal });
       if (options.json === true) {
         shell.json.printed();
         shell.io.stdout.write(`${JSON.stringify({ profile: profile.label, ...result }, null, 2)}\n`);

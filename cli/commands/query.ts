@@ -1,9 +1,8 @@
 import { Option } from 'commander';
 import type { CliCommand } from '../cli-shell';
-import { OUTPUT_FORMATS, type OutputFormat } from '../query/output-format';
+import { OUTPUT_FORMATS } from '../query/output-format';
+import type { QueryOptions } from '../query/query-options';
 
-/** The options of `orgdesk query` as commander parses them. */
-export type QueryOptions = { all?: boolean; bulk?: boolean; format: OutputFormat; out?: string; json?: boolean; csvFormulaSafe?: boolean };
 
 /** `orgdesk query "<SOQL>"`: runs a query like the app's workbench and streams the rows to stdout or a file. */
 export const queryCommand: CliCommand = {

@@ -10,7 +10,7 @@ import { ServiceError } from '../../core/errors';
 import { resolveUserPath } from '../../core/orgs/user-path';
 import type { CliEvents } from '../cli-services';
 import type { CliShell } from '../cli-shell';
-import type { EventsOptions } from '../commands/events';
+import type { EventsOptions } from './events-options';
 import { explainForProfile } from '../demo-org-hint';
 import { EXIT } from '../exit-codes';
 import { createEventLineWriter } from './event-lines';

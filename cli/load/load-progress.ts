@@ -37,7 +37,7 @@ function describe(progress: LoadProgress): { toLoad: number; processed: number; 
 }
 
 /** The line that tells a wait for a busy org: `the org is busy (ConcurrentPerOrgLongTxn): trying again in 8 s, 2 of 6`. */
-export function busyLine(busy: LoadBusyWait): string {
+export function busyLine(busy: Pick<LoadBusyWait, 'limit' | 'retry' | 'of' | 'delayMs'>): string {
   return `the org is busy (${busy.limit}): trying again in ${seconds(busy.delayMs)}, ${busy.retry} of ${busy.of}`;
 }
 

@@ -9,7 +9,8 @@ import { createLoadJournal } from '../../core/load';
 import { resolveUserPath } from '../../core/orgs/user-path';
 import type { CliLoads, CliServices } from '../cli-services';
 import type { CliShell } from '../cli-shell';
-import type { LoadCommandOptions } from '../commands/load';
+import type { LoadCommandOptions } from './load-options';
+import { rememberObjectNames } from '../completion/object-names';
 import { explainForProfile } from '../demo-org-hint';
 import { EXIT } from '../exit-codes';
 import { readMappingFile } from './mapping-file';
@@ -34,10 +35,12 @@ function cancelledBeforeSending(): ServiceError {
   return new ServiceError('CANCELLED', 'The load was cancelled before anything was sent.');
 }
 
+/** Logs in (the errors said for this profile), and keeps the org's object names for shell completion when they are old. */
 async function connect(shell: CliShell, services: CliServices, profile: OrgProfile): Promise<void> {
-  await services.orgs.connection(profile.id, shell.signal).catch((error: unknown) => {
+  const connection = await services.orgs.connection(profile.id, shell.signal).catch((error: unknown) => {
     throw explainForProfile(profile, error);
   });
+  await rememberObjectNames(services.userDataDir, profile.id, connection.rest, { signal: shell.signal });
 }
 
 /** A new load of FILE: map, pre-flight, capacity, then the jobs, followed to their end. */

@@ -9,8 +9,10 @@ import type { QueryRunState } from '../../shared/ipc/domains/query';
 import { ServiceError } from '../../core/errors';
 import { resolveUserPath } from '../../core/orgs/user-path';
 import type { CliShell } from '../cli-shell';
-import type { QueryOptions } from '../commands/query';
+import type { QueryOptions } from './query-options';
+import { rememberObjectNames } from '../completion/object-names';
 import { explainForProfile } from '../demo-org-hint';
+import { busyLine } from '../load/load-progress';
 import { createProgress } from '../progress';
 import { formatRows, recordsOf } from './row-formats';
 import { streamQuery, type QueryChunk, type StreamProgress } from './streamed-query';
@@ -23,11 +25,14 @@ export async function runQuery(shell: CliShell, soql: string, options: QueryOpti
   const connection = await services.orgs.connection(profile.id, shell.signal).catch((error: unknown) => {
     throw explainForProfile(profile, error);
   });
+  await rememberObjectNames(services.userDataDir, profile.id, connection.rest, { signal: shell.signal });
   const output = await openOutput(shell, options.out);
   const progress = createProgress({ stream: shell.io.stderr, label: `Querying ${profile.label}`, unit: 'rows', quiet: shell.globals().quiet === true });
   const startedAt = services.clock.now();
   let last: StreamProgress = { source: options.bulk === true ? 'bulk' : 'rest', fetched: 0, totalSize: 0 };
   let state: QueryRunState = 'failed';
+  // Waits for a busy org are told as they start, even with --quiet (the query has not stopped).
+  const stopBusy = connection.client.onBusyWait((wait) => shell.note(busyLine(wait)));
   try {
     const chunks = streamQuery({
       client: connection.client,
@@ -57,6 +62,7 @@ export async function runQuery(shell: CliShell, soql: string, options: QueryOpti
     await output.discard();
     throw error;
   } finally {
+    stopBusy();
     const durationMs = services.clock.now() - startedAt;
     shell.json.set({ state, rows: last.fetched, totalSize: last.totalSize, source: last.source, durationMs, ...(options.out === undefined ? {} : { out: output.name }) });
     progress.stop(

@@ -19,7 +19,7 @@ import type { Clock, RestApi, SalesforceClient } from '../../core/salesforce';
 const SCRATCH_HINT = 'Free some disk space in the temporary folder, then run the query again.';
 
 /** A child subquery's records in a row (their `attributes` dropped), for the writers to nest or count. */
-export type ChildRecords = { records: Record<string, unknown>[] };
+type ChildRecords = { records: Record<string, unknown>[] };
 
 /** One cell of a streamed row: a scalar as the app's grid holds it, or a child subquery's records. */
 export type RowValue = string | number | boolean | null | ChildRecords;

@@ -1,6 +1,6 @@
 /**
  * Test support: runs the real `orgdesk` bin as a child process and collects what it printed. The bin runs the sources through
- * tsx here (ORGDESK_FROM_SOURCE), never a bundle an earlier build left in dist/ (cli/package.test.ts runs the bundle).
+ * tsx here (ORGDESK_FROM_SOURCE), never a bundle an earlier build left in dist/ (cli/orgdesk.package.test.ts runs the bundle).
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';

@@ -8,9 +8,9 @@ import { ServiceError } from '../errors';
 export type GeneratedKey = { privateKeyPem: string; certificatePem: string };
 
 /** Days a generated certificate is valid: about two years, well inside what connected apps accept. */
-export const CERTIFICATE_VALIDITY_DAYS = 730;
+const CERTIFICATE_VALIDITY_DAYS = 730;
 /** How close to expiry a certificate starts to warn. */
-export const EXPIRY_WARNING_DAYS = 30;
+const EXPIRY_WARNING_DAYS = 30;
 
 const DAY_MS = 86_400_000;
 const RSA_SHA256 = { name: 'RSASSA-PKCS1-v1_5', hash: 'SHA-256' } as const;

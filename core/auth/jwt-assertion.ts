@@ -5,7 +5,7 @@ import { SignJWT } from 'jose';
 export type AssertionClaims = { consumerKey: string; username: string; audience: string };
 
 /** Lifetime of an assertion: Salesforce asks for an `exp` within about three minutes of now. */
-export const ASSERTION_LIFETIME_SECONDS = 180;
+const ASSERTION_LIFETIME_SECONDS = 180;
 
 /** Signs a JWT bearer assertion (RS256; iss = consumer key, sub = username, aud = login URL, exp = now + 3 min). */
 export function signAssertion(privateKey: KeyObject, claims: AssertionClaims, nowMs: number): Promise<string> {

@@ -10,7 +10,7 @@ import { readPrivateKeyPem } from './private-key';
 import { tokenError } from './token-errors';
 
 /** Who logs in where: the JWT claims' sources, and the keychain account holding the private key. */
-export type JwtCredentials = {
+type JwtCredentials = {
   /** The keychain account of the private key (the profile id). */
   keyAccount: string;
   /** Login URL and JWT audience (`https://login.salesforce.com`, `https://test.salesforce.com`, or a My Domain URL). */
@@ -115,7 +115,7 @@ export function createJwtSession(options: JwtSessionOptions): JwtSession {
 }
 
 /** Reads the token response: access token, instance URL, and the org and user ids from the identity URL's last two segments. */
-export function parseTokenResponse(text: string): SessionAccess {
+function parseTokenResponse(text: string): SessionAccess {
   let body: Partial<TokenResponse> & Partial<OAuthErrorBody>;
   try {
     body = JSON.parse(text) as Partial<TokenResponse>;

@@ -8,7 +8,7 @@ import { networkError } from '../salesforce/http-transport';
 import type { OrgsService } from '../orgs/orgs-service';
 
 /** A running local org, as the emulator's `startEmulator` returns it. */
-export type LocalOrg = { url: string; stop(): Promise<void> };
+type LocalOrg = { url: string; stop(): Promise<void> };
 
 /** Starts the local org in-process (the composition root passes the emulator's `startEmulator`; services never import it). */
 export type StartLocalOrg = (options: { port: number; host: string; dataDir: string }) => Promise<LocalOrg>;

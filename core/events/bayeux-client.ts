@@ -26,7 +26,7 @@ export type BayeuxMessage = {
 export type MetaResult = { message: BayeuxMessage; transport?: string };
 
 /** Where the client reports. */
-export interface BayeuxListener {
+interface BayeuxListener {
   /** A handshake ended; `reestablish` is true for every handshake after the first successful one. */
   onHandshake(result: MetaResult, reestablish: boolean): void;
   /** A `/meta/connect` ended (its events were delivered before this). */
@@ -51,7 +51,7 @@ export type BayeuxClientOptions = {
 };
 
 /** The client's state. */
-export type BayeuxStatus = 'disconnected' | 'handshaking' | 'connected';
+type BayeuxStatus = 'disconnected' | 'handshaking' | 'connected';
 
 /** A Bayeux session that handshakes, long-polls and re-handshakes by itself until `disconnect`. */
 export type BayeuxClient = {

@@ -73,7 +73,7 @@ type Row = {
 const ROW_COLUMNS =
   'e.seq, e.org_id, e.channel, e.replay_id, e.received_at, e.event_time, e.kind, e.entity, e.change_type, e.record_ids, e.changed_fields, e.commit_user, e.change_origin, e.transaction_key, e.sequence_number, e.note, e.discontinuity';
 /** The capture's default limit: 200 MB of payloads. */
-export const DEFAULT_CAPTURE_BYTES = 200_000_000;
+const DEFAULT_CAPTURE_BYTES = 200_000_000;
 const LIMIT_SETTING = 'events.captureMaxBytes';
 const PAGE = 500;
 

@@ -1,10 +1,4 @@
-export { createEventCapture, DEFAULT_CAPTURE_BYTES, ftsQuery } from './event-capture';
-export type { CapturedEvent, EventCapture } from './event-capture';
-export { describeEvent } from './event-description';
-export type { EventDraft } from './event-description';
-export { exportEvents, EXPORT_CSV_COLUMNS } from './event-export';
+export { createEventCapture } from './event-capture';
+export type { EventCapture } from './event-capture';
 export { createEventsService } from './events-service';
-export type { EventsConnection, EventsConnections, EventsService, EventsServiceOptions } from './events-service';
-export { fieldChanges, requerySoql } from './field-changes';
-export { createOrgStream } from './org-stream';
-export type { ChannelStatus, OrgStream, OrgStreamOptions, StreamEvent, StreamListener } from './org-stream';
+export type { EventsService } from './events-service';

@@ -12,7 +12,7 @@ import { ServiceError, toAppError } from '../errors';
 import { createBayeuxClient, type BayeuxClient, type BayeuxMessage, type MetaResult } from './bayeux-client';
 
 /** One event as received on a channel (the message's `data`), after the duplicate check. */
-export type StreamEvent = {
+type StreamEvent = {
   channel: string;
   replayId: number;
   data: Record<string, unknown>;
@@ -33,7 +33,7 @@ export type ChannelStatus = {
 };
 
 /** Where the stream reports events and state changes. */
-export interface StreamListener {
+interface StreamListener {
   /** An event arrived (in the order the org sent it). */
   onEvent(event: StreamEvent): void;
   /** A channel changed state. */

@@ -19,7 +19,7 @@ const REASONS: Record<string, { what: string; hint: string }> = {
 };
 
 /** The Node or SQLite error code of a failed file operation, when it carries one. */
-export function fileErrorCode(error: unknown): string | undefined {
+function fileErrorCode(error: unknown): string | undefined {
   for (let current: unknown = error, depth = 0; current instanceof Error && depth < 4; depth += 1) {
     const code = (current as { code?: unknown }).code;
     if (typeof code === 'string') return code;

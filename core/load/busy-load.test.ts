@@ -6,50 +6,36 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { LoadProgress } from '../../shared/ipc/domains/load';
-import { startEmulator, type RunningEmulator } from '../../emulator';
-import { createEmulatorConnections } from '../test-support/emulator-connections';
-import { createSystemClock, type BusyRetryPolicy } from '../salesforce';
+import { SMALL_ORG, useEmulator } from '../test-support/emulator-fixture';
+import { createTestLoadService } from '../test-support/load-service-fixture';
+import type { BusyRetryPolicy } from '../salesforce';
 import { openDatabase, type OrgDeskDatabase } from '../store';
-import { createLoadService, type LoadService } from './load-service';
+import type { LoadService } from './load-service';
 
-const ADMIN = 'admin@orgdesk.example';
 const POLICY: BusyRetryPolicy = { retries: 6, baseDelayMs: 50, maxDelayMs: 1000 };
 
-let emulator: RunningEmulator;
+const org = useEmulator({ seedSize: SMALL_ORG });
 let dir: string;
 let database: OrgDeskDatabase;
 let service: LoadService;
 let pushed: LoadProgress[];
 
-beforeAll(async () => {
-  emulator = await startEmulator({ port: 0, seedSize: { accounts: 5, contacts: 5, opportunities: 1, cases: 1, leads: 1, invoices: 1 } });
-});
-afterAll(async () => {
-  await emulator.stop();
-});
 beforeEach(() => {
-  emulator.admin.reset();
   dir = mkdtempSync(join(tmpdir(), 'orgdesk-busy-'));
   database = openDatabase({ folder: join(dir, 'user-data') });
   pushed = [];
-  service = createLoadService({
-    db: database.db,
-    connections: createEmulatorConnections({ url: emulator.url, username: ADMIN, busy: POLICY }),
+  service = createTestLoadService(database.db, org.emulator, dir, {
+    busy: POLICY,
     emit: { progress: (progress) => pushed.push(progress), preflight: () => undefined },
-    clock: createSystemClock(),
-    uploadsDir: join(dir, 'user-data', 'uploads'),
-    loadsDir: join(dir, 'user-data', 'loads'),
-    poll: { initialMs: 10, maxMs: 50 },
-    progressIntervalMs: 50,
     maxJobRows: 40,
   });
 });
 afterEach(async () => {
   await service.dispose();
   database.close();
-  emulator.admin.clearFaults();
+  org.emulator.admin.clearFaults();
   rmSync(dir, { recursive: true, force: true });
 });
 
@@ -63,16 +49,16 @@ async function startLoad(prefix: string, rows: number): Promise<string> {
 
 /** The org's Account names starting with `prefix`, each as often as it is there. */
 function namesIn(prefix: string): string[] {
-  return [...emulator.org.store.rows('Account', { includeDeleted: false })].map((row) => String(row['Name'])).filter((name) => name.startsWith(`${prefix} `));
+  return [...org.emulator.org.store.rows('Account', { includeDeleted: false })].map((row) => String(row['Name'])).filter((name) => name.startsWith(`${prefix} `));
 }
 
 describe('a load against a busy org', () => {
   it('waits out a window of 429s on every ingest request and finishes by itself, each row once', async () => {
-    const fault = emulator.admin.addFault({ kind: 'error', status: 429, path: '/services/data/*/jobs/ingest*', rate: 1 }) as { id: string };
+    const fault = org.emulator.admin.addFault({ kind: 'error', status: 429, path: '/services/data/*/jobs/ingest*', rate: 1 }) as { id: string };
     const loadId = await startLoad('Busy Window', 200);
     // The window closes while the client is still within its retries (about 2.5 s of waits in all with this policy).
     await new Promise((resolve) => setTimeout(resolve, 1200));
-    emulator.admin.clearFaults(fault.id);
+    org.emulator.admin.clearFaults(fault.id);
     const summary = await service.settled(loadId);
     expect(summary).toMatchObject({ state: 'done', counts: { input: 200, success: 200, failed: 0, unprocessed: 0 } });
     const names = namesIn('Busy Window');
@@ -84,12 +70,12 @@ describe('a load against a busy org', () => {
   });
 
   it('stops interrupted past the retries, naming the limit, and a resume loads every row once', async () => {
-    emulator.admin.addFault({ kind: 'error', status: 429, path: '/services/data/*/jobs/ingest', method: 'POST', rate: 1 });
+    org.emulator.admin.addFault({ kind: 'error', status: 429, path: '/services/data/*/jobs/ingest', method: 'POST', rate: 1 });
     const loadId = await startLoad('Busy Stop', 100);
     const stopped = await service.settled(loadId);
     expect(stopped.state).toBe('interrupted');
     expect(stopped.error).toMatchObject({ code: 'LIMIT', message: expect.stringMatching(/^The org stayed busy \(ConcurrentPerOrgLongTxn\) through 6 retries/) });
-    emulator.admin.clearFaults();
+    org.emulator.admin.clearFaults();
     await service.resume(loadId);
     const resumed = await service.settled(loadId);
     expect(resumed).toMatchObject({ state: 'done', counts: { input: 100, success: 100 } });

@@ -27,12 +27,12 @@ export type MappingTarget =
 export type MappingSuggestion = { mappings: FieldMapping[]; unmappedColumns: string[] };
 
 /** A header or name compared loosely: lower case, without spaces and underscores (`Last_Name`, `last name` → `lastname`). */
-export function looseName(text: string): string {
+function looseName(text: string): string {
   return text.toLowerCase().replace(/[\s_]+/g, '');
 }
 
 /** Whether a lookup field can point at several objects, so its relationship column needs a `Type:` prefix (§4.7). */
-export function isPolymorphic(field: LoadField): boolean {
+function isPolymorphic(field: LoadField): boolean {
   return field.referenceTo.length > 1;
 }
 

@@ -14,7 +14,7 @@ export type RowCheckPort = {
 };
 
 /** A job's rows, written once: its CSV is complete and fsync'd when the planner hands it on. */
-export type PlannedJob = { seq: number; firstRow: number; lastRow: number; rows: number; bytes: number };
+type PlannedJob = { seq: number; firstRow: number; lastRow: number; rows: number; bytes: number };
 
 /** The files of one job in the load's folder. */
 export type JobFiles = {

@@ -12,13 +12,13 @@ const CALLS_PER_JOB = 6 + 30;
 export const DEFAULT_JOB_BYTES = 100_000_000;
 
 /** What a load will be: the file's size and rows, and the job size. */
-export type CapacityInput = { sizeBytes: number; rowCount: number; maxJobBytes: number };
+type CapacityInput = { sizeBytes: number; rowCount: number; maxJobBytes: number };
 
 /**
  * What a load needs against what `/limits` says is left (§2.4): API calls (DailyApiRequests) and Bulk batches
  * (DailyBulkApiBatches). The job count is estimated from the file's size, since the job CSVs are about as large as the file.
  */
-export function loadCapacity(input: CapacityInput, limits: OrgLimits | null): LoadCapacity {
+function loadCapacity(input: CapacityInput, limits: OrgLimits | null): LoadCapacity {
   const jobs = Math.max(1, Math.ceil((input.sizeBytes * 1.05) / input.maxJobBytes));
   const rowsPerJob = Math.ceil(input.rowCount / jobs);
   const apiCallsNeeded = jobs * CALLS_PER_JOB + 2;

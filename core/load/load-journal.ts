@@ -2,7 +2,7 @@ import type { LoadCounts, LoadError, LoadJobState, LoadObject, LoadOperation, Lo
 import type { SqliteDatabase } from '../store';
 
 /** What a load's source file looked like when the load started (the hash refuses a resume on a changed file). */
-export type JournalSource = {
+type JournalSource = {
   path: string;
   fileName: string;
   sha256: string;

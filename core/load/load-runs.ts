@@ -21,7 +21,7 @@ export type LoadEmitter = {
 };
 
 /** A load this process is executing: how to stop it, why it stops, and its speed samples. */
-export type RunningLoad = Throughput & {
+type RunningLoad = Throughput & {
   controller: AbortController;
   cancelRequested: boolean;
   disposing: boolean;
@@ -30,6 +30,7 @@ export type RunningLoad = Throughput & {
   lastStates: string;
   /** The latest wait for a busy org (told by the client), shown until it ends; and the function that stops listening. */
   busy: LoadBusyWait | null;
+  busyUntold: boolean;
   stopBusy: () => void;
 };
 
@@ -77,6 +78,7 @@ export function createLoadRuns(options: LoadRunsOptions): LoadRuns {
     const connection = await connections.connectionFor(load.orgId);
     run.stopBusy = connection.client.onBusyWait((wait) => {
       run.busy = { limit: wait.limit, retry: wait.retry, of: wait.of, delayMs: wait.delayMs, until: new Date(clock.now() + wait.delayMs).toISOString() };
+      run.busyUntold = true;
       push(loadId);
     });
     const ingest: IngestClient = createIngestClient({ client: connection.client, apiVersion: connection.apiVersion, clock, poll: options.poll });
@@ -228,6 +230,7 @@ export function createLoadRuns(options: LoadRunsOptions): LoadRuns {
       samples: [],
       lastStates: '',
       busy: null,
+      busyUntold: false,
       stopBusy: () => undefined,
     };
     running.set(loadId, run);

@@ -2,32 +2,22 @@ import { appendFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSyn
 import { hostname, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parse } from 'csv-parse/sync';
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { LoadOperation, LoadOptions, LoadPlan, LoadProgress, LoadSummary } from '../../shared/ipc/domains/load';
-import { startEmulator, type RunningEmulator } from '../../emulator';
-import { createEmulatorConnections } from '../test-support/emulator-connections';
-import { createSystemClock } from '../salesforce';
+import { countRecords, SMALL_ORG, useEmulator } from '../test-support/emulator-fixture';
+import { createTestLoadService } from '../test-support/load-service-fixture';
 import { openDatabase, type OrgDeskDatabase } from '../store';
 import { createLoadOwner, type LoadOwner } from './load-owner';
-import { createLoadService, type LoadService, type LoadServiceOptions } from './load-service';
+import type { LoadService, LoadServiceOptions } from './load-service';
 
-const ADMIN = 'admin@orgdesk.example';
-const API = '/services/data/v62.0';
 const DATES = { dateOrder: 'ymd', timeZone: 'UTC' } as const;
 
-let emulator: RunningEmulator;
+const org = useEmulator({ seedSize: SMALL_ORG });
 let dir: string;
 let databases: OrgDeskDatabase[] = [];
 let services: LoadService[] = [];
 
-beforeAll(async () => {
-  emulator = await startEmulator({ port: 0, seedSize: { accounts: 5, contacts: 5, opportunities: 1, cases: 1, leads: 1, invoices: 1 } });
-});
-afterAll(async () => {
-  await emulator.stop();
-});
 beforeEach(() => {
-  emulator.admin.reset();
   dir = mkdtempSync(join(tmpdir(), 'orgdesk-load-'));
 });
 afterEach(async () => {
@@ -35,7 +25,7 @@ afterEach(async () => {
   for (const database of databases) database.close();
   services = [];
   databases = [];
-  emulator.admin.addFault({ kind: 'bulk-release-stall' });
+  org.emulator.admin.addFault({ kind: 'bulk-release-stall' });
   rmSync(dir, { recursive: true, force: true });
 });
 
@@ -43,25 +33,13 @@ afterEach(async () => {
 function service(overrides: Partial<LoadServiceOptions> & { owner?: LoadOwner } = {}): LoadService {
   const database = openDatabase({ folder: join(dir, 'user-data') });
   databases.push(database);
-  const load = createLoadService({
-    db: database.db,
-    connections: createEmulatorConnections({ url: emulator.url, username: ADMIN }),
-    emit: { progress: () => undefined, preflight: () => undefined },
-    clock: createSystemClock(),
-    uploadsDir: join(dir, 'user-data', 'uploads'),
-    loadsDir: join(dir, 'user-data', 'loads'),
-    poll: { initialMs: 10, maxMs: 50 },
-    progressIntervalMs: 50,
-    ...overrides,
-  });
+  const load = createTestLoadService(database.db, org.emulator, dir, overrides);
   services.push(load);
   return load;
 }
 
-async function count(soql: string): Promise<number> {
-  const { connection } = createEmulatorConnections({ url: emulator.url, username: ADMIN });
-  const page = await connection.client.json<{ totalSize: number }>('GET', `${API}/queryAll`, { query: { q: soql } });
-  return page.totalSize;
+function count(soql: string): Promise<number> {
+  return countRecords(org.emulator, soql);
 }
 
 function csv(name: string, lines: string[]): string {
@@ -184,7 +162,7 @@ describe('load service', () => {
 
   it('shows a job-level failure with its errorMessage and leaves its rows unprocessed', async () => {
     const load = service();
-    emulator.admin.addFault({ kind: 'bulk-fail-ingest', afterRows: 0, errorMessage: 'InvalidBatch : Field name not found : Industryy' });
+    org.emulator.admin.addFault({ kind: 'bulk-fail-ingest', afterRows: 0, errorMessage: 'InvalidBatch : Field name not found : Industryy' });
     const summary = await load.settled((await start(load, csv('fail.csv', accounts(10)), 'Account', 'insert')).loadId);
     expect(summary.state).toBe('failed');
     expect(summary.error?.message).toContain('Field name not found : Industryy');
@@ -195,12 +173,12 @@ describe('load service', () => {
 
   it('resumes a load killed between upload and poll by polling the UploadComplete job, never uploading it again', async () => {
     const before = await count('SELECT COUNT() FROM Account');
-    emulator.admin.addFault({ kind: 'bulk-stall-ingest', afterRows: 50 });
+    org.emulator.admin.addFault({ kind: 'bulk-stall-ingest', afterRows: 50 });
     const first = service({ maxJobRows: 100 });
     const { loadId } = await start(first, csv('crash.csv', accounts(300)), 'Account', 'insert', { concurrency: 1 });
     await until(() => first.get(loadId).jobs.some((job) => job.state === 'InProgress'), 'a job in progress');
     await first.dispose();
-    const uploadsBefore = emulator.bulk.job(first.get(loadId).jobs[0]?.jobId ?? '') !== undefined;
+    const uploadsBefore = org.emulator.bulk.job(first.get(loadId).jobs[0]?.jobId ?? '') !== undefined;
     expect(uploadsBefore).toBe(true);
 
     const second = service({ maxJobRows: 100 });
@@ -208,7 +186,7 @@ describe('load service', () => {
     expect(interrupted.state).toBe('interrupted');
     const stalledJob = interrupted.jobs[0]?.jobId;
     await second.resume(loadId);
-    emulator.admin.addFault({ kind: 'bulk-release-stall' });
+    org.emulator.admin.addFault({ kind: 'bulk-release-stall' });
     const summary = await second.settled(loadId);
     expect(summary.state).toBe('done');
     expect(summary.jobs[0]?.jobId).toBe(stalledJob);
@@ -218,7 +196,7 @@ describe('load service', () => {
 
   it('leaves a load another live process runs on the same database alone, and takes it over only once that process is gone', async () => {
     const before = await count('SELECT COUNT() FROM Account');
-    emulator.admin.addFault({ kind: 'bulk-stall-ingest', afterRows: 50 });
+    org.emulator.admin.addFault({ kind: 'bulk-stall-ingest', afterRows: 50 });
     // The first service stands for `orgdesk load` in another process (pid 999999 on this host).
     const elsewhere: LoadOwner = { token: `${hostname()}:999999:cli`, isAlive: (owner) => owner === `${hostname()}:999999:cli` };
     const first = service({ maxJobRows: 100, owner: elsewhere });
@@ -234,7 +212,7 @@ describe('load service', () => {
     cliAlive = false;
     expect(app.history(10).find((load) => load.loadId === loadId)?.state).toBe('interrupted');
     await app.resume(loadId);
-    emulator.admin.addFault({ kind: 'bulk-release-stall' });
+    org.emulator.admin.addFault({ kind: 'bulk-release-stall' });
     const summary = await app.settled(loadId);
     expect(summary.state).toBe('done');
     expect(await count('SELECT COUNT() FROM Account')).toBe(before + 300);
@@ -243,20 +221,20 @@ describe('load service', () => {
 
   it('resumes a load killed mid-upload by aborting that job and sending its rows in a new one', async () => {
     const before = await count('SELECT COUNT() FROM Account');
-    emulator.admin.addFault({ kind: 'latency', ms: 400, method: 'PUT', path: '*/batches' });
+    org.emulator.admin.addFault({ kind: 'latency', ms: 400, method: 'PUT', path: '*/batches' });
     const first = service({ maxJobRows: 100 });
     const { loadId } = await start(first, csv('upload-crash.csv', accounts(200)), 'Account', 'insert', { concurrency: 1 });
     await until(() => first.get(loadId).jobs.some((job) => job.state === 'Open'), 'a job being uploaded');
     const openJob = first.get(loadId).jobs.find((job) => job.state === 'Open')?.jobId ?? '';
     await first.dispose();
-    await fetch(`${emulator.url}/__emulator/faults`, { method: 'DELETE' });
+    await fetch(`${org.emulator.url}/__emulator/faults`, { method: 'DELETE' });
 
     const second = service({ maxJobRows: 100 });
     await second.resume(loadId);
     const summary = await second.settled(loadId);
     expect(summary.state).toBe('done');
     expect(summary.jobs[0]?.jobId).not.toBe(openJob);
-    const abandoned = emulator.bulk.job(openJob);
+    const abandoned = org.emulator.bulk.job(openJob);
     expect(abandoned?.state).toBe('Aborted');
     expect(await count('SELECT COUNT() FROM Account')).toBe(before + 200);
     expectAddsUp(summary);
@@ -288,7 +266,7 @@ describe('load service', () => {
     const lines = accounts(60_000);
     for (let row = 7; row <= 60_000; row += 5000) lines[row] = `,${row}`;
     const load = service({ maxJobRows: 2000 });
-    emulator.admin.addFault({ kind: 'bulk-stall-ingest', afterRows: 0 });
+    org.emulator.admin.addFault({ kind: 'bulk-stall-ingest', afterRows: 0 });
     const { loadId } = await start(load, csv('split-cancel.csv', lines), 'Account', 'insert', { concurrency: 1 });
     await until(() => load.get(loadId).jobs.length > 0, 'a first job');
     const summary = await load.cancel(loadId);
@@ -298,7 +276,7 @@ describe('load service', () => {
   }, 120_000);
 
   it('refuses to resume a load whose source file changed', async () => {
-    emulator.admin.addFault({ kind: 'bulk-stall-ingest', afterRows: 5 });
+    org.emulator.admin.addFault({ kind: 'bulk-stall-ingest', afterRows: 5 });
     const first = service();
     const path = csv('changed.csv', accounts(20));
     const { loadId } = await start(first, path, 'Account', 'insert');
@@ -311,7 +289,7 @@ describe('load service', () => {
 
   it('cancels a running load: aborts its jobs and says what was already committed', async () => {
     const before = await count('SELECT COUNT() FROM Account');
-    emulator.admin.addFault({ kind: 'bulk-stall-ingest', afterRows: 40 });
+    org.emulator.admin.addFault({ kind: 'bulk-stall-ingest', afterRows: 40 });
     const load = service({ maxJobRows: 100 });
     const { loadId } = await start(load, csv('cancel.csv', accounts(300)), 'Account', 'insert', { concurrency: 1 });
     await until(() => load.get(loadId).jobs.some((job) => job.state === 'InProgress' && job.processed >= 40), 'the stalled job');
@@ -325,7 +303,7 @@ describe('load service', () => {
 
   it('cancels an interrupted load after a restart: aborts its job in the org and keeps what it committed', async () => {
     const before = await count('SELECT COUNT() FROM Account');
-    emulator.admin.addFault({ kind: 'bulk-stall-ingest', afterRows: 30 });
+    org.emulator.admin.addFault({ kind: 'bulk-stall-ingest', afterRows: 30 });
     const first = service({ maxJobRows: 100 });
     const { loadId } = await start(first, csv('cancel-later.csv', accounts(250)), 'Account', 'insert', { concurrency: 1 });
     await until(() => first.get(loadId).jobs.some((job) => job.state === 'InProgress' && job.processed >= 30), 'the stalled job');
@@ -340,7 +318,7 @@ describe('load service', () => {
 
   it('refuses a load the org has no API calls left for, with the numbers, before sending anything', async () => {
     const load = service();
-    emulator.admin.addFault({ kind: 'api-limit', remaining: 3 });
+    org.emulator.admin.addFault({ kind: 'api-limit', remaining: 3 });
     const file = await load.open({ kind: 'path', path: csv('limit.csv', accounts(5)) });
     const plan: LoadPlan = { objectName: 'Account', operation: 'insert', mappings: [{ source: 'column', column: 'Name', field: 'Name' }], dates: DATES };
     await expect(load.start('org', file.fileId, plan, { excludeInvalid: true })).rejects.toMatchObject({ code: 'LIMIT', message: expect.stringMatching(/API calls with \d+ left/) as unknown });

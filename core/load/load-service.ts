@@ -30,8 +30,6 @@ import type { LoadRunOptions, LoadSource } from './load-source';
 import { runPreflight } from './preflight';
 import { prepareFolders, resultPaths } from './result-folder';
 
-export type { LoadEmitter } from './load-runs';
-
 /** The ports and settings of the load service. */
 export type LoadServiceOptions = {
   db: SqliteDatabase;
@@ -61,7 +59,7 @@ export type LoadServiceOptions = {
 };
 
 /** What a long read of the file (opening it, pre-flight) can be given: a signal that stops it where it is. */
-export type LoadReadOptions = { signal?: AbortSignal | undefined };
+type LoadReadOptions = { signal?: AbortSignal | undefined };
 
 /** The engine behind the `load:*` channels: open, map, pre-flight, capacity, start, cancel, resume, history. */
 export interface LoadService {

@@ -9,6 +9,8 @@ export type Throughput = {
   samples: { at: number; processed: number }[];
   /** The latest wait for a busy org (told by the client), shown until it ends. */
   busy?: LoadBusyWait | null;
+  /** Set as a wait starts, so the next push tells it even when it is already over (a wait of 0 s). */
+  busyUntold?: boolean;
 };
 
 /** Samples kept for the rows-per-second figure (one per push, so about six seconds at the default interval). */
@@ -41,6 +43,8 @@ export function progressOf(journal: LoadJournal, clock: Clock, loadId: string, r
     elapsedMs: run === undefined ? 0 : now - run.startedAtMs,
   };
   if (load.error !== null) progress.error = load.error;
-  if (run?.busy != null && Date.parse(run.busy.until) >= now && load.state !== 'interrupted') progress.busy = run.busy;
+  // Every wait is pushed once as it starts, then shown until it ends.
+  if (run?.busy != null && (run.busyUntold === true || Date.parse(run.busy.until) > now) && load.state !== 'interrupted') progress.busy = run.busy;
+  if (run !== undefined) run.busyUntold = false;
   return progress;
 }

@@ -8,7 +8,7 @@ import type { LoadSource } from './load-source';
 import { isUploadId, uploadFilePath } from './uploads';
 
 /** A file `load:open` read: what the renderer was told, its shape for reading it again, and whether it is an upload. */
-export type OpenFile = { info: LoadFileInfo; shape: CsvShape; upload: boolean };
+type OpenFile = { info: LoadFileInfo; shape: CsvShape; upload: boolean };
 
 /** The open files of one load service, by file id. */
 export type OpenFiles = {

@@ -17,10 +17,10 @@ export type JobResultCounts = { success: number; failed: number; unprocessed: nu
 export type JobResults = JobResultCounts & { unmatched: number };
 
 /** The three result parts of one job, in input row order, without headers (joined into the load's files at the end). */
-export type ResultParts = { success: string; failure: string; unprocessed: string };
+type ResultParts = { success: string; failure: string; unprocessed: string };
 
 /** Where a job's result parts live. */
-export function resultParts(workDir: string, seq: number | 'tail'): ResultParts {
+function resultParts(workDir: string, seq: number | 'tail'): ResultParts {
   const name = seq === 'tail' ? 'tail' : `job-${seq}`;
   return { success: join(workDir, `${name}.success.part`), failure: join(workDir, `${name}.failure.part`), unprocessed: join(workDir, `${name}.unprocessed.part`) };
 }
@@ -307,7 +307,7 @@ export async function assembleResultFiles(input: AssembleInput): Promise<void> {
  * Flushes a written file to the disk (fsync), so the journal never says a load is done while its result files are still
  * only in the OS cache: a power cut after "done" must not leave a file short of rows.
  */
-export async function syncFile(path: string): Promise<void> {
+async function syncFile(path: string): Promise<void> {
   const handle = await open(path, 'r+');
   try {
     await handle.sync();

@@ -19,7 +19,7 @@ import type { OpenFilePicker, SaveFilePicker } from '../files';
 import { resolveUserPath } from './user-path';
 
 /** A live connection to one org, for every feature that talks to it (query, load, events). */
-export type OrgConnection = {
+type OrgConnection = {
   profile: OrgProfile;
   session: JwtSession;
   client: SalesforceClient;

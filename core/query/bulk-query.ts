@@ -4,7 +4,7 @@ import { ServiceError } from '../errors';
 import { SalesforceRequestError, type Clock, type SalesforceClient } from '../salesforce';
 
 /** The slice of a Bulk API 2.0 query job's info the runner reads. */
-export type QueryJobInfo = {
+type QueryJobInfo = {
   id: string;
   state: 'UploadComplete' | 'InProgress' | 'JobComplete' | 'Failed' | 'Aborted';
   numberRecordsProcessed?: number;
@@ -70,7 +70,7 @@ export async function runBulkQuery(run: BulkQueryRun): Promise<{ jobId: string; 
 }
 
 /** A job the org itself ended (Failed or Aborted): there is nothing left to abort. */
-export class BulkJobEnded extends ServiceError {}
+class BulkJobEnded extends ServiceError {}
 
 async function waitForCompletion(run: BulkQueryRun, path: string): Promise<void> {
   const initial = run.poll?.initialMs ?? 500;

@@ -53,7 +53,7 @@ export function createDescribeCache({ connections }: { connections: QueryConnect
 }
 
 /** Trims a global describe to the contract's ObjectSummary list. */
-export function trimGlobal(global: GlobalDescribe): ObjectSummary[] {
+function trimGlobal(global: GlobalDescribe): ObjectSummary[] {
   return global.sobjects.map((o) => ({
     name: o.name,
     label: o.label,
@@ -67,7 +67,7 @@ export function trimGlobal(global: GlobalDescribe): ObjectSummary[] {
 }
 
 /** Trims an object describe to the contract's ObjectInfo. */
-export function trimDescribe(describe: SObjectDescribe): ObjectInfo {
+function trimDescribe(describe: SObjectDescribe): ObjectInfo {
   const raw = describe as SObjectDescribe & { keyPrefix?: string | null; custom?: boolean; childRelationships?: unknown[] };
   const fields: FieldInfo[] = describe.fields.map((f) => ({
     name: f.name,

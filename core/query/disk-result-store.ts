@@ -3,7 +3,7 @@ import Database from 'better-sqlite3';
 import type { CellValue, ResultColumn } from '../../shared/ipc/domains/query';
 import { toFileError } from '../files/file-errors';
 import { childRows, childSpecs, flattenRecords, type ChildRecordsOf } from './record-cells';
-import { columnPosition, notChildrenColumn, rowNotFound, type ResultStore } from './result-store';
+import { columnPosition, notChildrenColumn, rowAtView, type ResultStore } from './result-store';
 import { createViewCache, type ViewOptions } from './result-views';
 import { columnsFromRecords, type ColumnSpec } from './soql-columns';
 
@@ -178,12 +178,7 @@ export function createDiskResultStore(file: string, options: ViewOptions = {}): 
       const rowIndexes = Array.from(indexes.subarray(offset, Math.min(indexes.length, offset + limit)));
       return { rows: rowsAt(rowIndexes), matched: indexes.length, rowIndexes };
     },
-    async rowIndexAt(viewIndex, sort, filter) {
-      const indexes = await views.view(sort, filter);
-      const index = indexes === null ? viewIndex : indexes[viewIndex];
-      if (index === undefined || index >= size) throw rowNotFound(viewIndex);
-      return index;
-    },
+    rowIndexAt: async (viewIndex, sort, filter) => rowAtView(await views.view(sort, filter), viewIndex, size),
     children(rowIndex, name) {
       const { spec, index } = columnNamed(name);
       if (spec.kind !== 'children') throw notChildrenColumn(name);

@@ -4,14 +4,20 @@ import type { Clock } from '../salesforce';
 import type { QueryLibrary } from './query-library';
 
 /** The query service's history, saved-query and tab calls: pass-throughs to the query library in the local database. */
-export type LibraryCalls = {
+export interface LibraryCalls {
+  /** Past runs, newest first. */
   history(search: string, limit: number): HistoryEntry[];
+  /** Saved queries. */
   savedList(): SavedQuery[];
+  /** Saves a named query. */
   save(input: { name: string; soql: string; orgId: string | null }): SavedQuery;
+  /** Deletes a saved query. */
   deleteSaved(id: number): { deleted: boolean };
+  /** The editor tabs kept across restarts. */
   loadTabs(): { tabs: EditorTab[]; activeId: string | null };
+  /** Saves the editor tabs. */
   saveTabs(tabs: EditorTab[], activeId: string | null): { saved: boolean };
-};
+}
 
 /** Creates the library calls; each one fails with INTERNAL when the database is not open. */
 export function createLibraryCalls(library: QueryLibrary | undefined, clock: Clock): LibraryCalls {

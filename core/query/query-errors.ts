@@ -22,7 +22,7 @@ const POSITION = /ERROR at Row:(\d+):Column:(\d+)/;
  * Reads Salesforce's errorCode off an error from the org client: it may sit on the error itself or on its cause (the
  * client's ServiceError keeps the parsed `[{errorCode, message}]` body).
  */
-export function salesforceErrorCode(error: unknown): string | undefined {
+function salesforceErrorCode(error: unknown): string | undefined {
   for (let current: unknown = error, depth = 0; current !== null && current !== undefined && depth < 4; depth += 1) {
     if (typeof current !== 'object') return undefined;
     for (const key of ['errorCode', 'salesforceErrorCode', 'sfErrorCode']) {

@@ -150,7 +150,7 @@ export function setPath(target: Record<string, unknown>, path: string[], value: 
 }
 
 /** `/x/contacts.csv` + `Cases` → `/x/contacts.Cases.csv`. */
-export function siblingPath(path: string, part: string, extension: string): string {
+function siblingPath(path: string, part: string, extension: string): string {
   const ext = extname(path);
   return join(dirname(path), `${basename(path, ext)}.${part.replace(/[^\w.-]/g, '_')}${extension}`);
 }

@@ -2,7 +2,7 @@ import type { EditorTab, HistoryEntry, QuerySource, SavedQuery } from '../../sha
 import type { SqliteDatabase } from '../store';
 
 /** One finished run, as the runner records it. */
-export type HistoryRecord = { orgId: string; soql: string; rows: number; durationMs: number; ranAt: string; source: QuerySource; state: string };
+type HistoryRecord = { orgId: string; soql: string; rows: number; durationMs: number; ranAt: string; source: QuerySource; state: string };
 
 /** History, saved queries and editor tabs in the local database. */
 export interface QueryLibrary {

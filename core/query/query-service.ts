@@ -2,22 +2,19 @@ import { randomUUID } from 'node:crypto';
 import { rmSync } from 'node:fs';
 import type {
   CellValue,
-  EditorTab,
   ExplainPlan,
-  HistoryEntry,
   ObjectInfo,
   ObjectSummary,
   QueryProgress,
   QuerySort,
   ResultColumn,
   RowWindow,
-  SavedQuery,
 } from '../../shared/ipc/domains/query';
 import { ServiceError } from '../errors';
 import type { Clock } from '../salesforce';
 import { createDescribeCache } from './describe-cache';
 import { explainQuery } from './explain-plan';
-import { createLibraryCalls } from './library-calls';
+import { createLibraryCalls, type LibraryCalls } from './library-calls';
 import { createRunStore, DEFAULT_KEEP_ROWS, DEFAULT_KEEP_RUNS, DEFAULT_MEMORY_BYTES, DEFAULT_MEMORY_ROWS, type MemoryLimits } from './memory-policy';
 import type { QueryConnections, SaveFilePicker } from './ports';
 import type { QueryLibrary } from './query-library';
@@ -26,8 +23,6 @@ import { executeRun } from './run-execution';
 import { exportRun } from './run-export';
 import type { CsvExportOptions, ExportOutcome } from './query-export';
 import { createRunRegistry } from './run-registry';
-
-export type { RunArgs } from './query-run';
 
 /** The ports and settings of the query service. */
 export type QueryServiceOptions = {
@@ -64,7 +59,7 @@ export type QueryServiceOptions = {
 };
 
 /** The SOQL workbench's engine in main: runs, result windows, children, describe, explain, export, history, tabs. */
-export interface QueryService {
+export interface QueryService extends LibraryCalls {
   /**
    * Starts a run and returns its id at once; progress follows as `query:progress` events. When `signal` aborts (the window
    * or tab that asked is gone) the run is cancelled and its result dropped.
@@ -90,18 +85,6 @@ export interface QueryService {
   exportRun(runId: string, format: 'csv' | 'json', options?: CsvExportOptions): Promise<ExportOutcome>;
   /** The org's page for a record: `<instanceUrl>/<id>`. */
   recordUrl(orgId: string, recordId: string): Promise<{ url: string }>;
-  /** Past runs, newest first. */
-  history(search: string, limit: number): HistoryEntry[];
-  /** Saved queries. */
-  savedList(): SavedQuery[];
-  /** Saves a named query. */
-  save(input: { name: string; soql: string; orgId: string | null }): SavedQuery;
-  /** Deletes a saved query. */
-  deleteSaved(id: number): { deleted: boolean };
-  /** The editor tabs kept across restarts. */
-  loadTabs(): { tabs: EditorTab[]; activeId: string | null };
-  /** Saves the editor tabs. */
-  saveTabs(tabs: EditorTab[], activeId: string | null): { saved: boolean };
   /** Cancels every run, waits for them, and deletes their result files. */
   dispose(): Promise<void>;
 }

@@ -5,7 +5,6 @@ import { createViewCache, type ViewOptions } from './result-views';
 import { columnsFromRecords, isChildResult, type ColumnSpec } from './soql-columns';
 
 export { readPath } from './record-cells';
-export type { ChildRecordsOf, ChildRows } from './record-cells';
 
 /** A window of a result as the store answers it: the rows in view order, how many rows match, and their row numbers. */
 export type StoreWindow = { rows: CellValue[][]; matched: number; rowIndexes: number[] };
@@ -96,9 +95,13 @@ export function notChildrenColumn(name: string): ServiceError {
   return new ServiceError('VALIDATION', `The column "${name}" is not a child subquery.`, 'Expand a cell that shows a child count.');
 }
 
-/** The NOT_FOUND error for a view position past the end. */
-export function rowNotFound(viewIndex: number): ServiceError {
-  return new ServiceError('NOT_FOUND', `Row ${viewIndex + 1} is not in this result.`, 'Scroll back into the result and try again.');
+/** The row index at a position of a view (`indexes` null: the rows as stored), or NOT_FOUND for a position past the end. */
+export function rowAtView(indexes: Uint32Array | null, viewIndex: number, size: number): number {
+  const index = indexes === null ? viewIndex : indexes[viewIndex];
+  if (index === undefined || index >= size) {
+    throw new ServiceError('NOT_FOUND', `Row ${viewIndex + 1} is not in this result.`, 'Scroll back into the result and try again.');
+  }
+  return index;
 }
 
 /** Creates an empty result store in memory, kept as columns (one array per column): one pointer per cell plus its value. */
@@ -215,12 +218,7 @@ export function createResultStore(options: ViewOptions = {}): ResultStore {
       }
       return { rows, matched, rowIndexes };
     },
-    async rowIndexAt(viewIndex, sort, filter) {
-      const indexes = await views.view(sort, filter);
-      const index = indexes === null ? viewIndex : indexes[viewIndex];
-      if (index === undefined || index >= size) throw rowNotFound(viewIndex);
-      return index;
-    },
+    rowIndexAt: async (viewIndex, sort, filter) => rowAtView(await views.view(sort, filter), viewIndex, size),
     children(rowIndex, name) {
       const column = columnNamed(name);
       if (column.childRecords === null) throw notChildrenColumn(name);

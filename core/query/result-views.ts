@@ -119,7 +119,7 @@ function* buildView(
 }
 
 /** True when a filter needle (lower case) is in the cell's text; child subquery counts and nulls never match. */
-export function cellMatches(value: CellValue, needle: string): boolean {
+function cellMatches(value: CellValue, needle: string): boolean {
   return value !== null && typeof value !== 'object' && String(value).toLowerCase().includes(needle);
 }
 

@@ -7,7 +7,7 @@ import type { Clock } from './clock';
 import type { FetchBody, SalesforceClient } from './salesforce-client';
 
 /** The states of a Bulk API 2.0 ingest job, as Salesforce names them. */
-export type IngestJobState = 'Open' | 'UploadComplete' | 'InProgress' | 'JobComplete' | 'Failed' | 'Aborted';
+type IngestJobState = 'Open' | 'UploadComplete' | 'InProgress' | 'JobComplete' | 'Failed' | 'Aborted';
 
 /** The slice of an ingest job's info (salesforce-api.md §4.4) the load engine reads. */
 export type IngestJobInfo = {
@@ -62,7 +62,7 @@ export type IngestClientOptions = {
 const TERMINAL: ReadonlySet<IngestJobState> = new Set(['JobComplete', 'Failed', 'Aborted']);
 
 /** Whether a job state is final. */
-export function isTerminalJobState(state: IngestJobState): boolean {
+function isTerminalJobState(state: IngestJobState): boolean {
   return TERMINAL.has(state);
 }
 

@@ -1,14 +1,12 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import type { RunningEmulator } from '../../emulator/index';
-import { adminCall, localLogin, startLocalOrg, type LocalLogin } from '../test-support/local-org';
+import { beforeEach, describe, expect, it } from 'vitest';
+import { useLocalOrg } from '../test-support/local-org-fixture';
 import { busyDelayMs, classifyBusy, parseRetryAfter } from './busy-retry';
 import type { BusyWait } from './busy-retry';
 import type { Clock } from './clock';
 import { newestApiVersion } from './rest';
 import { createSalesforceClient, type SalesforceClient } from './salesforce-client';
 
-let org: RunningEmulator;
-let login: LocalLogin;
+const local = useLocalOrg();
 let client: SalesforceClient;
 let version: string;
 /** Every wait the client asked the clock for (the waits themselves are skipped: the clock is a port). */
@@ -23,28 +21,17 @@ const clock: Clock = {
   },
 };
 
-beforeAll(async () => {
-  org = await startLocalOrg();
-});
-afterAll(async () => {
-  await org.stop();
-});
 beforeEach(async () => {
-  await adminCall(org.url, 'faults', 'DELETE');
-  login = await localLogin(org.url);
   slept = [];
   told = [];
-  client = createSalesforceClient({ session: login.session, transport: login.transport, clock, retry: { attempts: 3, baseDelayMs: 5 }, busy: { retries: 4, baseDelayMs: 1000, maxDelayMs: 8000 } });
+  client = createSalesforceClient({ session: local.login.session, transport: local.login.transport, clock, retry: { attempts: 3, baseDelayMs: 5 }, busy: { retries: 4, baseDelayMs: 1000, maxDelayMs: 8000 } });
   client.onBusyWait((wait) => told.push(wait));
   version = await newestApiVersion(client);
 });
 
-const fault = async (spec: Record<string, unknown>): Promise<void> => {
-  const { status, body } = await adminCall(org.url, 'faults', 'POST', spec);
-  expect(status, JSON.stringify(body)).toBe(201);
-};
+const { fault } = local;
 
-const accountsNamed = (name: string): number => [...org.org.store.rows('Account', { includeDeleted: false })].filter((row) => row['Name'] === name).length;
+const accountsNamed = (name: string): number => [...local.org.org.store.rows('Account', { includeDeleted: false })].filter((row) => row['Name'] === name).length;
 
 describe('busy answers against the local org', () => {
   it('sends a POST again through 429s (the org did nothing), telling each wait, and the record exists once', async () => {
@@ -87,7 +74,7 @@ describe('busy answers against the local org', () => {
       hint: expect.stringMatching(/clears as they finish/),
     });
     expect(told).toHaveLength(4);
-    expect(login.transport.count('/limits')).toBe(5);
+    expect(local.login.transport.count('/limits')).toBe(5);
   });
 
   it('stops at once when the org asks to wait longer than five minutes', async () => {

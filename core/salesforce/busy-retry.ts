@@ -74,7 +74,7 @@ export function busyDelayMs(policy: BusyRetryPolicy, retry: number, retryAfterMs
 }
 
 /** A duration for a person: `8 s`, `1 min 30 s`. */
-export function spokenDuration(ms: number): string {
+function spokenDuration(ms: number): string {
   const seconds = Math.max(0, Math.ceil(ms / 1000));
   if (seconds < 60) return `${seconds} s`;
   const rest = seconds % 60;

@@ -14,16 +14,17 @@ async function closedPort(): Promise<number> {
 }
 
 /** An HTTP server that accepts requests and never answers them. */
-async function silentServer(): Promise<{ server: Server; port: number }> {
-  const server = createHttpServer(() => undefined);
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const address = server.address();
-  return { server, port: typeof address === 'object' && address !== null ? address.port : 0 };
+function silentServer(): Promise<{ server: Server; port: number }> {
+  return scriptedServer(() => undefined);
 }
 
 /** An HTTP server that answers each request by calling `respond` (which may delay, trickle or stall). */
-async function scriptedServer(respond: (response: ServerResponse) => void): Promise<{ server: Server; port: number }> {
-  const server = createHttpServer((_request, response) => respond(response));
+function scriptedServer(respond: (response: ServerResponse) => void): Promise<{ server: Server; port: number }> {
+  return listening(createHttpServer((_request, response) => respond(response)));
+}
+
+/** Starts `server` on a free loopback port. */
+async function listening(server: Server): Promise<{ server: Server; port: number }> {
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const address = server.address();
   return { server, port: typeof address === 'object' && address !== null ? address.port : 0 };
@@ -172,17 +173,14 @@ function uploadBody(chunks: number): ReadableStream<Uint8Array> {
  * A server that stops reading a request body after its first piece for `pauseMs` (forever when null), as a slow link
  * holds an upload back, then reads the rest and answers 201.
  */
-async function slowReader(pauseMs: number | null): Promise<{ server: Server; port: number }> {
-  const server = createHttpServer((request, response) => {
+function slowReader(pauseMs: number | null): Promise<{ server: Server; port: number }> {
+  return listening(createHttpServer((request, response) => {
     request.once('data', () => {
       request.pause();
       if (pauseMs !== null) setTimeout(() => request.resume(), pauseMs);
     });
     request.on('end', () => response.writeHead(201).end());
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const address = server.address();
-  return { server, port: typeof address === 'object' && address !== null ? address.port : 0 };
+  }));
 }
 
 describe('createFetchTransport with a streamed upload', () => {

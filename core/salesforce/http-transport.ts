@@ -25,9 +25,9 @@ export type FetchTransportOptions = {
 };
 
 /** The default wait for response headers. */
-export const DEFAULT_HEADERS_TIMEOUT_MS = 120_000;
+const DEFAULT_HEADERS_TIMEOUT_MS = 120_000;
 /** The default wait for the next body bytes. */
-export const DEFAULT_BODY_IDLE_TIMEOUT_MS = 60_000;
+const DEFAULT_BODY_IDLE_TIMEOUT_MS = 60_000;
 
 /**
  * The transport over Node's global fetch (undici): a NETWORK error when the headers take longer than `headersTimeoutMs`,

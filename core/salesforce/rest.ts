@@ -3,7 +3,7 @@ import { ServiceError } from '../errors';
 import type { SalesforceClient } from './salesforce-client';
 
 /** The API versions the org offers (`GET /services/data`), oldest first as Salesforce lists them. */
-export function listApiVersions(client: SalesforceClient, signal?: AbortSignal): Promise<ApiVersionInfo[]> {
+function listApiVersions(client: SalesforceClient, signal?: AbortSignal): Promise<ApiVersionInfo[]> {
   return client.json<ApiVersionInfo[]>('GET', '/services/data', { signal });
 }
 

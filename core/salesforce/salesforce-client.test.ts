@@ -1,8 +1,8 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import type { RunningEmulator } from '../../emulator/index';
-import { adminCall, localLogin, startLocalOrg, type LocalLogin } from '../test-support/local-org';
+import { adminCall } from '../test-support/local-org';
+import { useLocalOrg } from '../test-support/local-org-fixture';
 import { createSystemClock } from './clock';
 import { createRestApi, newestApiVersion } from './rest';
 import { createSalesforceClient, type SalesforceClient } from './salesforce-client';
@@ -11,50 +11,38 @@ import type { SalesforceSession, SessionAccess } from './salesforce-session';
 import { toAppError } from '../errors';
 import { matching } from '../test-support/matchers';
 
-let org: RunningEmulator;
-let login: LocalLogin;
+const local = useLocalOrg();
 let client: SalesforceClient;
 
-beforeAll(async () => {
-  org = await startLocalOrg();
-});
-afterAll(async () => {
-  await org.stop();
-});
 beforeEach(async () => {
-  await adminCall(org.url, 'faults', 'DELETE');
-  login = await localLogin(org.url);
-  client = createSalesforceClient({ session: login.session, transport: login.transport, clock: createSystemClock(), retry: { attempts: 3, baseDelayMs: 5 } });
+  client = createSalesforceClient({ session: local.login.session, transport: local.login.transport, clock: createSystemClock(), retry: { attempts: 3, baseDelayMs: 5 } });
 });
 
-const fault = async (spec: Record<string, unknown>): Promise<void> => {
-  const { status, body } = await adminCall(org.url, 'faults', 'POST', spec);
-  expect(status, JSON.stringify(body)).toBe(201);
-};
+const { fault } = local;
 
 describe('the Salesforce client against the local org', () => {
   it('re-logs in once for 10 parallel requests whose session expired, and every request succeeds', async () => {
     const version = await newestApiVersion(client);
     await client.json('GET', `/services/data/v${version}/limits`);
-    expect(login.transport.count('/services/oauth2/token')).toBe(1);
-    const before = (await login.session.access()).accessToken;
+    expect(local.login.transport.count('/services/oauth2/token')).toBe(1);
+    const before = (await local.login.session.access()).accessToken;
 
-    expect((await adminCall(org.url, 'sessions', 'DELETE')).status).toBe(204);
+    expect((await adminCall(local.org.url, 'sessions', 'DELETE')).status).toBe(204);
     const results = await Promise.all(
       Array.from({ length: 10 }, () => client.json<{ totalSize: number }>('GET', `/services/data/v${version}/query`, { query: { q: 'SELECT Id FROM Account LIMIT 1' } })),
     );
 
     expect(results.every((r) => r.totalSize >= 1)).toBe(true);
-    expect(login.transport.count('/services/oauth2/token')).toBe(2);
-    expect((await login.session.access()).accessToken).not.toBe(before);
+    expect(local.login.transport.count('/services/oauth2/token')).toBe(2);
+    expect((await local.login.session.access()).accessToken).not.toBe(before);
   });
 
   it('re-signs only once: a second INVALID_SESSION_ID in a row becomes an AUTH error', async () => {
     const version = await newestApiVersion(client);
     await fault({ kind: 'error', status: 401, path: '/services/data/*/limits', times: 2, body: [{ message: 'Session expired or invalid', errorCode: 'INVALID_SESSION_ID' }] });
     await expect(client.json('GET', `/services/data/v${version}/limits`)).rejects.toMatchObject({ code: 'AUTH', errorCode: 'INVALID_SESSION_ID' });
-    expect(login.transport.count('/services/oauth2/token')).toBe(2);
-    expect(login.transport.count('/limits')).toBe(2);
+    expect(local.login.transport.count('/services/oauth2/token')).toBe(2);
+    expect(local.login.transport.count('/limits')).toBe(2);
   });
 
   it('keeps the latest Sforce-Limit-Info usage', async () => {
@@ -72,28 +60,28 @@ describe('the Salesforce client against the local org', () => {
     await fault({ kind: 'error', status: 503, path: '/services/data/*/limits', times: 2 });
     const limits = await client.json<Record<string, unknown>>('GET', `/services/data/v${version}/limits`);
     expect(limits).toHaveProperty('DailyApiRequests');
-    expect(login.transport.count('/limits')).toBe(3);
+    expect(local.login.transport.count('/limits')).toBe(3);
   });
 
   it('retries a GET whose connection was dropped', async () => {
     const version = await newestApiVersion(client);
     await fault({ kind: 'reset', path: '/services/data/*/sobjects', times: 1 });
     await expect(client.json('GET', `/services/data/v${version}/sobjects`)).resolves.toHaveProperty('sobjects');
-    expect(login.transport.count('/sobjects')).toBe(2);
+    expect(local.login.transport.count('/sobjects')).toBe(2);
   });
 
   it('gives up after the retry budget and reports the last 503', async () => {
     const version = await newestApiVersion(client);
     await fault({ kind: 'error', status: 503, path: '/services/data/*/limits', times: 5 });
     await expect(client.json('GET', `/services/data/v${version}/limits`)).rejects.toMatchObject({ code: 'SF_API', status: 503 });
-    expect(login.transport.count('/limits')).toBe(3);
+    expect(local.login.transport.count('/limits')).toBe(3);
   });
 
   it('never retries a POST that failed with a 5xx (it may have been applied)', async () => {
     const version = await newestApiVersion(client);
     await fault({ kind: 'error', status: 503, path: '/services/data/*/sobjects/Account', method: 'POST', times: 1 });
     await expect(client.json('POST', `/services/data/v${version}/sobjects/Account`, { json: { Name: 'Once' } })).rejects.toMatchObject({ status: 503 });
-    expect(login.transport.count('/sobjects/Account')).toBe(1);
+    expect(local.login.transport.count('/sobjects/Account')).toBe(1);
   });
 
   it('maps REQUEST_LIMIT_EXCEEDED to LIMIT', async () => {
@@ -113,16 +101,16 @@ describe('the Salesforce client against the local org', () => {
   });
 
   it('never sends the bearer token to another origin', async () => {
-    const sent = login.transport.total;
+    const sent = local.login.transport.total;
     await client.access();
     // The client now holds a token (one login went out), so a leak would have something to leak.
-    expect(login.transport.count('/services/oauth2/token')).toBe(1);
-    const afterLogin = login.transport.total;
+    expect(local.login.transport.count('/services/oauth2/token')).toBe(1);
+    const afterLogin = local.login.transport.total;
     expect(afterLogin).toBe(sent + 1);
     await expect(client.request('GET', 'https://elsewhere.example/steal')).rejects.toMatchObject({ code: 'INTERNAL' });
     await expect(client.request('GET', '//elsewhere.example/steal')).rejects.toMatchObject({ code: 'INTERNAL' });
-    expect(login.transport.total).toBe(afterLogin);
-    expect(login.transport.urls.every((url) => new URL(url).origin === new URL(org.url).origin)).toBe(true);
+    expect(local.login.transport.total).toBe(afterLogin);
+    expect(local.login.transport.urls.every((url) => new URL(url).origin === new URL(local.org.url).origin)).toBe(true);
   });
 
   it('serves the REST helpers: versions, describe, identity, and query pages with their locator', async () => {

@@ -9,16 +9,16 @@ import { parseLimitInfo } from './limit-info';
 import type { SalesforceSession, SessionAccess } from './salesforce-session';
 
 /** An HTTP method the client sends. */
-export type HttpMethod = 'GET' | 'HEAD' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
+type HttpMethod = 'GET' | 'HEAD' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
 
 /** What fetch accepts as a body. */
 export type FetchBody = NonNullable<globalThis.RequestInit['body']>;
 
 /** A request body; pass a factory for streams so a retry or a re-login can send a fresh one. */
-export type RequestBody = string | Uint8Array | (() => FetchBody);
+type RequestBody = string | Uint8Array | (() => FetchBody);
 
 /** Per-request options. */
-export type RequestInit = {
+type RequestInit = {
   /** Query parameters appended to the path. */
   query?: Record<string, string | number | boolean | undefined> | undefined;
   /** JSON-encoded and sent with `Content-Type: application/json` when not a string/bytes/factory. */
@@ -31,7 +31,7 @@ export type RequestInit = {
 };
 
 /** Retry policy for idempotent requests: attempts in all, and the first back-off (doubled each time, with jitter). */
-export type RetryPolicy = { attempts: number; baseDelayMs: number };
+type RetryPolicy = { attempts: number; baseDelayMs: number };
 
 /** The client every feature reaches Salesforce through. */
 export type SalesforceClient = {

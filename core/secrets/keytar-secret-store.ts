@@ -47,7 +47,7 @@ function loadKeytar(): KeytarApi {
 }
 
 /** Maps a keytar failure to a KEYCHAIN ServiceError whose hint says what to install or unlock on this platform. */
-export function keychainError(action: string, platform: NodeJS.Platform, cause: unknown): ServiceError {
+function keychainError(action: string, platform: NodeJS.Platform, cause: unknown): ServiceError {
   if (cause instanceof ServiceError) return cause;
   const detail = cause instanceof Error ? cause.message : String(cause);
   return new ServiceError('KEYCHAIN', `OrgDesk could not ${action} the OS keychain (${detail}).`, keychainHint(platform), { cause });

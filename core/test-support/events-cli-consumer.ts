@@ -16,7 +16,7 @@ import { adminCall } from './local-org';
 const ORGDESK_BIN = fileURLToPath(new URL('../../cli/orgdesk.mjs', import.meta.url));
 
 /** One NDJSON line of the output file. */
-export type OutLine = { channel: string; replayId: number; data: unknown };
+type OutLine = { channel: string; replayId: number; data: unknown };
 
 /** A consumer run by the CLI: start, kill, stop, and what it left on disk. */
 export type CliConsumer = {

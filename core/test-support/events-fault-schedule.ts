@@ -8,7 +8,7 @@ import fc from 'fast-check';
 export type EventsConsumerStep = { kind: 'consumer'; consumer: 'service' | 'cli'; start: 'new' | 'latest' };
 
 /** A fault armed through `POST /__emulator/faults` (the org's fault table), all on the Streaming API's path but the session expiry. */
-export type EventsFault =
+type EventsFault =
   | { kind: 'latency'; ms: number; times: number }
   | { kind: 'error'; status: number; times: number }
   | { kind: 'reset'; afterBytes: number }

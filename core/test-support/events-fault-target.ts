@@ -22,6 +22,24 @@ const add = (counters: ScheduleCounters, name: string, n = 1): void => {
   counters[name] = (counters[name] ?? 0) + n;
 };
 
+/** Takes the steps every consumer takes alike (a commit, a wait, a fault armed on the org); false for a step its consumer takes. */
+async function orgStep(step: EventsStep, org: FaultyOrg, expected: number[], counters: ScheduleCounters): Promise<boolean> {
+  switch (step.kind) {
+    case 'commit':
+      expected.push(...(await org.commit(step.count)));
+      return true;
+    case 'wait':
+      await sleep(step.ms);
+      return true;
+    case 'fault':
+      add(counters, 'faults');
+      await org.arm(step.fault);
+      return true;
+    default:
+      return false;
+  }
+}
+
 /** A discontinuity covers a missing event when it sits on a later event and says the stream resumed from before it. */
 function covered(replayId: number, flags: readonly { replayId: number; lastReplayId: number | null }[]): boolean {
   return flags.some((f) => f.replayId > replayId && (f.lastReplayId === null || f.lastReplayId < replayId));
@@ -66,31 +84,23 @@ async function runService(org: FaultyOrg, first: EventsConsumerStep, steps: Even
     const startReplay: ReplayFrom = first.start === 'new' ? { kind: 'new' } : { kind: 'id', replayId: await org.latestReplayId() };
     await consumer.subscribe(startReplay);
     for (const step of steps) {
-      switch (step.kind) {
-        case 'commit':
-          expected.push(...(await org.commit(step.count)));
-          break;
-        case 'wait':
-          await sleep(step.ms);
-          break;
-        case 'fault':
-          add(counters, 'faults');
-          await org.arm(step.fault);
-          break;
-        case 'disk-full':
-          add(counters, 'faults');
-          consumer.fillDisk();
-          timers.push(setTimeout(() => consumer.recover(), step.ms));
-          break;
-        case 'restart': {
-          add(counters, 'restarts');
-          const { hadCheckpoint } = await consumer.restart(startReplay);
-          // With nothing kept yet, a subscription to new events (-1) starts over: earlier commits are not its events.
-          if (!hadCheckpoint && first.start === 'new') expected = [];
-          break;
+      if (!(await orgStep(step, org, expected, counters))) {
+        switch (step.kind) {
+          case 'disk-full':
+            add(counters, 'faults');
+            consumer.fillDisk();
+            timers.push(setTimeout(() => consumer.recover(), step.ms));
+            break;
+          case 'restart': {
+            add(counters, 'restarts');
+            const { hadCheckpoint } = await consumer.restart(startReplay);
+            // With nothing kept yet, a subscription to new events (-1) starts over: earlier commits are not its events.
+            if (!hadCheckpoint && first.start === 'new') expected = [];
+            break;
+          }
+          default:
+            break;
         }
-        default:
-          break;
       }
       checkpointHolds();
     }
@@ -141,17 +151,8 @@ async function runCli(org: FaultyOrg, steps: EventsStep[], folder: string, count
   try {
     await consumer.start({ replayId: await org.latestReplayId(), waitSubscribed: true });
     for (const step of steps) {
+      if (await orgStep(step, org, expected, counters)) continue;
       switch (step.kind) {
-        case 'commit':
-          expected.push(...(await org.commit(step.count)));
-          break;
-        case 'wait':
-          await sleep(step.ms);
-          break;
-        case 'fault':
-          add(counters, 'faults');
-          await org.arm(step.fault);
-          break;
         case 'kill': {
           add(counters, 'faults');
           add(counters, 'kills');

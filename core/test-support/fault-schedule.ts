@@ -126,12 +126,6 @@ function* consecutive(from: number, more: () => boolean): Generator<number> {
   for (let seed = from | 0; more(); seed = (seed + 1) | 0) yield seed;
 }
 
-/** The seed to start from: `FAULT_SEED` in the environment, else one drawn now (printed by the caller so it can be replayed). */
-export function seedFromEnvironment(env: NodeJS.ProcessEnv = process.env): number {
-  const given = Number(env.FAULT_SEED);
-  return Number.isInteger(given) ? given : (Math.random() * 2 ** 31) | 0;
-}
-
 /** Prints a report's figures in one block (the soak's output). */
 export function formatReport<Step>(report: ScheduleReport<Step>): string {
   const figures = Object.entries(report.counters)

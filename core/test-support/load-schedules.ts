@@ -17,7 +17,7 @@ import type { RunningEmulator } from '../../emulator/index';
 import type { Violation } from './fault-schedule';
 
 /** The Bulk ingest calls a fault can hit, as path patterns of the local org's fault table (`*` is any run of characters). */
-export const INGEST_CALLS = {
+const INGEST_CALLS = {
   create: { method: 'POST', path: '/services/data/*/jobs/ingest' },
   upload: { method: 'PUT', path: '/services/data/*/jobs/ingest/*/batches' },
   closeOrAbort: { method: 'PATCH', path: '/services/data/*/jobs/ingest/*' },
@@ -30,7 +30,7 @@ export const INGEST_CALLS = {
 } as const;
 
 /** One ingest call of `INGEST_CALLS`. */
-export type IngestCall = keyof typeof INGEST_CALLS;
+type IngestCall = keyof typeof INGEST_CALLS;
 
 /** A fault armed in the org's table before the load starts (each fires `times` times on the calls it matches). */
 export type ArmedFault =
@@ -46,14 +46,14 @@ export type ArmedFault =
   | { kind: 'fail-job'; afterRows: number };
 
 /** Something that happens at a moment of the run rather than on a call (`kill`: the process running the load gets SIGKILL). */
-export type TimedEvent =
+type TimedEvent =
   | { kind: 'restart'; atMs: number }
   | { kind: 'kill'; atMs: number }
   | { kind: 'expire-sessions'; atMs: number }
   | { kind: 'cancel'; atMs: number };
 
 /** The schedule's first step: the file and how it is split into jobs. */
-export type FileStep = {
+type FileStep = {
   kind: 'file';
   rows: number;
   /** Rows pre-flight refuses (a number column holding text): excluded into their own file. */

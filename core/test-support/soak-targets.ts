@@ -10,7 +10,7 @@ import { openLoadScheduleWorld } from './load-schedule-env';
 import { loadScheduleTarget } from './load-schedule-run';
 
 /** A target opened for a soak run, with what to close afterwards. */
-export type OpenedSoakTarget = { target: ScheduleTarget<unknown>; close(): Promise<void> };
+type OpenedSoakTarget = { target: ScheduleTarget<unknown>; close(): Promise<void> };
 
 /** One kind the soak can run. */
 export type SoakTarget = {

@@ -8,7 +8,7 @@ import { isTrustedSender } from './sender-check';
 /** The one ipcMain channel calls travel on: `(channel, args)` from the preload (named in shared/ipc/transport-protocol.ts). */
 export const IPC_INVOKE = ELECTRON_IPC.invoke;
 /** The one channel events travel on to the renderer: `{ channel, payload }`. */
-export const IPC_EVENT = ELECTRON_IPC.event;
+const IPC_EVENT = ELECTRON_IPC.event;
 /** The channel the preload hands a dropped file's path on (from `webUtils.getPathForFile`), answered with a ref. */
 export const IPC_FILE_REF = ELECTRON_IPC.fileRef;
 

@@ -6,13 +6,13 @@ import { toAppError } from '../../core/errors';
 import { createSenderScopes, type SenderScope, type SenderScopes } from './sender-scopes';
 
 /** Who sent a call: lets long-running work send progress to, and be disposed with, the window or socket that asked. */
-export type InvokeSender = { id: string };
+type InvokeSender = { id: string };
 
 /** The sender as a handler sees it: its id and its scope (an AbortSignal and disposers that end with its window or tab). */
 export type HandlerSender = InvokeSender & { scope: SenderScope };
 
 /** The handler of one channel: gets arguments already validated against the channel's schema. */
-export type ChannelHandler<S extends ChannelSpec> = (args: S['args'], sender: HandlerSender) => Promise<S['result']> | S['result'];
+type ChannelHandler<S extends ChannelSpec> = (args: S['args'], sender: HandlerSender) => Promise<S['result']> | S['result'];
 
 /** A handler for every channel of a (domain's) invoke map; a missing one fails the type check. */
 export type HandlersFor<M extends Record<string, ChannelSpec>> = { [K in keyof M]: ChannelHandler<M[K]> };
@@ -27,7 +27,7 @@ export type HandlerTableInput = Partial<HandlersFor<InvokeMap>>;
 export type InvokeFn = (channel: string, rawArgs: unknown, sender?: InvokeSender) => Promise<Result<unknown>>;
 
 /** The sender used when a transport does not say who called. */
-export const ANONYMOUS_SENDER: InvokeSender = { id: 'anonymous' };
+const ANONYMOUS_SENDER: InvokeSender = { id: 'anonymous' };
 
 /**
  * Builds the table that routes a channel name to its handler: validate the arguments with the channel's zod schema, call the

@@ -16,7 +16,7 @@ export function decideNavigation(url: string): NavigationDecision {
 }
 
 /** The one permission the app uses: writing to the clipboard (copy as TSV from the grid, Ctrl+C in the editor). */
-export const ALLOWED_PERMISSION = 'clipboard-sanitized-write';
+const ALLOWED_PERMISSION = 'clipboard-sanitized-write';
 
 /**
  * Decides a permission request or check (Electron security checklist: "Handle session permission requests from remote
@@ -27,7 +27,7 @@ export function isPermissionAllowed(permission: string, requestingOrigin: string
 }
 
 /** Whether an origin (or URL) is the app's own `app://orgdesk`. */
-export function isAppOrigin(origin: string): boolean {
+function isAppOrigin(origin: string): boolean {
   try {
     const url = new URL(origin);
     return url.protocol === `${APP_SCHEME}:` && url.host === APP_HOST && url.username === '' && url.password === '';

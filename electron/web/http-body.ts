@@ -32,7 +32,7 @@ export function sendJsonAndCutOff(request: IncomingMessage, response: ServerResp
  * Reads a request body of at most `maxBytes`: the bytes, or null as soon as it grows past the cap (reading stops there;
  * answer with `sendJsonAndCutOff`).
  */
-export function readBoundedBody(request: IncomingMessage, maxBytes: number): Promise<Buffer | null> {
+function readBoundedBody(request: IncomingMessage, maxBytes: number): Promise<Buffer | null> {
   return new Promise((resolveBody, rejectBody) => {
     const chunks: Buffer[] = [];
     let size = 0;

@@ -31,7 +31,7 @@ export type RequestGuard = {
 };
 
 /** The session cookie's name for a server on `port`. */
-export function sessionCookieName(port: number): string {
+function sessionCookieName(port: number): string {
   return `${WEB_PROTOCOL.sessionCookiePrefix}${port}`;
 }
 

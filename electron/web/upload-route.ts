@@ -21,18 +21,18 @@ const DEFAULT_MAX_TOTAL_UPLOAD_BYTES = 8 * 1024 * 1024 * 1024;
 /** The default number of uploads that may be under way at once. */
 const DEFAULT_MAX_CONCURRENT_UPLOADS = 4;
 /** How big a chunk the web bridge sends (the server takes any size up to twice this). */
-export const UPLOAD_CHUNK_BYTES = 8 * 1024 * 1024;
+const UPLOAD_CHUNK_BYTES = 8 * 1024 * 1024;
 /** How long an unfinished upload may wait for its next chunk before it is removed. */
-export const DEFAULT_UPLOAD_IDLE_MS = 5 * 60_000;
+const DEFAULT_UPLOAD_IDLE_MS = 5 * 60_000;
 
 const MAX_START_BODY_BYTES = 16 * 1024;
 
 export { uploadFilePath, uploadsDirOf } from '../../core/load/uploads';
 
 /** What a started upload answers: its id and the chunk size to send. */
-export type UploadStarted = { uploadId: string; chunkBytes: number };
+type UploadStarted = { uploadId: string; chunkBytes: number };
 /** What a chunk answers: the bytes received so far and whether the file is complete. */
-export type UploadChunkAnswer = { receivedBytes: number; complete: boolean };
+type UploadChunkAnswer = { receivedBytes: number; complete: boolean };
 
 /** How to build the upload route. */
 export type UploadRouteOptions = {

@@ -15,11 +15,11 @@ import { serveStaticFile } from './static-files';
 import { createUploadRoute, DEFAULT_MAX_UPLOAD_BYTES, uploadsDirOf } from './upload-route';
 
 /** The path the web bridge POSTs `{ channel, args }` to. */
-export const INVOKE_PATH = WEB_PROTOCOL.invokePath;
+const INVOKE_PATH = WEB_PROTOCOL.invokePath;
 /** The path the page POSTs to, to exchange the launch token for its session cookie (204 once authenticated). */
-export const SESSION_PATH = WEB_PROTOCOL.sessionPath;
+const SESSION_PATH = WEB_PROTOCOL.sessionPath;
 /** The path of the WebSocket carrying contract events. */
-export const EVENTS_PATH = WEB_PROTOCOL.eventsPath;
+const EVENTS_PATH = WEB_PROTOCOL.eventsPath;
 /** The header naming the tab's event connection (main's id for it, sent as the socket's first message) on its calls. */
 export const CONNECTION_HEADER = WEB_PROTOCOL.connectionHeader;
 /** The query parameter a reconnecting event socket names its previous connection by, to keep what it started. */
@@ -27,7 +27,7 @@ const RESUME_PARAM = WEB_PROTOCOL.resumeParam;
 /** The sender of calls made with the launch token and no event connection (scripts, tests): one shared sender. */
 const SCRIPT_SENDER_ID = 'web:script';
 /** How long a tab may be without its event socket before what it started (query runs) is cancelled and dropped. */
-export const DEFAULT_SENDER_GRACE_MS = 30_000;
+const DEFAULT_SENDER_GRACE_MS = 30_000;
 
 const MAX_BODY_BYTES = 5 * 1024 * 1024;
 

@@ -10,7 +10,7 @@ function adminError(status: number, message: string): Reply {
 }
 
 /** True when the caller is on this machine. */
-export function isLoopback(req: IncomingMessage): boolean {
+function isLoopback(req: IncomingMessage): boolean {
   const address = req.socket.remoteAddress ?? '';
   return address === '127.0.0.1' || address === '::1' || address === '::ffff:127.0.0.1' || address.startsWith('127.');
 }
@@ -20,7 +20,7 @@ function asObject(value: unknown): Record<string, unknown> | undefined {
 }
 
 /** The Host values that name this emulator on loopback: `127.0.0.1:<port>`, `localhost:<port>`, `[::1]:<port>`. */
-export function isOwnLoopbackHost(hostHeader: string | undefined, port: number): boolean {
+function isOwnLoopbackHost(hostHeader: string | undefined, port: number): boolean {
   if (hostHeader === undefined) return false;
   const host = hostHeader.trim().toLowerCase();
   return host === `127.0.0.1:${port}` || host === `localhost:${port}` || host === `[::1]:${port}`;
@@ -31,7 +31,7 @@ export function isOwnLoopbackHost(hostHeader: string | undefined, port: number):
  * own loopback host:port (a DNS-rebinding page reaches 127.0.0.1 under its own host name) and send no `Origin` (browsers
  * add one to cross-origin requests; the admin API's callers are Node processes and tests).
  */
-export function adminRefusal(req: IncomingMessage, port: number): string | undefined {
+function adminRefusal(req: IncomingMessage, port: number): string | undefined {
   if (!isLoopback(req)) return 'The admin API answers loopback callers only.';
   if (!isOwnLoopbackHost(req.headers.host, port)) {
     return `The admin API answers requests addressed to 127.0.0.1:${port} (or localhost:${port}) only; this one named host "${req.headers.host ?? ''}".`;

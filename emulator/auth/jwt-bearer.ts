@@ -7,7 +7,7 @@ import type { ConnectedAppRegistry } from './connected-apps';
 import type { SessionStore } from './sessions';
 
 /** A user as the token endpoint needs to see it. */
-export type TokenUser = { id: string; username: string; isActive: boolean };
+type TokenUser = { id: string; username: string; isActive: boolean };
 
 /** Ports of the token endpoint. */
 export type TokenEndpointDeps = {

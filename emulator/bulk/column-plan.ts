@@ -5,10 +5,10 @@
 import type { FieldSchema, ObjectSchema, OrgData } from '../org/types';
 
 /** A column that sets a field directly. */
-export type FieldColumn = { kind: 'field'; header: string; index: number; field: FieldSchema };
+type FieldColumn = { kind: 'field'; header: string; index: number; field: FieldSchema };
 
 /** A column that sets a lookup by matching an external-id or idLookup field of the parent object. */
-export type RelationshipColumn = {
+type RelationshipColumn = {
   kind: 'relationship';
   header: string;
   index: number;
@@ -19,7 +19,7 @@ export type RelationshipColumn = {
 };
 
 /** One understood column of the upload. */
-export type Column = FieldColumn | RelationshipColumn;
+type Column = FieldColumn | RelationshipColumn;
 
 /** The columns of an upload, in header order. */
 export type ColumnPlan = { headers: string[]; columns: Column[] };
@@ -28,7 +28,7 @@ export type ColumnPlan = { headers: string[]; columns: Column[] };
 export type HeaderError = { errorMessage: string };
 
 /** Finds a field of an object by API name, case-insensitively (as the API does). */
-export function findField(schema: ObjectSchema, name: string): FieldSchema | undefined {
+function findField(schema: ObjectSchema, name: string): FieldSchema | undefined {
   const lower = name.toLowerCase();
   return schema.fields.find((f) => f.name.toLowerCase() === lower);
 }

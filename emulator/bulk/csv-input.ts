@@ -10,7 +10,7 @@ export type ColumnDelimiter = 'COMMA' | 'SEMICOLON' | 'TAB' | 'PIPE' | 'CARET' |
 export type LineEnding = 'LF' | 'CRLF';
 
 /** The delimiter names a job may use, in the order the docs list them. */
-export const COLUMN_DELIMITERS: readonly ColumnDelimiter[] = ['BACKQUOTE', 'CARET', 'COMMA', 'PIPE', 'SEMICOLON', 'TAB'];
+const COLUMN_DELIMITERS: readonly ColumnDelimiter[] = ['BACKQUOTE', 'CARET', 'COMMA', 'PIPE', 'SEMICOLON', 'TAB'];
 
 /** A job's CSV format as a create request gives it (LF and COMMA when left out). */
 export type CsvFormat = { lineEnding: LineEnding; columnDelimiter: ColumnDelimiter };

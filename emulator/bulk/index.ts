@@ -12,8 +12,6 @@ import { handleIngest } from './ingest-routes';
 import type { IngestJob, QueryJob } from './job-info';
 import { handleQuery } from './query-routes';
 
-export type { BulkFaultController } from './bulk-env';
-
 /** Ports and settings of the Bulk routes. */
 export type BulkRoutesOptions = {
   store: OrgStore;
@@ -29,7 +27,7 @@ export type BulkRoutesOptions = {
 };
 
 /** Who is calling, as the router's session check established it. */
-export type BulkRequestContext = { userId: string };
+type BulkRequestContext = { userId: string };
 
 /** The Bulk API 2.0 part of the emulator. */
 export type BulkRoutes = {

@@ -37,7 +37,7 @@ export type ProcessorPorts = {
 };
 
 /** Formats a row error as `sf__Error`: `CODE:message:fields --`, or `CODE:message:--` with no fields (real captures). */
-export function formatSfError(error: RowError): string {
+function formatSfError(error: RowError): string {
   return `${error.statusCode}:${error.message}:${error.fields.length > 0 ? `${error.fields.join(',')} ` : ''}--`;
 }
 

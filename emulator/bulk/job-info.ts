@@ -7,10 +7,10 @@ import type { ColumnDelimiter, CsvLayout, LineEnding } from './csv-input';
 import type { ColumnPlan } from './column-plan';
 
 /** The states of an ingest job. */
-export type IngestState = 'Open' | 'UploadComplete' | 'InProgress' | 'JobComplete' | 'Failed' | 'Aborted';
+type IngestState = 'Open' | 'UploadComplete' | 'InProgress' | 'JobComplete' | 'Failed' | 'Aborted';
 
 /** The states of a query job (there is no Open). */
-export type QueryState = 'UploadComplete' | 'InProgress' | 'JobComplete' | 'Failed' | 'Aborted';
+type QueryState = 'UploadComplete' | 'InProgress' | 'JobComplete' | 'Failed' | 'Aborted';
 
 /** An ingest operation; names are case-sensitive, `hardDelete` is the only camel-cased one. */
 export type IngestOperation = 'insert' | 'update' | 'upsert' | 'delete' | 'hardDelete';
@@ -80,12 +80,12 @@ export type QueryJob = JobBase & {
 };
 
 /** Formats clock milliseconds the way Bulk job info does (second precision, `.000+0000`). */
-export function jobDate(ms: number): string {
+function jobDate(ms: number): string {
   return formatDateTime(new Date(Math.floor(ms / 1000) * 1000));
 }
 
 /** The `services/data/vXX.X/jobs/ingest/<id>/batches` content URL (relative, no leading slash). */
-export function contentUrl(job: IngestJob): string {
+function contentUrl(job: IngestJob): string {
   return `services/data/v${job.apiVersion.toFixed(1)}/jobs/ingest/${job.id}/batches`;
 }
 

@@ -22,7 +22,7 @@ function renderCell(value: FieldValue): string {
 }
 
 /** Encodes a row offset as an opaque locator (base64 without padding, like the real `MTAwMDA`). */
-export function encodeLocator(offset: number): string {
+function encodeLocator(offset: number): string {
   return Buffer.from(String(offset)).toString('base64').replace(/=+$/, '');
 }
 
@@ -187,9 +187,9 @@ async function sendResults(req: IncomingMessage, res: ServerResponse, env: BulkE
 }
 
 /** The first API version with `/resultPages` (salesforce-api.md §5, "Parallel results"). */
-export const RESULT_PAGES_MIN_VERSION = 58;
+const RESULT_PAGES_MIN_VERSION = 58;
 /** How many result URIs one `/resultPages` answer lists at most. */
-export const RESULT_PAGES_PER_SET = 5;
+const RESULT_PAGES_PER_SET = 5;
 
 /**
  * `GET …/jobs/query/<id>/resultPages[?locator=<set>]`: up to five `resultUrl`s (each a `/results?locator=` URI that can be

@@ -43,7 +43,7 @@ function xsdType(field: FieldSchema): string {
  * `INVALID_FIELD:Failed to deserialize field at col 3. Due to, '6/15/19' is not a valid value for the type xsd:date:CloseDate --`
  * (seen in public captures; the column number is the 0-based position in the CSV [INF]).
  */
-export function deserializeError(raw: string, field: FieldSchema, column: number): RowError {
+function deserializeError(raw: string, field: FieldSchema, column: number): RowError {
   return {
     statusCode: 'INVALID_FIELD',
     message: `Failed to deserialize field at col ${column}. Due to, '${raw}' is not a valid value for the type ${xsdType(field)}`,

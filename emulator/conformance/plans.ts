@@ -8,10 +8,10 @@ import type { CompareOptions } from './compare';
 import type { RecordedRequest } from './recordings';
 
 /** What a plan can use: the test org and a call helper. */
-export type ReplayEnv = { org: TestOrg };
+type ReplayEnv = { org: TestOrg };
 
 /** A difference accepted on purpose, with the reason. */
-export type AcceptedDifference = { where: RegExp; reason: string };
+type AcceptedDifference = { where: RegExp; reason: string };
 
 /** How one recording is replayed. */
 export type ReplayPlan = {
@@ -67,7 +67,7 @@ const REAL_JOB_QUERY = '7508Z00000lTqQCQA0';
 const TRIMMED = { where: /^body$/, reason: 'the recording kept no body for this call (trimmed mapping); the emulator answers with the documented body' };
 
 /** The plan of every recording, by file name; a recording without an entry is replayed as recorded. */
-export const PLANS: Record<string, ReplayPlan | SkipPlan> = {
+const PLANS: Record<string, ReplayPlan | SkipPlan> = {
   'binary-data.json': { skip: 'ContentVersion and base64 blobs are not in the emulator schema (issue 3 lists the objects)' },
   'create-binary-field.json': { skip: 'ContentVersion and base64 fields are not in the emulator schema' },
   'query-binary-field.json': { skip: 'ContentVersion and base64 fields are not in the emulator schema' },

@@ -15,7 +15,7 @@ export type RecordedRequest = {
 };
 
 /** A recorded response. */
-export type RecordedResponse = { status: number; body: string; headers: Record<string, string> };
+type RecordedResponse = { status: number; body: string; headers: Record<string, string> };
 
 /** One mapping file. */
 export type Recording = { file: string; request: RecordedRequest; response: RecordedResponse };

@@ -4,7 +4,7 @@
  */
 
 /** When a fault fires: `times` left (undefined = unlimited) and a probability per matching request. */
-export type FaultTrigger = { times?: number; rate?: number };
+type FaultTrigger = { times?: number; rate?: number };
 
 /** A fault as the admin API accepts it. */
 export type FaultSpec = FaultTrigger & {
@@ -21,7 +21,7 @@ export type FaultSpec = FaultTrigger & {
 export type Fault = FaultSpec & { id: string; fired: number };
 
 /** Validates a kind's settings; returns an error message, or undefined when fine. */
-export type FaultKindValidator = (spec: FaultSpec) => string | undefined;
+type FaultKindValidator = (spec: FaultSpec) => string | undefined;
 
 /** The fault table. */
 export interface FaultTable {

@@ -5,7 +5,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 export type Reply = { status: number; body?: unknown; headers?: Record<string, string | string[]> };
 
 /** One element of a REST error array. Validation errors carry `fields`, NOT_FOUND and INVALID_FIELD do not. */
-export type RestError = { message: string; errorCode: string; fields?: string[] };
+type RestError = { message: string; errorCode: string; fields?: string[] };
 
 /** A REST error answer: `[{"message","errorCode"[,"fields"]}]`. */
 export function errorReply(status: number, errorCode: string, message: string, fields?: string[]): Reply {

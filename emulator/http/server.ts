@@ -11,7 +11,7 @@ import { bearerToken, handleRest, invalidSessionReply } from '../rest/rest-api';
 import { errorReply, notFoundReply, readText, sendReply, type Reply } from './respond';
 
 /** Real orgs refuse request URIs over 16,384 bytes with 414 (salesforce-api.md 2.1). */
-export const MAX_URI_BYTES = 16_384;
+const MAX_URI_BYTES = 16_384;
 
 function area(path: string): string {
   if (path.startsWith('/__emulator')) return 'admin';

@@ -41,7 +41,7 @@ export function describeGlobalEntry(schema: ObjectSchema, apiVersion: string): R
 }
 
 /** One `fields[]` entry of a describe, with every key the real payload has, in alphabetical order. */
-export function describeField(f: FieldSchema): Record<string, unknown> {
+function describeField(f: FieldSchema): Record<string, unknown> {
   const text = f.length > 0 && f.type !== 'id' && f.type !== 'reference';
   return {
     aggregatable: f.aggregatable,

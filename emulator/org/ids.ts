@@ -39,7 +39,7 @@ export function keyPrefixOf(id: string): string {
 }
 
 /** Encodes a non-negative integer in base 62, left-padded with zeros to `width` characters. */
-export function toBase62(value: number, width: number): string {
+function toBase62(value: number, width: number): string {
   let n = Math.floor(value);
   let out = '';
   while (n > 0) {

@@ -8,7 +8,7 @@ import type { FieldValue, ObjectSchema, RecordRow } from './types';
 import { formatDate, formatDateTime } from './values';
 
 /** A small deterministic PRNG (mulberry32), so a seed number always gives the same org. */
-export function createRandom(seed: number): { next(): number; int(max: number): number; pick<T>(items: readonly T[]): T } {
+function createRandom(seed: number): { next(): number; int(max: number): number; pick<T>(items: readonly T[]): T } {
   let state = seed >>> 0;
   const next = (): number => {
     state = (state + 0x6d2b79f5) >>> 0;
@@ -31,7 +31,7 @@ export type SeedSize = { accounts: number; contacts: number; opportunities: numb
 export const DEFAULT_SEED_SIZE: SeedSize = { accounts: 300, contacts: 3000, opportunities: 600, cases: 400, leads: 500, invoices: 800 };
 
 /** The seeded users: the first is the active admin every test can log in as. */
-export const SEED_USERS = [
+const SEED_USERS = [
   { username: 'admin@orgdesk.example', firstName: 'Ada', lastName: 'Admin', alias: 'aadmin', isActive: true, profile: 'System Administrator', title: 'Salesforce Administrator' },
   { username: 'integration@orgdesk.example', firstName: 'Ivan', lastName: 'Integration', alias: 'iinteg', isActive: true, profile: 'System Administrator', title: 'Integration User' },
   { username: 'sales.rep@orgdesk.example', firstName: 'Sally', lastName: 'Seller', alias: 'sseller', isActive: true, profile: 'Standard User', title: 'Account Executive' },

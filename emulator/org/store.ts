@@ -7,7 +7,7 @@ import { createIdMinter, normalizeId, type IdMinter } from './ids';
 import type { FieldSchema, FieldValue, ObjectSchema, OrgData, RecordRow } from './types';
 
 /** What kind of change a listener hears about (the CDC change types). */
-export type ChangeType = 'CREATE' | 'UPDATE' | 'DELETE' | 'UNDELETE' | 'GAP_OVERFLOW';
+type ChangeType = 'CREATE' | 'UPDATE' | 'DELETE' | 'UNDELETE' | 'GAP_OVERFLOW';
 
 /** One change to one record, as the store reports it after it happened. */
 export type RecordChange = {

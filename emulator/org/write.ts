@@ -6,28 +6,12 @@ import { AUTO_NUMBER_FORMATS, isTextType } from './schema';
 import { keyPrefixOf, normalizeId } from './ids';
 import type { MutationOptions, OrgStore } from './store';
 import type { FieldSchema, FieldValue, ObjectSchema, RecordRow } from './types';
-import { formatDateTime, parseDateTimeValue, parseDateValue } from './values';
+import { formatDateTime } from './values';
+import { coerceFieldValue } from './field-coercion';
+import { displayValue, RecordWriteError } from './write-error';
 
-/** One error of a failed write, in the shape of collection and Bulk rows (`statusCode`, `message`, `fields`). */
-export type FieldError = { statusCode: string; message: string; fields: string[] };
-
-/** A write that the org refused; `status` is the HTTP status a single-record REST call answers with. */
-export class RecordWriteError extends Error {
-  /** The errors, usually one. */
-  readonly errors: FieldError[];
-  /** 400 for validation, 404 for NOT_FOUND / ENTITY_IS_DELETED, 300 for several external-id matches. */
-  readonly status: number;
-  /** For DUPLICATE_EXTERNAL_ID: the ids of every matching record. */
-  readonly matches: string[];
-
-  constructor(error: FieldError, status = 400, matches: string[] = []) {
-    super(`${error.statusCode}: ${error.message}`);
-    this.name = 'RecordWriteError';
-    this.errors = [error];
-    this.status = status;
-    this.matches = matches;
-  }
-}
+export { RecordWriteError } from './write-error';
+export type { FieldError } from './write-error';
 
 /** A lookup given by a parent's external id instead of its Id (`{"Account": {"External_Id__c": "A-1"}}`, Bulk `Account.External_Id__c`). */
 export type ParentReference = {
@@ -46,7 +30,7 @@ export type WriteInput = Record<string, FieldValue | ParentReference>;
 export type WriteContext = { userId: string; origin: string; transactionKey?: string; client?: string; apiVersion?: string };
 
 /** The outcome of an upsert. */
-export type UpsertResult = { id: string; created: boolean };
+type UpsertResult = { id: string; created: boolean };
 
 /** The org's write API. */
 export interface RecordWriter {
@@ -87,9 +71,6 @@ function isParentReference(value: unknown): value is ParentReference {
   return typeof value === 'object' && value !== null && (value as { kind?: unknown }).kind === 'parentReference';
 }
 
-function displayValue(value: FieldValue): string {
-  return value === null ? '' : String(value);
-}
 
 /** Creates the write layer over a store. */
 export function createRecordWriter({ store, now }: RecordWriterDeps): RecordWriter {
@@ -162,80 +143,6 @@ export function createRecordWriter({ store, now }: RecordWriterDeps): RecordWrit
     return options;
   }
 
-  function typeError(f: FieldSchema, value: FieldValue): RecordWriteError {
-    return new RecordWriteError({ statusCode: 'INVALID_TYPE_ON_FIELD_IN_RECORD', message: `${f.label}: value not of required type: ${displayValue(value)}`, fields: [f.name] });
-  }
-
-  function coerce(schema: ObjectSchema, f: FieldSchema, raw: FieldValue): FieldValue {
-    if (raw === null) return null;
-    if (raw === '' && !isTextType(f.type)) return null;
-    switch (f.type) {
-      case 'boolean': {
-        if (typeof raw === 'boolean') return raw;
-        const text = String(raw).trim().toLowerCase();
-        if (text === 'true' || text === '1') return true;
-        if (text === 'false' || text === '0') return false;
-        throw typeError(f, raw);
-      }
-      case 'int':
-      case 'double':
-      case 'currency':
-      case 'percent': {
-        const n = typeof raw === 'number' ? raw : typeof raw === 'string' && raw.trim() !== '' ? Number(raw.trim()) : Number.NaN;
-        if (!Number.isFinite(n)) throw typeError(f, raw);
-        if (f.type === 'int') {
-          if (!Number.isInteger(n) || Math.abs(n) > 2_147_483_647) throw typeError(f, raw);
-          return n;
-        }
-        const integerDigits = Math.max(1, f.precision - f.scale);
-        if (Math.abs(n) >= 10 ** integerDigits) {
-          throw new RecordWriteError({ statusCode: 'NUMBER_OUTSIDE_VALID_RANGE', message: `${f.label}: value outside of valid range on numeric field: ${displayValue(raw)}`, fields: [f.name] });
-        }
-        const factor = 10 ** f.scale;
-        return Math.round(n * factor) / factor;
-      }
-      case 'date': {
-        const parsed = typeof raw === 'string' ? parseDateValue(raw) : undefined;
-        if (parsed === undefined) throw typeError(f, raw);
-        return parsed;
-      }
-      case 'datetime': {
-        const parsed = typeof raw === 'string' ? parseDateTimeValue(raw) : undefined;
-        if (parsed === undefined) throw typeError(f, raw);
-        return parsed;
-      }
-      case 'reference':
-      case 'id':
-        return checkReference(schema, f, String(raw));
-      default: {
-        if (typeof raw !== 'string' && typeof raw !== 'number' && typeof raw !== 'boolean') throw typeError(f, raw);
-        const text = String(raw);
-        if (f.type === 'email' && text !== '' && !/^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(text)) {
-          throw new RecordWriteError({ statusCode: 'INVALID_EMAIL_ADDRESS', message: `${f.label}: invalid email address: ${text}`, fields: [f.name] });
-        }
-        return text === '' ? null : text;
-      }
-    }
-  }
-
-  function checkReference(_schema: ObjectSchema, f: FieldSchema, text: string): string {
-    const id = normalizeId(text.trim());
-    if (id === undefined) {
-      throw new RecordWriteError({ statusCode: 'MALFORMED_ID', message: `${f.label}: id value of incorrect type: ${text}`, fields: [f.name] });
-    }
-    const target = store.objectByKeyPrefix(keyPrefixOf(id));
-    if (!target || !f.referenceTo.includes(target.name)) {
-      throw new RecordWriteError({ statusCode: 'FIELD_INTEGRITY_EXCEPTION', message: `${f.label}: id value of incorrect type: ${text}`, fields: [f.name] });
-    }
-    const hit = store.findById(id);
-    if (!hit || hit.row.IsDeleted === true) {
-      throw new RecordWriteError({ statusCode: 'INVALID_CROSS_REFERENCE_KEY', message: `invalid cross reference id`, fields: [f.name] });
-    }
-    if (f.name === 'OwnerId' && hit.objectName === 'User' && hit.row.IsActive !== true) {
-      throw new RecordWriteError({ statusCode: 'INACTIVE_OWNER_OR_USER', message: `operation performed with inactive user [${id}] as owner of [${_schema.name.toLowerCase()}]`, fields: [] });
-    }
-    return id;
-  }
 
   function resolveParent(schema: ObjectSchema, key: string, ref: ParentReference): { field: FieldSchema; id: string } {
     const relationships = factsOf(schema).byRelationship;
@@ -305,7 +212,7 @@ export function createRecordWriter({ store, now }: RecordWriterDeps): RecordWrit
     }
     for (const name of Object.keys(out)) {
       const f = fieldOf(schema, name) as FieldSchema;
-      const value = coerce(schema, f, out[name] as FieldValue);
+      const value = coerceFieldValue(store, schema, f, out[name] as FieldValue);
       if (typeof value === 'string' && isTextType(f.type) && value.length > f.length) {
         throw new RecordWriteError({ statusCode: 'STRING_TOO_LONG', message: `${f.label}: data value too large: ${value.slice(0, 80)} (max length=${f.length})`, fields: [f.name] });
       }

@@ -6,7 +6,7 @@
  */
 import avsc, { type Schema, type Type } from 'avsc';
 import type { FieldSchema, ObjectSchema } from '../org/types';
-import { entriesOf, type ChangeEventEntry } from '../streaming/change-events';
+import { entriesOf, type ChangeEventEntry } from '../streaming/change-event-fields';
 
 /** A topic's schema: its JSON, its avsc type, its id, and (change events) the entry at each top-level position. */
 export type TopicSchema = {
@@ -76,8 +76,21 @@ function build(schema: Record<string, unknown>, kind: TopicSchema['kind'], objec
   return { id: fingerprintId(type), json: JSON.stringify(schema), type, kind, objectName, entries };
 }
 
+const cache = new WeakMap<ObjectSchema, TopicSchema>();
+
+/** Builds a schema once per object schema (describe objects do not change while the org runs). */
+function cached(object: ObjectSchema, make: () => TopicSchema): TopicSchema {
+  let schema = cache.get(object);
+  if (!schema) cache.set(object, (schema = make()));
+  return schema;
+}
+
 /** The schema of `/data/<Entity>ChangeEvent` for an object. */
 export function changeEventSchema(object: ObjectSchema, entityName: string): TopicSchema {
+  return cached(object, () => buildChangeEventSchema(object, entityName));
+}
+
+function buildChangeEventSchema(object: ObjectSchema, entityName: string): TopicSchema {
   const entries = entriesOf(object);
   const defined = new Map<string, string>();
   const fields: Record<string, unknown>[] = [{ name: 'ChangeEventHeader', type: HEADER_SCHEMA }];
@@ -110,6 +123,10 @@ export function platformEventFields(object: ObjectSchema): FieldSchema[] {
 
 /** The schema of `/event/<Event>__e`. */
 export function platformEventSchema(object: ObjectSchema): TopicSchema {
+  return cached(object, () => buildPlatformEventSchema(object));
+}
+
+function buildPlatformEventSchema(object: ObjectSchema): TopicSchema {
   const fields = [{ name: 'CreatedDate', type: 'long' }, { name: 'CreatedById', type: 'string' }, ...platformEventFields(object).map((f) => nullable(f.name, avroTypeOf(f)))];
   return build({ type: 'record', name: object.name, namespace: NAMESPACE, fields }, 'platform', object.name, []);
 }

@@ -8,7 +8,7 @@ import type { FieldSchema } from '../org/types';
 import { avroTypeOf, type TopicSchema } from './avro-schemas';
 
 /** `0x` + the upper-case hex of the bits at `positions`, padded to whole bytes (`0x650004E0`). */
-export function bitmapHex(positions: Iterable<number>): string {
+function bitmapHex(positions: Iterable<number>): string {
   let bits = 0n;
   for (const p of positions) bits |= 1n << BigInt(p);
   const hex = bits.toString(16).toUpperCase();
@@ -16,7 +16,7 @@ export function bitmapHex(positions: Iterable<number>): string {
 }
 
 /** The bitmap strings of field names (`Phone`, `Name.LastName`) against a change event schema's positions. */
-export function fieldBitmap(schema: TopicSchema, names: readonly string[]): string[] {
+function fieldBitmap(schema: TopicSchema, names: readonly string[]): string[] {
   if (names.length === 0) return [];
   const top = new Set<number>();
   const nested = new Map<number, Set<number>>();

@@ -18,7 +18,6 @@ import { publishHandler, publishStreamHandler } from './publish-handlers';
 import { authLost, managedSubscribeHandler, subscribeHandler, topicNotFound, type OpenStream } from './subscribe-handlers';
 import { createTopicRegistry } from './topics';
 
-export { MAX_REQUESTED } from './subscription';
 export type { ManagedSubscription, ManagedSubscriptionInput } from './managed-subscriptions';
 
 /** Pub/Sub options of `startEmulator`. */

@@ -94,6 +94,7 @@ describe('Pub/Sub API of the local org', () => {
     expect(decoded.CreatedById).toMatch(/^005/);
     const [viaCometd] = await collectEvents(cometd, 1);
     expect((viaCometd?.data as { payload: Record<string, unknown> }).payload).toMatchObject({ Order_Number__c: 'PS-1', Amount__c: 42.5 });
+    expect((viaCometd?.data as { schema: string }).schema).toBe(schemaId);
     stream.end();
   });
 

@@ -100,6 +100,7 @@ describe('change events over Pub/Sub', () => {
     const [viaCometd] = await collectEvents(cometd, 1);
     const cometdHeader = (viaCometd?.data as { payload: { ChangeEventHeader: Header } }).payload.ChangeEventHeader;
     expect(cometdHeader.transactionKey).toBe(header.transactionKey);
+    expect((viaCometd?.data as { schema: string }).schema).toBe(event.event.schema_id);
     expect(cometdHeader.changedFields.sort()).toEqual(['BillingAddress.City', 'BillingAddress.Country', 'Industry', 'LastModifiedDate', 'Phone']);
     stream.end();
   });

@@ -9,7 +9,7 @@ import { encodeReplayId } from './replay-ids';
 import type { ConsumerEventMessage, TopicRegistry } from './topics';
 
 /** The most events a stream may have outstanding (the guide: "The maximum value for num_requested is 100"). */
-export const MAX_REQUESTED = 100;
+const MAX_REQUESTED = 100;
 
 /** One batch for the client: events (none for a keepalive), the replay id it reached, what is still owed. */
 export type Batch = { events: ConsumerEventMessage[]; latestReplayId: Buffer; pending: number };

@@ -12,7 +12,7 @@ import { encodePayload } from './event-encoding';
 import { encodeReplayId } from './replay-ids';
 
 /** A topic: its channel in the shared log, whether it takes publishes, and its schema (none for `/data/ChangeEvents`). */
-export type Topic = { name: string; canPublish: boolean; schema: TopicSchema | undefined };
+type Topic = { name: string; canPublish: boolean; schema: TopicSchema | undefined };
 
 /** A `ConsumerEvent` as the proto loader takes it. */
 export type ConsumerEventMessage = { event: { id: string; schema_id: string; payload: Buffer; headers: never[] }; replay_id: Buffer };

@@ -13,7 +13,7 @@ import { handleTooling } from './tooling';
 import { parseApiVersion, resourceMap, versionList } from './versions';
 
 /** The largest JSON body the REST resources read (collections of 200 records with long text fit well under it). */
-export const MAX_JSON_BODY_BYTES = 20 * 1024 * 1024;
+const MAX_JSON_BODY_BYTES = 20 * 1024 * 1024;
 
 /** The 401 every real org gives for an unknown or expired token (salesforce-api.md 1.6). */
 export function invalidSessionReply(): Reply {

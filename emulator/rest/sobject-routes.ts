@@ -13,7 +13,7 @@ import { RecordWriteError, type ParentReference, type WriteContext, type WriteIn
 export type SObjectCall = { method: string; segments: string[]; versionText: string; major: number; search: URLSearchParams; body: () => unknown; ctx: WriteContext };
 
 /** The URL of a record under a version. */
-export function recordUrl(versionText: string, objectName: string, id: string): string {
+function recordUrl(versionText: string, objectName: string, id: string): string {
   return `/services/data/v${versionText}/sobjects/${objectName}/${id}`;
 }
 
@@ -26,7 +26,7 @@ export function recordBody(schema: ObjectSchema, row: RecordRow, versionText: st
 }
 
 /** Converts a write error into REST's error array. Validation errors keep `fields`; INVALID_FIELD and NOT_FOUND do not. */
-export function writeErrorReply(error: RecordWriteError, schema?: ObjectSchema, versionText = '60.0'): Reply {
+function writeErrorReply(error: RecordWriteError, schema?: ObjectSchema, versionText = '60.0'): Reply {
   if (error.status === 300) return { status: 300, body: error.matches.map((id) => recordUrl(versionText, schema?.name ?? '', id)) };
   const body = error.errors.map((e) => {
     if (e.statusCode === 'NOT_FOUND') return { errorCode: e.statusCode, message: e.message };

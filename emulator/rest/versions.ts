@@ -1,12 +1,12 @@
 /** The API versions the org serves (`GET /services/data`) and the resources of one version. */
 
 /** Oldest and newest versions served. */
-export const MIN_API_VERSION = 20;
+const MIN_API_VERSION = 20;
 /** The newest version: Spring '26. */
 export const MAX_API_VERSION = 66;
 
 /** The release label of a version: v20.0 is Winter '11, then Spring, Summer, Winter each year. */
-export function releaseLabel(major: number): string {
+function releaseLabel(major: number): string {
   const index = major - 20;
   const season = ['Winter', 'Spring', 'Summer'][((index % 3) + 3) % 3] as string;
   const year = 11 + Math.floor(index / 3);

@@ -9,7 +9,7 @@ import { describeQuery, type SoqlOptions } from './soql-engine';
 import { parseSoql } from './soql-parse';
 
 /** One column of the answer. */
-export type ColumnMetadata = {
+type ColumnMetadata = {
   aggregate: boolean;
   apexType: string | null;
   booleanType: boolean;

@@ -6,7 +6,7 @@ type Unit = 'day' | 'week' | 'month' | 'quarter' | 'year';
 const DAY_MS = 86_400_000;
 
 /** `YYYY-MM-DD` of a UTC timestamp. */
-export function isoDay(ms: number): string {
+function isoDay(ms: number): string {
   return new Date(ms).toISOString().slice(0, 10);
 }
 

@@ -5,21 +5,19 @@
  * locators and `?explain=`; `executeSoqlRows` and `bulkUnsupportedConstructs` serve Bulk API 2.0 query jobs. Errors are
  * SoqlError with a real org's errorCode and message text (caret block for positional errors).
  */
-export { SoqlError, caretMessage, type SoqlErrorCode } from './soql-error';
-export { parseSoql } from './soql-parse';
+export { SoqlError } from './soql-error';
 export {
-  CHILD_BATCH,
+  
   bulkUnsupportedConstructs,
-  describeQuery,
+  
   executeSoql,
   executeSoqlRows,
   runSoql,
-  type QueryRun,
-  type QueryShape,
-  type SoqlOptions,
+  
+  
+  
   type SoqlRecord,
-  type SoqlResult,
-  type SoqlRows,
+  
+  
 } from './soql-engine';
-export { batchSizeOf, createQueryRoutes, type QueryRequest, type QueryResponse, type QueryRoutes } from './query-routes';
-export { relativeDateRange, type DayRange } from './date-literals';
+export { createQueryRoutes } from './query-routes';

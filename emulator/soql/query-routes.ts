@@ -13,7 +13,7 @@ export type QueryRequest = {
 };
 
 /** What the router writes back: a status and a JSON body (an array of `{message, errorCode}` for errors). */
-export type QueryResponse = { status: number; body: unknown; headers?: Record<string, string> };
+type QueryResponse = { status: number; body: unknown; headers?: Record<string, string> };
 
 /** The query resources of the REST API. */
 export type QueryRoutes = { handle(request: QueryRequest): QueryResponse };
@@ -40,7 +40,7 @@ function header(headers: Record<string, string | undefined>, name: string): stri
 }
 
 /** Reads `Sforce-Query-Options: batchSize=N`, clamped to 200..2000 like a real org; anything unreadable means 2000. */
-export function batchSizeOf(headers: Record<string, string | undefined>): number {
+function batchSizeOf(headers: Record<string, string | undefined>): number {
   const match = /batchSize\s*=\s*(\d+)/i.exec(header(headers, 'sforce-query-options') ?? '');
   if (match === null) return DEFAULT_BATCH;
   return Math.min(MAX_BATCH, Math.max(MIN_BATCH, Number(match[1])));

@@ -78,7 +78,7 @@ const child = (childSObject: string, fieldName: string, relationshipName: string
 });
 
 /** The schemas of the test org. */
-export function testSchemas(): ObjectSchema[] {
+function testSchemas(): ObjectSchema[] {
   return [
     object('User', '005', [field({ name: 'Name', type: 'string' }), field({ name: 'Username', type: 'string' }), field({ name: 'IsActive', type: 'boolean' })]),
     object(

@@ -10,10 +10,10 @@ export type IncomingMessage = Record<string, unknown>;
 export type OutgoingMessage = Record<string, unknown>;
 
 /** The advice after which a client must handshake again (and re-subscribe). */
-export const HANDSHAKE_ADVICE = { interval: 0, reconnect: 'handshake' } as const;
+const HANDSHAKE_ADVICE = { interval: 0, reconnect: 'handshake' } as const;
 
 /** The advice after which a client must not reconnect (authentication lost). */
-export const NONE_ADVICE = { reconnect: 'none', interval: 0 } as const;
+const NONE_ADVICE = { reconnect: 'none', interval: 0 } as const;
 
 /** The error texts the server uses; the ones marked [INF] are not quoted in the sources. */
 export const ERRORS = {
@@ -40,13 +40,13 @@ export const ERRORS = {
 } as const;
 
 /** The `id` of a request, echoed as it came (string or number), or undefined. */
-export function messageId(message: IncomingMessage): string | number | undefined {
+function messageId(message: IncomingMessage): string | number | undefined {
   const id = message.id;
   return typeof id === 'string' || typeof id === 'number' ? id : undefined;
 }
 
 /** The request's channel as text ('' when it is not a string). */
-export function channelOf(message: IncomingMessage): string {
+function channelOf(message: IncomingMessage): string {
   return typeof message.channel === 'string' ? message.channel : '';
 }
 

@@ -5,7 +5,6 @@
  * do not reconnect in time, and slow readers dropped. Written directly (not on faye's server): faye cannot replay per
  * client, nor answer with Salesforce's error texts, cookie rule, auth on every request or size limits.
  */
-import { randomBytes } from 'node:crypto';
 import type { IncomingMessage as HttpRequest, ServerResponse } from 'node:http';
 import type { SessionStore } from '../auth/sessions';
 import { readText } from '../http/respond';
@@ -24,9 +23,10 @@ import {
   type OutgoingMessage,
 } from './bayeux-messages';
 import type { EventLog, StoredEvent } from './event-log';
+import { asMessages, authToken, checkVersion, cookieValue, newClientId, replayAsked } from './bayeux-requests';
 
 /** Real orgs refuse a CometD request body over 32,768 bytes with 413 (salesforce-api.md 6.1). */
-export const MAX_COMETD_BODY_BYTES = 32_768;
+const MAX_COMETD_BODY_BYTES = 32_768;
 
 /** Tunables of the Bayeux server (defaults are the real org's, where known). */
 export type BayeuxServerOptions = {
@@ -58,7 +58,7 @@ export type BayeuxServerOptions = {
 export const STREAMING_FAULT_KINDS = ['streaming-lost-reply', 'streaming-drop-client', 'streaming-expire-session'] as const;
 
 /** One of `STREAMING_FAULT_KINDS`. */
-export type StreamingFaultKind = (typeof STREAMING_FAULT_KINDS)[number];
+type StreamingFaultKind = (typeof STREAMING_FAULT_KINDS)[number];
 
 type Subscription = { channel: string; cursor: number };
 
@@ -109,57 +109,6 @@ export interface BayeuxServer {
   dropAll(): void;
   /** Ends held connects and timers. */
   stop(): void;
-}
-
-const CLIENT_ID_ALPHABET = 'abcdefghijklmnopqrstuvwxyz0123456789';
-
-function newClientId(): string {
-  return Array.from(randomBytes(27), (b) => CLIENT_ID_ALPHABET[b % 36]).join('');
-}
-
-function cookieValue(req: HttpRequest, name: string): string | undefined {
-  const header = req.headers.cookie;
-  if (header === undefined) return undefined;
-  for (const part of header.split(';')) {
-    const at = part.indexOf('=');
-    if (at > 0 && part.slice(0, at).trim() === name) return part.slice(at + 1).trim();
-  }
-  return undefined;
-}
-
-/** The token of `Authorization: Bearer <t>` or `OAuth <t>` (jsforce sends OAuth). */
-function authToken(req: HttpRequest): string | undefined {
-  const match = /^(?:Bearer|OAuth)\s+(\S+)\s*$/i.exec(req.headers.authorization ?? '');
-  return match?.[1];
-}
-
-type VersionCheck = { ok: true } | { ok: false; error: string } | { ok: false; notFound: true };
-
-function checkVersion(pathname: string, latest: string): VersionCheck {
-  const parts = pathname.split('/').filter((p) => p !== '');
-  if (parts.length === 1) return { ok: false, error: ERRORS.versionMissing(latest) };
-  if (parts.length > 2) return { ok: false, notFound: true };
-  const text = parts[1] as string;
-  if (!/^\d+\.\d$/.test(text)) return { ok: false, error: ERRORS.versionMissing(latest) };
-  const major = Number(text.split('.')[0]);
-  if (major < 37 || major > Number(latest.split('.')[0])) return { ok: false, error: ERRORS.versionOld };
-  return { ok: true };
-}
-
-function asMessages(parsed: unknown): IncomingMessage[] | undefined {
-  const list = Array.isArray(parsed) ? parsed : [parsed];
-  if (list.length === 0 || list.some((m) => typeof m !== 'object' || m === null || Array.isArray(m))) return undefined;
-  return list as IncomingMessage[];
-}
-
-/** The replay value asked for a channel in `ext.replay` (-1 when none). */
-function replayAsked(message: IncomingMessage, channel: string): unknown {
-  const ext = message.ext;
-  if (typeof ext !== 'object' || ext === null) return -1;
-  const replay = (ext as { replay?: unknown }).replay;
-  if (typeof replay !== 'object' || replay === null) return -1;
-  const value = (replay as Record<string, unknown>)[channel];
-  return value === undefined || value === null ? -1 : value;
 }
 
 /** Creates the Bayeux server over the event log. */

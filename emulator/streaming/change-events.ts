@@ -6,9 +6,11 @@
  * numbers, one event with several `recordIds` when a transaction makes the same change to several records, and one
  * `GAP_OVERFLOW` per entity past the per-transaction change limit.
  */
-import { createHash, randomUUID } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
 import type { OrgStore, RecordChange } from '../org/store';
 import type { FieldSchema, FieldValue, ObjectSchema, RecordRow } from '../org/types';
+import { changeEventSchema } from '../pubsub/avro-schemas';
+import { entriesOf, type ChangeEventEntry } from './change-event-fields';
 import type { EventLog } from './event-log';
 
 /** The channel of all change events. */
@@ -18,19 +20,14 @@ export const ALL_CHANGE_EVENTS = '/data/ChangeEvents';
 export type ChangeEventType = 'CREATE' | 'UPDATE' | 'DELETE' | 'UNDELETE' | 'GAP_CREATE' | 'GAP_UPDATE' | 'GAP_DELETE' | 'GAP_UNDELETE' | 'GAP_OVERFLOW';
 
 /** The gap types the admin API can emit. */
-export const GAP_TYPES: readonly ChangeEventType[] = ['GAP_CREATE', 'GAP_UPDATE', 'GAP_DELETE', 'GAP_UNDELETE', 'GAP_OVERFLOW'];
+const GAP_TYPES: readonly ChangeEventType[] = ['GAP_CREATE', 'GAP_UPDATE', 'GAP_DELETE', 'GAP_UNDELETE', 'GAP_OVERFLOW'];
 
 /** The record id an overflow event carries (docs). */
-export const OVERFLOW_RECORD_ID = '000000000000000AAA';
+const OVERFLOW_RECORD_ID = '000000000000000AAA';
 
 /** `AccountChangeEvent`, `Invoice__ChangeEvent` (the custom `c` dropped). */
 export function changeEventEntity(objectName: string): string {
   return objectName.endsWith('__c') ? `${objectName.slice(0, -1)}ChangeEvent` : `${objectName}ChangeEvent`;
-}
-
-/** A 22-character schema id derived from the entity's field list (opaque, stable while the schema is). */
-export function schemaId(name: string, fields: readonly string[]): string {
-  return createHash('sha256').update(`${name}:${fields.join(',')}`).digest('base64url').slice(0, 22);
 }
 
 /** A stored datetime (`2026-01-02T03:04:05.000+0000`) as CometD shows it (`2026-01-02T03:04:05Z`); other values as stored. */
@@ -41,48 +38,7 @@ function eventValue(field: FieldSchema, value: FieldValue): FieldValue {
   return date.toISOString().replace('.000Z', 'Z');
 }
 
-/** One field of a change event: a plain field, or a compound one (`Name`, `<X>Address`) with its parts. */
-export type ChangeEventEntry = { kind: 'field'; name: string; field: FieldSchema } | { kind: 'compound'; name: string; parts: { key: string; field: FieldSchema }[] };
-
 type Entry = ChangeEventEntry;
-
-const EXCLUDED = new Set(['Id', 'IsDeleted', 'SystemModstamp', 'LastViewedDate', 'LastReferencedDate']);
-const ADDRESS_PARTS = ['Street', 'City', 'State', 'PostalCode', 'Country', 'StateCode', 'CountryCode', 'Latitude', 'Longitude', 'GeocodeAccuracy'];
-const NAME_PARTS = ['Salutation', 'FirstName', 'LastName'];
-
-/** The fields of an object's change event, in schema order, compound fields grouped where their first part stands. */
-export function entriesOf(schema: ObjectSchema): Entry[] {
-  const byName = new Map(schema.fields.map((f) => [f.name, f]));
-  const owner = new Map<string, Entry>();
-  const compoundName = byName.get('Name')?.label === 'Full Name' && byName.has('LastName');
-  if (compoundName) {
-    const entry: Entry = { kind: 'compound', name: 'Name', parts: NAME_PARTS.filter((p) => byName.has(p)).map((p) => ({ key: p, field: byName.get(p) as FieldSchema })) };
-    for (const p of [...NAME_PARTS, 'Name']) owner.set(p, entry);
-  }
-  for (const f of schema.fields) {
-    if (!f.name.endsWith('Street')) continue;
-    const prefix = f.name.slice(0, -'Street'.length);
-    const parts = ADDRESS_PARTS.filter((p) => byName.has(`${prefix}${p}`)).map((p) => ({ key: p, field: byName.get(`${prefix}${p}`) as FieldSchema }));
-    const entry: Entry = { kind: 'compound', name: `${prefix}Address`, parts };
-    for (const part of parts) owner.set(part.field.name, entry);
-  }
-  const out: Entry[] = [];
-  const placed = new Set<Entry>();
-  for (const f of schema.fields) {
-    if (EXCLUDED.has(f.name)) continue;
-    const group = owner.get(f.name);
-    if (group) {
-      if (!placed.has(group)) {
-        placed.add(group);
-        out.push(group);
-      }
-      continue;
-    }
-    if (f.calculated) continue;
-    out.push({ kind: 'field', name: f.name, field: f });
-  }
-  return out;
-}
 
 /** Options of the publisher. */
 export type ChangeEventOptions = {
@@ -119,7 +75,8 @@ export function createChangeEventPublisher(options: ChangeEventOptions): ChangeE
     let layout = layouts.get(schema.name);
     if (!layout) {
       const entries = entriesOf(schema);
-      layout = { entries, schemaId: schemaId(changeEventEntity(schema.name), entries.map((e) => e.name)), channel: `/data/${changeEventEntity(schema.name)}` };
+      // The schema id is the Pub/Sub schema's, so a CometD `schema` can be looked up with GetSchema.
+      layout = { entries, schemaId: changeEventSchema(schema, changeEventEntity(schema.name)).id, channel: `/data/${changeEventEntity(schema.name)}` };
       layouts.set(schema.name, layout);
     }
     return layout;

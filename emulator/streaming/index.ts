@@ -10,7 +10,7 @@ import { describeGlobalEntry } from '../org/describe';
 import type { ObjectSchema } from '../org/types';
 import type { FaultTable } from '../http/faults';
 import { createBayeuxServer, STREAMING_FAULT_KINDS, type StreamingClientInfo } from './bayeux-server';
-import { ALL_CHANGE_EVENTS, changeEventEntity, createChangeEventPublisher, type ChangeEventType } from './change-events';
+import { changeEventEntity, createChangeEventPublisher, type ChangeEventType } from './change-events';
 import { createEventLog, type EventLog } from './event-log';
 import { isPlatformEvent, platformEventChannel, platformEventRoutes } from './platform-events';
 
@@ -153,6 +153,3 @@ export function createStreaming(ports: {
     },
   };
 }
-
-/** The channel of every change event (re-exported for tests). */
-export { ALL_CHANGE_EVENTS };

@@ -9,7 +9,7 @@ import type { RestExtension } from '../core';
 import { errorReply, jsonParserMessage, readText, sendReply } from '../http/respond';
 import type { OrgStore } from '../org/store';
 import type { FieldValue, ObjectSchema } from '../org/types';
-import { schemaId } from './change-events';
+import { platformEventSchema } from '../pubsub/avro-schemas';
 import type { EventLog } from './event-log';
 
 /** The channel of a platform event. */
@@ -29,7 +29,7 @@ export function publishPlatformEvent(store: OrgStore, log: EventLog, schema: Obj
   const id = store.newId(schema.name);
   const payload: Record<string, unknown> = { CreatedDate: now.toISOString(), CreatedById: userId };
   for (const f of schema.fields) if (!SYSTEM_FIELDS.has(f.name)) payload[f.name] = values[f.name] ?? null;
-  const schemaKey = schemaId(schema.name, schema.fields.map((f) => f.name));
+  const schemaKey = platformEventSchema(schema).id;
   const event = log.append([platformEventChannel(schema.name)], (replayId) => JSON.stringify({ schema: schemaKey, payload, event: { EventUuid: randomUUID(), replayId } }));
   return { id, replayId: event.replayId };
 }

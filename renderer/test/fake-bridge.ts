@@ -2,10 +2,10 @@ import type { EventChannel, EventPayload, FileRefProgress, InvokeArgs, InvokeCha
 import { fail, ok, type AppError, type Result } from '../../shared/ipc/result';
 
 /** What a fake answer may produce: the value, a whole Result, or an AppError wrapped as `{ error }`. */
-export type FakeOutcome<C extends InvokeChannel> = InvokeResult<C> | Result<InvokeResult<C>> | { error: AppError };
+type FakeOutcome<C extends InvokeChannel> = InvokeResult<C> | Result<InvokeResult<C>> | { error: AppError };
 
 /** A fake answer for one channel: an outcome, or a function of the arguments returning one (or a promise of one). */
-export type FakeAnswer<C extends InvokeChannel> = FakeOutcome<C> | ((args: InvokeArgs<C>) => FakeOutcome<C> | Promise<FakeOutcome<C>>);
+type FakeAnswer<C extends InvokeChannel> = FakeOutcome<C> | ((args: InvokeArgs<C>) => FakeOutcome<C> | Promise<FakeOutcome<C>>);
 
 /** Answers per channel; a channel left out answers NOT_FOUND, like a main process that does not wire it yet. */
 export type FakeAnswers = { [C in InvokeChannel]?: FakeAnswer<C> };
@@ -30,7 +30,7 @@ function isResult(value: unknown): value is Result<unknown> {
 }
 
 /** Builds a fake bridge from per-channel answers. */
-export function createFakeBridge(answers: FakeAnswers = {}): FakeBridge {
+function createFakeBridge(answers: FakeAnswers = {}): FakeBridge {
   const table = new Map<string, unknown>(Object.entries(answers));
   const listeners = new Map<string, Set<(payload: never) => void>>();
   const calls: FakeBridge['calls'] = [];

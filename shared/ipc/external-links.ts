@@ -2,7 +2,7 @@
  * Salesforce's own hosts that OrgDesk may open in the system browser, by exact name: login, sandbox login, help, trust and
  * developer docs (salesforce-api.md §1 names the login hosts).
  */
-export const SALESFORCE_HOSTS = [
+const SALESFORCE_HOSTS = [
   'login.salesforce.com',
   'test.salesforce.com',
   'help.salesforce.com',
@@ -18,7 +18,7 @@ export const SALESFORCE_HOSTS = [
  * Deliberately absent: `*.force.com`, `*.site.com` and `*.my.site.com` (Salesforce Sites and Experience Cloud: pages any
  * customer publishes), and `*.visualforce.com`/`*.vf.force.com` (an org's own Visualforce code).
  */
-export const SALESFORCE_ORG_HOST_SUFFIXES = ['.my.salesforce.com', '.lightning.force.com', '.my.salesforce-setup.com'] as const;
+const SALESFORCE_ORG_HOST_SUFFIXES = ['.my.salesforce.com', '.lightning.force.com', '.my.salesforce-setup.com'] as const;
 
 /** A legacy instance host (`na15.salesforce.com`, `cs42.salesforce.com`): letters, then digits, nothing else. */
 const INSTANCE_HOST = /^[a-z]{2,4}\d{1,3}\.salesforce\.com$/;
@@ -40,7 +40,7 @@ export function isAllowedExternalUrl(raw: string): boolean {
 }
 
 /** Whether a lower-case host name is one of Salesforce's own (see SALESFORCE_HOSTS and SALESFORCE_ORG_HOST_SUFFIXES). */
-export function isSalesforceHost(host: string): boolean {
+function isSalesforceHost(host: string): boolean {
   if ((SALESFORCE_HOSTS as readonly string[]).includes(host) || INSTANCE_HOST.test(host)) return true;
   return SALESFORCE_ORG_HOST_SUFFIXES.some((suffix) => {
     if (!host.endsWith(suffix)) return false;

@@ -31,11 +31,6 @@ export function fail<T = never>(code: ErrorCode, message: string, hint?: string)
   return { ok: false, error: hint === undefined ? { code, message } : { code, message, hint } };
 }
 
-/** Tells whether a value is one of the closed set of error codes. */
-export function isErrorCode(value: unknown): value is ErrorCode {
-  return typeof value === 'string' && (ERROR_CODES as readonly string[]).includes(value);
-}
-
 /** Marks a branch that the type checker proves unreachable (exhaustive switches end here). */
 export function assertNever(value: never): never {
   throw new Error(`Unexpected value: ${String(value)}`);

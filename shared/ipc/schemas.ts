@@ -1,4 +1,3 @@
-import { z } from 'zod';
 import type { ChannelSchemas, EventSchemas } from './channel';
 import type { EventChannel, EventMap, InvokeChannel, InvokeMap } from './contract';
 import { appSchemas } from './domains/app';
@@ -20,15 +19,12 @@ export const invokeSchemas = {
 export const INVOKE_CHANNELS = Object.keys(invokeSchemas) as InvokeChannel[];
 
 /** The payload schema of every event channel; the type check fails when one is missing. */
-export const eventSchemas = {
+const eventSchemas = {
   ...orgsEventSchemas,
   ...queryEventSchemas,
   ...loadEventSchemas,
   ...eventsEventSchemas,
 } satisfies EventSchemas<EventMap>;
-
-/** Every event channel main may push, derived from the schema table. */
-export const EVENT_CHANNELS = Object.keys(eventSchemas) as EventChannel[];
 
 /** Tells whether a string names an invoke channel of the contract. */
 export function isInvokeChannel(name: unknown): name is InvokeChannel {
@@ -39,6 +35,3 @@ export function isInvokeChannel(name: unknown): name is InvokeChannel {
 export function isEventChannel(name: unknown): name is EventChannel {
   return typeof name === 'string' && Object.hasOwn(eventSchemas, name);
 }
-
-/** Zod, re-exported so that handlers validate with the same instance. */
-export { z };

@@ -2,7 +2,7 @@
 export type ApiVersionInfo = { label: string; url: string; version: string };
 
 /** One limit of `GET /limits`, with per-app sub-objects left as they come. */
-export type OrgLimit = { Max: number; Remaining: number } & Record<string, unknown>;
+type OrgLimit = { Max: number; Remaining: number } & Record<string, unknown>;
 
 /** `GET /services/data/vXX.X/limits`: limit name → Max/Remaining. */
 export type OrgLimits = Record<string, OrgLimit>;

@@ -1,5 +1,5 @@
 import type { OrgsInvoke } from '../../../shared/ipc/domains/orgs';
-import type { DemoOrg } from '../../../core/demo-org/demo-org';
+import type { DemoOrg } from '../../../core/demo-org';
 import { ServiceError } from '../../../core/errors';
 import type { OrgsService } from '../../../core/orgs/orgs-service';
 import type { HandlersFor } from '../handler-table';
@@ -14,7 +14,7 @@ export type OrgsHandlerPorts = { orgs: OrgsService; demo: DemoOrg; typedPaths: '
  * Refuses a file path sent by the renderer where main's native dialogs choose paths (Electron security checklist: the
  * renderer is untrusted, so it must not pick which file main reads or writes). Returns the path to use (undefined: ask).
  */
-export function pathFromRenderer(path: string | undefined, typedPaths: OrgsHandlerPorts['typedPaths']): string | undefined {
+function pathFromRenderer(path: string | undefined, typedPaths: OrgsHandlerPorts['typedPaths']): string | undefined {
   if (path !== undefined && typedPaths === 'refused') {
     throw new ServiceError('VALIDATION', 'In the desktop app OrgDesk asks where with its own file dialog.', 'Use the button again and pick the file in the dialog.');
   }

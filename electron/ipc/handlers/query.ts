@@ -15,7 +15,7 @@ export function isRunOwnedBy(owner: string | undefined, sender: Pick<HandlerSend
 }
 
 /** The error another sender gets for a run it did not start: the same as for a run that does not exist, so it learns nothing. */
-export function runNotFound(): ServiceError {
+function runNotFound(): ServiceError {
   return new ServiceError('NOT_FOUND', 'This query result is no longer in memory.', 'Run the query again (OrgDesk keeps the latest few results).');
 }
 

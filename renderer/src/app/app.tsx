@@ -53,7 +53,7 @@ export function App(): ReactNode {
 }
 
 /** The app frame: header with the org switcher, the area tabs, the error banner, an optional notice and the active area. */
-export function Shell({ notice = null }: { notice?: ReactNode }): ReactNode {
+function Shell({ notice = null }: { notice?: ReactNode }): ReactNode {
   const { error, showError, dismissError } = useAppError();
   const [info, setInfo] = useState<AppInfo | null>(null);
   const [active, setActive] = useState<AreaId>('query');

@@ -5,7 +5,7 @@ import type { ChannelSchemas } from '../channel';
 export type AppInfo = { version: string; platform: string; mode: 'electron' | 'browser' };
 
 /** Why the local database cannot be used: its bytes are damaged, or a newer OrgDesk wrote it. */
-export type DatabaseProblem = 'damaged' | 'newer-version';
+type DatabaseProblem = 'damaged' | 'newer-version';
 
 /**
  * Whether OrgDesk could open its local database. When it could not, the app runs in recovery: only the app domain answers,

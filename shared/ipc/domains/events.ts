@@ -6,7 +6,7 @@ import { ERROR_CODES, type AppError } from '../result';
 export type JsonValue = string | number | boolean | null | JsonValue[] | { [key: string]: JsonValue };
 
 /** An error carried in a subscription's status (an AppError whose hint may be absent). */
-export type EventsError = { code: AppError['code']; message: string; hint?: string | undefined };
+type EventsError = { code: AppError['code']; message: string; hint?: string | undefined };
 
 /**
  * Where a subscription starts. `new` is replay -1 (only new events), `retained` is -2 (every event the org still keeps,
@@ -19,11 +19,8 @@ export type ReplayFrom =
   | { kind: 'id'; replayId: number }
   | { kind: 'checkpoint' };
 
-/** The kinds of replay choice, in the order the channel picker offers them. */
-export const REPLAY_KINDS = ['new', 'retained', 'id', 'checkpoint'] as const satisfies readonly ReplayFrom['kind'][];
-
 /** What a channel carries: every CDC object, one object's changes, a platform event, or any channel typed by hand. */
-export type EventChannelKind = 'all-changes' | 'change' | 'platform' | 'custom';
+type EventChannelKind = 'all-changes' | 'change' | 'platform' | 'custom';
 
 /** A channel the picker offers, discovered from the org's global describe, with what the capture holds of it. */
 export type EventChannelInfo = {
@@ -48,7 +45,7 @@ export type SubscriptionState = 'connecting' | 'live' | 'reconnecting' | 'failed
  * `no-channel`: the channel does not exist; `denied`: the org refused the subscription (permissions, limits); `auth`:
  * re-login failed; `other`: anything else.
  */
-export type SubscriptionFailureReason = 'invalid-replay' | 'no-channel' | 'denied' | 'auth' | 'other';
+type SubscriptionFailureReason = 'invalid-replay' | 'no-channel' | 'denied' | 'auth' | 'other';
 
 /** Why a subscription failed, with the error to show. */
 export type SubscriptionFailure = { reason: SubscriptionFailureReason } & EventsError;

@@ -8,7 +8,7 @@ import type {
 } from '../../salesforce/org-profile';
 import { ORG_ENVIRONMENTS } from '../../salesforce/org-profile';
 
-export type { CertificateInfo, ConnectionTestResult, OrgProfile, OrgProfileInput } from '../../salesforce/org-profile';
+export type { CertificateInfo, ConnectionTestResult, OrgProfileInput } from '../../salesforce/org-profile';
 
 /** An org profile as the renderer sees it: never a key or a token. */
 export type OrgSummary = OrgProfile;

@@ -8,7 +8,7 @@ export function cellToText(cell: GridCell | undefined): string {
 }
 
 /** Quotes a TSV field when it holds a tab, a line break or a quote (the convention spreadsheets read back). */
-export function tsvField(text: string): string {
+function tsvField(text: string): string {
   return /[\t\n\r"]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
 }
 

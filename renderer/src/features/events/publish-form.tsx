@@ -7,7 +7,7 @@ import { invoke } from '../../lib/api';
 export type PublishFormProps = { orgId: string; channels: EventChannelInfo[]; onError: (error: AppError) => void };
 
 /** The value a field's text stands for: numbers and booleans typed by the field, an empty text left out. */
-export function publishValueOf(field: FieldInfo, text: string): PublishValue | undefined {
+function publishValueOf(field: FieldInfo, text: string): PublishValue | undefined {
   if (text === '') return undefined;
   if (field.type === 'boolean') return text === 'true';
   if (field.type === 'double' || field.type === 'int' || field.type === 'currency' || field.type === 'percent') {

@@ -4,13 +4,13 @@ import type { AppError } from '../../../../shared/ipc/result';
 import { invoke, on } from '../../lib/api';
 
 /** Rows asked of main at a time when the table scrolls to rows it does not hold. */
-export const EVENT_WINDOW = 200;
+const EVENT_WINDOW = 200;
 /** Rows asked of main at a time when new events arrive under a filter main must apply. */
 const TAIL_WINDOW = 500;
 /** Rows the table keeps in memory before it forgets those far from the screen (main holds every one on disk). */
 const CACHE_LIMIT = 5_000;
 /** Seconds the events-per-second sparkline covers. */
-export const RATE_SECONDS = 60;
+const RATE_SECONDS = 60;
 
 /** The filters a person sets in the toolbar (the org comes from the header). */
 export type FeedFilter = Omit<EventFilter, 'orgId'>;

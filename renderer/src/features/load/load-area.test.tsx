@@ -424,6 +424,20 @@ describe('LoadArea', () => {
     expect(argsOf(fake, 'load:cancel')).toEqual({ loadId: 'L1' });
   });
 
+  it('shows the wait while the org is busy, and drops it once the load goes on', async () => {
+    const fake = setup();
+    renderArea();
+    await dropFile(fake);
+    await chooseContact();
+    await checkFile(fake);
+    fireEvent.click(await screen.findByRole('button', { name: /Load anyway/ }));
+    const until = new Date(Date.now() + 8000).toISOString();
+    act(() => fake.emit('load:progress', progress({ busy: { limit: 'ConcurrentPerOrgLongTxn', retry: 2, of: 6, delayMs: 8000, until } })));
+    expect(await screen.findByRole('status', { name: 'The org is busy' })).toHaveTextContent(/^The org is busy \(ConcurrentPerOrgLongTxn\): trying again in \d+ s, 2 of 6\.$/);
+    act(() => fake.emit('load:progress', progress()));
+    await waitFor(() => expect(screen.queryByText(/The org is busy/)).not.toBeInTheDocument());
+  });
+
   it('lists past loads, opens one to show its files, and resumes an interrupted one', async () => {
     const fake = setup({
       'load:history': [summary({ loadId: 'L9', state: 'interrupted', fileName: 'big.csv' }), summary({ loadId: 'L8', fileName: 'old.csv' })],

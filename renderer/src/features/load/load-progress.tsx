@@ -1,5 +1,5 @@
 import type { ReactNode } from 'react';
-import type { LoadJobSummary, LoadProgress } from '../../../../shared/ipc/contract';
+import type { LoadBusyWait, LoadJobSummary, LoadProgress } from '../../../../shared/ipc/contract';
 import { ProgressChart } from './progress-chart';
 import { formatCount, formatDuration } from './load-text';
 import { StateBadge } from './state-badge';
@@ -42,6 +42,7 @@ export function LoadProgressView({
         <span className="orgdesk-load-progress__uploaded" style={{ width: `${uploadedPercent}%` }} />
         <span className="slds-progress-bar__value" style={{ width: `${percent}%` }} />
       </div>
+      {progress?.busy === undefined ? null : <BusyNotice busy={progress.busy} />}
       <dl className="orgdesk-load-stats" aria-label="Load progress">
         <Stat label="Uploaded" value={`${formatCount(counts?.uploaded ?? 0)} / ${formatCount(toLoad)}`} />
         <Stat label="Processed" value={formatCount(processed)} />
@@ -52,6 +53,19 @@ export function LoadProgressView({
       </dl>
       <ProgressChart samples={samples} />
       {progress === null || progress.jobs.length === 0 ? null : <JobTable jobs={progress.jobs} />}
+    </div>
+  );
+}
+
+/**
+ * The org answered busy (429, ConcurrentPerOrgLongTxn, 503 with Retry-After) and the engine waits before trying again: the
+ * load has not stopped. The time left is counted from the wait's end, redrawn with each progress push.
+ */
+function BusyNotice({ busy }: { busy: LoadBusyWait }): ReactNode {
+  const left = Math.max(0, Date.parse(busy.until) - Date.now());
+  return (
+    <div className="slds-notify slds-notify_alert slds-alert_warning slds-m-bottom_x-small" role="status" aria-label="The org is busy">
+      The org is busy ({busy.limit}): trying again in {formatDuration(left)}, {busy.retry} of {busy.of}.
     </div>
   );
 }

@@ -8,7 +8,7 @@ const NOT_LOADED = '';
 const LOOKUP = 'lookup:';
 
 /** The fields a column may fill for an operation: what can be written, plus Id where records are matched by it. */
-export function targetFields(object: LoadObject, operation: LoadOperation): LoadField[] {
+function targetFields(object: LoadObject, operation: LoadOperation): LoadField[] {
   switch (operation) {
     case 'insert':
       return object.fields.filter((field) => field.createable);

@@ -21,7 +21,7 @@ const ZoneOptions = memo(function ZoneOptions({ zones }: { zones: string[] }): R
 });
 
 /** A labelled SLDS select. */
-export function SelectField({
+function SelectField({
   label,
   value,
   onChange,

@@ -4,7 +4,7 @@ import type { AppError } from '../../../../shared/ipc/result';
 import { invoke } from '../../lib/api';
 
 /** How many past loads the history lists. */
-export const HISTORY_LIMIT = 25;
+const HISTORY_LIMIT = 25;
 
 /** Past and unfinished loads, newest first (`load:history`); interrupted ones can be resumed. */
 export function useLoadHistory(): { loads: LoadSummary[]; error: AppError | null; refresh: () => Promise<void> } {

@@ -45,7 +45,7 @@ export type LoadPlanActions = {
 };
 
 /** The computer's IANA time zone, the sensible reading of date-times written without an offset. */
-export function localTimeZone(): string {
+function localTimeZone(): string {
   return Intl.DateTimeFormat().resolvedOptions().timeZone || 'UTC';
 }
 

@@ -4,7 +4,7 @@ import type { invoke as invokeFn } from '../../lib/api';
 import type { SchemaCatalog } from './language/soql-schema';
 
 /** A schema catalog for one org that can be told to fetch everything again. */
-export type OrgCatalog = SchemaCatalog & { refresh: () => void };
+type OrgCatalog = SchemaCatalog & { refresh: () => void };
 
 /** The renderer's describe cache: one catalog per org, filled lazily through `query:objects` and `query:describe`. */
 export type DescribeCache = { catalogFor: (orgId: string) => OrgCatalog };

@@ -4,7 +4,7 @@ import type { AppError } from '../../../../shared/ipc/result';
 import { invoke } from '../../lib/api';
 
 /** How long the tabs rest before they are saved. */
-export const TABS_SAVE_DELAY_MS = 600;
+const TABS_SAVE_DELAY_MS = 600;
 
 const newTab = (n: number, soql = ''): EditorTab => ({ id: crypto.randomUUID(), title: `Query ${n}`, soql });
 

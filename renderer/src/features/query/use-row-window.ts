@@ -3,9 +3,9 @@ import type { CellValue, QuerySort } from '../../../../shared/ipc/contract';
 import { invoke } from '../../lib/api';
 
 /** Rows per cached block; windows are fetched in whole blocks. */
-export const BLOCK_SIZE = 100;
+const BLOCK_SIZE = 100;
 /** Rows kept beyond the visible window on each side; everything further away is dropped. */
-export const WINDOW_MARGIN = 200;
+const WINDOW_MARGIN = 200;
 
 /** What the grid needs from a run's rows: how many match, the loaded ones, and a way to say what is on screen. */
 export type RowWindowState = {

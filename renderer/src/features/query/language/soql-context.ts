@@ -22,7 +22,7 @@ export type ClauseKind =
 export type ObjectRef = { kind: 'object'; name: string } | { kind: 'child'; parent: ObjectRef; relationship: string };
 
 /** A token of a scope, or a nested subquery standing in for its tokens. */
-export type ScopeItem = (SoqlToken & { depth: number; clause: ClauseKind }) | { kind: 'subquery'; scope: SoqlScope; start: number; end: number; depth: number; clause: ClauseKind; text: string };
+type ScopeItem = (SoqlToken & { depth: number; clause: ClauseKind }) | { kind: 'subquery'; scope: SoqlScope; start: number; end: number; depth: number; clause: ClauseKind; text: string };
 
 /** One SELECT statement: the whole text, or a parenthesised subquery. */
 export type SoqlScope = {
@@ -140,7 +140,7 @@ export function scopeObject(scope: SoqlScope): ObjectRef | null {
 }
 
 /** The innermost scope that contains an offset. */
-export function scopeAt(structure: SoqlStructure, offset: number): SoqlScope {
+function scopeAt(structure: SoqlStructure, offset: number): SoqlScope {
   let best = structure.root;
   for (const scope of structure.scopes) {
     if (scope.kind === 'root') continue;
@@ -151,7 +151,7 @@ export function scopeAt(structure: SoqlStructure, offset: number): SoqlScope {
 }
 
 /** What the cursor expects next, as completion needs to know it. */
-export type Expectation =
+type Expectation =
   | { kind: 'object' }
   | { kind: 'childRelationship' }
   | { kind: 'field'; path: string[]; clause: ClauseKind }

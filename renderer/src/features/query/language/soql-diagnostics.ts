@@ -4,7 +4,7 @@ import { analyzeSoql, fieldReferences, scopeObject, stripScopePrefix, type SoqlS
 import { findField, findObject, relationshipNames, resolveObjectRef, walkRelationships, type SchemaCatalog } from './soql-schema';
 
 /** What a diagnostic is about; quick fixes key on it. */
-export type DiagnosticCode = 'syntax' | 'unknown-object' | 'unknown-child-relationship' | 'unknown-relationship' | 'unknown-field';
+type DiagnosticCode = 'syntax' | 'unknown-object' | 'unknown-child-relationship' | 'unknown-relationship' | 'unknown-field';
 
 /** A problem in SOQL text at `[start, end)`, with a near-miss replacement when one exists. */
 export type SoqlDiagnostic = {

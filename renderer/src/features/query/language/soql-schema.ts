@@ -34,7 +34,7 @@ export function findField(object: ObjectInfo, name: string): FieldInfo | undefin
 }
 
 /** Finds the reference field whose parent relationship is `name` (`Owner`, `Account__r`). */
-export function findRelationship(object: ObjectInfo, name: string): FieldInfo | undefined {
+function findRelationship(object: ObjectInfo, name: string): FieldInfo | undefined {
   return object.fields.find((f) => f.relationshipName !== null && same(f.relationshipName, name));
 }
 

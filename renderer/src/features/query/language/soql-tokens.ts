@@ -1,5 +1,5 @@
 /** The kinds of token the SOQL scanner tells apart. */
-export type SoqlTokenKind = 'ident' | 'string' | 'number' | 'date' | 'op' | 'lparen' | 'rparen' | 'comma' | 'colon' | 'other';
+type SoqlTokenKind = 'ident' | 'string' | 'number' | 'date' | 'op' | 'lparen' | 'rparen' | 'comma' | 'colon' | 'other';
 
 /** A token with its offsets in the text (`end` exclusive). Identifiers keep their dots: `Account.Owner.Name`, `Owner.`. */
 export type SoqlToken = { kind: SoqlTokenKind; text: string; start: number; end: number };

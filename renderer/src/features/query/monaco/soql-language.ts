@@ -11,12 +11,12 @@ type MonacoApi = typeof Monaco;
 /** The language id of SOQL in Monaco. */
 export const SOQL_LANGUAGE_ID = 'soql';
 /** The marker owner of diagnostics computed while typing. */
-export const SOQL_MARKER_OWNER = 'soql';
+const SOQL_MARKER_OWNER = 'soql';
 /** The marker owner of the error Salesforce returned for the last run. */
-export const SERVER_MARKER_OWNER = 'soql-server';
+const SERVER_MARKER_OWNER = 'soql-server';
 
 /** Monarch highlighting for SOQL: keywords, functions and date literals case-insensitively, strings, numbers, dates, binds. */
-export const soqlMonarch: Monaco.languages.IMonarchLanguage = {
+const soqlMonarch: Monaco.languages.IMonarchLanguage = {
   ignoreCase: true,
   defaultToken: '',
   keywords: [...SOQL_KEYWORDS],
