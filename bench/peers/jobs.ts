@@ -8,7 +8,9 @@
  * average and whether the target is met (OrgDesk ahead of both in wall time and peak memory on every job, start-up ≤ 0.3 s);
  * never asserts. A missing peer (sf, its Node 22, GNU time) is said and skipped.
  *
- * Run: `npx tsx bench/peers/jobs.ts [export rows] [load rows]` (defaults 300,000 and 200,000).
+ * Run: `npx tsx bench/peers/jobs.ts [export rows] [load rows]` (defaults 300,000 and 200,000). For profiling:
+ * `BENCH_PEERS_TOOLS=orgdesk` runs only the tools named (comma-separated), `BENCH_CPU_PROF=<folder>` writes a V8 CPU profile
+ * of each OrgDesk run there.
  */
 import { createWriteStream, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { once } from 'node:events';
@@ -79,13 +81,15 @@ function orgdeskTool(userData: string, keyFile: string): Tool {
   // No keychain: the key comes from --key-file for each run, as in CI.
   const env = { ...process.env, ORGDESK_USER_DATA: userData, DBUS_SESSION_BUS_ADDRESS: 'unix:path=/nonexistent/orgdesk-no-bus', DISPLAY: '' };
   const common = ['--key-file', keyFile, '--quiet'];
+  const profile = process.env['BENCH_CPU_PROF'];
+  const node = profile === undefined ? [bin] : ['--cpu-prof', `--cpu-prof-dir=${profile}`, bin];
   return {
     name: 'orgdesk',
     run(job, files) {
-      if (job === 'export') return timed(process.execPath, [bin, 'query', EXPORT_SOQL, '--bulk', '--out', files.exported, ...common], { env });
+      if (job === 'export') return timed(process.execPath, [...node, 'query', EXPORT_SOQL, '--bulk', '--out', files.exported, ...common], { env });
       const file = job === 'delete' ? files.ids : files.load;
       const extra = job === 'upsert' ? ['--external-id', 'External_Id__c'] : [];
-      return timed(process.execPath, [bin, 'load', file, '--object', 'Contact', '--operation', job, ...extra, '--out-dir', files.outDir, '--json', ...common], { env });
+      return timed(process.execPath, [...node, 'load', file, '--object', 'Contact', '--operation', job, ...extra, '--out-dir', files.outDir, '--json', ...common], { env });
     },
     rows(job, out, files) {
       if (job === 'export') return dataLines(files.exported);
@@ -201,6 +205,8 @@ async function main(): Promise<void> {
     const session = (await admin(url, 'sessions', { username: ADMIN })) as { access_token: string };
     tools.push(jsforceTool(url, session.access_token));
 
+    const only = process.env['BENCH_PEERS_TOOLS']?.split(',');
+    if (only !== undefined) tools.splice(0, tools.length, ...tools.filter((tool) => only.includes(tool.name)));
     console.log(`local org ${url}: ${exportRows.toLocaleString('en-US')} Contacts to export; load file ${loadRows.toLocaleString('en-US')} rows × 5 fields; load average at start ${load()}`);
     const figures = new Map<ToolName, Map<Job, Figure>>();
     for (const tool of tools) {

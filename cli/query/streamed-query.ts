@@ -1,22 +1,12 @@
-import { once } from 'node:events';
-import { createReadStream, createWriteStream } from 'node:fs';
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { createInterface } from 'node:readline';
-import { finished } from 'node:stream/promises';
+import { Readable } from 'node:stream';
 import type { CellValue, QuerySource, ResultColumn } from '../../shared/ipc/domains/query';
 import type { QueryPage } from '../../shared/salesforce/rest';
 import { ServiceError } from '../../core/errors';
-import { toFileError } from '../../core/files/file-errors';
 import { runBulkQuery } from '../../core/query/bulk-query';
 import { toQueryServiceError } from '../../core/query/query-errors';
 import { createResultStore } from '../../core/query/result-store';
 import { columnsFromRecords, isChildResult, readQueryShape, type ColumnSpec } from '../../core/query/soql-columns';
 import type { Clock, RestApi, SalesforceClient } from '../../core/salesforce';
-
-/** What to do when the scratch file of a Bulk query cannot be written. */
-const SCRATCH_HINT = 'Free some disk space in the temporary folder, then run the query again.';
 
 /** A child subquery's records in a row (their `attributes` dropped), for the writers to nest or count. */
 type ChildRecords = { records: Record<string, unknown>[] };
@@ -49,12 +39,11 @@ export type StreamedQueryOptions = {
 };
 
 const DEFAULT_BULK_THRESHOLD = 50_000;
-const BULK_ROWS_PER_CHUNK = 2000;
 
 /**
  * Runs a query and yields its rows chunk by chunk, fetching the next REST page only while the caller writes this one, so
- * memory holds about two pages whatever the result's size. A Bulk API 2.0 job's results go to a scratch file first (the
- * engine's runBulkQuery streams them there), then are read back in chunks and the file deleted. The first chunk always
+ * memory holds about two pages whatever the result's size. A Bulk API 2.0 job's rows are handed on batch by batch as the
+ * engine's runBulkQuery parses its result pages, the download waiting for the writer. The first chunk always
  * comes, empty for an empty result, so a writer can put its header out. Errors are the query service's (same messages).
  */
 export async function* streamQuery(options: StreamedQueryOptions): AsyncGenerator<QueryChunk> {
@@ -136,60 +125,59 @@ async function* bulkChunks(options: StreamedQueryOptions, shape: ReturnType<type
   }
   progress.source = 'bulk';
   options.onProgress({ ...progress });
-  // The job's rows go to a scratch file as they download (one JSON array a line, so null stays null), then out in chunks:
-  // the whole result is never in memory.
-  const scratch = await mkdtemp(join(tmpdir(), 'orgdesk-bulk-'));
-  const file = join(scratch, 'results.ndjson');
+  // The job's rows go straight to the writer as the pages are parsed, one batch at a time: the download waits while the
+  // writer holds a batch, so memory holds the pages runBulkQuery reads ahead (a few) and one batch, whatever the result's
+  // size. (An earlier version wrote them to a scratch file and read them back: twice the disk and a JSON round trip a row.)
+  const stop = new AbortController();
+  const batches = new Readable({ objectMode: true, highWaterMark: 1, read: () => resumeDownload() });
+  let waiting: (() => void) | null = null;
+  const resumeDownload = (): void => {
+    const resume = waiting;
+    waiting = null;
+    resume?.();
+  };
+  let columns: ResultColumn[] = [];
+  const running = runBulkQuery({
+    client: options.client,
+    apiVersion: options.rest.version,
+    soql: options.soql,
+    includeDeleted: options.includeDeleted,
+    signal: AbortSignal.any([options.signal, stop.signal]),
+    clock: options.clock,
+    ...(options.bulkPoll === undefined ? {} : { poll: options.bulkPoll }),
+    onProcessed: (processed) => {
+      progress.totalSize = Math.max(progress.totalSize, processed);
+      options.onProgress({ ...progress });
+    },
+    onHeader: (header) => {
+      columns = bulkColumns(header, shape.columns);
+    },
+    onRows: async (rows) => {
+      if (stop.signal.aborted) throw stop.signal.reason;
+      progress.fetched += rows.length;
+      progress.totalSize = Math.max(progress.totalSize, progress.fetched);
+      options.onProgress({ ...progress });
+      if (!batches.push(rows)) await new Promise<void>((resolve) => (waiting = resolve));
+    },
+  }).then(
+    () => batches.push(null),
+    (error: unknown) => batches.destroy(error instanceof Error ? error : new Error(String(error))),
+  );
+  let yielded = false;
   try {
-    let columns: ResultColumn[] = [];
-    const sink = createWriteStream(file);
-    let sinkError: unknown = null;
-    sink.on('error', (error) => {
-      sinkError = error;
-    });
-    await runBulkQuery({
-      client: options.client,
-      apiVersion: options.rest.version,
-      soql: options.soql,
-      includeDeleted: options.includeDeleted,
-      signal: options.signal,
-      clock: options.clock,
-      ...(options.bulkPoll === undefined ? {} : { poll: options.bulkPoll }),
-      onProcessed: (processed) => {
-        progress.totalSize = Math.max(progress.totalSize, processed);
-        options.onProgress({ ...progress });
-      },
-      onHeader: (header) => {
-        columns = bulkColumns(header, shape.columns);
-      },
-      onRows: async (rows) => {
-        if (sinkError !== null) throw toFileError(sinkError, file, 'write its scratch file', SCRATCH_HINT);
-        const text = rows.map((row) => JSON.stringify(row)).join('\n');
-        if (text !== '' && !sink.write(`${text}\n`)) await once(sink, 'drain');
-        // Rows count as fetched once they are on disk; reading them back below only writes them out.
-        progress.fetched += rows.length;
-        progress.totalSize = Math.max(progress.totalSize, progress.fetched);
-        options.onProgress({ ...progress });
-      },
-    });
-    sink.end();
-    await finished(sink).catch((error: unknown) => {
-      throw toFileError(error, file, 'write its scratch file', SCRATCH_HINT);
-    });
-    let rows: RowValue[][] = [];
-    let yielded = false;
-    for await (const line of createInterface({ input: createReadStream(file), crlfDelay: Infinity })) {
-      if (line === '') continue;
-      rows.push(JSON.parse(line) as RowValue[]);
-      if (rows.length >= BULK_ROWS_PER_CHUNK) {
-        yield { columns, rows };
-        yielded = true;
-        rows = [];
-      }
+    for await (const rows of batches as AsyncIterable<RowValue[][]>) {
+      yield { columns, rows };
+      yielded = true;
     }
-    if (rows.length > 0 || !yielded) yield { columns, rows };
+    if (!yielded) yield { columns, rows: [] };
   } finally {
-    await rm(scratch, { recursive: true, force: true });
+    // The writer stopped early (a write failed, a cancel): stop the download too, and the job in the org with it.
+    if (!batches.readableEnded) {
+      stop.abort(new ServiceError('CANCELLED', 'The query output stopped.'));
+      batches.destroy();
+      resumeDownload();
+    }
+    await running;
   }
 }
 
