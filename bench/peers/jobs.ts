@@ -10,7 +10,7 @@
  *
  * Run: `npx tsx bench/peers/jobs.ts [export rows] [load rows]` (defaults 300,000 and 200,000). For profiling:
  * `BENCH_PEERS_TOOLS=orgdesk` runs only the tools named (comma-separated), `BENCH_CPU_PROF=<folder>` writes a V8 CPU profile
- * of each OrgDesk run there.
+ * of each OrgDesk run there, `BENCH_ORGDESK_NODE_ARGS='--flag …'` passes Node flags to OrgDesk's runs.
  */
 import { createWriteStream, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { once } from 'node:events';
@@ -82,7 +82,8 @@ function orgdeskTool(userData: string, keyFile: string): Tool {
   const env = { ...process.env, ORGDESK_USER_DATA: userData, DBUS_SESSION_BUS_ADDRESS: 'unix:path=/nonexistent/orgdesk-no-bus', DISPLAY: '' };
   const common = ['--key-file', keyFile, '--quiet'];
   const profile = process.env['BENCH_CPU_PROF'];
-  const node = profile === undefined ? [bin] : ['--cpu-prof', `--cpu-prof-dir=${profile}`, bin];
+  const nodeArgs = process.env['BENCH_ORGDESK_NODE_ARGS']?.split(' ').filter((arg) => arg !== '') ?? [];
+  const node = [...nodeArgs, ...(profile === undefined ? [] : ['--cpu-prof', `--cpu-prof-dir=${profile}`]), bin];
   return {
     name: 'orgdesk',
     run(job, files) {
