@@ -2,6 +2,7 @@
 import type { PermittedUsers } from '../auth/connected-apps';
 import type { RequestCounters } from '../core';
 import type { Fault, FaultSpec } from '../http/faults';
+import type { LockContention, LockContentionSettings } from '../bulk/record-locks';
 import type { PubSubAdmin } from '../pubsub';
 import type { StreamingAdmin } from '../streaming';
 
@@ -43,6 +44,10 @@ export interface EmulatorAdmin {
   clearFaults(id?: string): boolean;
   /** Sets how many API calls remain today. */
   setRemainingApiCalls(remaining: number): void;
+  /** The simulated Bulk lock contention in force, or null when off. */
+  lockContention(): LockContentionSettings | null;
+  /** Turns the simulated Bulk lock contention on (with these settings) or off (null); answers what is in force. */
+  setLockContention(settings: LockContention | null): LockContentionSettings | null;
   /** Requests served, API usage and live sessions. */
   counters(): AdminCounters;
   /** Adds `count` generated Contacts; returns their number. */
