@@ -16,6 +16,7 @@ import { makeId } from './org/ids';
 import { loadSnapshot, saveSnapshot } from './org/persistence';
 import { buildSchemas } from './org/schema';
 import { DEFAULT_SEED_SIZE, generateContacts, seedOrg, seedUsers, type SeedSize } from './org/seed';
+import { createSchemaEdits } from './org/schema-edits';
 import { createOrgStore, type OrgStore } from './org/store';
 import type { RecordRow } from './org/types';
 import { formatDateTime } from './org/values';
@@ -110,6 +111,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
   const seedSize: SeedSize = { ...DEFAULT_SEED_SIZE, ...options.seedSize };
   const store = createOrgStore(buildSchemas());
   const writer = createRecordWriter({ store, now });
+  const schemaEdits = createSchemaEdits(store);
   const apps = createConnectedAppRegistry();
   const sessions = createSessionStore({ orgId15: ORG_ID.slice(0, 15), timeoutMs: options.sessionTimeoutMs ?? TWO_HOURS, now: () => now().getTime() });
   const usage = createApiUsage(options.dailyApiLimit ?? 100_000);
@@ -232,8 +234,11 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
       return { access_token: session.token, instance_url: url, id: `${url}/id/${ORG_ID}/${row.Id as string}`, token_type: 'Bearer', scope: 'web openid api id' };
     },
     expireSessions: () => sessions.expireAll(),
+    editSchema: (objectName, edit) => schemaEdits.edit(objectName, edit),
+    undoSchemaEdits: () => schemaEdits.undo(),
     setSessionTimeout: (ms) => sessions.setTimeout(ms),
     reset(resetOptions = {}) {
+      schemaEdits.undo();
       store.clear();
       fill(resetOptions.seed ?? seed);
       usage.reset();
