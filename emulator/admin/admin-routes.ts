@@ -3,6 +3,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { FaultSpec } from '../http/faults';
 import { readText, sendReply, type Reply } from '../http/respond';
 import type { LockContention } from '../bulk/record-locks';
+import { parseFieldEdit } from '../org/schema-edits';
 import type { EmulatorAdmin } from './admin-api';
 import { pubsubRoute } from './pubsub-routes';
 
@@ -204,6 +205,17 @@ async function route(admin: EmulatorAdmin, method: string, parts: string[], body
         for (const name of numbers) if (typeof body[name] === 'number') settings[name] = body[name];
         const applied = admin.setLockContention(body.enabled ? settings : null);
         return { status: 200, body: { enabled: applied !== null, ...applied } };
+      }
+      break;
+    }
+    case 'schema': {
+      if (method === 'POST' && id !== undefined) {
+        const schema = admin.editSchema(id, parseFieldEdit(body));
+        return { status: 200, body: { object: schema.name, fields: schema.fields.map((f) => ({ name: f.name, createable: f.createable, updateable: f.updateable })) } };
+      }
+      if (method === 'DELETE' && id === undefined) {
+        admin.undoSchemaEdits();
+        return { status: 204 };
       }
       break;
     }

@@ -3,6 +3,7 @@
  * free between them (so the server answers and `numberRecordsProcessed` grows observably), per-row validation through the
  * org's write layer, and job-level failures (`Failed` + `errorMessage`) for problems with the file itself.
  */
+import { createPacer } from '../http/org-model';
 import type { OrgStore } from '../org/store';
 import { type RecordWriter, type WriteContext, type WriteInput, RecordWriteError } from '../org/write';
 import { planColumns } from './column-plan';
@@ -37,6 +38,8 @@ export type ProcessorPorts = {
   waitForRelease: () => Promise<void>;
   /** The simulated parent-record lock contention (off unless configured). */
   locks?: RecordLocks | undefined;
+  /** The org model's rows per second for one job (null: as fast as the process goes). */
+  rowsPerSec: number | null;
 };
 
 /** Formats a row error as `sf__Error`: `CODE:message:fields --`, or `CODE:message:--` with no fields (real captures). */
@@ -245,7 +248,10 @@ async function processJob(job: IngestJob, ports: ProcessorPorts, held: { session
     }
   };
 
+  // The org model's per-job rate: each job is paced on its own, as each runs on its own server thread in a real org.
+  const pacer = ports.rowsPerSec === null ? null : createPacer(ports.rowsPerSec);
   while (job.cursor < rowCount) {
+    const chunkStart = job.cursor;
     if (job.stopped || job.state !== 'InProgress') return;
     let end = Math.min(rowCount, job.cursor + ports.chunkSize);
     if (failFault && failFault.afterRows < end && failFault.afterRows >= job.cursor) end = failFault.afterRows;
@@ -266,7 +272,7 @@ async function processJob(job: IngestJob, ports: ProcessorPorts, held: { session
     } else if (session !== null && lockSettings !== null && lockSettings.holdMs > 0) {
       // The chunk's transaction holds its parents' locks a while (a real commit is not instant).
       await new Promise<void>((resolve) => setTimeout(resolve, lockSettings.holdMs));
-    } else await new Promise<void>((resolve) => setImmediate(resolve));
+    } else await (pacer === null ? new Promise<void>((resolve) => setImmediate(resolve)) : pacer.take(job.cursor - chunkStart));
   }
   if (job.stopped || job.state !== 'InProgress') return;
   if (failFault && failFault.afterRows >= rowCount) {

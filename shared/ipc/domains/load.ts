@@ -252,6 +252,11 @@ export type LoadOptions = {
   concurrency?: number | undefined;
   /** Group rows into jobs by the parent record they lock, so parallel jobs don't contend (default true). */
   groupByParent?: boolean | undefined;
+  /**
+   * Keep the before-image (the targeted records' values before an update, upsert, delete or hard delete) so the load can
+   * be undone; on unless false. A load without one says it cannot be undone.
+   */
+  beforeImage?: boolean | undefined;
 };
 
 /** A mapping remembered for an object and a set of headers. */
@@ -328,6 +333,7 @@ const options = z
     maxJobBytes: z.number().int().min(1024).max(100_000_000).optional(),
     concurrency: z.number().int().min(1).max(10).optional(),
     groupByParent: z.boolean().optional(),
+    beforeImage: z.boolean().optional(),
   })
   .strict();
 
