@@ -109,6 +109,7 @@ export async function runLoad(shell: CliShell, file: string | undefined, options
     if (options.outDir !== undefined) loadOptions.outputDir = resolveUserPath(options.outDir, homedir(), shell.io.cwd);
     if (options.concurrency !== undefined) loadOptions.concurrency = options.concurrency;
     if (options.maxJobBytes !== undefined) loadOptions.maxJobBytes = options.maxJobBytes;
+    if (options.groupByParent === false) loadOptions.groupByParent = false;
     const capacity = await service.capacity(profile.id, opened.fileId, plan, loadOptions);
     print([
       `Needs ${capacity.jobs === 1 ? '1 job' : `${capacity.jobs} jobs`} and about ${capacity.apiCallsNeeded} API calls` +
@@ -129,8 +130,8 @@ export async function resumeLoad(shell: CliShell, loadId: string, file: string |
   const planOptions = (['object', 'operation', 'externalId', 'mapping', 'validateOnly', 'excludeInvalid', 'dateOrder', 'timeZone', 'encoding', 'outDir', 'concurrency', 'maxJobBytes'] as const).filter(
     (key) => options[key] !== undefined,
   );
-  if (planOptions.length > 0) {
-    const flags = planOptions.map((key) => `--${key.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}`);
+  if (planOptions.length > 0 || options.groupByParent === false) {
+    const flags = [...planOptions, ...(options.groupByParent === false ? ['noGroupByParent'] : [])].map((key) => `--${key.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}`);
     throw new ServiceError('VALIDATION', `--resume takes the file, plan and options from the journal, so ${flags.join(', ')} cannot be given with it.`, `Run orgdesk load --resume ${loadId} alone.`);
   }
   const services = await shell.services();

@@ -59,9 +59,13 @@ export function LoadArea(): ReactNode {
   const file = useLoadFile((fileId) => running && fileId === runningFile.current);
   const plan = useLoadPlan(activeOrgId, file.file);
   const [concurrency, setConcurrency] = useState(2);
+  const [groupByParent, setGroupByParent] = useState(true);
   const resultFolder = useResultFolder();
   const outputFolder = resultFolder.folder?.ref;
-  const options = useMemo<LoadOptions>(() => ({ excludeInvalid: true, concurrency, ...(outputFolder === undefined ? {} : { outputFolder }) }), [concurrency, outputFolder]);
+  const options = useMemo<LoadOptions>(
+    () => ({ excludeInvalid: true, concurrency, ...(groupByParent ? {} : { groupByParent: false }), ...(outputFolder === undefined ? {} : { outputFolder }) }),
+    [concurrency, groupByParent, outputFolder],
+  );
   const ready = planOf(plan);
   // The plan is rebuilt each render; its JSON says when it really changed (the pre-flight report is for one plan).
   const readyKey = JSON.stringify(ready);
@@ -212,6 +216,23 @@ export function LoadArea(): ReactNode {
                         disabled={running}
                         onChange={(event) => setConcurrency(Math.min(10, Math.max(1, Number(event.target.value) || 1)))}
                       />
+                    </div>
+                  </div>
+                  <div className="slds-form-element">
+                    <div className="slds-form-element__control">
+                      <div className="slds-checkbox">
+                        <input
+                          type="checkbox"
+                          id="orgdesk-load-group-by-parent"
+                          checked={groupByParent}
+                          disabled={running}
+                          onChange={(event) => setGroupByParent(event.target.checked)}
+                        />
+                        <label className="slds-checkbox__label" htmlFor="orgdesk-load-group-by-parent" title="Rows of one parent record (a Contact's Account, a master-detail's master) go in the same job, so parallel jobs don't fail rows with UNABLE_TO_LOCK_ROW">
+                          <span className="slds-checkbox_faux" />
+                          <span className="slds-form-element__label">Group rows by parent record</span>
+                        </label>
+                      </div>
                     </div>
                   </div>
                   {alreadyLoaded && !running ? (
