@@ -11,3 +11,5 @@ export type { SalesforceSession, SessionAccess } from './salesforce-session';
 export { createIngestClient, isTransientError } from './bulk-ingest';
 export type { IngestClient, IngestJobInfo, IngestJobSpec, IngestResultKind } from './bulk-ingest';
 export type { BusyRetryPolicy } from './busy-retry';
+export { undeleteRecords, UNDELETE_CHUNK } from './soap-undelete';
+export type { UndeleteResult } from './soap-undelete';
