@@ -1,45 +1,26 @@
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { parse } from 'csv-parse/sync';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { LoadOperation, LoadOptions, LoadPlan, LoadSummary } from '../../shared/ipc/domains/load';
+import { afterEach, describe, expect, it } from 'vitest';
+import type { LoadOptions, LoadSummary } from '../../shared/ipc/domains/load';
 import { SMALL_ORG, useEmulator } from '../test-support/emulator-fixture';
-import { createTestLoadService } from '../test-support/load-service-fixture';
-import { openDatabase, type OrgDeskDatabase } from '../store';
+import { useLoadBench } from '../test-support/undo-fixture';
 import type { LoadService, LoadServiceOptions } from './load-service';
 
 const org = useEmulator({ seedSize: SMALL_ORG });
-let dir: string;
-let databases: OrgDeskDatabase[] = [];
-let services: LoadService[] = [];
-
-beforeEach(() => {
-  dir = mkdtempSync(join(tmpdir(), 'orgdesk-locks-'));
-});
-afterEach(async () => {
-  for (const service of services) await service.dispose();
-  for (const database of databases) database.close();
-  services = [];
-  databases = [];
+const bench = useLoadBench(org);
+afterEach(() => {
   org.emulator.admin.addFault({ kind: 'bulk-release-stall' });
   org.emulator.admin.setLockContention(null);
-  rmSync(dir, { recursive: true, force: true });
 });
 
-/** A load service on the test folder's database; a second call is the app started again. */
+/** A load service on the test folder's database (jobs of 200 rows); a second call is the app started again. */
 function service(overrides: Partial<LoadServiceOptions> = {}): LoadService {
-  const database = openDatabase({ folder: join(dir, 'user-data') });
-  databases.push(database);
-  const load = createTestLoadService(database.db, org.emulator, dir, { maxJobRows: 200, ...overrides });
-  services.push(load);
-  return load;
+  return bench.service({ maxJobRows: 200, ...overrides });
 }
 
-function readCsv(path: string): string[][] {
-  const rows: unknown = parse(readFileSync(path, 'utf8'));
-  return rows as string[][];
-}
+const readCsv = (path: string): string[][] => bench.readCsv(path);
+const start = (load: LoadService, path: string, objectName: string, operation: 'insert', options: Partial<LoadOptions> = {}): Promise<string> =>
+  bench.start(load, path, objectName, operation, { concurrency: 2, ...options });
 
 /** Accounts made in the org for the Contacts to hang under. */
 function parents(count: number): string[] {
@@ -49,17 +30,10 @@ function parents(count: number): string[] {
 
 /** A Contact file: `rows` Contacts spread over the accounts, each with a unique LastName and the file's Department marker. */
 function contacts(name: string, accounts: string[], rows: number): string {
-  const path = join(dir, `${name}.csv`);
+  const path = join(bench.dir, `${name}.csv`);
   const lines = ['LastName,AccountId,Department', ...Array.from({ length: rows }, (_, i) => `${name}-${i + 1},${accounts[i % accounts.length] ?? ''},${name}`)];
   writeFileSync(path, `${lines.join('\n')}\n`);
   return path;
-}
-
-async function start(load: LoadService, path: string, objectName: string, operation: LoadOperation, options: Partial<LoadOptions> = {}): Promise<string> {
-  const file = await load.open({ kind: 'path', path });
-  const { mappings } = await load.suggestMapping('org', file.fileId, objectName, operation);
-  const plan: LoadPlan = { objectName, operation, mappings, dates: { dateOrder: 'ymd', timeZone: 'UTC' } };
-  return (await load.start('org', file.fileId, plan, { excludeInvalid: true, concurrency: 2, ...options })).loadId;
 }
 
 /** The org's records of one file, by their marker (a non-unique field): how many, and how many distinct rows they hold. */
@@ -119,7 +93,7 @@ describe('lock-aware loads', () => {
   it('sends the unprocessed rows of a job Salesforce failed with a retryable error once more, keeping the rows it processed', async () => {
     const load = service({ maxJobRows: 300 });
     org.emulator.admin.addFault({ kind: 'bulk-fail-ingest', afterRows: 100 });
-    const path = join(dir, 'failing.csv');
+    const path = join(bench.dir, 'failing.csv');
     writeFileSync(path, `${['Name,Description', ...Array.from({ length: 600 }, (_, i) => `Failed job ${i + 1},failing-job`)].join('\n')}\n`);
     const summary = await load.settled(await start(load, path, 'Account', 'insert', { concurrency: 1 }));
     expect(summary.state).toBe('done');
@@ -134,7 +108,7 @@ describe('lock-aware loads', () => {
   it('leaves a job failed for its file as today: its unprocessed rows are not sent again', async () => {
     const load = service({ maxJobRows: 300 });
     org.emulator.admin.addFault({ kind: 'bulk-fail-ingest', afterRows: 100, errorMessage: 'InvalidBatch : Field name not found : Nope' });
-    const path = join(dir, 'bad.csv');
+    const path = join(bench.dir, 'bad.csv');
     writeFileSync(path, `${['Name,Description', ...Array.from({ length: 300 }, (_, i) => `Bad job ${i + 1},bad-job`)].join('\n')}\n`);
     const summary = await load.settled(await start(load, path, 'Account', 'insert', { concurrency: 1 }));
     expect(summary.state).toBe('failed');
