@@ -25,7 +25,7 @@ const MAX_RECORD_CHARS = 64 * 1024 * 1024;
  * error, a batch that kept timing out and was retried to its limit) [INF: the texts beyond `InternalServerError`], not the
  * file's (`ClientInputError`, `InvalidBatch`, `InvalidJob`) nor a limit (`ExceededQuota`), which would fail again.
  */
-export function isRetryableJobError(message: string | null): boolean {
+function isRetryableJobError(message: string | null): boolean {
   if (message === null) return false;
   if (/^\s*(ClientInputError|InvalidBatch|InvalidJob|ExceededQuota|InvalidOperation)\b/i.test(message)) return false;
   return /InternalServerError|internal error|timed? ?out|Max(imum)? retries|retry/i.test(message);
