@@ -2,6 +2,7 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { LoadOptions, LoadSummary } from '../../shared/ipc/domains/load';
+import { retrySentences } from '../../shared/salesforce/lock-retries';
 import { SMALL_ORG, useEmulator } from '../test-support/emulator-fixture';
 import { useLoadBench } from '../test-support/undo-fixture';
 import type { LoadService, LoadServiceOptions } from './load-service';
@@ -78,6 +79,10 @@ describe('lock-aware loads', () => {
     expect(ungrouped.retries?.lockRetried).toBe(ungrouped.retries?.lockFailures);
     expect(ungrouped.counts).toMatchObject({ input: 800, success: 800, failed: 0, unprocessed: 0 });
     expect(lockFailuresIn(ungrouped)).toBe(0);
+    const failures = (ungrouped.retries?.lockFailures ?? 0).toLocaleString('en-US');
+    expect(retrySentences(ungrouped.retries ?? { lockFailures: 0, lockRetried: 0, lockRounds: 0, lockFailuresLeft: 0, failedJobs: 0, failedJobRows: 0 })).toEqual([
+      `${failures} rows could not lock their parent record (UNABLE_TO_LOCK_ROW) and were sent again after the other jobs, in 1 round (at most 3); none still fails.`,
+    ]);
     expectEveryRowOnce(ungrouped);
     expect(inOrg('Contact', 'Department', 'Ungrouped', 'LastName')).toEqual({ records: 800, distinct: 800 });
 
@@ -100,6 +105,7 @@ describe('lock-aware loads', () => {
     expect(summary.jobs[0]).toMatchObject({ state: 'Failed', processed: 100 });
     expect(summary.jobs).toHaveLength(3);
     expect(summary.retries).toMatchObject({ failedJobs: 1, failedJobRows: 200, lockFailures: 0 });
+    expect(summary.retries === undefined ? [] : retrySentences(summary.retries)).toEqual(['Salesforce failed 1 job with a retryable error: its 200 unprocessed rows were sent once more in a new job.']);
     expect(summary.counts).toMatchObject({ input: 600, success: 600, failed: 0, unprocessed: 0 });
     expectEveryRowOnce(summary);
     expect(inOrg('Account', 'Description', 'failing-job', 'Name')).toEqual({ records: 600, distinct: 600 });

@@ -38,7 +38,8 @@ export function retrySentences(retries: LoadRetries): string[] {
     );
   }
   if (retries.failedJobs > 0) {
-    lines.push(`Salesforce failed ${count(retries.failedJobs, 'job')} with a retryable error: ${retries.failedJobRows === 1 ? 'its 1 unprocessed row was' : `their ${count(retries.failedJobRows, 'unprocessed row')} were`} sent once more in new jobs.`);
+    const whose = retries.failedJobs === 1 ? 'its' : 'their';
+    lines.push(`Salesforce failed ${count(retries.failedJobs, 'job')} with a retryable error: ${whose} ${count(retries.failedJobRows, 'unprocessed row')} ${retries.failedJobRows === 1 ? 'was' : 'were'} sent once more in a new job.`);
   }
   return lines;
 }
