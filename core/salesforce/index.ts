@@ -6,7 +6,7 @@ export type { HttpTransport } from './http-transport';
 export { createRestApi, newestApiVersion } from './rest';
 export type { RestApi } from './rest';
 export { createSalesforceClient } from './salesforce-client';
-export type { SalesforceClient } from './salesforce-client';
+export type { RetryPolicy, SalesforceClient } from './salesforce-client';
 export type { SalesforceSession, SessionAccess } from './salesforce-session';
 export { createIngestClient, isTransientError } from './bulk-ingest';
 export type { IngestClient, IngestJobInfo, IngestJobSpec, IngestResultKind } from './bulk-ingest';
