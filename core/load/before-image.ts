@@ -7,7 +7,7 @@ import type { Clock, SalesforceClient } from '../salesforce';
 import { beforeImagePath, openBeforeImage, type BeforeRecord } from './before-image-store';
 import { jobFiles } from './job-planner';
 import type { JournalJob, JournalLoad } from './load-journal';
-import { BULK_KEYS_PER_QUERY, BULK_PAST_KEYS, createRecordReader, type RecordValues } from './records-by-key';
+import { BULK_KEYS_PER_QUERY, BULK_PAST_KEYS, createRecordReader, QUERIES_AT_ONCE, REST_KEYS_PER_QUERY, type RecordValues } from './records-by-key';
 
 /** Called for each job before its first upload (job-runner's `beforeUpload`); must be safe to call again after a restart. */
 export type BeforeUploadHook = (job: JournalJob, signal: AbortSignal) => Promise<void>;
@@ -91,7 +91,8 @@ export function beforeImageHook(load: JournalLoad, object: LoadObject, ports: Be
           }
           const key = record[keyColumn] ?? '';
           if (key !== '' && key !== '#N/A') keys.push(key);
-          return keys.length >= (bulk ? BULK_KEYS_PER_QUERY : BULK_KEYS_PER_QUERY / 10) ? flush() : undefined;
+          // Enough keys for a few queries at once, never the whole job's.
+          return keys.length >= (bulk ? BULK_KEYS_PER_QUERY : REST_KEYS_PER_QUERY) * QUERIES_AT_ONCE ? flush() : undefined;
         },
         { maxRecordChars: 64 * 1024 * 1024 },
       );
