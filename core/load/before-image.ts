@@ -32,7 +32,7 @@ function writtenField(target: string, object: LoadObject): string | null {
  * The fields a before-image holds: for delete and hard delete every createable field (so the record can be rebuilt), else
  * the fields the mapping writes; never Id. `SystemModstamp` is read besides them, to find records changed since.
  */
-export function beforeImageFields(plan: LoadPlan, object: LoadObject): string[] {
+function beforeImageFields(plan: LoadPlan, object: LoadObject): string[] {
   if (plan.operation === 'delete' || plan.operation === 'hardDelete') return object.fields.filter((field) => field.createable && field.name !== 'Id').map((field) => field.name);
   const fields = plan.mappings.map((mapping) => writtenField(mapping.field, object)).filter((name): name is string => name !== null && name !== 'Id');
   return [...new Set(fields)];

@@ -5,6 +5,7 @@ import type { JobOutcome } from './job-runner';
 import type { JournalJob, JournalLoad, LoadJournal } from './load-journal';
 import type { LoadRunOptions } from './load-source';
 import { undoRefusal } from './undo-plan';
+import { retriesOf } from './retry-accounting';
 
 /** What the journal keeps of a CSV shape: everything but the preview rows. */
 export function shapeForJournal(shape: CsvShape): Record<string, unknown> {
@@ -101,5 +102,7 @@ export function summaryOf(journal: LoadJournal, load: JournalLoad): LoadSummary 
   if (undoOf !== undefined) summary.undoOf = undoOf;
   const cannotUndo = undoRefusal(load);
   if (cannotUndo !== null) summary.cannotUndo = cannotUndo;
+  const retries = retriesOf(jobs);
+  if (retries !== undefined) summary.retries = retries;
   return summary;
 }

@@ -13,7 +13,7 @@ import { runUndeleteStep } from './undelete-step';
 import { prepareUndo, undoFolder, type PreparedUndo, type UndoStep } from './undo-plan';
 
 /** What the undo engine needs of the load service: open a step file, start it, resume it, wait for it. */
-export type UndoLoadPort = {
+type UndoLoadPort = {
   open(file: LoadSource): Promise<{ fileId: string }>;
   close(fileId: string): Promise<unknown>;
   start(orgId: string, fileId: string, plan: NonNullable<UndoStep['plan']>, options: LoadRunOptions): Promise<{ loadId: string }>;
