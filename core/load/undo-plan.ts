@@ -125,9 +125,12 @@ export async function prepareUndo(load: JournalLoad, object: LoadObject, reader:
     if (image !== null && changed.length > 0) {
       const op = load.plan.operation;
       if (op === 'update' || op === 'upsert') {
+        // An upsert may have set a field only a create can: an update cannot write it back.
+        const updateable = new Set(object.fields.filter((field) => field.updateable).map((field) => field.name));
+        const writable = fields.filter((field) => updateable.has(field));
         const path = join(folder, 'restore-updated.csv');
-        const rows = await writeStep(path, ['Id', ...fields], restoreRows(changed, image, fields, skip));
-        steps.push({ kind: 'restore-updated', path, rows, plan: stepPlan(load, 'update', ['Id', ...fields]) });
+        const rows = await writeStep(path, ['Id', ...writable], restoreRows(changed, image, writable, skip));
+        steps.push({ kind: 'restore-updated', path, rows, plan: stepPlan(load, 'update', ['Id', ...writable]) });
       } else if (op === 'delete') {
         const path = join(folder, 'undelete.csv');
         const rows = await writeStep(path, ['Id'], changed.map((id) => [id]));
