@@ -32,12 +32,15 @@ export type CliConsumer = {
   stderr(): string;
 };
 
+/** One key pair for every schedule of this process: an RSA key takes a noticeable share of a CLI schedule's CPU to make. */
+let keyPair: ReturnType<typeof generateKeyAndCertificate> | null = null;
+
 /** Sets up a user-data folder in `folder` for the org at `url` (profile, key file, connected app) and returns its consumer. */
 export async function createCliConsumer(options: { url: string; username: string; folder: string; channel: string }): Promise<CliConsumer> {
   const userDataDir = join(options.folder, 'user-data');
   const keyFile = join(options.folder, 'server.key');
   const outFile = join(options.folder, 'events.ndjson');
-  const { privateKeyPem, certificatePem } = await generateKeyAndCertificate({ commonName: 'Fault schedules', now: new Date() });
+  const { privateKeyPem, certificatePem } = await (keyPair ??= generateKeyAndCertificate({ commonName: 'Fault schedules', now: new Date() }));
   writeFileSync(keyFile, privateKeyPem, { mode: 0o600 });
   const consumerKey = `CKsched${Math.random().toString(36).slice(2)}`;
   const app = await adminCall(options.url, 'connected-apps', 'POST', { consumerKey, certificate: certificatePem, preAuthorizedUsernames: [options.username] });
