@@ -15,6 +15,8 @@ import { createBayeuxClient, type BayeuxClient, type BayeuxMessage, type MetaRes
 type StreamEvent = {
   channel: string;
   replayId: number;
+  /** The replay id's own bytes (Pub/Sub's opaque `replay_id`, what a resume sends); absent over CometD. */
+  replayBytes?: Buffer | undefined;
   data: Record<string, unknown>;
   /** Set on the first event after a resume that could not start where the channel left off. */
   discontinuity: ReplayDiscontinuity | null;
@@ -33,7 +35,7 @@ export type ChannelStatus = {
 };
 
 /** Where the stream reports events and state changes. */
-interface StreamListener {
+export interface StreamListener {
   /** An event arrived (in the order the org sent it). */
   onEvent(event: StreamEvent): void;
   /** A channel changed state. */
@@ -56,9 +58,10 @@ export type OrgStreamOptions = {
 export type OrgStream = {
   /**
    * Subscribes a channel from a replay value (-1 new, -2 all retained, or after a replay id); resolves with the channel's
-   * status once the org acknowledged or refused, or once the connection is retrying.
+   * status once the org acknowledged or refused, or once the connection is retrying. `replayBytes` are the stored bytes of
+   * that id (Pub/Sub resumes with them; CometD ignores them).
    */
-  subscribe(channel: string, replayFrom: number): Promise<ChannelStatus>;
+  subscribe(channel: string, replayFrom: number, replayBytes?: Uint8Array | null): Promise<ChannelStatus>;
   /** Stops a channel; the connection closes with its last channel. */
   unsubscribe(channel: string): Promise<void>;
   /** The last replay id received on a channel. */

@@ -174,4 +174,11 @@ export const MIGRATIONS: readonly string[] = [
   // 7: the object's describe as each load was planned with (fields, types, what the operation may write), so a resume
   // checks and sends the rest of the file by the same rules as its start, whatever the org's describe says by then.
   `ALTER TABLE loads ADD COLUMN object_json TEXT;`,
+  // 8: Pub/Sub: each org profile's endpoint (null: api.pubsub.salesforce.com:7443); each captured event's opaque replay id
+  // bytes (what a resume sends; null over CometD) and its nulled and diff fields; the bytes of each checkpoint.
+  `ALTER TABLE org_profiles ADD COLUMN pubsub_endpoint TEXT;
+   ALTER TABLE captured_events ADD COLUMN replay_bytes BLOB;
+   ALTER TABLE captured_events ADD COLUMN nulled_fields TEXT NOT NULL DEFAULT '[]';
+   ALTER TABLE captured_events ADD COLUMN diff_fields TEXT NOT NULL DEFAULT '[]';
+   ALTER TABLE event_consumer_checkpoints ADD COLUMN replay_bytes BLOB;`,
 ];

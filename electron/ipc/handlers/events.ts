@@ -13,7 +13,7 @@ export type EventsHandlerPorts = { events: EventsService };
 export function createEventsHandlers({ events }: EventsHandlerPorts): HandlersFor<EventsInvoke> {
   return {
     'events:channels': ({ orgId, refresh }) => events.channels(orgId, refresh),
-    'events:subscribe': ({ orgId, channel, replay }) => events.subscribe(orgId, channel, replay),
+    'events:subscribe': ({ orgId, channel, replay, api }) => events.subscribe(orgId, channel, replay, api),
     'events:unsubscribe': ({ subscriptionId }) => events.unsubscribe(subscriptionId),
     'events:subscriptions': () => events.subscriptions(),
     'events:rows': ({ filter, offset, limit, order }) => events.rows(filter, offset, limit, order),
