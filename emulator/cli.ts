@@ -1,4 +1,4 @@
-/** `npm run emulator -- --port <p> [--pubsub-port <p>] [--seed <n>|--no-seed] [--data-dir <dir>]`: runs the local org standalone. */
+/** `npm run emulator -- --port <p> [--pubsub-port <p>] [--seed <n>|--no-seed] [--data-dir <dir>] [--model none|real]`: runs the local org standalone. */
 import { parseArgs } from 'node:util';
 import { startEmulator, type EmulatorOptions } from './index';
 
@@ -10,6 +10,7 @@ const { values } = parseArgs({
     'no-seed': { type: 'boolean', default: false },
     'data-dir': { type: 'string' },
     'pubsub-port': { type: 'string', default: '0' },
+    model: { type: 'string' },
   },
 });
 
@@ -27,10 +28,18 @@ const options: EmulatorOptions = { port, host: values.host, pubsubPort };
 if (values['no-seed']) options.seed = false;
 else if (values.seed !== undefined) options.seed = Number(values.seed);
 if (values['data-dir'] !== undefined) options.dataDir = values['data-dir'];
+if (values.model !== undefined) {
+  if (values.model !== 'none' && values.model !== 'real') {
+    process.stderr.write(`--model must be none or real, got ${values.model}\n`);
+    process.exit(2);
+  }
+  options.model = values.model;
+}
 
 const emulator = await startEmulator(options);
 process.stdout.write(`OrgDesk emulator listening on ${emulator.url}\n`);
 process.stdout.write(`Pub/Sub API (gRPC, plaintext) on ${emulator.pubsubUrl}\n`);
+if (options.model === 'real' || (options.model === undefined && process.env.ORGDESK_ORG_MODEL === 'real')) process.stdout.write('Org model: real (2 MB/s per connection, 5k ingest rows/s and 20k query rows/s per job)\n');
 const shutdown = (): void => {
   void emulator.stop().then(() => process.exit(0));
 };

@@ -11,11 +11,13 @@ import { createBulkRoutes, type BulkRoutes } from './bulk';
 import type { EmulatorCore, RestExtension } from './core';
 import { createApiUsage } from './http/api-usage';
 import { createFaultTable, type FaultSpec } from './http/faults';
+import { resolveOrgModel, type OrgModelOption } from './http/org-model';
 import { createRequestListener } from './http/server';
 import { makeId } from './org/ids';
 import { loadSnapshot, saveSnapshot } from './org/persistence';
 import { buildSchemas } from './org/schema';
 import { DEFAULT_SEED_SIZE, generateContacts, seedOrg, seedUsers, type SeedSize } from './org/seed';
+import { createSchemaEdits } from './org/schema-edits';
 import { createOrgStore, type OrgStore } from './org/store';
 import type { RecordRow } from './org/types';
 import { formatDateTime } from './org/values';
@@ -31,6 +33,7 @@ export type { RecordChange, ChangeListener, OrgStore } from './org/store';
 export type { RecordWriter, WriteInput, WriteContext, FieldError, ParentReference } from './org/write';
 export { RecordWriteError } from './org/write';
 export type { FaultSpec, Fault } from './http/faults';
+export { REAL_ORG_MODEL, type OrgModel, type OrgModelOption } from './http/org-model';
 export type { RestExtension, RestRequestContext } from './core';
 export type { StreamingOptions, StreamingAdmin, StreamingClientInfo, ChangeEventType } from './streaming';
 export type { PubSubOptions, PubSubAdmin, ManagedSubscription, ManagedSubscriptionInput } from './pubsub';
@@ -67,6 +70,8 @@ export type EmulatorOptions = {
   pubsubPort?: number;
   /** The Pub/Sub API's settings (keepalive interval). */
   pubsub?: PubSubOptions;
+  /** The network and server model: 'none' (default; `ORGDESK_ORG_MODEL` when absent), 'real' or own rates (see emulator/README.md). */
+  model?: OrgModelOption;
 };
 
 /** A running emulator. */
@@ -110,12 +115,14 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
   const seedSize: SeedSize = { ...DEFAULT_SEED_SIZE, ...options.seedSize };
   const store = createOrgStore(buildSchemas());
   const writer = createRecordWriter({ store, now });
+  const schemaEdits = createSchemaEdits(store);
   const apps = createConnectedAppRegistry();
   const sessions = createSessionStore({ orgId15: ORG_ID.slice(0, 15), timeoutMs: options.sessionTimeoutMs ?? TWO_HOURS, now: () => now().getTime() });
   const usage = createApiUsage(options.dailyApiLimit ?? 100_000);
   const faults = createFaultTable();
   const query = createQueryRoutes(options.locatorTtlMs === undefined ? { org: store, now } : { org: store, now, locatorTtlMs: options.locatorTtlMs });
-  const bulk = createBulkRoutes({ store, writer, now: () => now().getTime(), ...(options.bulkQueryPageSize === undefined ? {} : { queryPageSize: options.bulkQueryPageSize }), ...(options.bulkIngestChunkSize === undefined ? {} : { chunkSize: options.bulkIngestChunkSize }) });
+  const model = resolveOrgModel(options.model);
+  const bulk = createBulkRoutes({ store, writer, now: () => now().getTime(), model, ...(options.bulkQueryPageSize === undefined ? {} : { queryPageSize: options.bulkQueryPageSize }), ...(options.bulkIngestChunkSize === undefined ? {} : { chunkSize: options.bulkIngestChunkSize }) });
   let url = '';
   const streaming = createStreaming({
     store,
@@ -232,8 +239,11 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
       return { access_token: session.token, instance_url: url, id: `${url}/id/${ORG_ID}/${row.Id as string}`, token_type: 'Bearer', scope: 'web openid api id' };
     },
     expireSessions: () => sessions.expireAll(),
+    editSchema: (objectName, edit) => schemaEdits.edit(objectName, edit),
+    undoSchemaEdits: () => schemaEdits.undo(),
     setSessionTimeout: (ms) => sessions.setTimeout(ms),
     reset(resetOptions = {}) {
+      schemaEdits.undo();
       store.clear();
       fill(resetOptions.seed ?? seed);
       usage.reset();

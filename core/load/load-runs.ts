@@ -13,6 +13,7 @@ import type { JournalJob, LoadJournal } from './load-journal';
 import { progressOf, type Throughput } from './load-throughput';
 import { assembleResultFiles, trimExcluded, writeTailUnprocessed } from './result-files';
 import { createRowValidator } from './row-validator';
+import { beforeImageHook } from './before-image';
 
 /** Where the load service pushes its events (the composition root forwards them to the event hub). */
 export type LoadEmitter = {
@@ -94,6 +95,7 @@ export function createLoadRuns(options: LoadRunsOptions): LoadRuns {
       spec: { object: load.plan.objectName, operation: load.plan.operation, externalIdFieldName: load.plan.externalIdField },
       outputHeaders: validator.outputHeaders,
       signal: run.controller.signal,
+      beforeUpload: beforeImageHook(load, object, { client: connection.client, apiVersion: connection.apiVersion, clock, poll: options.poll }),
       onChange: () => {
         const states = journal.jobs(loadId).map((job) => job.state).join();
         if (states !== run.lastStates) {

@@ -170,6 +170,7 @@ export function loadScheduleTarget(options: { newEnv: () => LoadScheduleEnv; kil
       counters.rowsChecked = (counters.rowsChecked ?? 0) + outcome.rows;
       counters.restarts = (counters.restarts ?? 0) + outcome.restarts;
       counters.hardKills = (counters.hardKills ?? 0) + outcome.kills;
+      if (outcome.kills > 0) counters.killSchedules = (counters.killSchedules ?? 0) + 1;
       counters.resumes = (counters.resumes ?? 0) + outcome.resumes;
       return outcome.violations;
     },

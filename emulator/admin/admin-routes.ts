@@ -2,6 +2,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { FaultSpec } from '../http/faults';
 import { readText, sendReply, type Reply } from '../http/respond';
+import { parseFieldEdit } from '../org/schema-edits';
 import type { EmulatorAdmin } from './admin-api';
 import { pubsubRoute } from './pubsub-routes';
 
@@ -189,6 +190,17 @@ async function route(admin: EmulatorAdmin, method: string, parts: string[], body
       if (method === 'DELETE') {
         const removed = admin.clearFaults(id);
         return removed ? { status: 204 } : adminError(404, `No armed fault ${String(id)}.`);
+      }
+      break;
+    }
+    case 'schema': {
+      if (method === 'POST' && id !== undefined) {
+        const schema = admin.editSchema(id, parseFieldEdit(body));
+        return { status: 200, body: { object: schema.name, fields: schema.fields.map((f) => ({ name: f.name, createable: f.createable, updateable: f.updateable })) } };
+      }
+      if (method === 'DELETE' && id === undefined) {
+        admin.undoSchemaEdits();
+        return { status: 204 };
       }
       break;
     }

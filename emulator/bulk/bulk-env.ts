@@ -1,5 +1,6 @@
 /** What every Bulk route shares: the org, the job tables, the clock, the faults, the job-list paging and the job routing. */
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { OrgModel } from '../http/org-model';
 import type { OrgStore } from '../org/store';
 import type { RecordWriter } from '../org/write';
 import type { IngestFaults, ProcessorPorts } from './ingest-processor';
@@ -46,6 +47,8 @@ export type BulkEnv = {
   faults: BulkFaultController;
   maxUploadBytes: number;
   queryPageSize: number;
+  /** The network and server model (null: unpaced). */
+  model: OrgModel | null;
   processorPorts: () => ProcessorPorts;
   /** Resolves when a stalled job may continue. */
   waitForRelease: () => Promise<void>;

@@ -3,6 +3,8 @@
  * rows ended by the job's line ending (one after the last row too), and large files streamed with backpressure.
  */
 import type { ServerResponse } from 'node:http';
+import { createGzip } from 'node:zlib';
+import { connectionPacer, pacedStream, type OrgModel } from '../http/org-model';
 
 /** Quotes one cell: `"` + value with `"` doubled + `"`. */
 export function quoteCell(value: string): string {
@@ -43,4 +45,23 @@ export async function streamChunks(res: ServerResponse, source: ChunkSource, sin
     }
   }
   sink.end();
+}
+
+/**
+ * Where a result body is written: the response itself, or through gzip (when asked) and the connection's bandwidth cap
+ * (when the org model paces), each piped on to the response.
+ */
+export function resultSink(res: ServerResponse, options: { gzip: boolean; model: OrgModel | null }): NodeJS.WritableStream {
+  let sink: NodeJS.WritableStream = res;
+  if (options.model !== null) {
+    const paced = pacedStream(connectionPacer(options.model, res.socket as NonNullable<ServerResponse['socket']>));
+    paced.pipe(res);
+    sink = paced;
+  }
+  if (options.gzip) {
+    const zip = createGzip({ level: 1 });
+    zip.pipe(sink);
+    sink = zip;
+  }
+  return sink;
 }

@@ -1,4 +1,5 @@
 /** Small HTTP helpers for the Bulk routes: JSON and error answers in the org's shapes, and body collection with a cap. */
+import type { Pacer } from '../http/org-model';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 
 /** Answers with JSON (`application/json;charset=UTF-8`, as real orgs send it). */
@@ -30,9 +31,9 @@ export type BodyResult = { ok: true; body: Buffer } | { ok: false; reason: 'too-
 /**
  * Collects a request body without blocking (chunks are kept as they come and joined once). Past `maxBytes` the rest is
  * drained and discarded so the answer can still be sent. `onProgress` sees the running byte count (used by the
- * dropped-connection fault).
+ * dropped-connection fault). With a pacer (the org model's bandwidth cap) the request is paused while it runs ahead of it.
  */
-export function readBody(req: IncomingMessage, maxBytes: number, onProgress?: (bytes: number) => boolean): Promise<BodyResult> {
+export function readBody(req: IncomingMessage, maxBytes: number, onProgress?: (bytes: number) => boolean, pacer?: Pacer): Promise<BodyResult> {
   return new Promise((resolve) => {
     const chunks: Buffer[] = [];
     let size = 0;
@@ -56,6 +57,10 @@ export function readBody(req: IncomingMessage, maxBytes: number, onProgress?: (b
         return;
       }
       if (!tooLarge) chunks.push(chunk);
+      if (pacer !== undefined) {
+        req.pause();
+        void pacer.take(chunk.length).then(() => req.resume());
+      }
     });
     req.on('end', () => settle(tooLarge ? { ok: false, reason: 'too-large' } : { ok: true, body: Buffer.concat(chunks, size) }));
     req.on('error', () => settle({ ok: false, reason: 'aborted' }));

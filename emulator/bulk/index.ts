@@ -4,6 +4,7 @@
  * request here; uploads are collected without blocking and results are streamed.
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { OrgModel } from '../http/org-model';
 import { createIdMinter } from '../org/ids';
 import type { OrgStore } from '../org/store';
 import type { RecordWriter } from '../org/write';
@@ -24,6 +25,8 @@ export type BulkRoutesOptions = {
   chunkSize?: number;
   /** Rows per results page when the client sends no maxRecords. */
   queryPageSize?: number;
+  /** The network and server model (default null: unpaced). */
+  model?: OrgModel | null;
 };
 
 /** Who is calling, as the router's session check established it. */
@@ -73,8 +76,9 @@ export function createBulkRoutes(options: BulkRoutesOptions): BulkRoutes {
     faults: faults.controller,
     maxUploadBytes: options.maxUploadBytes ?? Math.floor((150 * 1024 * 1024 * 3) / 4),
     queryPageSize: options.queryPageSize ?? 50_000,
+    model: options.model ?? null,
     waitForRelease: faults.waitForRelease,
-    processorPorts: () => ({ store: options.store, writer: options.writer, now, faults: faults.ingest, chunkSize, waitForRelease: faults.waitForRelease }),
+    processorPorts: () => ({ store: options.store, writer: options.writer, now, faults: faults.ingest, chunkSize, waitForRelease: faults.waitForRelease, rowsPerSec: options.model?.ingestRowsPerSec ?? null }),
     usage: { batches: 0, queryJobs: 0 },
     track: (work) => {
       const tracked = work.catch(() => undefined).finally(() => running.delete(tracked));

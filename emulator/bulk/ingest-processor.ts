@@ -3,6 +3,7 @@
  * free between them (so the server answers and `numberRecordsProcessed` grows observably), per-row validation through the
  * org's write layer, and job-level failures (`Failed` + `errorMessage`) for problems with the file itself.
  */
+import { createPacer } from '../http/org-model';
 import type { OrgStore } from '../org/store';
 import { type RecordWriter, type WriteContext, type WriteInput, RecordWriteError } from '../org/write';
 import { planColumns } from './column-plan';
@@ -34,6 +35,8 @@ export type ProcessorPorts = {
   chunkSize: number;
   /** Resolves when a stalled job may continue (set by the fault controller). */
   waitForRelease: () => Promise<void>;
+  /** The org model's rows per second for one job (null: as fast as the process goes). */
+  rowsPerSec: number | null;
 };
 
 /** Formats a row error as `sf__Error`: `CODE:message:fields --`, or `CODE:message:--` with no fields (real captures). */
@@ -210,7 +213,10 @@ export async function processIngestJob(job: IngestJob, ports: ProcessorPorts): P
     }
   };
 
+  // The org model's per-job rate: each job is paced on its own, as each runs on its own server thread in a real org.
+  const pacer = ports.rowsPerSec === null ? null : createPacer(ports.rowsPerSec);
   while (job.cursor < rowCount) {
+    const chunkStart = job.cursor;
     if (job.stopped || job.state !== 'InProgress') return;
     let end = Math.min(rowCount, job.cursor + ports.chunkSize);
     if (failFault && failFault.afterRows < end && failFault.afterRows >= job.cursor) end = failFault.afterRows;
@@ -228,7 +234,7 @@ export async function processIngestJob(job: IngestJob, ports: ProcessorPorts): P
     if (stallFault && job.cursor === stallFault.afterRows) {
       stallFault = undefined;
       await ports.waitForRelease();
-    } else await new Promise<void>((resolve) => setImmediate(resolve));
+    } else await (pacer === null ? new Promise<void>((resolve) => setImmediate(resolve)) : pacer.take(job.cursor - chunkStart));
   }
   if (job.stopped || job.state !== 'InProgress') return;
   if (failFault && failFault.afterRows >= rowCount) {

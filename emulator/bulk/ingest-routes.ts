@@ -4,7 +4,8 @@
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { readCsvFormat } from './csv-input';
-import { streamChunks } from './csv-output';
+import { connectionPacer } from '../http/org-model';
+import { resultSink, streamChunks } from './csv-output';
 import { type BulkContext, type BulkEnv, listPage, routeJobs, stateVerb } from './bulk-env';
 import { readBody, readJsonObject, sendError, sendJson, sendNoContent } from './http-io';
 import { INGEST_OPERATIONS, type IngestJob, type IngestOperation, ingestCreateJson, ingestInfoJson, ingestListJson } from './job-info';
@@ -165,7 +166,8 @@ async function upload(req: IncomingMessage, res: ServerResponse, env: BulkEnv, j
     return;
   }
   const drop = env.faults.takeDropUpload();
-  const result = await readBody(req, env.maxUploadBytes, drop === undefined ? undefined : (bytes) => bytes < drop.afterBytes);
+  const pacer = env.model === null ? undefined : connectionPacer(env.model, req.socket);
+  const result = await readBody(req, env.maxUploadBytes, drop === undefined ? undefined : (bytes) => bytes < drop.afterBytes, pacer);
   if (!result.ok) {
     if (result.reason === 'too-large') {
       // [INF] the code and wording: a job accepts at most 150 MB of base64-encoded data, about 100 MB of raw CSV (docs).
@@ -257,7 +259,7 @@ async function routeJob(req: IncomingMessage, res: ServerResponse, env: BulkEnv,
       return true;
     }
     res.writeHead(200, { 'Content-Type': 'text/csv' });
-    await streamChunks(res, resultSource(job, kind));
+    await streamChunks(res, resultSource(job, kind), resultSink(res, { gzip: false, model: env.model }));
     return true;
   }
   return false;

@@ -6,12 +6,12 @@
  * API version that created the job (409 otherwise).
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { createGzip } from 'node:zlib';
 import type { FieldValue } from '../org/types';
 import { SoqlError, executeSoqlRows } from '../soql';
 import { type BulkContext, type BulkEnv, listPage, routeJobs, stateVerb } from './bulk-env';
 import { delimiterChar, readCsvFormat } from './csv-input';
-import { quoteCell, streamChunks } from './csv-output';
+import { createPacer } from '../http/org-model';
+import { quoteCell, resultSink, streamChunks } from './csv-output';
 import { readJsonObject, sendError, sendJson, sendNoContent, sendNotFound } from './http-io';
 import { type QueryJob, queryCreateJson, queryInfoJson, queryListJson } from './job-info';
 import { bulkQueryRefusal } from './query-rules';
@@ -39,6 +39,8 @@ async function runQueryJob(job: QueryJob, rows: Iterable<FieldValue[]>, env: Bul
   job.startedAt = env.now();
   job.systemModstamp = job.startedAt;
   const delimiter = delimiterChar(job.columnDelimiter);
+  // The org model's per-job rate: this job's rows come out no faster than a real org's query job produces them.
+  const pacer = env.model === null ? null : createPacer(env.model.queryRowsPerSec);
   try {
     let sinceYield = 0;
     for (const row of rows) {
@@ -49,7 +51,7 @@ async function runQueryJob(job: QueryJob, rows: Iterable<FieldValue[]>, env: Bul
       if (sinceYield === 5000) {
         sinceYield = 0;
         job.numberRecordsProcessed = job.lines.length;
-        await new Promise<void>((resolve) => setImmediate(resolve));
+        await (pacer === null ? new Promise<void>((resolve) => setImmediate(resolve)) : pacer.take(5000));
         if (job.stopped || job.state !== 'InProgress') return;
       }
     }
@@ -177,13 +179,7 @@ async function sendResults(req: IncomingMessage, res: ServerResponse, env: BulkE
     for (; row < stop; row += 1) out += (lines[row] as string) + eol;
     return out;
   };
-  if (gzip) {
-    const zip = createGzip({ level: 1 });
-    zip.pipe(res);
-    await streamChunks(res, source, zip);
-  } else {
-    await streamChunks(res, source);
-  }
+  await streamChunks(res, source, resultSink(res, { gzip, model: env.model }));
 }
 
 /** The first API version with `/resultPages` (salesforce-api.md §5, "Parallel results"). */

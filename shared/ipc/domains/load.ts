@@ -245,6 +245,11 @@ export type LoadOptions = {
   maxJobBytes?: number | undefined;
   /** Jobs running at once (default 2). */
   concurrency?: number | undefined;
+  /**
+   * Keep the before-image (the targeted records' values before an update, upsert, delete or hard delete) so the load can
+   * be undone; on unless false. A load without one says it cannot be undone.
+   */
+  beforeImage?: boolean | undefined;
 };
 
 /** A mapping remembered for an object and a set of headers. */
@@ -320,6 +325,7 @@ const options = z
     outputFolder: mintedId.optional(),
     maxJobBytes: z.number().int().min(1024).max(100_000_000).optional(),
     concurrency: z.number().int().min(1).max(10).optional(),
+    beforeImage: z.boolean().optional(),
   })
   .strict();
 
