@@ -8,6 +8,7 @@ import type { EmulatorAdmin, AdminUser } from './admin/admin-api';
 import { createConnectedAppRegistry, type ConnectedApp } from './auth/connected-apps';
 import { createSessionStore } from './auth/sessions';
 import { createBulkRoutes, type BulkRoutes } from './bulk';
+import type { LockContention } from './bulk/record-locks';
 import type { EmulatorCore, RestExtension } from './core';
 import { createApiUsage } from './http/api-usage';
 import { createFaultTable, type FaultSpec } from './http/faults';
@@ -70,6 +71,8 @@ export type EmulatorOptions = {
   pubsubPort?: number;
   /** The Pub/Sub API's settings (keepalive interval). */
   pubsub?: PubSubOptions;
+  /** Simulated parent-record lock contention between in-flight Bulk ingest jobs (off by default; bulk/record-locks.ts). */
+  lockContention?: LockContention;
   /** The network and server model: 'none' (default; `ORGDESK_ORG_MODEL` when absent), 'real' or own rates (see emulator/README.md). */
   model?: OrgModelOption;
 };
@@ -122,7 +125,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
   const faults = createFaultTable();
   const query = createQueryRoutes(options.locatorTtlMs === undefined ? { org: store, now } : { org: store, now, locatorTtlMs: options.locatorTtlMs });
   const model = resolveOrgModel(options.model);
-  const bulk = createBulkRoutes({ store, writer, now: () => now().getTime(), model, ...(options.bulkQueryPageSize === undefined ? {} : { queryPageSize: options.bulkQueryPageSize }), ...(options.bulkIngestChunkSize === undefined ? {} : { chunkSize: options.bulkIngestChunkSize }) });
+  const bulk = createBulkRoutes({ store, writer, now: () => now().getTime(), model, ...(options.bulkQueryPageSize === undefined ? {} : { queryPageSize: options.bulkQueryPageSize }), ...(options.bulkIngestChunkSize === undefined ? {} : { chunkSize: options.bulkIngestChunkSize }), lockContention: options.lockContention });
   let url = '';
   const streaming = createStreaming({
     store,
@@ -308,6 +311,8 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
       return true;
     },
     setRemainingApiCalls: (remaining) => usage.setRemaining(remaining),
+    lockContention: () => bulk.locks.settings(),
+    setLockContention: (settings) => bulk.locks.configure(settings),
     counters: () => ({
       total: core.counters.total,
       byArea: { ...core.counters.byArea },

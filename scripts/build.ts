@@ -2,7 +2,7 @@
  * `npm run build`: the renderer with Vite to dist/renderer, then esbuild bundles of Electron main (dist/electron/main.cjs),
  * the preload (dist/electron/preload.cjs, one CJS file as a sandboxed preload needs), browser mode (dist/web/cli.mjs) and
  * the command line (dist/cli/orgdesk.mjs, see buildCli), with the Pub/Sub proto copied beside the main, web and CLI
- * bundles. `--renderer-only` skips the bundles (the e2e setup needs only the renderer); `--cli-only` builds only the
+ * bundles and the Bulk page parser worker (bulk-page-worker.mjs) beside each. `--renderer-only` skips the bundles (the e2e setup needs only the renderer); `--cli-only` builds only the
  * command line (what `npm pack` needs).
  */
 import { copyFile, readFile, rm } from 'node:fs/promises';
@@ -15,6 +15,24 @@ const at = (path: string): string => fileURLToPath(new URL(`../${path}`, import.
 
 /** Native modules and Electron itself are loaded at run time, never bundled. */
 const NATIVE = ['electron', 'better-sqlite3', 'keytar'];
+
+/** The Bulk page parser worker (core/query/bulk-page-worker.ts) as one ESM file in each folder a bundle runs it from. */
+async function buildParserWorker(dirs: string[]): Promise<void> {
+  await Promise.all(
+    dirs.map((dir) =>
+      esbuild({
+        bundle: true,
+        platform: 'node',
+        target: 'node20',
+        format: 'esm',
+        logLevel: 'warning',
+        absWorkingDir: root,
+        entryPoints: [at('core/query/bulk-page-worker.ts')],
+        outfile: at(`${dir}/bulk-page-worker.mjs`),
+      }),
+    ),
+  );
+}
 
 /**
  * The `orgdesk` bundle: ESM for Node 20 with the dependencies inside (an installed CLI needs only the native modules and
@@ -43,6 +61,8 @@ export async function buildCli(outDir = 'dist/cli'): Promise<void> {
   });
   // `orgdesk emulator` starts the local org's Pub/Sub server, which loads the proto from beside the chunk that holds it.
   await Promise.all([outDir, `${outDir}/chunks`].map((dir) => copyFile(at('emulator/pubsub/pubsub_api.proto'), at(`${dir}/pubsub_api.proto`))));
+  // A Bulk query starts its page parser from beside the chunk that holds the query code.
+  await buildParserWorker([outDir, `${outDir}/chunks`]);
 }
 
 /** Builds the renderer and, unless asked not to, the four Node bundles. */
@@ -73,6 +93,8 @@ export async function buildAll(options: { rendererOnly?: boolean; quiet?: boolea
   ]);
   // The local org's Pub/Sub server loads Salesforce's proto at run time from beside the bundle.
   await Promise.all(['dist/electron', 'dist/web'].map((dir) => copyFile(at('emulator/pubsub/pubsub_api.proto'), at(`${dir}/pubsub_api.proto`))));
+  // Bulk queries parse their result pages in a worker thread started from beside the bundle (on main if it is missing).
+  await buildParserWorker(['dist/electron', 'dist/web']);
 }
 
 if (process.argv[1] !== undefined && fileURLToPath(import.meta.url) === process.argv[1]) {

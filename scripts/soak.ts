@@ -2,8 +2,8 @@
  * `npm run soak -- --seconds 600 --seed S --kind events|loads|all [--workers N]`: runs seeded fault schedules against the
  * local org until the time is up and prints, per kind and in all, the schedules tried, the faults injected, the rows and
  * events checked, the schedules with a hard kill, and the violations (target 0). Every kind runs at once in `--workers`
- * child processes (default 2 per kind), each with its own local org, taking seeds S+i, S+i+N, S+i+2N… so none repeats
- * another's. `--runs 1 --seed S [--path P]` replays one (shrunk) schedule in this process. Nothing is asserted here: the
+ * child processes (default: the kind's own count, soak-targets.ts), each with its own local org, taking seeds S+i,
+ * S+i+N, S+i+2N… so none repeats another's. `--runs 1 --seed S [--path P]` replays one (shrunk) schedule in this process. Nothing is asserted here: the
  * exit code is 1 when any invariant broke, and each failure is printed with its seed, shrunk path and replay command.
  */
 import { spawn } from 'node:child_process';
@@ -24,7 +24,7 @@ const { values } = parseArgs({
     kind: { type: 'string', default: 'all' },
     runs: { type: 'string' },
     path: { type: 'string' },
-    workers: { type: 'string', default: '2' },
+    workers: { type: 'string' },
     // Internal: this process is one worker of a timed run, taking seeds `seed`, `seed + stride`, …
     worker: { type: 'boolean', default: false },
     stride: { type: 'string', default: '1' },
@@ -41,9 +41,9 @@ if (kinds.length === 0) {
 }
 const seed = values.seed === undefined ? (Math.random() * 2 ** 31) | 0 : Number(values.seed);
 const seconds = Number(values.seconds);
-const workers = Number(values.workers);
+const workers = values.workers === undefined ? null : Number(values.workers);
 const runs = values.runs === undefined ? null : Number(values.runs);
-if (!Number.isInteger(seed) || !(seconds > 0) || !(Number.isInteger(workers) && workers > 0)) {
+if (!Number.isInteger(seed) || !(seconds > 0) || !(workers === null || (Number.isInteger(workers) && workers > 0))) {
   console.error('--seed takes an integer, --seconds a positive number and --workers a positive integer.');
   process.exit(2);
 }
@@ -65,7 +65,7 @@ if (values.worker) {
   process.exit(0);
 }
 
-console.log(`soak: kinds ${kinds.map((k) => k.kind).join(', ')}, seed ${seed}, ${runs === null ? `${seconds} s, ${workers} worker(s) per kind` : `${runs} run(s)`}; load average ${loadavg().map((l) => l.toFixed(2)).join(' ')}`);
+console.log(`soak: kinds ${kinds.map((k) => k.kind).join(', ')}, seed ${seed}, ${runs === null ? `${seconds} s, workers ${kinds.map((k) => `${k.kind} ${workers ?? k.workers}`).join(', ')}` : `${runs} run(s)`}; load average ${loadavg().map((l) => l.toFixed(2)).join(' ')}`);
 
 // Kill schedules start the real orgdesk many times: a fresh bundle of these sources starts in 0.1 s instead of tsx's 1-2 s.
 // Inside the checkout, so the bundle finds the native modules it keeps external in node_modules. Workers inherit its path.
@@ -106,7 +106,8 @@ let missingWorkers = 0;
 if (runs === null) {
   reports = await Promise.all(
     kinds.map(async (kind) => {
-      const ended = await Promise.all(Array.from({ length: workers }, (_, i) => startWorker(kind.kind, (seed + i) | 0, workers)));
+      const count = workers ?? kind.workers;
+      const ended = await Promise.all(Array.from({ length: count }, (_, i) => startWorker(kind.kind, (seed + i) | 0, count)));
       missingWorkers += ended.filter((r) => r === null).length;
       return merge(kind.kind, ended.filter((r): r is ScheduleReport<unknown> => r !== null));
     }),

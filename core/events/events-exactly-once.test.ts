@@ -31,7 +31,7 @@ const REGRESSIONS: { name: string; seed: number; cliWeight?: number }[] = [
   { name: 'a restart subscribing to new events while /cometd answers 500, then a commit', seed: 20261359, cliWeight: 0.25 },
 ];
 
-/** Shrunk schedules that once broke an invariant, kept literally (they replay without the soak's seed and path). */
+/** Shrunk schedules that once broke an invariant, and the issue's hole classes, kept literally (no seed or path needed). */
 const SCHEDULE_REGRESSIONS: { name: string; found: string; steps: EventsStep[] }[] = [
   {
     // A 401 on /meta/subscribe (the session expired between handshake and subscribe) failed the channel for good: it
@@ -43,6 +43,30 @@ const SCHEDULE_REGRESSIONS: { name: string; found: string; steps: EventsStep[] }
       { kind: 'fault', fault: { kind: 'streaming-expire-session' } },
       { kind: 'commit', count: 1 },
       { kind: 'fault', fault: { kind: 'expire-sessions' } },
+    ],
+  },
+  // Issue 17's hole class "a reconnect before the first event resubscribes from where the subscription started, never
+  // silently from -1": the client is dropped before any event arrives and commits land while it reconnects.
+  {
+    name: 'a client dropped before its first event, subscribed from a given replay id',
+    found: 'issue 17, item 3',
+    steps: [
+      { kind: 'consumer', consumer: 'service', start: 'latest' },
+      { kind: 'fault', fault: { kind: 'streaming-drop-client' } },
+      { kind: 'commit', count: 2 },
+      { kind: 'wait', ms: 200 },
+      { kind: 'commit', count: 1 },
+    ],
+  },
+  {
+    name: 'a client dropped before its first event, subscribed to new events (-1)',
+    found: 'issue 17, item 3',
+    steps: [
+      { kind: 'consumer', consumer: 'service', start: 'new' },
+      { kind: 'fault', fault: { kind: 'streaming-drop-client' } },
+      { kind: 'commit', count: 2 },
+      { kind: 'fault', fault: { kind: 'error', status: 503, times: 1 } },
+      { kind: 'commit', count: 1 },
     ],
   },
 ];

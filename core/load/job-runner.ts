@@ -210,7 +210,8 @@ function failedJobError(job: JournalJob): ServiceError {
 
 /** Marks a job's results gathered. */
 function done(ctx: JobContext, job: JournalJob, results: JobResults, error: ServiceError | null): JobOutcome {
-  save(ctx, job, { resultsDone: true, resultCounts: { success: results.success, failed: results.failed, unprocessed: results.unprocessed } });
+  const counts = { success: results.success, failed: results.failed, unprocessed: results.unprocessed };
+  save(ctx, job, { resultsDone: true, resultCounts: results.locked === undefined || results.locked === 0 ? counts : { ...counts, locked: results.locked } });
   return { job, results, error };
 }
 

@@ -1,7 +1,7 @@
 import type { CellValue } from '../../shared/ipc/domains/query';
-import { scanCsvChunks } from '../csv/csv-stream';
 import { ServiceError } from '../errors';
 import { SalesforceRequestError, type Clock, type SalesforceClient } from '../salesforce';
+import { startBulkPageParser, type BulkPageParser } from './bulk-page-parser';
 
 /** The slice of a Bulk API 2.0 query job's info the runner reads. */
 type QueryJobInfo = {
@@ -29,15 +29,12 @@ export type BulkQueryRun = {
   onProcessed(processed: number): void;
   /** The CSV header (dotted parent paths), once. */
   onHeader(columns: string[]): void;
-  /** Rows as they are parsed: an empty cell is null (Bulk CSV cannot tell null from ''); reading waits for it. */
+  /** Rows as they are parsed, 5,000 at a time: an empty cell is null (Bulk CSV cannot tell null from ''); reading waits for it. */
   onRows(rows: CellValue[][]): Promise<void> | void;
+  /** Parse the pages in a worker thread (default true; false, or a worker that cannot start, parses on main). */
+  parseInWorker?: boolean;
 };
 
-const ROWS_PER_BATCH = 1000;
-/** Bytes of CSV handed to the scanner at once, with a turn of the event loop after each. */
-const PARSE_SLICE = 64 * 1024;
-/** The longest record of a results page: far past any row Salesforce returns, so only a runaway quote stops here. */
-const MAX_RECORD_CHARS = 64 * 1024 * 1024;
 /** The first API version with `/resultPages` (salesforce-api.md §5). */
 const RESULT_PAGES_MIN_VERSION = 58;
 const DEFAULT_PARALLEL_PAGES = 4;
@@ -101,11 +98,17 @@ async function waitForCompletion(run: BulkQueryRun, path: string): Promise<void>
 
 async function readResults(run: BulkQueryRun, jobPath: string): Promise<number> {
   const parallel = run.parallelPages ?? DEFAULT_PARALLEL_PAGES;
-  if (parallel > 1 && Number(run.apiVersion) >= RESULT_PAGES_MIN_VERSION) {
-    const pages = await firstResultPages(run, jobPath);
-    if (pages !== null) return readPagesInParallel(run, pages, parallel);
+  // One parser per run: it ends with the run, whatever way the run ends.
+  const parser = await startBulkPageParser({ worker: run.parseInWorker ?? true });
+  try {
+    if (parallel > 1 && Number(run.apiVersion) >= RESULT_PAGES_MIN_VERSION) {
+      const pages = await firstResultPages(run, jobPath);
+      if (pages !== null) return await readPagesInParallel(run, parser, pages, parallel);
+    }
+    return await readPagesInTurn(run, parser, `${jobPath}/results`);
+  } finally {
+    await parser.close();
   }
-  return readPagesInTurn(run, `${jobPath}/results`);
 }
 
 type ResultPages = { resultPages?: { resultUrl?: string }[]; nextRecordUrl?: string | null; done?: boolean };
@@ -130,19 +133,61 @@ async function* resultUrls(run: BulkQueryRun, first: ResultPages): AsyncGenerato
 }
 
 /**
- * Downloads up to `parallel` result pages at once (the org serves them concurrently) and parses them one after another in
- * page order, so rows arrive in the same order as the sequential loop and at most `parallel` page bodies are held.
+ * Reads a body into memory as it arrives (so its connection is free for the next page) while handing the chunks read so
+ * far to one reader: the page whose turn it is parses as it streams, the pages after it wait in memory.
  */
-async function readPagesInParallel(run: BulkQueryRun, first: ResultPages, parallel: number): Promise<number> {
+function eagerBody(body: ReadableStream<Uint8Array> | null): AsyncIterable<Uint8Array> {
+  const chunks: Uint8Array[] = [];
+  let done = body === null;
+  let failure: { error: unknown } | null = null;
+  let wake: (() => void) | null = null;
+  const notify = (): void => {
+    const resume = wake;
+    wake = null;
+    resume?.();
+  };
+  if (body !== null) {
+    void (async () => {
+      try {
+        for await (const chunk of body) {
+          chunks.push(chunk);
+          notify();
+        }
+      } catch (error) {
+        failure = { error };
+      } finally {
+        done = true;
+        notify();
+      }
+    })();
+  }
+  return {
+    async *[Symbol.asyncIterator]() {
+      for (;;) {
+        const chunk = chunks.shift();
+        if (chunk !== undefined) yield chunk;
+        else if (failure !== null) throw failure.error;
+        else if (done) return;
+        else await new Promise<void>((resolve) => (wake = resolve));
+      }
+    },
+  };
+}
+
+/**
+ * Downloads up to `parallel` result pages at once (the org serves them concurrently) and parses them one after another in
+ * page order, each as it streams, so rows arrive in the same order as the sequential loop and at most `parallel` page
+ * bodies are held.
+ */
+async function readPagesInParallel(run: BulkQueryRun, parser: BulkPageParser, first: ResultPages, parallel: number): Promise<number> {
   const urls = resultUrls(run, first);
-  const downloads: Promise<Response>[] = [];
+  const downloads: Promise<AsyncIterable<Uint8Array>>[] = [];
   // A failed page stops the downloads still running, not only a cancel.
   const stop = new AbortController();
   const signal = AbortSignal.any([run.signal, stop.signal]);
-  const download = async (url: string): Promise<Response> => {
+  const download = async (url: string): Promise<AsyncIterable<Uint8Array>> => {
     const response = await run.client.request('GET', url, { headers: { Accept: 'text/csv' }, signal });
-    // Read the whole body now, so the connection is free and the page waits in memory for its turn to be parsed.
-    return new Response(await response.arrayBuffer(), { headers: response.headers });
+    return eagerBody(response.body);
   };
   const fill = async (): Promise<void> => {
     while (downloads.length < parallel) {
@@ -157,9 +202,9 @@ async function readPagesInParallel(run: BulkQueryRun, first: ResultPages, parall
   try {
     await fill();
     for (let page = 0; downloads.length > 0; page += 1) {
-      const response = await (downloads.shift() as Promise<Response>);
+      const body = await (downloads.shift() as Promise<AsyncIterable<Uint8Array>>);
       await fill();
-      total += await readPage(run, response, page === 0);
+      total += await readPage(run, parser, body, page === 0);
     }
   } finally {
     stop.abort();
@@ -169,13 +214,13 @@ async function readPagesInParallel(run: BulkQueryRun, first: ResultPages, parall
 }
 
 /** Reads every results page in turn with `Sforce-Locator`, the way before v58.0. */
-async function readPagesInTurn(run: BulkQueryRun, path: string): Promise<number> {
+async function readPagesInTurn(run: BulkQueryRun, parser: BulkPageParser, path: string): Promise<number> {
   let total = 0;
   let locator: string | null = null;
   for (let page = 0; ; page += 1) {
     const query: Record<string, string | number | undefined> = { locator: locator ?? undefined, maxRecords: run.maxRecordsPerPage };
     const response = await run.client.request('GET', path, { query, headers: { Accept: 'text/csv' }, signal: run.signal });
-    total += await readPage(run, response, page === 0);
+    total += await readPage(run, parser, response.body ?? eagerBody(null), page === 0);
     // The last page carries the literal string "null"; a missing header also ends the loop rather than spinning.
     locator = response.headers.get('sforce-locator');
     if (locator === null || locator === '' || locator === 'null') break;
@@ -183,38 +228,12 @@ async function readPagesInTurn(run: BulkQueryRun, path: string): Promise<number>
   return total;
 }
 
-/** Parses one results page into `onRows` batches, in order (each batch is handed over once the one before it was taken). */
-async function readPage(run: BulkQueryRun, response: Response, first: boolean): Promise<number> {
-  let rows = 0;
-  let header = true;
-  let batch: CellValue[][] = [];
-  let taken: Promise<void> = Promise.resolve();
-  const handOver = (): Promise<void> => {
-    const rowsOfBatch = batch;
-    batch = [];
-    rows += rowsOfBatch.length;
-    taken = taken.then(() => run.onRows(rowsOfBatch));
-    return taken;
-  };
-  const onRecord = (record: string[]): Promise<void> | undefined => {
-    if (header) {
-      header = false;
-      if (first) run.onHeader(record);
-      return undefined;
-    }
-    batch.push(record.map((cell) => (cell === '' ? null : cell)));
-    return batch.length >= ROWS_PER_BATCH ? handOver() : undefined;
-  };
-  try {
-    if (response.body !== null) {
-      await scanCsvChunks(response.body, onRecord, { maxRecordChars: MAX_RECORD_CHARS, sliceBytes: PARSE_SLICE });
-    }
-  } catch (error) {
-    // The page failed (a cancel, the network, bad quoting): a batch still being taken must not fail unheard.
-    taken.catch(() => undefined);
-    throw error;
-  }
-  await taken;
-  if (batch.length > 0) await handOver();
-  return rows;
+/** Parses one results page into `onRows` batches, in order (the first page's header is the result's). */
+function readPage(run: BulkQueryRun, parser: BulkPageParser, body: AsyncIterable<Uint8Array>, first: boolean): Promise<number> {
+  return parser.parse(body, {
+    onHeader: (columns) => {
+      if (first) run.onHeader(columns);
+    },
+    onRows: (rows) => run.onRows(rows),
+  });
 }

@@ -11,6 +11,8 @@ const TRUE = Buffer.from([1]);
 const FALSE = Buffer.from([0]);
 /** How many child records are read to find the columns of a children column that declares none (FIELDS() subqueries). */
 const CHILD_COLUMN_SAMPLE = 2000;
+/** The most rows one INSERT statement carries. */
+const ROWS_PER_INSERT = 100;
 
 /**
  * Creates a result store in a SQLite file of its own (one per run, in the app's data folder): the rows live on disk, main
@@ -38,6 +40,8 @@ export function createDiskResultStore(file: string, options: ViewOptions = {}): 
   let open = true;
   const casing = new Map<string, string>();
   let insertRow: Database.Statement | null = null;
+  let insertMany: Database.Statement | null = null;
+  let rowsPerInsert = 1;
   let insertChild: Database.Statement | null = null;
   let readRange: Database.Statement | null = null;
   let readColumn: Database.Statement[] = [];
@@ -77,7 +81,11 @@ export function createDiskResultStore(file: string, options: ViewOptions = {}): 
       childColumnsAt = columns.flatMap((c, i) => (c.kind === 'children' ? [i] : []));
       size = 0;
       views.clear();
-      insertRow = names.length === 0 ? null : db.prepare(`INSERT INTO rows (rowid, ${names.join(', ')}) VALUES (?, ${names.map(() => '?').join(', ')})`);
+      const values = `(?, ${names.map(() => '?').join(', ')})`;
+      insertRow = names.length === 0 ? null : db.prepare(`INSERT INTO rows (rowid, ${names.join(', ')}) VALUES ${values}`);
+      // Rows without children go in many at a statement (one native call per ROWS_PER_INSERT rows, under SQLite's 32,766 parameters).
+      rowsPerInsert = Math.max(1, Math.min(ROWS_PER_INSERT, Math.floor(32_000 / (names.length + 1))));
+      insertMany = names.length === 0 || rowsPerInsert === 1 ? null : db.prepare(`INSERT INTO rows (rowid, ${names.join(', ')}) VALUES ${Array.from({ length: rowsPerInsert }, () => values).join(', ')}`);
       insertChild = db.prepare('INSERT INTO children (row, col, records) VALUES (?, ?, ?)');
       readRange = db.prepare('SELECT * FROM rows WHERE rowid > ? AND rowid <= ? ORDER BY rowid').raw();
       readColumn = names.map((name) => db.prepare(`SELECT ${name} FROM rows WHERE rowid > ? AND rowid <= ? ORDER BY rowid`).pluck());
@@ -113,8 +121,37 @@ export function createDiskResultStore(file: string, options: ViewOptions = {}): 
     options,
   );
 
+  /** Rows without children columns: a flat parameter list, many rows per statement, one transaction. */
+  const appendPlainRows = (rows: readonly CellValue[][], many: Database.Statement, one: Database.Statement): void => {
+    const width = specs.length + 1;
+    guarded(() =>
+      db.transaction(() => {
+        const whole = rows.length - (rows.length % rowsPerInsert);
+        const params: unknown[] = new Array<unknown>(rowsPerInsert * width);
+        for (let start = 0; start < whole; start += rowsPerInsert) {
+          for (let r = 0; r < rowsPerInsert; r += 1) {
+            const cells = rows[start + r] as CellValue[];
+            const at = r * width;
+            params[at] = size + start + r + 1;
+            for (let c = 0; c < specs.length; c += 1) params[at + c + 1] = encode(cells[c] ?? null);
+          }
+          many.run(params);
+        }
+        for (let r = whole; r < rows.length; r += 1) {
+          const cells = rows[r] as CellValue[];
+          one.run(size + r + 1, ...specs.map((_, c) => encode(cells[c] ?? null)));
+        }
+      })(),
+    );
+    size += rows.length;
+  };
+
   const appendRows = (rows: readonly CellValue[][], childRecordsOf?: ChildRecordsOf): void => {
     if (insertRow === null || insertChild === null || rows.length === 0) return;
+    if (childColumnsAt.length === 0 && insertMany !== null) {
+      appendPlainRows(rows, insertMany, insertRow);
+      return;
+    }
     const statement = insertRow;
     const children = insertChild;
     guarded(() =>

@@ -2,6 +2,7 @@
 import type { PermittedUsers } from '../auth/connected-apps';
 import type { RequestCounters } from '../core';
 import type { Fault, FaultSpec } from '../http/faults';
+import type { LockContention, LockContentionSettings } from '../bulk/record-locks';
 import type { FieldEdit } from '../org/schema-edits';
 import type { ObjectSchema } from '../org/types';
 import type { PubSubAdmin } from '../pubsub';
@@ -49,6 +50,10 @@ export interface EmulatorAdmin {
   undoSchemaEdits(): void;
   /** Sets how many API calls remain today. */
   setRemainingApiCalls(remaining: number): void;
+  /** The simulated Bulk lock contention in force, or null when off. */
+  lockContention(): LockContentionSettings | null;
+  /** Turns the simulated Bulk lock contention on (with these settings) or off (null); answers what is in force. */
+  setLockContention(settings: LockContention | null): LockContentionSettings | null;
   /** Requests served, API usage and live sessions. */
   counters(): AdminCounters;
   /** Adds `count` generated Contacts; returns their number. */
