@@ -24,6 +24,7 @@ import { describeEvent, type EventDraft } from './event-description';
 import { exportEvents } from './event-export';
 import { fieldChanges, PREVIOUS_LOOKBACK, requerySoql } from './field-changes';
 import { createOrgStream, type ChannelStatus, type OrgStream, type OrgStreamOptions } from './org-stream';
+import { publishOverPubSub } from './pubsub-publish';
 import { createPubSubStream } from './pubsub-stream';
 import { DEFAULT_PUBSUB_ENDPOINT } from './pubsub-wire';
 
@@ -82,7 +83,7 @@ export type EventsService = {
   get(seq: number): EventDetail;
   fetchRecord(orgId: string, entity: string, recordId: string): Promise<RecordSnapshot>;
   exportEvents(selection: EventExportSelection, format: 'ndjson' | 'csv', options?: { formulaSafe?: boolean }): Promise<{ file: string; events: number; protectedCells: number }>;
-  publish(orgId: string, eventName: string, fields: Record<string, PublishValue>): Promise<{ id: string }>;
+  publish(orgId: string, eventName: string, fields: Record<string, PublishValue>, api?: EventsApi): Promise<{ id: string }>;
   capture(): CaptureStats;
   setCaptureLimit(maxBytes: number): CaptureStats;
   clear(orgId: string, channel?: string): CaptureStats;
@@ -342,8 +343,9 @@ export function createEventsService(options: EventsServiceOptions): EventsServic
       return { file: path, ...(await exportEvents(events, path, format, exportOptions)) };
     },
 
-    async publish(orgId, eventName, fields) {
+    async publish(orgId, eventName, fields, api = defaultApi) {
       const connection = await connections.connectionFor(orgId);
+      if (api === 'pubsub') return publishOverPubSub({ endpoint: connection.pubsubEndpoint ?? DEFAULT_PUBSUB_ENDPOINT, session: connection.session, eventName, fields });
       const result = await connection.client.json<{ id?: unknown; success?: unknown }>(
         'POST',
         `/services/data/v${connection.apiVersion}/sobjects/${encodeURIComponent(eventName)}`,

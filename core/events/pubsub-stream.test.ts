@@ -186,6 +186,16 @@ describe('the events engine over Pub/Sub against the local org', () => {
     }
   });
 
+  it('publishes a platform event through Publish, typed to its schema, and a Pub/Sub subscriber receives it', async () => {
+    await service.subscribe(ORG, '/event/Order_Event__e', { kind: 'new' });
+    const published = await service.publish(ORG, 'Order_Event__e', { Order_Number__c: 'PS-1', Amount__c: 12.5 });
+    expect(published.id).toMatch(/^[0-9a-f-]{36}$/);
+    await until(() => rows.length === 1, 'the published event');
+    expect(rows[0]).toMatchObject({ kind: 'platform', entity: 'Order_Event__e' });
+    expect(service.get(rows[0]?.seq ?? 0).data).toMatchObject({ payload: { Order_Number__c: 'PS-1', Amount__c: 12.5 } });
+    await expect(service.publish(ORG, 'Order_Event__e', { Amount__c: 'lots' })).rejects.toMatchObject({ code: 'VALIDATION' });
+  });
+
   it('asks for no events while the consumer has no room, and for them once it has', async () => {
     let room = 0;
     const received: number[] = [];

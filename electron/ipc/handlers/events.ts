@@ -20,7 +20,7 @@ export function createEventsHandlers({ events }: EventsHandlerPorts): HandlersFo
     'events:get': ({ seq }) => events.get(seq),
     'events:fetch-record': ({ orgId, entity, recordId }) => events.fetchRecord(orgId, entity, recordId),
     'events:export': ({ selection, format, formulaSafe }) => events.exportEvents(selection, format, { formulaSafe: formulaSafe === true }),
-    'events:publish': ({ orgId, eventName, fields }) => events.publish(orgId, eventName, fields),
+    'events:publish': ({ orgId, eventName, fields, api }) => events.publish(orgId, eventName, fields, api),
     'events:capture': () => events.capture(),
     'events:set-capture-limit': ({ maxBytes }) => events.setCaptureLimit(maxBytes),
     'events:clear': ({ orgId, channel }) => events.clear(orgId, channel),

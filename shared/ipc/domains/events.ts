@@ -213,8 +213,8 @@ export type EventsInvoke = {
     args: { selection: EventExportSelection; format: 'ndjson' | 'csv'; formulaSafe?: boolean | undefined };
     result: { file: string; events: number; protectedCells: number };
   };
-  /** Publishes a platform event (REST create of `X__e`); fields as `query:describe` of the event lists them. */
-  'events:publish': { args: { orgId: string; eventName: string; fields: Record<string, PublishValue> }; result: { id: string } };
+  /** Publishes a platform event (Pub/Sub `Publish` by default; `api: 'cometd'` uses the REST create of `X__e`); fields as `query:describe` of the event lists them. */
+  'events:publish': { args: { orgId: string; eventName: string; fields: Record<string, PublishValue>; api?: EventsApi | undefined }; result: { id: string } };
   'events:capture': { args: Record<string, never>; result: CaptureStats };
   /** Sets the capture's size limit (dropping the oldest events at once when over it). */
   'events:set-capture-limit': { args: { maxBytes: number }; result: CaptureStats };
@@ -269,7 +269,7 @@ export const eventsSchemas = {
   'events:fetch-record': z.object({ orgId: id, entity, recordId }).strict(),
   'events:export': z.object({ selection, format: z.enum(['ndjson', 'csv']), formulaSafe: z.boolean().optional() }).strict(),
   'events:publish': z
-    .object({ orgId: id, eventName: z.string().regex(/^[A-Za-z][A-Za-z0-9_]*__e$/, 'A platform event name ends with __e'), fields: z.record(z.string().min(1).max(255), publishValue) })
+    .object({ orgId: id, eventName: z.string().regex(/^[A-Za-z][A-Za-z0-9_]*__e$/, 'A platform event name ends with __e'), fields: z.record(z.string().min(1).max(255), publishValue), api: z.enum(['pubsub', 'cometd']).optional() })
     .strict(),
   'events:capture': z.object({}).strict(),
   'events:set-capture-limit': z.object({ maxBytes: z.number().int().min(1_000_000).max(100_000_000_000) }).strict(),
