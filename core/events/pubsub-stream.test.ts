@@ -36,26 +36,29 @@ const openService = (): EventsService =>
     batchMs: 20,
   });
 
-beforeAll(async () => {
-  emulator = await startEmulator({ port: 0, seed: false, now: () => new Date(clock), pubsub: { keepaliveMs: 300 } });
-});
-afterAll(async () => {
-  await emulator.stop();
-});
-beforeEach(() => {
-  emulator.admin.reset({ seed: false });
+/** A fresh folder, database, connections and service per test (the local org is shared and reset). */
+function openAll(): void {
   dir = mkdtempSync(join(tmpdir(), 'orgdesk-pubsub-'));
   database = openDatabase({ folder: dir });
   connections = createEmulatorEventsConnections({ url: emulator.url, username: ADMIN, pubsubEndpoint: emulator.pubsubUrl });
-  rows = [];
-  statuses = [];
+  [rows, statuses] = [[], []];
   service = openService();
-});
-afterEach(async () => {
+}
+
+async function closeAll(): Promise<void> {
   await service.dispose();
   database.close();
-  rmSync(dir, { recursive: true, force: true });
+  rmSync(dir, { force: true, recursive: true });
+}
+
+// Keepalives every 300 ms, so a stream resumes from a fresh position quickly; the clock moves for the retention case.
+beforeAll(async () => void (emulator = await startEmulator({ port: 0, seed: false, now: () => new Date(clock), pubsub: { keepaliveMs: 300 } })));
+afterAll(() => emulator.stop());
+beforeEach(() => {
+  emulator.admin.reset({ seed: false });
+  openAll();
 });
+afterEach(closeAll);
 
 const client = () => connections.connection.client;
 const fault = (spec: Record<string, unknown>) => emulatorAdmin(emulator.url, 'POST', 'faults', spec);

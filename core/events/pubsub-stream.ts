@@ -12,6 +12,7 @@ import type { SessionAccess } from '../salesforce/salesforce-session';
 import { ServiceError as AppServiceError, toAppError } from '../errors';
 import type { ChannelStatus, OrgStream, OrgStreamOptions } from './org-stream';
 import { createPubSubDecoder } from './pubsub-events';
+import { changeState, channelStatus, delay, jittered } from './stream-channels';
 import { callMetadata, errorCodeOf, openPubSubClient, replayBytesOf, replayNumberOf, unary, type PubSubClient, type WireFetchRequest, type WireFetchResponse } from './pubsub-wire';
 
 /** Ports and tuning of a Pub/Sub stream: the CometD stream's, the endpoint, and how many events the capture can take. */
@@ -25,7 +26,6 @@ export type PubSubStreamOptions = Omit<OrgStreamOptions, 'apiVersion'> & {
 
 /** The guide's most events one stream may have outstanding. */
 const MAX_REQUESTED = 100;
-const REFILL_BELOW = MAX_REQUESTED / 2;
 const MAX_RELOGINS = 3;
 const ROOM_POLL_MS = 250;
 const REPLAY_ERRORS = /replayid\.(corrupted|validation\.failed)/;
@@ -82,24 +82,11 @@ export function createPubSubStream(options: PubSubStreamOptions): OrgStream {
     return reply.schema_json;
   });
 
-  const statusOf = (c: Channel): ChannelStatus => ({
-    channel: c.channel,
-    state: c.state,
-    lastReplayId: c.last ?? c.highest,
-    reconnects,
-    nextRetryAt: c.state === 'reconnecting' ? c.retryAt : null,
-    ...(c.failure === undefined ? {} : { failure: c.failure }),
-    ...(c.pendingDiscontinuity === null ? {} : { discontinuity: c.pendingDiscontinuity }),
-  });
+  const statusOf = (c: Channel): ChannelStatus => channelStatus(c, reconnects, c.retryAt);
 
   const setState = (c: Channel, state: SubscriptionState, failure?: SubscriptionFailure): void => {
     if (closed || channels.get(c.channel) !== c) return;
-    const changed = c.state !== state || failure !== undefined;
-    c.state = state;
-    c.failure = failure;
-    const status = statusOf(c);
-    if (state !== 'connecting') for (const resolve of c.waiters.splice(0)) resolve(status);
-    if (changed) listener.onStatus(status);
+    changeState(c, state, failure, () => statusOf(c), (status) => listener.onStatus(status));
   };
 
   const endCall = (c: Channel): void => {
@@ -160,7 +147,8 @@ export function createPubSubStream(options: PubSubStreamOptions): OrgStream {
       c.chain = c.chain.then(() => deliver(c, generation, events, latest)).catch((error: unknown) => {
         if (c.generation === generation) retry(c, `an event could not be decoded (${toAppError(error).message})`);
       });
-      if (c.outstanding <= REFILL_BELOW) refill(c, generation, null);
+      // Topped up after every batch, so the server always has the full window to fill (a half-empty window halves the rate).
+      if (c.outstanding < MAX_REQUESTED) refill(c, generation, null);
     });
     call.on('error', (error: ServiceError) => {
       if (c.generation === generation) onCallError(c, error);
@@ -379,14 +367,4 @@ export function createPubSubStream(options: PubSubStreamOptions): OrgStream {
     client?.close();
     client = null;
   }
-}
-
-function jittered(ms: number): number {
-  return Math.round(ms * (0.5 + Math.random()));
-}
-
-function delay(ms: number): Promise<void> {
-  return new Promise((resolve) => {
-    setTimeout(resolve, ms).unref();
-  });
 }

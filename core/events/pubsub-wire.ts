@@ -14,7 +14,7 @@ import { ServiceError as AppServiceError } from '../errors';
 export const DEFAULT_PUBSUB_ENDPOINT = 'api.pubsub.salesforce.com:7443';
 
 /** A `ConsumerEvent` as the proto loader gives it. */
-export type WireConsumerEvent = { event: { id: string; schema_id: string; payload: Buffer } | null; replay_id: Buffer };
+type WireConsumerEvent = { event: { id: string; schema_id: string; payload: Buffer } | null; replay_id: Buffer };
 /** A `FetchResponse`. */
 export type WireFetchResponse = { events: WireConsumerEvent[]; latest_replay_id: Buffer; rpc_id: string; pending_num_requested: number };
 /** A `FetchRequest`. */
@@ -50,7 +50,7 @@ function clientConstructor(): PubSubConstructor {
 }
 
 /** Whether an endpoint is on this machine (the local org, plaintext) rather than Salesforce's (TLS). */
-export function isLoopbackEndpoint(endpoint: string): boolean {
+function isLoopbackEndpoint(endpoint: string): boolean {
   const host = endpoint.replace(/:\d+$/, '').replace(/^\[|\]$/g, '').toLowerCase();
   return host === 'localhost' || host === '::1' || host.startsWith('127.');
 }
@@ -69,7 +69,7 @@ export function openPubSubClient(endpoint: string): PubSubClient {
 }
 
 /** The org id of an access: its own field, else the identity URL's `/id/<orgId>/<userId>`. */
-export function tenantIdOf(access: SessionAccess): string {
+function tenantIdOf(access: SessionAccess): string {
   if (access.orgId !== '') return access.orgId;
   return /\/id\/([a-zA-Z0-9]{15,18})\/[a-zA-Z0-9]{15,18}\/?$/.exec(access.identityUrl)?.[1] ?? '';
 }
