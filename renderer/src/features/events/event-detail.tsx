@@ -81,7 +81,7 @@ export function EventDetailPanel({ seq, onClose, onError, onRequery, onGroupTran
           {row.recordIds.length === 0 ? (
             '—'
           ) : (
-            <ul className="orgdesk-events__record-ids" aria-label="Record ids">
+            <ul className="orgdesk-events__record-ids" aria-label="Records of this event">
               {row.recordIds.map((id) => (
                 <li key={id}>
                   {onFilterRecord === undefined || row.recordIds.length === 1 ? (

@@ -154,7 +154,7 @@ describe('the Events area', () => {
     expect(within(panel).getByLabelText('Nulled (∅) fields')).toHaveTextContent('Phone');
     expect(within(panel).getByLabelText('Diff (Δ) fields')).toHaveTextContent('Description');
     expect(within(panel).getByText('Records (3)')).toBeInTheDocument();
-    const listed = within(within(panel).getByRole('list', { name: 'Record ids' })).getAllByRole('listitem');
+    const listed = within(within(panel).getByRole('list', { name: 'Records of this event' })).getAllByRole('listitem');
     expect(listed.map((item) => item.textContent)).toEqual(ids);
     expect(within(panel).queryByRole('button', { name: 'Fetch the record' })).toBeNull();
     const second = contactId(2);
