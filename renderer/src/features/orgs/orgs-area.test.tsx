@@ -110,6 +110,8 @@ describe('Orgs area', { timeout: 15_000 }, () => {
         consumerKey: '3MVG9local',
         username: 'ada@local.example',
         apiVersion: null,
+        // Left blank: the profile uses Salesforce's own Pub/Sub endpoint.
+        pubsubEndpoint: null,
         color: '#0176d3',
       },
     });
