@@ -7,7 +7,7 @@ import { columnsFromRecords, isChildResult, type ColumnSpec } from './soql-colum
 export { readPath } from './record-cells';
 
 /** A window of a result as the store answers it: the rows in view order, how many rows match, and their row numbers. */
-export type StoreWindow = { rows: CellValue[][]; matched: number; rowIndexes: number[] };
+export type StoreWindow = { rows: CellValue[][]; matched: number; rowIndexes: number[]; counting?: boolean };
 
 /**
  * The full result of a run, in memory (`createResultStore`) or in a SQLite file (`createDiskResultStore`); both answer
@@ -206,7 +206,7 @@ export function createResultStore(options: ViewOptions = {}): ResultStore {
       sealed = true;
     },
     async window({ offset, limit, sort, filter }) {
-      const indexes = await views.view(sort, filter);
+      const { indexes, complete } = await views.window(sort, filter, offset + limit);
       const matched = indexes === null ? size : indexes.length;
       const end = Math.min(matched, offset + limit);
       const rows: CellValue[][] = [];
@@ -216,7 +216,7 @@ export function createResultStore(options: ViewOptions = {}): ResultStore {
         rows.push(row(index));
         rowIndexes.push(index);
       }
-      return { rows, matched, rowIndexes };
+      return complete ? { rows, matched, rowIndexes } : { rows, matched, rowIndexes, counting: true };
     },
     rowIndexAt: async (viewIndex, sort, filter) => rowAtView(await views.view(sort, filter), viewIndex, size),
     children(rowIndex, name) {
