@@ -3,7 +3,7 @@ import Database from 'better-sqlite3';
 import type { CellValue, ResultColumn } from '../../shared/ipc/domains/query';
 import { toFileError } from '../files/file-errors';
 import { childRows, childSpecs, flattenRecords, type ChildRecordsOf } from './record-cells';
-import { columnPosition, notChildrenColumn, rowAtView, type ResultStore } from './result-store';
+import { columnPosition, notChildrenColumn, rowAtView, viewWindow, type ResultStore } from './result-store';
 import { createViewCache, type ViewOptions } from './result-views';
 import { columnsFromRecords, type ColumnSpec } from './soql-columns';
 
@@ -246,17 +246,8 @@ export function createDiskResultStore(file: string, options: ViewOptions = {}): 
     seal() {
       sealed = true;
     },
-    async window({ offset, limit, sort, filter }) {
-      const { indexes, complete } = await views.window(sort, filter, offset + limit);
-      if (indexes === null) {
-        const rows = slice(offset, Math.min(size, offset + limit));
-        return { rows, matched: size, rowIndexes: rows.map((_, i) => offset + i) };
-      }
-      const rowIndexes: number[] = [];
-      for (let i = offset; i < Math.min(indexes.length, offset + limit); i += 1) rowIndexes.push(indexes[i] as number);
-      const answer = { rows: rowsAt(rowIndexes), matched: indexes.length, rowIndexes };
-      return complete ? answer : { ...answer, counting: true };
-    },
+    window: (request) =>
+      viewWindow(views, request, size, (rowIndexes, inOrder) => (inOrder ? slice(rowIndexes[0] ?? 0, (rowIndexes.at(-1) ?? -1) + 1) : rowsAt(rowIndexes))),
     rowIndexAt: async (viewIndex, sort, filter) => rowAtView(await views.view(sort, filter), viewIndex, size),
     children(rowIndex, name) {
       const { spec, index } = columnNamed(name);

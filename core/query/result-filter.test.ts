@@ -1,11 +1,11 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import type { CellValue, QuerySort } from '../../shared/ipc/domains/query';
-import { createDiskResultStore } from './disk-result-store';
-import { createResultStore, type ResultStore } from './result-store';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
+import { tmpdir } from 'node:os';
 import type { ViewOptions } from './result-views';
+import { createResultStore, type ResultStore } from './result-store';
+import { createDiskResultStore } from './disk-result-store';
+import type { CellValue, QuerySort } from '../../shared/ipc/domains/query';
 
 const folder = mkdtempSync(join(tmpdir(), 'orgdesk-filter-'));
 let files = 0;

@@ -21,7 +21,7 @@ export type ViewSource = {
 };
 
 /** A view as far as it is built: the row numbers (null: stored order) and whether more may still come (a filter scanning). */
-export type PartialView = { indexes: ArrayLike<number> | null; complete: boolean };
+type PartialView = { indexes: ArrayLike<number> | null; complete: boolean };
 
 /** Builds and caches sorted and filtered views of a store: row numbers in view order. */
 export interface ViewCache {
