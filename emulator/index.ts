@@ -8,6 +8,7 @@ import type { EmulatorAdmin, AdminUser } from './admin/admin-api';
 import { createConnectedAppRegistry, type ConnectedApp } from './auth/connected-apps';
 import { createSessionStore } from './auth/sessions';
 import { createBulkRoutes, type BulkRoutes } from './bulk';
+import type { LockContention } from './bulk/record-locks';
 import type { EmulatorCore, RestExtension } from './core';
 import { createApiUsage } from './http/api-usage';
 import { createFaultTable, type FaultSpec } from './http/faults';
@@ -17,6 +18,7 @@ import { makeId } from './org/ids';
 import { loadSnapshot, saveSnapshot } from './org/persistence';
 import { buildSchemas } from './org/schema';
 import { DEFAULT_SEED_SIZE, generateContacts, seedOrg, seedUsers, type SeedSize } from './org/seed';
+import { createSchemaEdits } from './org/schema-edits';
 import { createOrgStore, type OrgStore } from './org/store';
 import type { RecordRow } from './org/types';
 import { formatDateTime } from './org/values';
@@ -69,6 +71,8 @@ export type EmulatorOptions = {
   pubsubPort?: number;
   /** The Pub/Sub API's settings (keepalive interval). */
   pubsub?: PubSubOptions;
+  /** Simulated parent-record lock contention between in-flight Bulk ingest jobs (off by default; bulk/record-locks.ts). */
+  lockContention?: LockContention;
   /** The network and server model: 'none' (default; `ORGDESK_ORG_MODEL` when absent), 'real' or own rates (see emulator/README.md). */
   model?: OrgModelOption;
 };
@@ -114,13 +118,14 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
   const seedSize: SeedSize = { ...DEFAULT_SEED_SIZE, ...options.seedSize };
   const store = createOrgStore(buildSchemas());
   const writer = createRecordWriter({ store, now });
+  const schemaEdits = createSchemaEdits(store);
   const apps = createConnectedAppRegistry();
   const sessions = createSessionStore({ orgId15: ORG_ID.slice(0, 15), timeoutMs: options.sessionTimeoutMs ?? TWO_HOURS, now: () => now().getTime() });
   const usage = createApiUsage(options.dailyApiLimit ?? 100_000);
   const faults = createFaultTable();
   const query = createQueryRoutes(options.locatorTtlMs === undefined ? { org: store, now } : { org: store, now, locatorTtlMs: options.locatorTtlMs });
   const model = resolveOrgModel(options.model);
-  const bulk = createBulkRoutes({ store, writer, now: () => now().getTime(), model, ...(options.bulkQueryPageSize === undefined ? {} : { queryPageSize: options.bulkQueryPageSize }), ...(options.bulkIngestChunkSize === undefined ? {} : { chunkSize: options.bulkIngestChunkSize }) });
+  const bulk = createBulkRoutes({ store, writer, now: () => now().getTime(), model, ...(options.bulkQueryPageSize === undefined ? {} : { queryPageSize: options.bulkQueryPageSize }), ...(options.bulkIngestChunkSize === undefined ? {} : { chunkSize: options.bulkIngestChunkSize }), lockContention: options.lockContention });
   let url = '';
   const streaming = createStreaming({
     store,
@@ -237,8 +242,11 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
       return { access_token: session.token, instance_url: url, id: `${url}/id/${ORG_ID}/${row.Id as string}`, token_type: 'Bearer', scope: 'web openid api id' };
     },
     expireSessions: () => sessions.expireAll(),
+    editSchema: (objectName, edit) => schemaEdits.edit(objectName, edit),
+    undoSchemaEdits: () => schemaEdits.undo(),
     setSessionTimeout: (ms) => sessions.setTimeout(ms),
     reset(resetOptions = {}) {
+      schemaEdits.undo();
       store.clear();
       fill(resetOptions.seed ?? seed);
       usage.reset();
@@ -303,6 +311,8 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
       return true;
     },
     setRemainingApiCalls: (remaining) => usage.setRemaining(remaining),
+    lockContention: () => bulk.locks.settings(),
+    setLockContention: (settings) => bulk.locks.configure(settings),
     counters: () => ({
       total: core.counters.total,
       byArea: { ...core.counters.byArea },

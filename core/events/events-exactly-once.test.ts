@@ -6,6 +6,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startEmulator, type RunningEmulator } from '../../emulator';
 import { runSchedules } from '../test-support/fault-schedule';
+import type { EventsStep } from '../test-support/events-fault-schedule';
 import { eventsScheduleTarget } from '../test-support/events-fault-target';
 
 let emulator: RunningEmulator;
@@ -30,6 +31,46 @@ const REGRESSIONS: { name: string; seed: number; cliWeight?: number }[] = [
   { name: 'a restart subscribing to new events while /cometd answers 500, then a commit', seed: 20261359, cliWeight: 0.25 },
 ];
 
+/** Shrunk schedules that once broke an invariant, and the issue's hole classes, kept literally (no seed or path needed). */
+const SCHEDULE_REGRESSIONS: { name: string; found: string; steps: EventsStep[] }[] = [
+  {
+    // A 401 on /meta/subscribe (the session expired between handshake and subscribe) failed the channel for good: it
+    // must go to reconnecting, log in again and handshake (core/events/org-stream.ts, onSubscribed).
+    name: 'the session expires between the handshake and the subscribe',
+    found: 'seed 7357, path 0:3:1:6:0:2:2 (EVENTS_CLI_WEIGHT=0.25)',
+    steps: [
+      { kind: 'consumer', consumer: 'service', start: 'new' },
+      { kind: 'fault', fault: { kind: 'streaming-expire-session' } },
+      { kind: 'commit', count: 1 },
+      { kind: 'fault', fault: { kind: 'expire-sessions' } },
+    ],
+  },
+  // Issue 17's hole class "a reconnect before the first event resubscribes from where the subscription started, never
+  // silently from -1": the client is dropped before any event arrives and commits land while it reconnects.
+  {
+    name: 'a client dropped before its first event, subscribed from a given replay id',
+    found: 'issue 17, item 3',
+    steps: [
+      { kind: 'consumer', consumer: 'service', start: 'latest' },
+      { kind: 'fault', fault: { kind: 'streaming-drop-client' } },
+      { kind: 'commit', count: 2 },
+      { kind: 'wait', ms: 200 },
+      { kind: 'commit', count: 1 },
+    ],
+  },
+  {
+    name: 'a client dropped before its first event, subscribed to new events (-1)',
+    found: 'issue 17, item 3',
+    steps: [
+      { kind: 'consumer', consumer: 'service', start: 'new' },
+      { kind: 'fault', fault: { kind: 'streaming-drop-client' } },
+      { kind: 'commit', count: 2 },
+      { kind: 'fault', fault: { kind: 'error', status: 503, times: 1 } },
+      { kind: 'commit', count: 1 },
+    ],
+  },
+];
+
 /** The fixed seeds of the bounded run: in-process schedules, and a few with `orgdesk events` hard-killed. */
 const SERVICE_SEEDS = Array.from({ length: 40 }, (_, i) => i + 1);
 const CLI_SEEDS = [101, 102];
@@ -46,6 +87,13 @@ describe('events are stored and shown exactly once, or flagged, under seeded fau
     expect(report.failures).toEqual([]);
     expect(report.counters.kills).toBeGreaterThanOrEqual(CLI_SEEDS.length);
   }, 180_000);
+
+  for (const regression of SCHEDULE_REGRESSIONS) {
+    it(`regression: ${regression.name} (${regression.found})`, async () => {
+      const violations = await eventsScheduleTarget({ url: emulator.url, cliWeight: 0 }).run(regression.steps, {});
+      expect(violations).toEqual([]);
+    }, 60_000);
+  }
 
   for (const regression of REGRESSIONS) {
     it(`regression: ${regression.name} (seed ${regression.seed})`, async () => {

@@ -159,6 +159,14 @@ export function createOrgStream(options: OrgStreamOptions): OrgStream {
       return;
     }
     const error = reply.error ?? '';
+    const reason = failureText(reply);
+    if (reason.startsWith('401::') || reason.includes('Authentication invalid')) {
+      // The session expired between the handshake and this subscribe (seed 7357): log in again and handshake; the
+      // handshake listener subscribes every channel again. Failing here would leave the stream stalled for good.
+      setState(c, 'reconnecting');
+      renewAndHandshake(client);
+      return;
+    }
     if (error === '' || error.startsWith('403::Unknown client') || error.includes('has not completed handshake')) {
       // A transport failure or a forgotten client: the library re-handshakes (or retries the connect) and the handshake
       // listener subscribes again; a bare transport failure of the subscribe alone is retried here.

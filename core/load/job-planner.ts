@@ -3,6 +3,7 @@ import type { PreflightIssueKind } from '../../shared/ipc/domains/load';
 import { ServiceError } from '../errors';
 import { csvLine } from './csv-line';
 import { createFileSink, type FileSink } from './file-sink';
+import type { LaneSplit } from './lock-groups';
 
 /** Data rows in file order (`row` is 1-based; the header is row 0), as A's `readCsvRecords` yields them. */
 export type RecordSource = AsyncIterable<{ row: number; values: string[] }>;
@@ -13,8 +14,8 @@ export type RowCheckPort = {
   check(values: string[], row: number): { ok: true; cells: string[] } | { ok: false; issues: { kind: PreflightIssueKind; column: string; value: string; why: string }[] };
 };
 
-/** A job's rows, written once: its CSV is complete and fsync'd when the planner hands it on. */
-type PlannedJob = { seq: number; firstRow: number; lastRow: number; rows: number; bytes: number };
+/** A job's rows, written once: its CSV is complete and fsync'd when the planner hands it on; `lane` when rows are grouped by parent. */
+type PlannedJob = { seq: number; firstRow: number; lastRow: number; rows: number; bytes: number; lane: number | null };
 
 /** The files of one job in the load's folder. */
 export type JobFiles = {
@@ -80,8 +81,13 @@ export type PlanInput = {
   /** Where rows pre-flight excludes go (`row`, `issues`, the original columns); rewritten from the first row every time. */
   excludedPath: string;
   signal?: AbortSignal | undefined;
-  /** Journals a finished job and how far planning got; the job may be started as soon as this returns. */
-  onJob(job: PlannedJob, plannedThrough: number, excludedRows: number): Promise<void> | void;
+  /**
+   * Rows grouped by the parent they lock (lock-groups.ts): each lane has its own open job, and when one is full every
+   * lane's job ends together (a wave), so all rows up to the last one read are in journaled jobs at once.
+   */
+  lanes?: LaneSplit | null | undefined;
+  /** Journals finished jobs (one, or a wave) and how far planning got, in one step; they may be started as soon as this returns. */
+  onJobs(jobs: PlannedJob[], plannedThrough: number, excludedRows: number): Promise<void> | void;
   /** Rows read so far. */
   onRows?: ((rowsRead: number) => void) | undefined;
 };
@@ -108,26 +114,28 @@ export async function planJobs(input: PlanInput): Promise<PlanOutcome> {
   let seq = input.nextSeq;
   let jobs = 0;
   let lastRowRead = 0;
-  let current: { csv: FileSink; original: FileSink; index: FileSink; firstRow: number; lastRow: number; rows: number } | null = null;
+  type OpenJob = { seq: number; csv: FileSink; original: FileSink; index: FileSink; firstRow: number; lastRow: number; rows: number };
+  const lanes = input.lanes ?? null;
+  const open: (OpenJob | null)[] = Array.from({ length: lanes?.count ?? 1 }, () => null);
   const entry = Buffer.alloc(INDEX_ENTRY_BYTES);
   const key = new Uint32Array(2);
 
-  const open = async (firstRow: number): Promise<NonNullable<typeof current>> => {
+  const openJob = async (firstRow: number): Promise<OpenJob> => {
     const files = jobFiles(input.workDir, seq);
-    const job = { csv: createFileSink(files.csv), original: createFileSink(files.original), index: createFileSink(files.index), firstRow, lastRow: firstRow, rows: 0 };
+    const job = { seq, csv: createFileSink(files.csv), original: createFileSink(files.original), index: createFileSink(files.index), firstRow, lastRow: firstRow, rows: 0 };
+    seq += 1;
     await job.csv.write(header);
     return job;
   };
-  /** Ends the current job; every row up to `plannedThrough` is then in a job or in the excluded file. */
+  /** Ends every open job (one, or a wave of lanes); every row up to `plannedThrough` is then in a job or in the excluded file. */
   const finish = async (plannedThrough: number): Promise<void> => {
-    if (current === null) return;
-    const job = current;
-    current = null;
-    await Promise.all([job.csv.close({ sync: true }), job.original.close({ sync: true }), job.index.close({ sync: true }), excluded.flush()]);
-    const planned: PlannedJob = { seq, firstRow: job.firstRow, lastRow: job.lastRow, rows: job.rows, bytes: job.csv.bytes };
-    seq += 1;
-    jobs += 1;
-    await input.onJob(planned, plannedThrough, excludedRows);
+    const ending = open.flatMap((job, lane) => (job === null ? [] : [{ job, lane }])).sort((a, b) => a.job.seq - b.job.seq);
+    if (ending.length === 0) return;
+    open.fill(null);
+    await Promise.all([...ending.flatMap(({ job }) => [job.csv.close({ sync: true }), job.original.close({ sync: true }), job.index.close({ sync: true })]), excluded.flush()]);
+    const planned = ending.map(({ job, lane }): PlannedJob => ({ seq: job.seq, firstRow: job.firstRow, lastRow: job.lastRow, rows: job.rows, bytes: job.csv.bytes, lane: lanes === null ? null : lane }));
+    jobs += planned.length;
+    await input.onJobs(planned, plannedThrough, excludedRows);
   };
 
   try {
@@ -147,16 +155,19 @@ export async function planJobs(input: PlanInput): Promise<PlanOutcome> {
       const line = csvLine(checked.cells);
       const original = csvLine(record.values);
       const lineBytes = Buffer.byteLength(line);
+      const lane = lanes === null ? 0 : lanes.laneOf(checked.cells, record.row);
+      const current = open[lane] ?? null;
       if (current !== null && (current.csv.bytes + lineBytes > input.maxJobBytes || (input.maxJobRows !== undefined && current.rows >= input.maxJobRows))) {
         await finish(record.row - 1);
       }
-      if (current === null) {
+      let job = open[lane] ?? null;
+      if (job === null) {
         if (headerBytes + lineBytes > input.maxJobBytes) {
           throw new ServiceError('VALIDATION', `Row ${record.row} alone is larger than the ${input.maxJobBytes}-byte job size.`, 'Raise the job size (at most 100 MB).');
         }
-        current = await open(record.row);
+        job = await openJob(record.row);
+        open[lane] = job;
       }
-      const job: NonNullable<typeof current> = current;
       rowKey(checked.cells, key);
       entry.writeUInt32LE(key[0] ?? 0, 0);
       entry.writeUInt32LE(key[1] ?? 0, 4);
@@ -175,10 +186,11 @@ export async function planJobs(input: PlanInput): Promise<PlanOutcome> {
   } catch (error) {
     // The excluded rows read so far stay on disk: a cancel keeps those up to the last journaled job (`trimExcluded`).
     await excluded.close().catch(() => undefined);
-    const open = current as { csv: FileSink; original: FileSink; index: FileSink } | null;
-    open?.csv.destroy();
-    open?.original.destroy();
-    open?.index.destroy();
+    for (const job of open) {
+      job?.csv.destroy();
+      job?.original.destroy();
+      job?.index.destroy();
+    }
     throw error;
   }
 }

@@ -116,10 +116,12 @@ async function load(path: string, options: { maxJobRows: number; concurrency?: n
     nextSeq: 1,
     plannedThrough: 0,
     excludedPath: files.excluded,
-    onJob: (planned, plannedThrough, excluded) => {
-      const job: JournalJob = { loadId, ...planned, jobId: null, state: 'Pending', closed: false, processed: 0, failed: 0, errorMessage: null, attempts: 0, resultsDone: false, resultCounts: null };
-      journal.addJob(job, plannedThrough, excluded);
-      queue.push(job);
+    onJobs: (planned, plannedThrough, excluded) => {
+      for (const one of planned) {
+        const job: JournalJob = { loadId, ...one, jobId: null, state: 'Pending', closed: false, processed: 0, failed: 0, errorMessage: null, attempts: 0, resultsDone: false, resultCounts: null };
+        journal.addJob(job, plannedThrough, excluded);
+        queue.push(job);
+      }
     },
   });
   queue.end();

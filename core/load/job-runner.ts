@@ -19,6 +19,8 @@ export type JobContext = {
   maxAttempts?: number | undefined;
   /** Called after every journaled change of the job (progress). */
   onChange(job: JournalJob): void;
+  /** Called before a job that is not closed is sent (the before-image, before-image.ts); safe to call again. */
+  beforeUpload?: ((job: JournalJob, signal: AbortSignal) => Promise<void>) | undefined;
 };
 
 /** How a job ended for the load: its rows are in its result parts; `error` says why none were sent or why it failed. */
@@ -208,7 +210,8 @@ function failedJobError(job: JournalJob): ServiceError {
 
 /** Marks a job's results gathered. */
 function done(ctx: JobContext, job: JournalJob, results: JobResults, error: ServiceError | null): JobOutcome {
-  save(ctx, job, { resultsDone: true, resultCounts: { success: results.success, failed: results.failed, unprocessed: results.unprocessed } });
+  const counts = { success: results.success, failed: results.failed, unprocessed: results.unprocessed };
+  save(ctx, job, { resultsDone: true, resultCounts: results.locked === undefined || results.locked === 0 ? counts : { ...counts, locked: results.locked } });
   return { job, results, error };
 }
 
@@ -223,6 +226,7 @@ export async function runJob(ctx: JobContext, job: JournalJob): Promise<JobOutco
   }
   try {
     await reconcile(ctx, job);
+    if (!job.closed) await ctx.beforeUpload?.(job, ctx.signal);
     const notSent = await send(ctx, job);
     if (notSent !== null || job.jobId === null) {
       save(ctx, job, { state: 'Aborted', errorMessage: notSent?.message ?? null });

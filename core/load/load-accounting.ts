@@ -3,6 +3,7 @@ import { ServiceError, toAppError } from '../errors';
 import type { CsvShape } from './csv-source';
 import type { JobOutcome } from './job-runner';
 import type { JournalJob, JournalLoad, LoadJournal } from './load-journal';
+import { retriesOf } from './retry-accounting';
 
 /** What the journal keeps of a CSV shape: everything but the preview rows. */
 export function shapeForJournal(shape: CsvShape): Record<string, unknown> {
@@ -95,5 +96,7 @@ export function summaryOf(journal: LoadJournal, load: JournalLoad): LoadSummary 
     endedAt: load.endedAt,
   };
   if (load.error !== null) summary.error = load.error;
+  const retries = retriesOf(jobs);
+  if (retries !== undefined) summary.retries = retries;
   return summary;
 }

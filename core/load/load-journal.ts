@@ -1,4 +1,5 @@
 import type { LoadCounts, LoadError, LoadJobState, LoadObject, LoadOperation, LoadOptions, LoadPlan, LoadResultFiles, LoadState } from '../../shared/ipc/domains/load';
+import type { JobRetry } from '../../shared/salesforce/lock-retries';
 import type { SqliteDatabase } from '../store';
 
 /** What a load's source file looked like when the load started (the hash refuses a resume on a changed file). */
@@ -56,7 +57,11 @@ export type JournalJob = {
   attempts: number;
   /** Whether the job's result parts are written (then its rows are accounted for). */
   resultsDone: boolean;
-  resultCounts: { success: number; failed: number; unprocessed: number } | null;
+  resultCounts: { success: number; failed: number; unprocessed: number; locked?: number | undefined } | null;
+  /** The lane of a lock-grouped job: jobs of one lane touch the same parents and run one at a time (null: any time). */
+  lane?: number | null | undefined;
+  /** What a follow-up job retries (lock failures, or a failed job's unprocessed rows); null for a planned job. */
+  retry?: JobRetry | null | undefined;
 };
 
 /** The crash-safe journal of loads in the local database (tables `loads` and `load_jobs`, migration 3). */
@@ -73,6 +78,8 @@ export type LoadJournal = {
   update(loadId: string, patch: Partial<Pick<JournalLoad, 'state' | 'excludedRows' | 'plannedThrough' | 'planningDone' | 'counts' | 'error' | 'endedAt' | 'files'>>): void;
   /** Records a job whose CSV is complete, and how far planning got, in one transaction. */
   addJob(job: JournalJob, plannedThrough: number, excludedRows: number): void;
+  /** Records several jobs (a wave of lanes, or a round of retries) in one transaction, with how far planning got if it moved. */
+  addJobs(jobs: JournalJob[], planned?: { plannedThrough: number; excludedRows: number }): void;
   /** Changes some fields of a job. */
   updateJob(loadId: string, seq: number, patch: Partial<Omit<JournalJob, 'loadId' | 'seq' | 'firstRow' | 'lastRow' | 'rows' | 'bytes'>>): void;
   /** A load's jobs in row order. */
@@ -126,6 +133,8 @@ type JobRow = {
   attempts: number;
   results_done: number;
   result_counts_json: string | null;
+  lane: number | null;
+  retry_json: string | null;
 };
 
 const LOAD_COLUMNS: Record<string, string> = {
@@ -201,6 +210,8 @@ function toJob(row: JobRow): JournalJob {
     attempts: row.attempts,
     resultsDone: row.results_done === 1,
     resultCounts: parseJson(row.result_counts_json),
+    lane: row.lane,
+    retry: parseJson<JobRetry>(row.retry_json),
   };
 }
 
@@ -215,8 +226,8 @@ export function createLoadJournal(db: SqliteDatabase): LoadJournal {
   const selectLoad = db.prepare<[string], LoadRow>('SELECT * FROM loads WHERE id = ?');
   const listLoads = db.prepare<[number], LoadRow>('SELECT * FROM loads ORDER BY started_at DESC, rowid DESC LIMIT ?');
   const insertJob = db.prepare(
-    `INSERT INTO load_jobs (load_id, seq, job_id, state, closed, first_row, last_row, rows, bytes, processed, failed, error_message, attempts, results_done, result_counts_json)
-     VALUES (@load_id, @seq, @job_id, @state, @closed, @first_row, @last_row, @rows, @bytes, @processed, @failed, @error_message, @attempts, @results_done, @result_counts_json)`,
+    `INSERT INTO load_jobs (load_id, seq, job_id, state, closed, first_row, last_row, rows, bytes, processed, failed, error_message, attempts, results_done, result_counts_json, lane, retry_json)
+     VALUES (@load_id, @seq, @job_id, @state, @closed, @first_row, @last_row, @rows, @bytes, @processed, @failed, @error_message, @attempts, @results_done, @result_counts_json, @lane, @retry_json)`,
   );
   const selectJobs = db.prepare<[string], JobRow>('SELECT * FROM load_jobs WHERE load_id = ? ORDER BY seq');
   const deleteJobsAfter = db.prepare('DELETE FROM load_jobs WHERE load_id = ? AND seq > ?');
@@ -234,7 +245,7 @@ export function createLoadJournal(db: SqliteDatabase): LoadJournal {
     db.prepare(`UPDATE ${table} SET ${set} WHERE ${where}`).run(...entries.map(([, value]) => sqlValue(value)), ...keys);
   };
 
-  const addJob = db.transaction((job: JournalJob, plannedThrough: number, excludedRows: number) => {
+  const insertJobRow = (job: JournalJob): void => {
     insertJob.run({
       load_id: job.loadId,
       seq: job.seq,
@@ -251,8 +262,18 @@ export function createLoadJournal(db: SqliteDatabase): LoadJournal {
       attempts: job.attempts,
       results_done: job.resultsDone ? 1 : 0,
       result_counts_json: sqlValue(job.resultCounts),
+      lane: job.lane ?? null,
+      retry_json: sqlValue(job.retry),
     });
+  };
+  const addJob = db.transaction((job: JournalJob, plannedThrough: number, excludedRows: number) => {
+    insertJobRow(job);
     planned.run(plannedThrough, excludedRows, job.loadId);
+  });
+  const addJobs = db.transaction((jobs: JournalJob[], progress: { plannedThrough: number; excludedRows: number } | undefined) => {
+    for (const job of jobs) insertJobRow(job);
+    const first = jobs[0];
+    if (progress !== undefined && first !== undefined) planned.run(progress.plannedThrough, progress.excludedRows, first.loadId);
   });
 
   return {
@@ -293,6 +314,9 @@ export function createLoadJournal(db: SqliteDatabase): LoadJournal {
     },
     addJob: (job, plannedThrough, excludedRows) => {
       addJob(job, plannedThrough, excludedRows);
+    },
+    addJobs: (jobs, progress) => {
+      addJobs(jobs, progress);
     },
     updateJob(loadId, seq, patch) {
       patchRow('load_jobs', JOB_COLUMNS, patch, 'load_id = ? AND seq = ?', [loadId, seq]);

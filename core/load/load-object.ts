@@ -27,6 +27,7 @@ const field = z
     relationshipName: z.string().nullable().default(null),
     restrictedPicklist: z.boolean().default(false),
     picklistValues: z.array(picklistValue).nullable().default([]),
+    cascadeDelete: z.boolean().default(false),
   })
   .loose();
 
@@ -78,6 +79,7 @@ export function toLoadObject(body: unknown): LoadObject {
         relationshipName: f.relationshipName,
         restrictedPicklist: f.restrictedPicklist,
         picklistValues: (f.picklistValues ?? []).filter((p) => p.active).map((p) => p.value),
+        ...(f.cascadeDelete ? { cascadeDelete: true } : {}),
       }),
     ),
   };

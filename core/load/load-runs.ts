@@ -5,14 +5,18 @@ import { createIngestClient, type Clock, type IngestClient } from '../salesforce
 import type { QueryConnections } from '../query/ports';
 import { readCsvRecords, type CsvShape } from './csv-source';
 import { planJobs } from './job-planner';
-import { createJobQueue, runJob, runWorkers, settleCancelledJob, type JobContext, type JobOutcome } from './job-runner';
+import { runJob, runWorkers, settleCancelledJob, type JobContext, type JobOutcome } from './job-runner';
 import { DEFAULT_JOB_BYTES } from './load-capacity';
 import { loadOf, settledCounts, settledError, toLoadError } from './load-accounting';
 import type { ObjectCache } from './load-caches';
-import type { JournalJob, LoadJournal } from './load-journal';
+import type { LoadJournal } from './load-journal';
+import { createLaneQueue, laneSplit } from './lock-groups';
+import { dropRetriedRows, keptOutcomes, withoutRetried } from './retry-accounting';
+import { pendingJob, runRetries } from './retry-jobs';
 import { progressOf, type Throughput } from './load-throughput';
 import { assembleResultFiles, trimExcluded, writeTailUnprocessed } from './result-files';
 import { createRowValidator } from './row-validator';
+import { beforeImageHook } from './before-image';
 
 /** Where the load service pushes its events (the composition root forwards them to the event hub). */
 export type LoadEmitter = {
@@ -94,6 +98,7 @@ export function createLoadRuns(options: LoadRunsOptions): LoadRuns {
       spec: { object: load.plan.objectName, operation: load.plan.operation, externalIdFieldName: load.plan.externalIdField },
       outputHeaders: validator.outputHeaders,
       signal: run.controller.signal,
+      beforeUpload: beforeImageHook(load, object, { client: connection.client, apiVersion: connection.apiVersion, clock, poll: options.poll }),
       onChange: () => {
         const states = journal.jobs(loadId).map((job) => job.state).join();
         if (states !== run.lastStates) {
@@ -108,10 +113,12 @@ export function createLoadRuns(options: LoadRunsOptions): LoadRuns {
     if (mode === 'run') {
       journal.update(loadId, { state: load.planningDone ? 'running' : 'preparing', error: null });
       push(loadId);
-      const queue = createJobQueue();
+      const concurrency = load.options.concurrency ?? 2;
+      const queue = createLaneQueue();
       const existing = journal.jobs(loadId);
-      for (const job of existing) queue.push(job);
-      const workers = runWorkers(queue, load.options.concurrency ?? 2, (job) => runJob(jobCtx, job), run.controller);
+      // Follow-up jobs run after the planned ones, one at a time (runRetries), never beside them.
+      for (const job of existing) if (job.retry === null || job.retry === undefined) queue.push(job);
+      const workers = runWorkers(queue, concurrency, (job) => runJob(jobCtx, job).finally(() => queue.release(job)), run.controller);
       // Awaited below, once planning ends; until then a rejection is expected and must not count as unhandled.
       workers.catch(() => undefined);
       if (!load.planningDone) {
@@ -127,30 +134,15 @@ export function createLoadRuns(options: LoadRunsOptions): LoadRuns {
             plannedThrough: load.plannedThrough,
             excludedPath: load.files.excluded ?? join(load.workDir, 'excluded.csv'),
             signal: run.controller.signal,
+            lanes: laneSplit(object, validator.outputHeaders, concurrency, load.options.groupByParent !== false),
             onRows: (rows) => {
               run.rowsRead = rows;
             },
-            onJob: (planned, plannedThrough, excludedRows) => {
-              const job: JournalJob = {
-                loadId,
-                seq: planned.seq,
-                jobId: null,
-                state: 'Pending',
-                closed: false,
-                firstRow: planned.firstRow,
-                lastRow: planned.lastRow,
-                rows: planned.rows,
-                bytes: planned.bytes,
-                processed: 0,
-                failed: 0,
-                errorMessage: null,
-                attempts: 0,
-                resultsDone: false,
-                resultCounts: null,
-              };
-              journal.addJob(job, plannedThrough, excludedRows);
-              if (planned.seq === 1) journal.update(loadId, { state: 'running' });
-              if (!run.controller.signal.aborted) queue.push(job);
+            onJobs: (planned, plannedThrough, excludedRows) => {
+              const jobs = planned.map((one) => pendingJob(loadId, one));
+              journal.addJobs(jobs, { plannedThrough, excludedRows });
+              if (planned.some((one) => one.seq === 1)) journal.update(loadId, { state: 'running' });
+              if (!run.controller.signal.aborted) for (const job of jobs) queue.push(job);
               push(loadId);
             },
           });
@@ -166,6 +158,10 @@ export function createLoadRuns(options: LoadRunsOptions): LoadRuns {
       queue.end();
       try {
         outcomes = await workers;
+        if (planFailure === null && !run.controller.signal.aborted) {
+          const retryCtx = { loadId, journal, workDir: load.workDir, outputHeaders: validator.outputHeaders, maxJobBytes: load.options.maxJobBytes ?? DEFAULT_JOB_BYTES, maxJobRows: options.maxJobRows };
+          outcomes.push(...(await runRetries({ ...retryCtx, signal: run.controller.signal, run: (job) => runJob(jobCtx, job) })));
+        }
       } catch (error) {
         failure = error;
       }
@@ -201,14 +197,15 @@ export function createLoadRuns(options: LoadRunsOptions): LoadRuns {
       if (load.files.excluded !== null) await trimExcluded(load.files.excluded, load.plannedThrough);
       tailRows = await writeTailUnprocessed(load.workDir, readCsvRecords(load.source.path, shape, { fromRow: load.plannedThrough + 1 }), load.plannedThrough);
     }
+    await dropRetriedRows(load.workDir, jobs);
     await assembleResultFiles({ workDir: load.workDir, seqs: jobs.map((job) => job.seq), tail, headers: shape.headers, files: load.files });
-    const counts = settledCounts(load, jobs, tailRows);
+    const counts = withoutRetried(settledCounts(load, jobs, tailRows), jobs);
     let resultFiles = load.files;
     if (load.excludedRows === 0 && resultFiles.excluded !== null) {
       await unlink(resultFiles.excluded).catch(() => undefined);
       resultFiles = { ...resultFiles, excluded: null };
     }
-    const error = settledError(counts, outcomes, planFailure);
+    const error = settledError(counts, keptOutcomes(outcomes, jobs), planFailure);
     // A cancel that came after every row was already committed or refused left nothing undone: the load is done.
     const state = how === 'cancelled' && counts.unprocessed > 0 ? 'cancelled' : error !== null ? 'failed' : 'done';
     journal.update(loadId, { state, counts, files: resultFiles, error, endedAt: new Date(clock.now()).toISOString() });

@@ -13,14 +13,17 @@ import { INDEX_ENTRY_BYTES, jobFiles, rowKey, type RecordSource } from './job-pl
 /** How a job's rows came out: each row is in exactly one of the three. */
 export type JobResultCounts = { success: number; failed: number; unprocessed: number };
 
-/** The outcome of gathering a job's results; `unmatched` counts result rows that matched no uploaded row (should be 0). */
-export type JobResults = JobResultCounts & { unmatched: number };
+/**
+ * The outcome of gathering a job's results; `unmatched` counts result rows that matched no uploaded row (should be 0),
+ * `locked` the failed rows whose error is UNABLE_TO_LOCK_ROW (retried in a follow-up job).
+ */
+export type JobResults = JobResultCounts & { unmatched: number; locked?: number | undefined };
 
 /** The three result parts of one job, in input row order, without headers (joined into the load's files at the end). */
 type ResultParts = { success: string; failure: string; unprocessed: string };
 
 /** Where a job's result parts live. */
-function resultParts(workDir: string, seq: number | 'tail'): ResultParts {
+export function resultParts(workDir: string, seq: number | 'tail'): ResultParts {
   const name = seq === 'tail' ? 'tail' : `job-${seq}`;
   return { success: join(workDir, `${name}.success.part`), failure: join(workDir, `${name}.failure.part`), unprocessed: join(workDir, `${name}.unprocessed.part`) };
 }
@@ -106,6 +109,7 @@ export async function collectJobResults(input: CollectInput): Promise<JobResults
   const errorsPath = join(input.workDir, `job-${input.seq}.errors.tmp`);
   const errors = createFileSink(errorsPath);
   let unmatched = 0;
+  let locked = 0;
   const key = new Uint32Array(2);
 
   const read = async (kind: IngestResultKind): Promise<void> => {
@@ -137,6 +141,7 @@ export async function collectJobResults(input: CollectInput): Promise<JobResults
       if (kind === 'failedResults') {
         outcome[line] = OUTCOME.failed;
         const text = Buffer.from(record[extraColumn] ?? '');
+        if (isLockError(record[extraColumn] ?? '')) locked += 1;
         errorAt[line] = errors.bytes;
         errorLength[line] = text.length;
         return errors.write(text);
@@ -181,7 +186,12 @@ export async function collectJobResults(input: CollectInput): Promise<JobResults
   } finally {
     await errorFile.close();
   }
-  return { ...counts, unmatched };
+  return { ...counts, unmatched, locked };
+}
+
+/** Whether a row's `sf__Error` says it could not lock its record or a parent (`UNABLE_TO_LOCK_ROW:…`). */
+export function isLockError(error: string): boolean {
+  return error.startsWith('UNABLE_TO_LOCK_ROW');
 }
 
 /** Writes every row of a job that never ran (not created, upload failed, cancelled) as unprocessed. */

@@ -35,8 +35,16 @@ export function parseErrorBody(text: string): SalesforceApiError[] {
       return [fields === undefined ? { errorCode, message } : { errorCode, message, fields }];
     });
   } catch {
-    return [];
+    return soapFaultEntries(text);
   }
+}
+
+/** A SOAP API fault (`<faultcode>sf:CODE</faultcode>`, `<sf:exceptionMessage>`) as one error entry; none for other text. */
+function soapFaultEntries(text: string): SalesforceApiError[] {
+  const code = /<faultcode>(?:[\w-]+:)?([\w.]+)<\/faultcode>/.exec(text)?.[1];
+  if (code === undefined) return [];
+  const message = /<(?:\w+:)?exceptionMessage>([\s\S]*?)<\/(?:\w+:)?exceptionMessage>/.exec(text)?.[1] ?? /<faultstring>([\s\S]*?)<\/faultstring>/.exec(text)?.[1] ?? code;
+  return [{ errorCode: code, message: message.replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&quot;/g, '"').replace(/&amp;/g, '&') }];
 }
 
 const HINTS: Record<string, string> = {

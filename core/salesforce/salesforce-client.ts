@@ -31,7 +31,7 @@ type RequestInit = {
 };
 
 /** Retry policy for idempotent requests: attempts in all, and the first back-off (doubled each time, with jitter). */
-type RetryPolicy = { attempts: number; baseDelayMs: number };
+export type RetryPolicy = { attempts: number; baseDelayMs: number };
 
 /** The client every feature reaches Salesforce through. */
 export type SalesforceClient = {

@@ -174,4 +174,8 @@ export const MIGRATIONS: readonly string[] = [
   // 7: the object's describe as each load was planned with (fields, types, what the operation may write), so a resume
   // checks and sends the rest of the file by the same rules as its start, whatever the org's describe says by then.
   `ALTER TABLE loads ADD COLUMN object_json TEXT;`,
+  // 8: lock-aware loads: each job's lane (jobs of one lane lock the same parents and run one after another; null = any
+  // time) and, for a follow-up job, what it retries (`{ round, reason: 'lock' | 'job-failed', sources: [seq] }`).
+  `ALTER TABLE load_jobs ADD COLUMN lane INTEGER;
+   ALTER TABLE load_jobs ADD COLUMN retry_json TEXT;`,
 ];

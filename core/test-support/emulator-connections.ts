@@ -1,4 +1,4 @@
-import { createFetchTransport, createSalesforceClient, createSystemClock, type BusyRetryPolicy, type HttpTransport, type SalesforceSession, type SessionAccess } from '../salesforce';
+import { createFetchTransport, createSalesforceClient, createSystemClock, type BusyRetryPolicy, type HttpTransport, type RetryPolicy, type SalesforceSession, type SessionAccess } from '../salesforce';
 import type { EventsConnection, EventsConnections } from '../events/events-service';
 import type { QueryConnection } from '../query/ports';
 
@@ -6,9 +6,9 @@ import type { QueryConnection } from '../query/ports';
  * Test and bench support: connections to a running emulator through the real Salesforce client, with sessions minted by
  * the emulator's admin API (`POST /__emulator/sessions`) instead of the JWT flow the orgs service uses. A 401 mid-run
  * goes through the client's own re-login, which calls `renew` here; `logins` counts the sessions minted. A test may pass
- * its own `transport` (wrapping the fetch one) to watch the requests, and a shorter `busy` policy than the real one.
+ * its own `transport` (wrapping the fetch one) to watch the requests, and shorter `busy` and `retry` policies than the real ones.
  */
-export function createEmulatorConnections(options: { url: string; username: string; apiVersion?: string; transport?: HttpTransport; busy?: BusyRetryPolicy }): {
+export function createEmulatorConnections(options: { url: string; username: string; apiVersion?: string; transport?: HttpTransport; busy?: BusyRetryPolicy; retry?: RetryPolicy }): {
   readonly logins: number;
   connection: EmulatorConnection;
   connectionFor: (orgId: string) => Promise<EmulatorConnection>;
@@ -41,6 +41,7 @@ export function createEmulatorConnections(options: { url: string; username: stri
     transport: options.transport ?? createFetchTransport(),
     clock: createSystemClock(),
     ...(options.busy === undefined ? {} : { busy: options.busy }),
+    ...(options.retry === undefined ? {} : { retry: options.retry }),
   });
   const connection: EmulatorConnection = { client, session, apiVersion: options.apiVersion ?? '62.0' };
   return {

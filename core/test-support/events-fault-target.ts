@@ -140,6 +140,7 @@ async function runCli(org: FaultyOrg, steps: EventsStep[], folder: string, count
   const consumer: CliConsumer = await createCliConsumer({ url: org.url, username: 'admin@orgdesk.example', folder, channel: SCHEDULE_CHANNEL });
   const violations: Violation[] = [];
   const expected: number[] = [];
+  let killed = false;
   const written = (): Map<number, number> => {
     const counts = new Map<number, number>();
     for (const line of consumer.lines()) {
@@ -155,6 +156,8 @@ async function runCli(org: FaultyOrg, steps: EventsStep[], folder: string, count
       switch (step.kind) {
         case 'kill': {
           add(counters, 'faults');
+          if (!killed) add(counters, 'killSchedules');
+          killed = true;
           add(counters, 'kills');
           await sleep(step.afterMs);
           await consumer.kill();

@@ -44,8 +44,11 @@ export type ScheduleReport<Step> = {
   elapsedMs: number;
 };
 
-/** Which schedules to run: fixed seeds (CI, regressions), or consecutive seeds from `seed` until `seconds` are up (soak). */
-export type ScheduleSelection = { seeds: readonly number[]; path?: string | null } | { seconds: number; seed: number };
+/**
+ * Which schedules to run: fixed seeds (CI, regressions), or seeds from `seed` every `stride` (default 1) until `seconds`
+ * are up (soak; workers running side by side take the same stride from consecutive seeds, so none repeats another's).
+ */
+export type ScheduleSelection = { seeds: readonly number[]; path?: string | null } | { seconds: number; seed: number; stride?: number };
 
 /** Ways to be told of progress (the soak prints a line per failure). */
 export type RunSchedulesOptions<Step> = ScheduleSelection & {
@@ -108,7 +111,7 @@ export async function runSchedules<Step>(options: RunSchedulesOptions<Step>): Pr
   const timed = 'seconds' in options;
   const stopOnFailure = options.stopOnFailure ?? !timed;
   let schedules = 0;
-  const seeds = timed ? consecutive(options.seed, () => Date.now() - started < options.seconds * 1000) : options.seeds;
+  const seeds = timed ? consecutive(options.seed, options.stride ?? 1, () => Date.now() - started < options.seconds * 1000) : options.seeds;
   const path = timed ? null : (options.path ?? null);
   for (const seed of seeds) {
     schedules += 1;
@@ -121,9 +124,9 @@ export async function runSchedules<Step>(options: RunSchedulesOptions<Step>): Pr
   return { name: target.name, schedules, counters, failures, elapsedMs: Date.now() - started };
 }
 
-/** Seeds `from`, `from + 1`, … while `more()` says so (32-bit, wrapping). */
-function* consecutive(from: number, more: () => boolean): Generator<number> {
-  for (let seed = from | 0; more(); seed = (seed + 1) | 0) yield seed;
+/** Seeds `from`, `from + stride`, … while `more()` says so (32-bit, wrapping). */
+function* consecutive(from: number, stride: number, more: () => boolean): Generator<number> {
+  for (let seed = from | 0; more(); seed = (seed + stride) | 0) yield seed;
 }
 
 /** Prints a report's figures in one block (the soak's output). */

@@ -24,6 +24,12 @@ const ADMIN = 'admin@orgdesk.example';
 const ORGDESK_BIN = process.env['ORGDESK_SCHEDULE_BIN'] ?? fileURLToPath(new URL('../../cli/orgdesk.mjs', import.meta.url));
 /** About the bytes of one schedule row in a job CSV, so `--max-job-bytes` splits the file like `maxJobRows` does in process. */
 const BYTES_PER_ROW = 24;
+/**
+ * The schedules' waits for a busy org (429) and between 5xx retries: the real policies' shape with a 20 ms base instead
+ * of 1 s / 250 ms, so a schedule of 429s is over in a fraction of a second (the soak's wall time goes to schedules).
+ */
+const SCHEDULE_BUSY = { retries: 6, baseDelayMs: 20, maxDelayMs: 200 };
+const SCHEDULE_RETRY = { attempts: 3, baseDelayMs: 20 };
 
 /** A started world: a new env per schedule, and what to close at the end. */
 export type LoadScheduleWorld = { emulator: RunningEmulator; newEnv(): LoadScheduleEnv; close(): Promise<void> };
@@ -78,7 +84,7 @@ export async function openLoadScheduleWorld(options: { kills?: boolean } = {}): 
         newService: ({ maxJobRows }) =>
           createLoadService({
             db: database.db,
-            connections: createEmulatorConnections({ url: emulator.url, username: ADMIN }),
+            connections: createEmulatorConnections({ url: emulator.url, username: ADMIN, busy: SCHEDULE_BUSY, retry: SCHEDULE_RETRY }),
             emit: { progress: () => undefined, preflight: () => undefined },
             clock: createSystemClock(),
             uploadsDir: join(userData, 'uploads'),

@@ -10,7 +10,7 @@ import type { LoadSummary } from '../../shared/ipc/domains/load';
 import type { RunningEmulator } from '../../emulator/index';
 import type { LoadService } from '../load';
 import type { ScheduleCounters, ScheduleTarget, Violation } from './fault-schedule';
-import { checkLoad, faultSpec, loadSchedule, scheduleOf, schedulePlan, writeScheduleFile, type LoadSchedule, type LoadStep } from './load-schedules';
+import { checkLoad, describeEdit, faultSpec, loadSchedule, scheduleOf, schedulePlan, writeScheduleFile, type LoadSchedule, type LoadStep } from './load-schedules';
 
 /** A load started in another process (the CLI), which a `kill` stops with SIGKILL. */
 export type ChildLoad = {
@@ -34,7 +34,7 @@ export type LoadScheduleEnv = {
 };
 
 /** What one schedule did and found. */
-export type LoadScheduleOutcome = { violations: Violation[]; faults: number; restarts: number; kills: number; resumes: number; rows: number; summary: LoadSummary | null };
+export type LoadScheduleOutcome = { violations: Violation[]; faults: number; restarts: number; kills: number; resumes: number; describeChanges: number; rows: number; summary: LoadSummary | null };
 
 const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
 
@@ -62,7 +62,13 @@ export async function runLoadSchedule(env: LoadScheduleEnv, schedule: LoadSchedu
   emulator.admin.clearFaults();
   emulator.admin.addFault({ kind: 'bulk-release-stall' });
   const path = writeScheduleFile(join(env.folder, 'files'), marker, schedule, env.refusedExternalIds);
-  const outcome: LoadScheduleOutcome = { violations: [], faults: 0, restarts: 0, kills: 0, resumes: 0, rows: schedule.rows, summary: null };
+  const outcome: LoadScheduleOutcome = { violations: [], faults: 0, restarts: 0, kills: 0, resumes: 0, describeChanges: 0, rows: schedule.rows, summary: null };
+  // Between two runs (after the kill, or at the first restart) the org's describe changes, once.
+  const changeDescribe = (): void => {
+    if (schedule.describeChange === undefined || outcome.describeChanges > 0) return;
+    emulator.admin.editSchema('Account', describeEdit(schedule.describeChange));
+    outcome.describeChanges += 1;
+  };
   const refusedBeforeStart = (why: unknown): LoadScheduleOutcome => {
     const sent = sentRecords(emulator, marker);
     if (sent > 0) outcome.violations.push({ invariant: 'a load refused before it started sent nothing', detail: `${sent} records, after: ${String(why)}` });
@@ -88,6 +94,7 @@ export async function runLoadSchedule(env: LoadScheduleEnv, schedule: LoadSchedu
         outcome.kills += 1;
       }
       await child.ended;
+      changeDescribe();
       const found = (await restart()).history(20).find((load) => load.sourcePath === path);
       if (found === undefined) return refusedBeforeStart('the process ended before journaling a load');
       loadId = found.loadId;
@@ -120,6 +127,7 @@ export async function runLoadSchedule(env: LoadScheduleEnv, schedule: LoadSchedu
       await Promise.race([sleep(Math.max(0, begun + event.atMs - Date.now())), settling]);
       if (ended) break;
       if (event.kind === 'restart' || event.kind === 'kill') {
+        changeDescribe();
         const next = await restart();
         outcome.restarts += 1;
         // The new service finds the load its predecessor left: interrupted, and resumes it as a person would.
@@ -136,7 +144,7 @@ export async function runLoadSchedule(env: LoadScheduleEnv, schedule: LoadSchedu
     }
     await service!.settled(loadId);
     let summary = current(service!, loadId);
-    outcome.faults = firedFaults(emulator, schedule) + schedule.events.length;
+    outcome.faults = firedFaults(emulator, schedule) + schedule.events.length + outcome.describeChanges;
     // Once the faults are gone an interrupted load must finish when resumed.
     for (let attempt = 0; summary.state === 'interrupted' && attempt < 3; attempt += 1) {
       emulator.admin.clearFaults();
@@ -151,6 +159,7 @@ export async function runLoadSchedule(env: LoadScheduleEnv, schedule: LoadSchedu
     return outcome;
   } finally {
     emulator.admin.clearFaults();
+    emulator.admin.undoSchemaEdits();
     await service?.dispose();
   }
 }
@@ -170,7 +179,9 @@ export function loadScheduleTarget(options: { newEnv: () => LoadScheduleEnv; kil
       counters.rowsChecked = (counters.rowsChecked ?? 0) + outcome.rows;
       counters.restarts = (counters.restarts ?? 0) + outcome.restarts;
       counters.hardKills = (counters.hardKills ?? 0) + outcome.kills;
+      if (outcome.kills > 0) counters.killSchedules = (counters.killSchedules ?? 0) + 1;
       counters.resumes = (counters.resumes ?? 0) + outcome.resumes;
+      counters.describeChanges = (counters.describeChanges ?? 0) + outcome.describeChanges;
       return outcome.violations;
     },
   };

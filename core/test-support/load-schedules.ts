@@ -64,19 +64,27 @@ type FileStep = {
   concurrency: number;
 };
 
+/**
+ * The org's describe changes between two runs of the load (after the kill, or at the first restart, before the resume):
+ * a mapped field made non-createable or removed (`POST /__emulator/schema/Account`). The resume must keep to the describe
+ * the load was planned with (the journal's, migration 7): rows already excluded stay excluded, the rest meet the org's refusal.
+ */
+export type DescribeChange = { kind: 'describe-change'; field: 'NumberOfEmployees' | 'External_Id__c'; edit: 'non-createable' | 'removed' };
+
 /** One step of a load schedule. */
-export type LoadStep = FileStep | ArmedFault | TimedEvent;
+export type LoadStep = FileStep | ArmedFault | TimedEvent | DescribeChange;
 
 /** A schedule read back from its steps. */
-export type LoadSchedule = Omit<FileStep, 'kind'> & { faults: ArmedFault[]; events: TimedEvent[] };
+export type LoadSchedule = Omit<FileStep, 'kind'> & { faults: ArmedFault[]; events: TimedEvent[]; describeChange?: DescribeChange };
 
 /** Reads a schedule from its steps (the file step first; without one, a small file). */
 export function scheduleOf(steps: readonly LoadStep[]): LoadSchedule {
   const file = steps.find((step): step is FileStep => step.kind === 'file') ?? { kind: 'file', rows: 5, invalidRows: [], refusedRows: [], maxJobRows: 10, concurrency: 1 };
   const { kind: _kind, ...shape } = file;
   const events = steps.filter((step): step is TimedEvent => step.kind === 'restart' || step.kind === 'kill' || step.kind === 'expire-sessions' || step.kind === 'cancel');
-  const faults = steps.filter((step): step is ArmedFault => step.kind !== 'file' && !events.includes(step as TimedEvent));
-  return { ...shape, faults, events };
+  const describeChange = steps.find((step): step is DescribeChange => step.kind === 'describe-change');
+  const faults = steps.filter((step): step is ArmedFault => step.kind !== 'file' && step.kind !== 'describe-change' && !events.includes(step as TimedEvent));
+  return { ...shape, faults, events, ...(describeChange === undefined ? {} : { describeChange }) };
 }
 
 const call = fc.constantFrom<IngestCall>('create', 'upload', 'closeOrAbort', 'pollOrResults', 'successfulResults', 'failedResults', 'unprocessedRecords', 'describe', 'limits');
@@ -117,13 +125,24 @@ export function loadSchedule(options: { maxRows?: number; kills?: boolean | 'som
     }),
   );
   const faults = fc.array(fault, { maxLength: 8 });
+  // About one schedule in three changes the describe between its runs (it needs a kill or a restart to matter).
+  const describeChange = fc.oneof(
+    { weight: 2, arbitrary: fc.constant(null) },
+    { weight: 1, arbitrary: fc.record({ kind: fc.constant('describe-change' as const), field: fc.constantFrom('NumberOfEmployees' as const, 'External_Id__c' as const), edit: fc.constantFrom('non-createable' as const, 'removed' as const) }) },
+  );
+  const changes = (change: DescribeChange | null): LoadStep[] => (change === null ? [] : [change]);
   const killEvents = fc.tuple(fc.record({ kind: fc.constant('kill' as const), atMs }), fc.array(event, { maxLength: 1 })).map(([kill, rest]): TimedEvent[] => [kill, ...rest]);
   // A killed load runs in the real orgdesk, whose jobs are at least 1 KB (~40 rows): its files are larger, to span jobs.
-  const killed = fc.tuple(fileOf(Math.max(maxRows, 200)), faults, killEvents).map(([f, armed, timed]): LoadStep[] => [f, ...armed, ...timed]);
-  const plain = fc.tuple(fileOf(maxRows), faults, fc.array(event, { maxLength: 2 })).map(([f, armed, timed]): LoadStep[] => [f, ...armed, ...timed]);
+  const killed = fc.tuple(fileOf(Math.max(maxRows, 200)), faults, killEvents, describeChange).map(([f, armed, timed, change]): LoadStep[] => [f, ...armed, ...timed, ...changes(change)]);
+  const plain = fc.tuple(fileOf(maxRows), faults, fc.array(event, { maxLength: 2 }), describeChange).map(([f, armed, timed, change]): LoadStep[] => [f, ...armed, ...timed, ...changes(change)]);
   // 'sometimes': about one schedule in four is killed (the soak's mix); a kill costs a process start.
   if (options.kills === true) return killed;
   return options.kills === 'sometimes' ? fc.oneof({ weight: 3, arbitrary: plain }, { weight: 1, arbitrary: killed }) : plain;
+}
+
+/** The admin API's body for a describe change (`POST /__emulator/schema/Account`). */
+export function describeEdit(change: DescribeChange): { field: string; createable?: boolean; updateable?: boolean; remove?: boolean } {
+  return change.edit === 'removed' ? { field: change.field, remove: true } : { field: change.field, createable: false, updateable: false };
 }
 
 /** The org-side spec of an armed fault (the admin API's shape). */

@@ -18,14 +18,20 @@ export type SoakTarget = {
   kind: string;
   /** Whether `--kind all` runs it (a kind that only re-runs another's share, for replays, says false). */
   inAll?: boolean;
+  /**
+   * How many worker processes the soak runs it in unless `--workers` says otherwise: chosen so that on two cores the
+   * kinds try about as many schedules each (an events schedule mostly waits on long-polls, a load's uses more CPU).
+   */
+  workers: number;
   /** Starts what the target needs and returns it. */
   open(): Promise<OpenedSoakTarget>;
 };
 
-/** Every registered kind, in the order `--kind all` runs them (time is shared equally). */
+/** Every registered kind (`--kind all` runs them at once). */
 export const SOAK_TARGETS: SoakTarget[] = [
   {
     kind: 'events',
+    workers: 6,
     async open() {
       // The same org settings as the bounded CI run (core/events/events-exactly-once.test.ts), so a seed replays alike.
       const emulator = await startEmulator({ port: 0, seed: false, streaming: { connectTimeoutMs: 300, clientTimeoutMs: 3000 } });
@@ -36,6 +42,7 @@ export const SOAK_TARGETS: SoakTarget[] = [
   },
   {
     kind: 'loads',
+    workers: 4,
     open: async () => {
       const world = await openLoadScheduleWorld({ kills: true });
       const target = loadScheduleTarget({ newEnv: () => world.newEnv(), kills: 'sometimes' }) as ScheduleTarget<unknown>;
@@ -46,6 +53,7 @@ export const SOAK_TARGETS: SoakTarget[] = [
     // Only kill schedules: the CI run's and replays' kind (`loads` already kills about one schedule in four).
     kind: 'loads-kill',
     inAll: false,
+    workers: 4,
     open: async () => {
       const world = await openLoadScheduleWorld({ kills: true });
       const target = loadScheduleTarget({ newEnv: () => world.newEnv(), kills: true }) as ScheduleTarget<unknown>;

@@ -2,6 +2,9 @@
 import type { PermittedUsers } from '../auth/connected-apps';
 import type { RequestCounters } from '../core';
 import type { Fault, FaultSpec } from '../http/faults';
+import type { LockContention, LockContentionSettings } from '../bulk/record-locks';
+import type { FieldEdit } from '../org/schema-edits';
+import type { ObjectSchema } from '../org/types';
 import type { PubSubAdmin } from '../pubsub';
 import type { StreamingAdmin } from '../streaming';
 
@@ -33,7 +36,7 @@ export interface EmulatorAdmin {
   expireSessions(): void;
   /** Changes the inactivity timeout of sessions. */
   setSessionTimeout(ms: number): void;
-  /** Restores the seeded org: data, API usage, faults and counters (users, apps and sessions stay valid: seeded ids are deterministic). */
+  /** Restores the seeded org: data, describe edits, API usage, faults and counters (users, apps and sessions stay valid: seeded ids are deterministic). */
   reset(options?: { seed?: number | false }): void;
   /** Arms a fault (`latency`, `error`, `reset`, or an action: `expire-sessions`, `api-limit`, `bulk-*`). */
   addFault(spec: FaultSpec): Fault | { applied: string };
@@ -41,8 +44,16 @@ export interface EmulatorAdmin {
   faults(): Fault[];
   /** Disarms one fault by id, or every fault. */
   clearFaults(id?: string): boolean;
+  /** Edits an object's describe at run time (a field made read-only, or removed); answers the object's schema after it. */
+  editSchema(objectName: string, edit: FieldEdit): ObjectSchema;
+  /** Puts every object edited with `editSchema` back as the schema defines it (a reset does too). */
+  undoSchemaEdits(): void;
   /** Sets how many API calls remain today. */
   setRemainingApiCalls(remaining: number): void;
+  /** The simulated Bulk lock contention in force, or null when off. */
+  lockContention(): LockContentionSettings | null;
+  /** Turns the simulated Bulk lock contention on (with these settings) or off (null); answers what is in force. */
+  setLockContention(settings: LockContention | null): LockContentionSettings | null;
   /** Requests served, API usage and live sessions. */
   counters(): AdminCounters;
   /** Adds `count` generated Contacts; returns their number. */

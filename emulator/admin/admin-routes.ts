@@ -2,6 +2,8 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { FaultSpec } from '../http/faults';
 import { readText, sendReply, type Reply } from '../http/respond';
+import type { LockContention } from '../bulk/record-locks';
+import { parseFieldEdit } from '../org/schema-edits';
 import type { EmulatorAdmin } from './admin-api';
 import { pubsubRoute } from './pubsub-routes';
 
@@ -189,6 +191,31 @@ async function route(admin: EmulatorAdmin, method: string, parts: string[], body
       if (method === 'DELETE') {
         const removed = admin.clearFaults(id);
         return removed ? { status: 204 } : adminError(404, `No armed fault ${String(id)}.`);
+      }
+      break;
+    }
+    case 'bulk-lock-contention': {
+      if (method === 'GET') return { status: 200, body: { enabled: admin.lockContention() !== null, ...admin.lockContention() } };
+      if (method === 'POST') {
+        if (typeof body.enabled !== 'boolean') return adminError(400, 'Lock contention needs "enabled": true or false (and optionally "failRate" 0..1, "seed", "holdMs").');
+        const numbers = ['failRate', 'seed', 'holdMs'] as const;
+        const bad = numbers.find((name) => body[name] !== undefined && (typeof body[name] !== 'number' || (body[name]) < 0));
+        if (bad !== undefined) return adminError(400, `"${bad}" must be a number of at least 0.`);
+        const settings: LockContention = {};
+        for (const name of numbers) if (typeof body[name] === 'number') settings[name] = body[name];
+        const applied = admin.setLockContention(body.enabled ? settings : null);
+        return { status: 200, body: { enabled: applied !== null, ...applied } };
+      }
+      break;
+    }
+    case 'schema': {
+      if (method === 'POST' && id !== undefined) {
+        const schema = admin.editSchema(id, parseFieldEdit(body));
+        return { status: 200, body: { object: schema.name, fields: schema.fields.map((f) => ({ name: f.name, createable: f.createable, updateable: f.updateable })) } };
+      }
+      if (method === 'DELETE' && id === undefined) {
+        admin.undoSchemaEdits();
+        return { status: 204 };
       }
       break;
     }

@@ -12,6 +12,7 @@ import { type BulkEnv, type BulkFaultController, createBulkFaults } from './bulk
 import { handleIngest } from './ingest-routes';
 import type { IngestJob, QueryJob } from './job-info';
 import { handleQuery } from './query-routes';
+import { type LockContention, type RecordLocks, createRecordLocks } from './record-locks';
 
 /** Ports and settings of the Bulk routes. */
 export type BulkRoutesOptions = {
@@ -25,6 +26,8 @@ export type BulkRoutesOptions = {
   chunkSize?: number;
   /** Rows per results page when the client sends no maxRecords. */
   queryPageSize?: number;
+  /** Simulated parent-record lock contention between in-flight ingest jobs (off by default; record-locks.ts). */
+  lockContention?: LockContention | undefined;
   /** The network and server model (default null: unpaced). */
   model?: OrgModel | null;
 };
@@ -41,6 +44,8 @@ export type BulkRoutes = {
   handle(req: IncomingMessage, res: ServerResponse, ctx: BulkRequestContext): Promise<boolean>;
   /** The Bulk faults the admin API arms. */
   faults: BulkFaultController;
+  /** The simulated parent-record lock contention (on, off, its settings). */
+  locks: RecordLocks;
   /** A job by id (tests and the admin API). */
   job(id: string): IngestJob | QueryJob | undefined;
   /** Resolves once every job started so far has finished processing (or stopped). */
@@ -60,6 +65,7 @@ const RETENTION_MS = 7 * 24 * 60 * 60 * 1000;
 /** Creates the Bulk API 2.0 routes over the org's store and write layer. */
 export function createBulkRoutes(options: BulkRoutesOptions): BulkRoutes {
   const faults = createBulkFaults();
+  const locks = createRecordLocks(options.lockContention);
   const ids = createIdMinter();
   const running = new Set<Promise<void>>();
   const ingestJobs = new Map<string, IngestJob>();
@@ -78,7 +84,7 @@ export function createBulkRoutes(options: BulkRoutesOptions): BulkRoutes {
     queryPageSize: options.queryPageSize ?? 50_000,
     model: options.model ?? null,
     waitForRelease: faults.waitForRelease,
-    processorPorts: () => ({ store: options.store, writer: options.writer, now, faults: faults.ingest, chunkSize, waitForRelease: faults.waitForRelease, rowsPerSec: options.model?.ingestRowsPerSec ?? null }),
+    processorPorts: () => ({ store: options.store, writer: options.writer, now, faults: faults.ingest, chunkSize, waitForRelease: faults.waitForRelease, rowsPerSec: options.model?.ingestRowsPerSec ?? null, locks }),
     usage: { batches: 0, queryJobs: 0 },
     track: (work) => {
       const tracked = work.catch(() => undefined).finally(() => running.delete(tracked));
@@ -122,6 +128,7 @@ export function createBulkRoutes(options: BulkRoutesOptions): BulkRoutes {
       return true;
     },
     faults: faults.controller,
+    locks,
     job: (id) => ingestJobs.get(id) ?? queryJobs.get(id),
     async idle() {
       while (running.size > 0) await Promise.all([...running]);
@@ -140,6 +147,7 @@ export function createBulkRoutes(options: BulkRoutesOptions): BulkRoutes {
       env.usage.batches = 0;
       env.usage.queryJobs = 0;
       faults.controller.clear();
+      locks.configure(options.lockContention ?? null);
     },
   };
 }

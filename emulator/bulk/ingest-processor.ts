@@ -9,6 +9,7 @@ import { type RecordWriter, type WriteContext, type WriteInput, RecordWriteError
 import { planColumns } from './column-plan';
 import { createCsvScanner, delimiterChar, splitRecord } from './csv-input';
 import { type IngestJob, OUTCOME } from './job-info';
+import { type LockSession, type RecordLocks, lockRowError, locksParent, parentKey } from './record-locks';
 import { type RowError, coerceCell } from './value-coercion';
 
 /** Salesforce splits a Bulk 2.0 upload into internal batches of 10,000 records. */
@@ -35,6 +36,8 @@ export type ProcessorPorts = {
   chunkSize: number;
   /** Resolves when a stalled job may continue (set by the fault controller). */
   waitForRelease: () => Promise<void>;
+  /** The simulated parent-record lock contention (off unless configured). */
+  locks?: RecordLocks | undefined;
   /** The org model's rows per second for one job (null: as fast as the process goes). */
   rowsPerSec: number | null;
 };
@@ -58,6 +61,15 @@ function finish(job: IngestJob, ports: ProcessorPorts, state: 'JobComplete' | 'F
 
 /** Runs one ingest job from UploadComplete to JobComplete or Failed; resolves when it is done (or stopped). */
 export async function processIngestJob(job: IngestJob, ports: ProcessorPorts): Promise<void> {
+  const held: { session: LockSession | null } = { session: null };
+  try {
+    await processJob(job, ports, held);
+  } finally {
+    held.session?.leave();
+  }
+}
+
+async function processJob(job: IngestJob, ports: ProcessorPorts, held: { session: LockSession | null }): Promise<void> {
   await new Promise<void>((resolve) => setImmediate(resolve));
   if (job.stopped || job.state !== 'UploadComplete') return;
   job.state = 'InProgress';
@@ -121,6 +133,22 @@ export async function processIngestJob(job: IngestJob, ports: ProcessorPorts): P
       else seen.add(key);
     }
   };
+  // With lock contention on, the job holds the parents its rows name while it is in flight (record-locks.ts).
+  const lockSettings = ports.locks?.settings() ?? null;
+  const lockColumns = lockSettings === null ? [] : plan.columns.filter((c) => locksParent(schema, c.field));
+  const parentsOf = (cells: string[]): string[] =>
+    lockColumns.flatMap((c) => {
+      const cell = cells[c.index] ?? '';
+      return cell === '' || cell === '#N/A' ? [] : [parentKey(cell, c.kind === 'relationship' ? c.field.name : null)];
+    });
+  if (ports.locks !== undefined && lockColumns.length > 0) {
+    const parents = new Set<string>();
+    for (let row = 0; row < rowCount; row += 1) {
+      for (const parent of parentsOf(splitRecord(content, layout.starts[row + 1] ?? 0, layout.ends[row + 1] ?? 0, delimiter))) parents.add(parent);
+    }
+    held.session = ports.locks.enter(job.id, parents);
+  }
+  const session = held.session;
   const isUpdate = job.operation === 'update';
   const isDelete = job.operation === 'delete' || job.operation === 'hardDelete';
 
@@ -146,6 +174,13 @@ export async function processIngestJob(job: IngestJob, ports: ProcessorPorts): P
     const cells = splitRecord(content, layout.starts[record] ?? 0, layout.ends[record] ?? 0, delimiter);
     const idCell = idColumn ? (cells[idColumn.index] ?? '') : '';
     if (idCell !== '') job.ids[row] = idCell;
+    if (session !== null) {
+      const locked = parentsOf(cells).find((parent) => session.contended(parent));
+      if (locked !== undefined) {
+        fail(row, lockRowError(locked));
+        return;
+      }
+    }
     if (isDelete) {
       if (idCell === '') {
         fail(row, { statusCode: 'MISSING_ARGUMENT', message: 'Id not specified in a delete call', fields: [] });
@@ -234,6 +269,9 @@ export async function processIngestJob(job: IngestJob, ports: ProcessorPorts): P
     if (stallFault && job.cursor === stallFault.afterRows) {
       stallFault = undefined;
       await ports.waitForRelease();
+    } else if (session !== null && lockSettings !== null && lockSettings.holdMs > 0) {
+      // The chunk's transaction holds its parents' locks a while (a real commit is not instant).
+      await new Promise<void>((resolve) => setTimeout(resolve, lockSettings.holdMs));
     } else await (pacer === null ? new Promise<void>((resolve) => setImmediate(resolve)) : pacer.take(job.cursor - chunkStart));
   }
   if (job.stopped || job.state !== 'InProgress') return;

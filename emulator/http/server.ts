@@ -8,6 +8,7 @@ import { handleAdmin } from '../admin/admin-routes';
 import { handleTokenRequest } from '../auth/jwt-bearer';
 import type { EmulatorCore } from '../core';
 import { bearerToken, handleRest, invalidSessionReply } from '../rest/rest-api';
+import { handleSoap, isSoapPartnerPath, sendXml, soapFault } from '../soap/soap-api';
 import { errorReply, notFoundReply, readText, sendReply, type Reply } from './respond';
 
 /** Real orgs refuse request URIs over 16,384 bytes with 414 (salesforce-api.md 2.1). */
@@ -21,6 +22,7 @@ function area(path: string): string {
   if (/^\/services\/data\/v[^/]+\/jobs\//.test(path)) return 'bulk';
   if (/^\/services\/data\/v[^/]+\/query(All)?(\/|$)/.test(path)) return 'query';
   if (path.startsWith('/services/data')) return 'rest';
+  if (path.startsWith('/services/Soap')) return 'soap';
   return 'other';
 }
 
@@ -200,6 +202,10 @@ export function createRequestListener(core: EmulatorCore, admin: EmulatorAdmin):
       req.resume();
       const status = failure.status as number;
       const headers = (failure.headers ?? {}) as Record<string, string>;
+      if (where === 'soap' && failure.body === undefined) {
+        for (const [name, value] of Object.entries(headers)) res.setHeader(name, value);
+        return sendXml(res, status, soapFault(status === 503 ? 'SERVER_UNAVAILABLE' : 'UNKNOWN_EXCEPTION', `Injected ${status}`));
+      }
       return sendReply(res, { status, headers, body: failure.body ?? defaultFaultBody(status) });
     }
     const reset = core.faults.take('reset', method, path);
@@ -212,6 +218,7 @@ export function createRequestListener(core: EmulatorCore, admin: EmulatorAdmin):
       return sendReply(res, identity(req, core, path));
     }
     if (path === '/services/data' || path.startsWith('/services/data/')) return handleRest(req, res, core, url);
+    if (isSoapPartnerPath(path)) return handleSoap(req, res, core);
     req.resume();
     return sendReply(res, notFoundReply());
   }

@@ -66,6 +66,11 @@ export interface OrgStore extends OrgData {
   holdChanges(): { commit(): void; discard(): void };
   /** Subscribes to changes; returns the unsubscribe function. */
   onChange(listener: ChangeListener): () => void;
+  /**
+   * Replaces an object's schema (the admin's run-time describe edits, schema-edits.ts): rows and indexes stay; a field
+   * left out is no longer known to writes, queries or describe.
+   */
+  replaceSchema(schema: ObjectSchema): void;
   /** Empties the store (schemas kept, counters reset). */
   clear(): void;
   /** A plain snapshot for persistence. */
@@ -249,6 +254,12 @@ export function createOrgStore(schemas: readonly ObjectSchema[]): OrgStore {
     },
     objectSchemas() {
       return [...tables.values()].map((t) => t.schema);
+    },
+    replaceSchema(schema) {
+      const t = table(schema.name);
+      t.schema = schema;
+      t.fieldsByLower = new Map(schema.fields.map((f) => [f.name.toLowerCase(), f]));
+      byPrefix.set(schema.keyPrefix, schema);
     },
     *rows(objectName, options) {
       const t = tables.get(objectName) ?? byLowerName.get(objectName.toLowerCase());

@@ -6,6 +6,7 @@ import { ERROR_CODES, type AppError } from '../result';
 export type LoadError = { code: AppError['code']; message: string; hint?: string | undefined };
 
 import { LOAD_OPERATIONS, type LoadOperation } from '../../salesforce/load-operation';
+import type { LoadRetries } from '../../salesforce/lock-retries';
 
 export { LOAD_OPERATIONS, type LoadOperation };
 
@@ -71,6 +72,8 @@ export type LoadField = {
   relationshipName: string | null;
   restrictedPicklist: boolean;
   picklistValues: string[];
+  /** The describe's `cascadeDelete` (a master-detail's master): writing a child locks this parent. */
+  cascadeDelete?: boolean | undefined;
 };
 
 /** The target object of a load, trimmed to what mapping and pre-flight use. */
@@ -201,6 +204,8 @@ export type LoadSummary = {
   startedAt: string;
   endedAt: string | null;
   error?: LoadError | undefined;
+  /** What the load retried on its own (rows that failed to lock their parent, failed jobs' unprocessed rows). */
+  retries?: LoadRetries | undefined;
 };
 
 /** A wait for a busy org (429, ConcurrentPerOrgLongTxn, 503 Retry-After) the load is in: which limit, which retry, until when. */
@@ -245,6 +250,13 @@ export type LoadOptions = {
   maxJobBytes?: number | undefined;
   /** Jobs running at once (default 2). */
   concurrency?: number | undefined;
+  /** Group rows into jobs by the parent record they lock, so parallel jobs don't contend (default true). */
+  groupByParent?: boolean | undefined;
+  /**
+   * Keep the before-image (the targeted records' values before an update, upsert, delete or hard delete) so the load can
+   * be undone; on unless false. A load without one says it cannot be undone.
+   */
+  beforeImage?: boolean | undefined;
 };
 
 /** A mapping remembered for an object and a set of headers. */
@@ -320,6 +332,8 @@ const options = z
     outputFolder: mintedId.optional(),
     maxJobBytes: z.number().int().min(1024).max(100_000_000).optional(),
     concurrency: z.number().int().min(1).max(10).optional(),
+    groupByParent: z.boolean().optional(),
+    beforeImage: z.boolean().optional(),
   })
   .strict();
 
