@@ -120,10 +120,24 @@ async function main(): Promise<void> {
     const sort = [{ column: 'LastName', descending: false }];
     const firstSort = await measure(() => ours.rows({ runId: run.value.runId, offset: Math.floor(total / 2), limit: 100, sort, filter: '' }));
     process.stdout.write(
-      `  first sort LastName asc: ${seconds(firstSort.ms)} for ${firstSort.value.matched} rows; peak RSS ${mb(firstSort.peakRss)}, longest event-loop stall ${firstSort.stallMs.toFixed(0)} ms (${firstSort.load})\n`,
+      `  first sort LastName asc (target < 1 s${firstSort.ms >= 1000 ? ': MISSED' : ''}): ${seconds(firstSort.ms)} for ${firstSort.value.matched} rows; peak RSS ${mb(firstSort.peakRss)}, longest event-loop stall ${firstSort.stallMs.toFixed(0)} ms (${firstSort.load})\n`,
     );
     const again = await measure(() => ours.rows({ runId: run.value.runId, offset: Math.floor(total / 3), limit: 100, sort, filter: '' }));
     process.stdout.write(`  same sort, another window (cached view): ${again.ms.toFixed(1)} ms (${again.load})\n`);
+    // A filter with no sort: the first window comes back while the scan goes on (counting), then the count is asked again
+    // the way the renderer does, every 150 ms... here every 20 ms, until it is done.
+    const firstWindow = await measure(() => ours.rows({ runId: run.value.runId, offset: 0, limit: 100, sort: [], filter: 'son' }));
+    const fullCount = await measure(async () => {
+      for (;;) {
+        const window = await ours.rows({ runId: run.value.runId, offset: 0, limit: 100, sort: [], filter: 'son' });
+        if (window.counting !== true) return window;
+        await new Promise((resolve) => setTimeout(resolve, 20));
+      }
+    });
+    const countMs = firstWindow.ms + fullCount.ms;
+    process.stdout.write(
+      `  filter "son", no sort: first window in ${firstWindow.ms.toFixed(0)} ms (target < 300${firstWindow.ms >= 300 ? ': MISSED' : ''}; ${firstWindow.value.counting === true ? `still counting, ${firstWindow.value.matched} so far` : 'count already done'}), full count ${fullCount.value.matched} in ${seconds(countMs)} (target < 2 s${countMs >= 2000 ? ': MISSED' : ''}), longest stall ${Math.max(firstWindow.stallMs, fullCount.stallMs).toFixed(0)} ms (${fullCount.load})\n`,
+    );
     const filtered = await measure(() => ours.rows({ runId: run.value.runId, offset: 0, limit: 100, sort, filter: 'son' }));
     process.stdout.write(`  filter "son" + same sort (first): ${seconds(filtered.ms)} for ${filtered.value.matched} matches, longest stall ${filtered.stallMs.toFixed(0)} ms (${filtered.load})\n`);
     await ours.dispose();
