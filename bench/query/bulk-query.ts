@@ -17,6 +17,7 @@ import type { ChildProcess } from 'node:child_process';
 import { parseArgs } from 'node:util';
 import { Connection } from 'jsforce';
 import { createQueryService, type QueryServiceOptions } from '../../core/query';
+import { runBulkQuery } from '../../core/query/bulk-query';
 import { createSystemClock } from '../../core/salesforce';
 import { createEmulatorConnections, emulatorAdmin } from '../../core/test-support/emulator-connections';
 import { startLocalOrgProcess } from '../lib/local-org-process';
@@ -196,10 +197,15 @@ async function main(): Promise<void> {
     process.stdout.write(`  [unpaced org] parallel is ${(sequential / parallel).toFixed(2)}x faster (the 100 ms latency is the only wait here)\n\n`);
   }
 
-  /** The same download from a second local org run with the real-org model: 2 MB/s per connection, 20k rows/s per query job. */
+  /**
+   * The same download from a second local org run with the real-org model (2 MB/s per connection, 20k rows/s per query
+   * job), through OrgDesk's Bulk reader (download and parse, no store). The job's own time is the same either way and is
+   * left out: the clock starts at the poll that saw JobComplete.
+   */
   async function bandwidthCapped(): Promise<void> {
     realOrg = await startLocalOrgProcess({ nodeArgs: ['--max-old-space-size=16000'], orgArgs: ['--model', 'real'] });
     await emulatorAdmin(realOrg.url, 'POST', 'generate', { object: 'Contact', count: LATENCY_ROWS });
+    const { connection } = createEmulatorConnections({ url: realOrg.url, username: USERNAME, apiVersion: API_VERSION });
     const limited = `${SOQL} LIMIT ${LATENCY_ROWS}`;
     process.stdout.write(`[real-org model] Bulk result download, ${LATENCY_ROWS} rows in pages of ${PAGE}, 2 MB/s per connection, 20k rows/s per job\n`);
     const timings: number[] = [];
@@ -207,20 +213,33 @@ async function main(): Promise<void> {
       ['in turn (locator loop)', 1],
       ['parallel (4 at once)', 4],
     ] as const) {
-      const s = service({ bulkMaxRecordsPerPage: PAGE, bulkParallelPages: parallelPages, bulkPoll: { initialMs: 100, maxMs: 200 } }, realOrg.url);
-      // The job itself (paced at 20k rows/s) is the same either way: only the download after JobComplete is compared.
-      const sample = await measure(async () => {
-        const { runId } = s.run({ orgId: 'bench', soql: limited, includeDeleted: false, mode: 'bulk' });
-        return s.settled(runId);
-      });
-      await s.dispose();
-      timings.push(sample.ms);
-      process.stdout.write(`  [real-org model] ${label.padEnd(24)}: ${sample.value.fetched} rows in ${seconds(sample.ms)} end to end (${sample.load})\n`);
+      let completeAt = 0;
+      let rows = 0;
+      const sample = await measure(() =>
+        runBulkQuery({
+          client: connection.client,
+          apiVersion: API_VERSION,
+          soql: limited,
+          includeDeleted: false,
+          signal: new AbortController().signal,
+          clock: createSystemClock(),
+          poll: { initialMs: 100, maxMs: 200 },
+          maxRecordsPerPage: PAGE,
+          parallelPages,
+          onProcessed: () => (completeAt = performance.now()),
+          onHeader: () => undefined,
+          onRows: (batch) => {
+            rows += batch.length;
+          },
+        }),
+      );
+      const downloadMs = performance.now() - completeAt;
+      timings.push(downloadMs);
+      process.stdout.write(`  [real-org model] ${label.padEnd(24)}: ${rows} rows downloaded and parsed in ${seconds(downloadMs)} after JobComplete (${seconds(sample.ms)} with the job) (${sample.load})\n`);
     }
-    const jobMs = (LATENCY_ROWS / 20_000) * 1000;
     const [sequential = 0, parallel = 1] = timings;
-    const ratio = (sequential - jobMs) / Math.max(1, parallel - jobMs);
-    process.stdout.write(`  [real-org model] download after the ~${seconds(jobMs)} job: parallel is ${ratio.toFixed(2)}x faster (target >= 3x${ratio < 3 ? ': MISSED' : ''}); end to end ${(sequential / parallel).toFixed(2)}x\n`);
+    const ratio = sequential / parallel;
+    process.stdout.write(`  [real-org model] parallel is ${ratio.toFixed(2)}x faster than in turn (target >= 3x${ratio < 3 ? ': MISSED' : ''})\n`);
   }
 }
 
