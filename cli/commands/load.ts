@@ -30,6 +30,7 @@ Examples:
   orgdesk load leads.csv --object Lead --operation insert --mapping leads.mapping.json --validate-only
   orgdesk load --list                       # the latest loads and their ids
   orgdesk load --resume 3f2c9a1e-...        # an interrupted load, from the journal (the app's database)
+  orgdesk load --undo 3f2c9a1e-... --conflicts skip   # take a load back (records changed since are left as they are)
 
 The file is mapped like the app maps it: the mapping saved for these headers, else columns matched to fields by API name,
 then label. ${MAPPING_FILE_HELP}
@@ -55,6 +56,9 @@ export const loadCommand: CliCommand = {
       .option('--validate-only', 'print the pre-flight report and stop: nothing is sent')
       .option('--exclude-invalid', 'load the valid rows and write the invalid ones to the excluded file')
       .option('--resume <load-id>', 'resume an interrupted load from the journal')
+      .option('--undo <load-id>', 'undo an ended load (again on an interrupted undo: it continues)')
+      .addOption(new Option('--conflicts <decision>', 'with --undo: records changed since the load are left (skip) or overwritten').choices(['skip', 'overwrite']))
+      .option('--no-before-image', 'do not keep the records\' values before the load (it then cannot be undone)')
       .addOption(new Option('--date-order <order>', 'day order of dates written with / . or - (ISO 8601 is always read)').choices(['ymd', 'mdy', 'dmy']))
       .option('--time-zone <zone>', 'IANA time zone of date-times without an offset (default: this computer\'s)')
       .addOption(new Option('--encoding <encoding>', 'read the file in this encoding (UTF-8 is detected)').choices(ENCODINGS))
@@ -68,6 +72,7 @@ export const loadCommand: CliCommand = {
         // The engine is loaded only when a load runs, so `orgdesk --help` and `--version` start at once.
         const { listLoads, resumeLoad, runLoad } = await import('../load/load-run');
         if (options.list === true) return listLoads(shell, options);
+        if (options.undo !== undefined) return (await import('../load/load-undo')).undoLoad(shell, options.undo, options);
         return options.resume === undefined ? runLoad(shell, file, options) : resumeLoad(shell, options.resume, file, options);
       });
   },

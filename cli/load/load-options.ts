@@ -18,4 +18,9 @@ export type LoadCommandOptions = {
   encoding?: CsvEncoding;
   json?: boolean;
   list?: boolean;
+  /** `--undo ID`: undo that load. */
+  undo?: string;
+  conflicts?: 'skip' | 'overwrite';
+  /** False with `--no-before-image`. */
+  beforeImage?: boolean;
 };

@@ -109,6 +109,9 @@ export async function runLoad(shell: CliShell, file: string | undefined, options
     if (options.outDir !== undefined) loadOptions.outputDir = resolveUserPath(options.outDir, homedir(), shell.io.cwd);
     if (options.concurrency !== undefined) loadOptions.concurrency = options.concurrency;
     if (options.maxJobBytes !== undefined) loadOptions.maxJobBytes = options.maxJobBytes;
+    if (options.beforeImage === false) loadOptions.beforeImage = false;
+    if (options.operation === 'hardDelete') print(['Undoing a hard delete inserts the records again as new records, with new ids: their old ids cannot come back.']);
+    if (options.beforeImage === false && options.operation !== 'insert') print(['No before-image is kept: this load cannot be undone.']);
     const capacity = await service.capacity(profile.id, opened.fileId, plan, loadOptions);
     print([
       `Needs ${capacity.jobs === 1 ? '1 job' : `${capacity.jobs} jobs`} and about ${capacity.apiCallsNeeded} API calls` +

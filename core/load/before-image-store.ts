@@ -5,7 +5,7 @@ import { ServiceError } from '../errors';
 import type { RecordValues } from './records-by-key';
 
 /** What a before-image says of itself: the object, the operation and the fields it holds for every record. */
-export type BeforeImageMeta = { objectName: string; operation: string; keyField: string; fields: string[] };
+type BeforeImageMeta = { objectName: string; operation: string; keyField: string; fields: string[] };
 
 /** One record as it was before the load changed it. */
 export type BeforeRecord = { id: string; jobSeq: number; modstamp: string | null; values: RecordValues };

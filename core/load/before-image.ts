@@ -7,7 +7,7 @@ import type { Clock, SalesforceClient } from '../salesforce';
 import { beforeImagePath, openBeforeImage, type BeforeRecord } from './before-image-store';
 import { jobFiles } from './job-planner';
 import type { JournalJob, JournalLoad } from './load-journal';
-import { BULK_KEYS_PER_QUERY, BULK_PAST_KEYS, createRecordReader, type RecordValues } from './records-by-key';
+import { BULK_KEYS_PER_QUERY, BULK_PAST_KEYS, createRecordReader, QUERIES_AT_ONCE, REST_KEYS_PER_QUERY, type RecordValues } from './records-by-key';
 
 /** Called for each job before its first upload (job-runner's `beforeUpload`); must be safe to call again after a restart. */
 export type BeforeUploadHook = (job: JournalJob, signal: AbortSignal) => Promise<void>;
@@ -32,7 +32,7 @@ function writtenField(target: string, object: LoadObject): string | null {
  * The fields a before-image holds: for delete and hard delete every createable field (so the record can be rebuilt), else
  * the fields the mapping writes; never Id. `SystemModstamp` is read besides them, to find records changed since.
  */
-export function beforeImageFields(plan: LoadPlan, object: LoadObject): string[] {
+function beforeImageFields(plan: LoadPlan, object: LoadObject): string[] {
   if (plan.operation === 'delete' || plan.operation === 'hardDelete') return object.fields.filter((field) => field.createable && field.name !== 'Id').map((field) => field.name);
   const fields = plan.mappings.map((mapping) => writtenField(mapping.field, object)).filter((name): name is string => name !== null && name !== 'Id');
   return [...new Set(fields)];
@@ -91,7 +91,8 @@ export function beforeImageHook(load: JournalLoad, object: LoadObject, ports: Be
           }
           const key = record[keyColumn] ?? '';
           if (key !== '' && key !== '#N/A') keys.push(key);
-          return keys.length >= (bulk ? BULK_KEYS_PER_QUERY : BULK_KEYS_PER_QUERY / 10) ? flush() : undefined;
+          // Enough keys for a few queries at once, never the whole job's.
+          return keys.length >= (bulk ? BULK_KEYS_PER_QUERY : REST_KEYS_PER_QUERY) * QUERIES_AT_ONCE ? flush() : undefined;
         },
         { maxRecordChars: 64 * 1024 * 1024 },
       );

@@ -3,6 +3,8 @@ import { ServiceError, toAppError } from '../errors';
 import type { CsvShape } from './csv-source';
 import type { JobOutcome } from './job-runner';
 import type { JournalJob, JournalLoad, LoadJournal } from './load-journal';
+import type { LoadRunOptions } from './load-source';
+import { undoRefusal } from './undo-plan';
 import { retriesOf } from './retry-accounting';
 
 /** What the journal keeps of a CSV shape: everything but the preview rows. */
@@ -96,6 +98,10 @@ export function summaryOf(journal: LoadJournal, load: JournalLoad): LoadSummary 
     endedAt: load.endedAt,
   };
   if (load.error !== null) summary.error = load.error;
+  const undoOf = (load.options as LoadRunOptions).undoOf;
+  if (undoOf !== undefined) summary.undoOf = undoOf;
+  const cannotUndo = undoRefusal(load);
+  if (cannotUndo !== null) summary.cannotUndo = cannotUndo;
   const retries = retriesOf(jobs);
   if (retries !== undefined) summary.retries = retries;
   return summary;

@@ -13,6 +13,9 @@ import type {
   LoadPlan,
   LoadSummary,
   PreflightReport,
+  UndoConflicts,
+  UndoOutcome,
+  UndoPreview,
 } from '../../shared/ipc/domains/load';
 import { ServiceError } from '../errors';
 import { createRestApi, type Clock } from '../salesforce';
@@ -29,6 +32,7 @@ import { createOpenFiles, sweepUploads, uploadInUse } from './open-files';
 import type { LoadRunOptions, LoadSource } from './load-source';
 import { runPreflight } from './preflight';
 import { prepareFolders, resultPaths } from './result-folder';
+import { createUndoService } from './undo-service';
 
 /** The ports and settings of the load service. */
 export type LoadServiceOptions = {
@@ -95,6 +99,12 @@ export interface LoadService {
   settled(loadId: string): Promise<LoadSummary>;
   /** Stops every running load where it is (the journal keeps it; the next start shows it interrupted). */
   dispose(): Promise<void>;
+  /** What undoing a load will do (undo-plan.ts). */
+  undoPreview(loadId: string): Promise<UndoPreview>;
+  /** Starts (or continues) undoing a load: its steps run as loads, one after another. */
+  undo(loadId: string, conflicts: UndoConflicts): Promise<{ started: true }>;
+  /** Resolves once an undo this process runs has ended or stopped. */
+  undoSettled(loadId: string): Promise<UndoOutcome>;
 }
 
 /** Hashes a file's bytes (SHA-256, hex), streaming. */
@@ -143,8 +153,9 @@ export function createLoadService(options: LoadServiceOptions): LoadService {
     await sweepUploads(options.uploadsDir, [...files.paths(), ...journal.sourcesInUse()]);
   };
   const startSweep = sweep();
+  const undo = createUndoService({ journal, connections, clock, poll: options.poll, loads: () => service });
 
-  return {
+  const service: LoadService = {
     open: (file, name, encoding, readOptions) => files.open(file, name, encoding, readOptions?.signal),
     async close(fileId) {
       const file = files.take(fileId);
@@ -300,5 +311,9 @@ export function createLoadService(options: LoadServiceOptions): LoadService {
       await startSweep;
       await sweep();
     },
+    undoPreview: (loadId) => undo.preview(loadId),
+    undo: (loadId, conflicts) => undo.start(loadId, conflicts),
+    undoSettled: (loadId) => undo.settled(loadId),
   };
+  return service;
 }

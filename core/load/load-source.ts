@@ -1,4 +1,4 @@
-import type { LoadFileRef, LoadOptions } from '../../shared/ipc/domains/load';
+import type { LoadFileRef, LoadOptions, UndoStepKind } from '../../shared/ipc/domains/load';
 import type { FileRefs } from '../files/file-refs';
 
 /**
@@ -12,6 +12,8 @@ export type LoadSource = { kind: 'path'; path: string } | { kind: 'upload'; uplo
 export type LoadRunOptions = Omit<LoadOptions, 'outputFolder'> & {
   /** Where the result files go (main's folder dialog, or the CLI's `--out-dir`); beside the source file by default. */
   outputDir?: string | undefined;
+  /** Set by the undo engine on a load that is a step of undoing another (kept in the journal's options). */
+  undoOf?: { loadId: string; step: UndoStepKind } | undefined;
 };
 
 /** Resolves the page's file reference to what the engine reads: a ref through main's registry, an upload id as it is. */

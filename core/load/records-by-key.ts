@@ -15,6 +15,10 @@ export const BULK_PAST_KEYS = 20_000;
 /** The longest IN-list a REST query gets, in characters (long external ids make fewer keys a query). */
 const REST_LIST_CHARS = 6_000;
 const BULK_LIST_CHARS = 90_000;
+/** Queries in flight at once for one read. */
+export const QUERIES_AT_ONCE = 4;
+/** Bulk query jobs for a few thousand keys end in well under a second: poll them sooner than an ingest job. */
+const QUERY_POLL = { initialMs: 100, maxMs: 1_000 };
 
 /** Where records are read from and how. */
 export type RecordReader = {
@@ -71,7 +75,7 @@ export function createRecordReader(reader: RecordReader) {
       includeDeleted: read.includeDeleted === true,
       signal: read.signal,
       clock: reader.clock,
-      ...(reader.poll === undefined ? {} : { poll: reader.poll }),
+      poll: reader.poll === undefined ? QUERY_POLL : { initialMs: Math.min(reader.poll.initialMs, QUERY_POLL.initialMs), maxMs: Math.min(reader.poll.maxMs, QUERY_POLL.maxMs) },
       parallelPages: 1,
       onProcessed: () => undefined,
       onHeader: (columns) => {
@@ -93,22 +97,30 @@ export function createRecordReader(reader: RecordReader) {
     async read(read: KeyedRead, keys: readonly string[], onRecords: (records: RecordValues[]) => void): Promise<number> {
       const perQuery = read.bulk ? BULK_KEYS_PER_QUERY : REST_KEYS_PER_QUERY;
       const budget = read.bulk ? BULK_LIST_CHARS : REST_LIST_CHARS;
-      let calls = 0;
+      const chunks: string[][] = [];
       let chunk: string[] = [];
       let chars = 0;
-      const flush = async (): Promise<void> => {
-        if (chunk.length === 0) return;
-        const keysNow = chunk;
-        chunk = [];
-        chars = 0;
-        calls += await (read.bulk ? viaBulk(read, keysNow, onRecords) : viaRest(read, keysNow, onRecords));
-      };
       for (const key of keys) {
-        if (chunk.length >= perQuery || chars + key.length + 3 > budget) await flush();
+        if (chunk.length >= perQuery || chars + key.length + 3 > budget) {
+          chunks.push(chunk);
+          chunk = [];
+          chars = 0;
+        }
         chunk.push(key);
         chars += key.length + 3;
       }
-      await flush();
+      if (chunk.length > 0) chunks.push(chunk);
+      // A few queries at once: each mostly waits for the org (a Bulk query job's polls), not for this process.
+      let calls = 0;
+      let next = 0;
+      const worker = async (): Promise<void> => {
+        while (next < chunks.length) {
+          const mine = chunks[next] ?? [];
+          next += 1;
+          calls += await (read.bulk ? viaBulk(read, mine, onRecords) : viaRest(read, mine, onRecords));
+        }
+      };
+      await Promise.all(Array.from({ length: Math.min(QUERIES_AT_ONCE, chunks.length) }, worker));
       return calls;
     },
   };

@@ -27,16 +27,13 @@ export type LoadBench = {
 /** Sets up a `LoadBench` per test on the file's emulator. */
 export function useLoadBench(org: EmulatorFixture): LoadBench {
   let dir = '';
-  let databases: OrgDeskDatabase[] = [];
-  let services: LoadService[] = [];
+  const opened: { database: OrgDeskDatabase; load: LoadService }[] = [];
   beforeEach(() => {
     dir = mkdtempSync(join(tmpdir(), 'orgdesk-undo-'));
   });
   afterEach(async () => {
-    for (const service of services) await service.dispose();
-    for (const database of databases) database.close();
-    services = [];
-    databases = [];
+    await Promise.all(opened.map(({ load }) => load.dispose()));
+    for (const { database } of opened.splice(0)) database.close();
     rmSync(dir, { recursive: true, force: true });
   });
   return {
@@ -47,11 +44,10 @@ export function useLoadBench(org: EmulatorFixture): LoadBench {
       return join(dir, 'user-data', 'loads');
     },
     service(overrides = {}) {
-      const database = openDatabase({ folder: join(dir, 'user-data') });
-      databases.push(database);
-      const load = createTestLoadService(database.db, org.emulator, dir, overrides);
-      services.push(load);
-      return load;
+      const entry = { database: openDatabase({ folder: join(dir, 'user-data') }), load: null as unknown as LoadService };
+      entry.load = createTestLoadService(entry.database.db, org.emulator, dir, overrides);
+      opened.push(entry);
+      return entry.load;
     },
     csv(name, lines) {
       const path = join(dir, name);

@@ -33,5 +33,7 @@ export function createLoadHandlers({ load, fileRefs, pickOutputFolder }: LoadHan
     'load:retry-failed': ({ loadId }) => load.retryFailed(loadId),
     'load:history': ({ limit }) => load.history(limit),
     'load:get': ({ loadId }) => load.get(loadId),
+    'load:undo-preview': ({ loadId }) => load.undoPreview(loadId),
+    'load:undo': ({ loadId, conflicts }) => load.undo(loadId, conflicts),
   };
 }

@@ -204,9 +204,48 @@ export type LoadSummary = {
   startedAt: string;
   endedAt: string | null;
   error?: LoadError | undefined;
+  /** Set on a load that is a step of undoing another. */
+  undoOf?: { loadId: string; step: UndoStepKind } | undefined;
+  /** Why the load cannot be undone (no before-image, not ended, nothing changed); absent when it can. */
+  cannotUndo?: string | undefined;
   /** What the load retried on its own (rows that failed to lock their parent, failed jobs' unprocessed rows). */
   retries?: LoadRetries | undefined;
 };
+
+/** A step of an undo: delete what the load created, write back what it updated, undelete, or re-insert hard-deleted records. */
+export type UndoStepKind = 'delete-created' | 'restore-updated' | 'undelete' | 'reinsert';
+
+/** What to do with records changed since the load ended: leave them (skip) or write the before values over the change. */
+export type UndoConflicts = 'skip' | 'overwrite';
+
+/** A record changed after the load ended (its SystemModstamp is later). */
+export type UndoConflict = { id: string; modifiedAt: string };
+
+/** What undoing a load will do, shown before it runs. */
+export type UndoPreview = {
+  loadId: string;
+  objectName: string;
+  operation: LoadOperation;
+  steps: { kind: UndoStepKind; records: number }[];
+  conflictCount: number;
+  /** The first conflicts (the conflicts file lists them all). */
+  conflicts: UndoConflict[];
+  conflictsFile: string;
+  /** Plain sentences: a hard delete comes back as new records, how conflicts are handled. */
+  notes: string[];
+};
+
+/** How one step of an undo ended: a Bulk step is a load in the history (`loadId`); the undelete step is SOAP calls. */
+export type UndoStepOutcome = {
+  kind: UndoStepKind;
+  loadId: string | null;
+  state: LoadState;
+  counts: { input: number; success: number; failed: number; unprocessed: number };
+  files: { success: string; failure: string };
+};
+
+/** An undo as it ended (or stopped: an interrupted step is resumed by undoing the load again). */
+export type UndoOutcome = { loadId: string; steps: UndoStepOutcome[] };
 
 /** A wait for a busy org (429, ConcurrentPerOrgLongTxn, 503 Retry-After) the load is in: which limit, which retry, until when. */
 export type LoadBusyWait = { limit: string; retry: number; of: number; delayMs: number; until: string };
@@ -294,6 +333,10 @@ export type LoadInvoke = {
   /** Past and unfinished loads, newest first. */
   'load:history': { args: { limit: number }; result: LoadSummary[] };
   'load:get': { args: { loadId: string }; result: LoadSummary };
+  /** What undoing a load will do: its steps, the records changed since (conflicts), the notes. */
+  'load:undo-preview': { args: { loadId: string }; result: UndoPreview };
+  /** Starts undoing a load (its steps run as loads, one after another); answers at once. Again on an interrupted undo: it continues. */
+  'load:undo': { args: { loadId: string; conflicts: UndoConflicts }; result: { started: true } };
 };
 
 /** Progress of a pre-flight check. */
@@ -355,6 +398,8 @@ export const loadSchemas = {
   'load:retry-failed': z.object({ loadId: id }).strict(),
   'load:history': z.object({ limit: z.number().int().min(1).max(1000) }).strict(),
   'load:get': z.object({ loadId: id }).strict(),
+  'load:undo-preview': z.object({ loadId: id }).strict(),
+  'load:undo': z.object({ loadId: id, conflicts: z.enum(['skip', 'overwrite']) }).strict(),
 } satisfies ChannelSchemas<LoadInvoke>;
 
 const appError = z.object({ code: z.enum(ERROR_CODES), message: z.string(), hint: z.string().optional() });

@@ -1,5 +1,5 @@
 import { useCallback, useMemo, useRef, useState, type ReactNode } from 'react';
-import type { LoadOptions } from '../../../../shared/ipc/contract';
+import type { LoadOptions, LoadSummary } from '../../../../shared/ipc/contract';
 import { InlineError } from '../../components/inline-error';
 import { useActiveOrg } from '../../lib/active-org';
 import { invoke } from '../../lib/api';
@@ -7,6 +7,7 @@ import { useShowError } from '../../lib/app-errors';
 import { DropZone } from './drop-zone';
 import { FileSummary } from './file-summary';
 import { LoadHistory } from './load-history';
+import { UndoDialog } from './undo-dialog';
 import { LoadProgressView } from './load-progress';
 import { LoadResults } from './load-results';
 import { countOf, formatCount } from './load-text';
@@ -59,9 +60,14 @@ export function LoadArea(): ReactNode {
   const file = useLoadFile((fileId) => running && fileId === runningFile.current);
   const plan = useLoadPlan(activeOrgId, file.file);
   const [concurrency, setConcurrency] = useState(2);
+  const [beforeImage, setBeforeImage] = useState(true);
+  const [undoing, setUndoing] = useState<LoadSummary | null>(null);
   const resultFolder = useResultFolder();
   const outputFolder = resultFolder.folder?.ref;
-  const options = useMemo<LoadOptions>(() => ({ excludeInvalid: true, concurrency, ...(outputFolder === undefined ? {} : { outputFolder }) }), [concurrency, outputFolder]);
+  const options = useMemo<LoadOptions>(
+    () => ({ excludeInvalid: true, concurrency, ...(outputFolder === undefined ? {} : { outputFolder }), ...(beforeImage ? {} : { beforeImage: false }) }),
+    [concurrency, outputFolder, beforeImage],
+  );
   const ready = planOf(plan);
   // The plan is rebuilt each render; its JSON says when it really changed (the pre-flight report is for one plan).
   const readyKey = JSON.stringify(ready);
@@ -214,6 +220,17 @@ export function LoadArea(): ReactNode {
                       />
                     </div>
                   </div>
+                  {stablePlan !== null && stablePlan.operation !== 'insert' ? (
+                    <div className="slds-form-element">
+                      <label className="slds-checkbox" title="Keeps the records' values before the load so it can be undone">
+                        <input type="checkbox" checked={beforeImage} disabled={running} onChange={(event) => setBeforeImage(event.target.checked)} /> Keep a before-image (undo)
+                      </label>
+                      {stablePlan.operation === 'hardDelete' && beforeImage ? (
+                        <p className="slds-text-body_small slds-text-color_weak">Undoing a hard delete inserts the records again as new records, with new ids.</p>
+                      ) : null}
+                      {beforeImage ? null : <p className="slds-text-body_small slds-text-color_weak">Without it this load cannot be undone.</p>}
+                    </div>
+                  ) : null}
                   {alreadyLoaded && !running ? (
                     <p className="slds-text-body_small slds-text-color_weak" role="status">
                       This file was loaded: its results are below. Choose &ldquo;New load&rdquo; to load it again.
@@ -257,10 +274,35 @@ export function LoadArea(): ReactNode {
           </div>
           <div className="slds-card__body slds-card__body_inner">
             {history.error === null ? null : <InlineError error={history.error} />}
-            <LoadHistory loads={history.loads} selectedId={run.loadId} busy={running || run.starting} onOpen={run.show} onResume={(loadId) => void run.resume(loadId)} />
+            <LoadHistory loads={history.loads} selectedId={run.loadId} busy={running || run.starting} onOpen={run.show} onResume={(loadId) => void run.resume(loadId)} onUndo={setUndoing} />
           </div>
         </article>
       </aside>
+      {undoing === null ? null : (
+        <UndoDialog
+          load={undoing}
+          onCancel={() => setUndoing(null)}
+          onStarted={() => {
+            const undone = undoing.loadId;
+            setUndoing(null);
+            void followUndo(undone, run.watch, history.refresh);
+          }}
+        />
+      )}
     </div>
   );
+}
+
+/** Finds the first step load of an undo main just started (it appears in the history within moments) and follows it. */
+async function followUndo(loadId: string, watch: (stepId: string) => void, refresh: () => Promise<void>): Promise<void> {
+  for (let attempt = 0; attempt < 40; attempt += 1) {
+    const listed = await invoke('load:history', { limit: 25 });
+    const step = listed.ok ? listed.value.find((load) => load.undoOf?.loadId === loadId && (load.state === 'running' || load.state === 'preparing')) : undefined;
+    if (step !== undefined) {
+      watch(step.loadId);
+      break;
+    }
+    await new Promise((resolve) => setTimeout(resolve, 250));
+  }
+  await refresh();
 }

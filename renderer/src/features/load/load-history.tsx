@@ -2,6 +2,7 @@ import type { ReactNode } from 'react';
 import type { LoadSummary } from '../../../../shared/ipc/contract';
 import { formatCount, operationLabel, stateBadge } from './load-text';
 import { StateBadge } from './state-badge';
+import { UNDO_STEP_TEXT } from './undo-dialog';
 
 /** Past and unfinished loads, newest first: open one to see its files; an interrupted one can be resumed. */
 export function LoadHistory({
@@ -10,12 +11,15 @@ export function LoadHistory({
   busy,
   onOpen,
   onResume,
+  onUndo,
 }: {
   loads: LoadSummary[];
   selectedId: string | null;
   busy: boolean;
   onOpen: (summary: LoadSummary) => void;
   onResume: (loadId: string) => void;
+  /** Opens the Undo dialog of an ended load that can be undone. */
+  onUndo?: ((summary: LoadSummary) => void) | undefined;
 }): ReactNode {
   if (loads.length === 0) return <p className="slds-text-body_small slds-text-color_weak">No loads yet.</p>;
   return (
@@ -26,6 +30,7 @@ export function LoadHistory({
           <li key={load.loadId} className={`orgdesk-load-history__item${load.loadId === selectedId ? ' orgdesk-load-history__item_selected' : ''}`}>
             <button type="button" className="orgdesk-load-history__open" disabled={busy} onClick={() => onOpen(load)} aria-label={`${load.fileName}, ${badge.label}`}>
               <span className="orgdesk-load-history__title">{load.fileName}</span>
+              {load.undoOf === undefined ? null : <span className="slds-text-body_small">Undo step: {UNDO_STEP_TEXT[load.undoOf.step]}</span>}
               <span className="slds-text-body_small slds-text-color_weak">
                 {operationLabel(load.operation)} {load.objectName} · {formatCount(load.counts.input)} rows · {new Date(load.startedAt).toLocaleString()}
               </span>
@@ -37,6 +42,11 @@ export function LoadHistory({
             {load.state === 'interrupted' ? (
               <button type="button" className="slds-button slds-button_brand slds-button_small" disabled={busy} onClick={() => onResume(load.loadId)}>
                 Resume
+              </button>
+            ) : null}
+            {onUndo !== undefined && load.cannotUndo === undefined ? (
+              <button type="button" className="slds-button slds-button_neutral slds-button_small" disabled={busy} onClick={() => onUndo(load)} aria-label={`Undo ${load.fileName}`}>
+                Undo
               </button>
             ) : null}
           </li>

@@ -25,6 +25,8 @@ export type LoadRunActions = {
   start: (input: { orgId: string; fileId: string; plan: LoadPlan; options: LoadOptions }) => Promise<void>;
   /** Resumes an interrupted load from its journal and follows it. */
   resume: (loadId: string) => Promise<void>;
+  /** Follows a load main started itself (a step of an undo) from its next progress. */
+  watch: (loadId: string) => void;
   /** Shows a past load's summary and files. */
   show: (summary: LoadSummary) => void;
   cancel: () => Promise<void>;
@@ -140,5 +142,7 @@ export function useLoadRun(onEnded: () => void): LoadRunState & LoadRunActions {
     setState(idle);
   }, []);
 
-  return { ...state, start, resume, show, cancel, clear };
+  const watch = useCallback((loadId: string) => follow(loadId, false), [follow]);
+
+  return { ...state, start, resume, watch, show, cancel, clear };
 }
