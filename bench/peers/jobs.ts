@@ -31,7 +31,7 @@ const JOBS = ['export', 'insert', 'upsert', 'delete'] as const;
 type Job = (typeof JOBS)[number];
 type ToolName = 'orgdesk' | 'sf' | 'jsforce';
 /** One job of one tool: GNU time's figures and the rows it says it handled. */
-type Figure = { seconds: number; rssMb: number; rows: number; failed: string | null };
+type Figure = { seconds: number; cpuSeconds: number; rssMb: number; rows: number; failed: string | null };
 /** How a tool runs a job: the command line for it, and how to read its row count from what it printed. */
 type Tool = { name: ToolName; run(job: Job, files: JobFiles): Promise<Timed>; rows(job: Job, out: Timed, files: JobFiles): number };
 type JobFiles = { load: string; ids: string; exported: string; outDir: string };
@@ -224,8 +224,8 @@ async function main(): Promise<void> {
         const out = await tool.run(job, files);
         const rows = out.code === 0 || (tool.name === 'orgdesk' && out.code === 10) ? tool.rows(job, out, files) : 0;
         const failed = out.code === 0 ? null : `exit ${String(out.code)}: ${out.stderr.trim().split('\n').slice(-2).join(' ').slice(0, 300)}${out.stdout.slice(-300)}`;
-        mine.set(job, { seconds: out.seconds, rssMb: out.rssMb, rows, failed });
-        console.log(`  ${tool.name.padEnd(8)} ${job.padEnd(7)} ${out.seconds.toFixed(2).padStart(6)} s  ${out.rssMb.toFixed(0).padStart(4)} MB  ${rows.toLocaleString('en-US').padStart(8)} rows${failed === null ? '' : `  FAILED ${failed}`}  (load ${load()})`);
+        mine.set(job, { seconds: out.seconds, cpuSeconds: out.cpuSeconds, rssMb: out.rssMb, rows, failed });
+        console.log(`  ${tool.name.padEnd(8)} ${job.padEnd(7)} ${out.seconds.toFixed(2).padStart(6)} s  ${out.cpuSeconds.toFixed(2).padStart(6)} CPU-s  ${out.rssMb.toFixed(0).padStart(4)} MB  ${rows.toLocaleString('en-US').padStart(8)} rows${failed === null ? '' : `  FAILED ${failed}`}  (load ${load()})`);
       }
     }
     const startup = await orgdeskStartup();
@@ -239,7 +239,7 @@ async function main(): Promise<void> {
 function report(figures: Map<ToolName, Map<Job, Figure>>, startup: number, exportRows: number, loadRows: number): void {
   const ours = figures.get('orgdesk');
   const peers = [...figures.keys()].filter((name) => name !== 'orgdesk');
-  console.log(`\nOrgDesk ÷ peer (below 1.00 = OrgDesk ahead), wall time / peak RSS:`);
+  console.log(`\nOrgDesk ÷ peer (below 1.00 = OrgDesk ahead), wall time / peak RSS (client CPU beside, not a target):`);
   const misses: string[] = startup <= 0.3 ? [] : [`start-up ${startup.toFixed(2)} s > 0.3 s`];
   for (const job of JOBS) {
     const mine = ours?.get(job);
@@ -250,7 +250,7 @@ function report(figures: Map<ToolName, Map<Job, Figure>>, startup: number, expor
       if (mine === undefined || theirs === undefined) continue;
       const time = mine.seconds / theirs.seconds;
       const memory = mine.rssMb / theirs.rssMb;
-      parts.push(`vs ${peer} ${time.toFixed(2)}× time, ${memory.toFixed(2)}× memory`);
+      parts.push(`vs ${peer} ${time.toFixed(2)}× time, ${memory.toFixed(2)}× memory (${(mine.cpuSeconds / theirs.cpuSeconds).toFixed(2)}× CPU)`);
       if (!(time < 1)) misses.push(`${job}: ${time.toFixed(2)}× ${peer}'s time`);
       if (!(memory < 1)) misses.push(`${job}: ${memory.toFixed(2)}× ${peer}'s memory`);
       if (theirs.failed !== null || theirs.rows !== expected) parts.push(`(${peer} handled ${theirs.rows} of ${expected} rows)`);

@@ -176,6 +176,12 @@ describe('orgdesk load', () => {
     expect(read.code).toBe(0);
   });
 
+  it('takes --no-group-by-parent for a new load only: a resume keeps the journal\'s options', async () => {
+    const result = await run(['load', '--resume', '3f2c9a1e-0000-4000-8000-000000000000', '--no-group-by-parent']);
+    expect(result.code).toBe(2);
+    expect(result.stderr).toContain('--no-group-by-parent cannot be given with it');
+  });
+
   it('refuses a mapping file that is not one, naming it, before opening anything', async () => {
     const mapping = join(org.folder, 'broken.mapping.json');
     writeFileSync(mapping, JSON.stringify({ mappings: [{ source: 'column', column: 'Name' }] }));

@@ -64,6 +64,7 @@ export const loadCommand: CliCommand = {
       .addOption(new Option('--encoding <encoding>', 'read the file in this encoding (UTF-8 is detected)').choices(ENCODINGS))
       .option('--out-dir <dir>', 'where the result files go (default: beside the file)')
       .option('--concurrency <jobs>', 'Bulk jobs running at once (default 2)', integerIn(1, 10))
+      .option('--no-group-by-parent', 'split the file into jobs in file order, not by the parent record each row locks (rows that fail with UNABLE_TO_LOCK_ROW are still retried)')
       .option('--max-job-bytes <bytes>', 'the largest CSV one job uploads (default and maximum 100,000,000)', integerIn(1024, 100_000_000))
       .option('--list', 'list the 20 latest loads (ids, states, counts) from the journal, and stop')
       .option('--json', 'print the pre-flight report (with --validate-only), the load summary or the list as JSON on stdout')

@@ -15,6 +15,8 @@ export type LoadCommandOptions = {
   outDir?: string;
   concurrency?: number;
   maxJobBytes?: number;
+  /** False with `--no-group-by-parent` (commander defaults it to true). */
+  groupByParent?: boolean;
   encoding?: CsvEncoding;
   json?: boolean;
   list?: boolean;

@@ -1,5 +1,6 @@
 /** How a load's mapping, pre-flight report and outcome read on a terminal (plain text, one string per line). */
 import type { FieldMapping, LoadSummary, PreflightReport } from '../../shared/ipc/domains/load';
+import { retrySentences } from '../../shared/salesforce/lock-retries';
 
 const plural = (count: number, one: string, many = `${one}s`): string => `${count.toLocaleString('en-US')} ${count === 1 ? one : many}`;
 
@@ -43,6 +44,7 @@ export function outcomeLines(summary: LoadSummary): string[] {
     `  unprocessed  ${String(counts.unprocessed).padStart(8)}  ${files.unprocessed}`,
   ];
   if (files.excluded !== null) lines.push(`  excluded     ${String(counts.excluded).padStart(8)}  ${files.excluded}`);
+  if (summary.retries !== undefined) lines.push(...retrySentences(summary.retries).map((line) => `Retried: ${line}`));
   const jobs = summary.jobs.filter((job) => job.jobId !== null).map((job) => job.jobId);
   const listed = jobs.length > 6 ? `${jobs.slice(0, 5).join(', ')} and ${jobs.length - 5} more` : jobs.join(', ');
   if (jobs.length > 0) lines.push(`Bulk API 2.0 ${jobs.length === 1 ? 'job' : 'jobs'}: ${listed}`);

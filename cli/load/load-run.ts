@@ -109,6 +109,7 @@ export async function runLoad(shell: CliShell, file: string | undefined, options
     if (options.outDir !== undefined) loadOptions.outputDir = resolveUserPath(options.outDir, homedir(), shell.io.cwd);
     if (options.concurrency !== undefined) loadOptions.concurrency = options.concurrency;
     if (options.maxJobBytes !== undefined) loadOptions.maxJobBytes = options.maxJobBytes;
+    if (options.groupByParent === false) loadOptions.groupByParent = false;
     if (options.beforeImage === false) loadOptions.beforeImage = false;
     if (options.operation === 'hardDelete') print(['Undoing a hard delete inserts the records again as new records, with new ids: their old ids cannot come back.']);
     if (options.beforeImage === false && options.operation !== 'insert') print(['No before-image is kept: this load cannot be undone.']);
@@ -132,8 +133,8 @@ export async function resumeLoad(shell: CliShell, loadId: string, file: string |
   const planOptions = (['object', 'operation', 'externalId', 'mapping', 'validateOnly', 'excludeInvalid', 'dateOrder', 'timeZone', 'encoding', 'outDir', 'concurrency', 'maxJobBytes'] as const).filter(
     (key) => options[key] !== undefined,
   );
-  if (planOptions.length > 0) {
-    const flags = planOptions.map((key) => `--${key.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}`);
+  if (planOptions.length > 0 || options.groupByParent === false) {
+    const flags = [...planOptions, ...(options.groupByParent === false ? ['noGroupByParent'] : [])].map((key) => `--${key.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}`);
     throw new ServiceError('VALIDATION', `--resume takes the file, plan and options from the journal, so ${flags.join(', ')} cannot be given with it.`, `Run orgdesk load --resume ${loadId} alone.`);
   }
   const services = await shell.services();

@@ -171,6 +171,7 @@ async function waitForJob(ctx: JobContext, job: JournalJob, jobId: string): Prom
     try {
       return await ctx.ingest.waitForEnd(jobId, {
         signal: ctx.signal,
+        rows: job.rows,
         onInfo: (info) => {
           if (info.state !== job.state || info.numberRecordsProcessed !== job.processed) {
             save(ctx, job, { state: stateOf(info), processed: info.numberRecordsProcessed, failed: info.numberRecordsFailed });

@@ -33,9 +33,12 @@ export function countsOf(load: JournalLoad, jobs: JournalJob[]): LoadCounts {
   let processed = 0;
   let failed = 0;
   for (const job of jobs) {
-    if (job.closed) uploaded += job.rows;
-    processed += job.processed;
-    failed += job.failed;
+    const retry = job.retry ?? null;
+    if (job.closed && retry === null) uploaded += job.rows;
+    // A lock retry's rows were counted failed in their first job: the retry's outcome replaces that one.
+    const replaced = retry?.reason === 'lock' ? job.processed : 0;
+    processed += job.processed - replaced;
+    failed += job.failed - replaced;
   }
   return { input: load.source.rowCount, excluded: load.excludedRows, uploaded, processed, success: processed - failed, failed, unprocessed: 0 };
 }

@@ -30,7 +30,7 @@ function fieldOfHeader(object: LoadObject, header: string): LoadField | undefine
 }
 
 /** The job column naming the parent a row locks (the first locking one), or -1 when the rows lock none. */
-export function lockColumn(object: LoadObject, outputHeaders: readonly string[]): number {
+function lockColumn(object: LoadObject, outputHeaders: readonly string[]): number {
   return outputHeaders.findIndex((header) => {
     const field = fieldOfHeader(object, header);
     return field !== undefined && locksParent(object, field);

@@ -25,7 +25,7 @@ const MAX_RECORD_CHARS = 64 * 1024 * 1024;
  * error, a batch that kept timing out and was retried to its limit) [INF: the texts beyond `InternalServerError`], not the
  * file's (`ClientInputError`, `InvalidBatch`, `InvalidJob`) nor a limit (`ExceededQuota`), which would fail again.
  */
-export function isRetryableJobError(message: string | null): boolean {
+function isRetryableJobError(message: string | null): boolean {
   if (message === null) return false;
   if (/^\s*(ClientInputError|InvalidBatch|InvalidJob|ExceededQuota|InvalidOperation)\b/i.test(message)) return false;
   return /InternalServerError|internal error|timed? ?out|Max(imum)? retries|retry/i.test(message);
@@ -116,7 +116,7 @@ async function writeRetryJobs(ctx: RetryContext, round: number, reason: RetryRea
     });
     let line = -1;
     let at = 0;
-    const onRecord = async (cells: string[]): Promise<void> => {
+    const take = async (cells: string[]): Promise<void> => {
       line += 1;
       if (line === 0 || (line - 1) * INDEX_ENTRY_BYTES >= index.length) return;
       const entry = index.subarray((line - 1) * INDEX_ENTRY_BYTES, line * INDEX_ENTRY_BYTES);
@@ -142,8 +142,15 @@ async function writeRetryJobs(ctx: RetryContext, round: number, reason: RetryRea
       current.sources.add(source.seq);
       await Promise.all([current.csv.write(text), current.original.write(original.toString()), current.index.write(Buffer.from(entry))]);
     };
+    // The scanner may hand over several records before it waits: each one waits for the one before.
+    let chain: Promise<void> = Promise.resolve();
+    const onRecord = (cells: string[]): Promise<void> => {
+      chain = chain.then(() => take(cells));
+      return chain;
+    };
     try {
       await pipeline(createReadStream(files.csv), (chunks: AsyncIterable<Buffer>) => scanCsvChunks(chunks, onRecord, { maxRecordChars: MAX_RECORD_CHARS }));
+      await chain;
     } finally {
       await originals.close();
     }

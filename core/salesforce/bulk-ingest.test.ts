@@ -6,7 +6,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { startEmulator, type RunningEmulator } from '../../emulator';
 import { createEmulatorConnections } from '../test-support/emulator-connections';
 import { ServiceError } from '../errors';
-import { createIngestClient, type IngestClient } from './bulk-ingest';
+import { createIngestClient, nextPollDelay, type IngestClient } from './bulk-ingest';
 import { createSystemClock } from './clock';
 
 let emulator: RunningEmulator;
@@ -97,5 +97,25 @@ describe('Bulk API 2.0 ingest client', () => {
     const client = ingest();
     const job = await client.create({ object: 'Account', operation: 'insert' });
     await expect(client.upload(job.id, join(dir, 'missing.csv'))).rejects.toMatchObject({ code: 'FILE', message: expect.stringContaining('missing.csv') as unknown });
+  });
+});
+
+describe('nextPollDelay: polls timed by the org\'s own pace', () => {
+  const poll = { initialMs: 500, maxMs: 5000 };
+
+  it('times the next poll for when the rows left should be done', () => {
+    // 10,000 rows in the second since it started showing progress: 20,000 rows left take about 2 s.
+    expect(nextPollDelay({ at: 1000, processed: 2000 }, { at: 2000, processed: 12_000 }, 32_000, poll)).toBe(2000);
+  });
+
+  it('keeps between 200 ms and the longest wait', () => {
+    expect(nextPollDelay({ at: 0, processed: 1 }, { at: 1000, processed: 99_999 }, 100_000, poll)).toBe(200);
+    expect(nextPollDelay({ at: 0, processed: 1 }, { at: 1000, processed: 2 }, 1_000_000, poll)).toBe(5000);
+  });
+
+  it('answers null with no pace to go by: no row count, not started, or no progress since', () => {
+    expect(nextPollDelay({ at: 0, processed: 10 }, { at: 1000, processed: 20 }, undefined, poll)).toBeNull();
+    expect(nextPollDelay(null, { at: 1000, processed: 20 }, 100, poll)).toBeNull();
+    expect(nextPollDelay({ at: 0, processed: 20 }, { at: 1000, processed: 20 }, 100, poll)).toBeNull();
   });
 });

@@ -41,8 +41,11 @@ export type IngestClient = {
   abort(jobId: string, signal?: AbortSignal): Promise<IngestJobInfo>;
   /** The job's current info (`GET …/<id>`). */
   info(jobId: string, signal?: AbortSignal): Promise<IngestJobInfo>;
-  /** Polls the job with back-off until JobComplete, Failed or Aborted; `onInfo` sees every answer. */
-  waitForEnd(jobId: string, options: { signal?: AbortSignal | undefined; onInfo?: (info: IngestJobInfo) => void }): Promise<IngestJobInfo>;
+  /**
+   * Polls the job until JobComplete, Failed or Aborted; `onInfo` sees every answer. With `rows` (the rows uploaded) the
+   * next poll is timed for when the org's own pace says the job will end (see `nextPollDelay`); without, it backs off.
+   */
+  waitForEnd(jobId: string, options: { signal?: AbortSignal | undefined; onInfo?: (info: IngestJobInfo) => void; rows?: number | undefined }): Promise<IngestJobInfo>;
   /** One result file of an ended job, as a byte stream (never buffered). */
   results(jobId: string, kind: IngestResultKind, signal?: AbortSignal): Promise<Readable>;
 };
@@ -121,17 +124,26 @@ export function createIngestClient(options: IngestClientOptions): IngestClient {
       }
     },
     info,
-    async waitForEnd(jobId, { signal, onInfo }) {
+    async waitForEnd(jobId, { signal, onInfo, rows }) {
       let failures = 0;
-      for (let delay = poll.initialMs; ; delay = Math.min(poll.maxMs, Math.round(delay * 1.5))) {
+      let backoff = poll.initialMs;
+      let started: { at: number; processed: number } | null = null;
+      for (;;) {
+        let delay = backoff;
         try {
           const current = await info(jobId, signal);
           failures = 0;
           onInfo?.(current);
           if (isTerminalJobState(current.state)) return current;
+          const now = clock.now();
+          const predicted = nextPollDelay(started, { at: now, processed: current.numberRecordsProcessed }, rows, poll);
+          if (predicted === null) backoff = Math.min(poll.maxMs, Math.round(backoff * 1.5));
+          else delay = predicted;
+          if (started === null && current.numberRecordsProcessed > 0) started = { at: now, processed: current.numberRecordsProcessed };
         } catch (error) {
           failures += 1;
           if (signal?.aborted === true || !isTransientError(error) || failures >= pollFailures) throw error;
+          backoff = Math.min(poll.maxMs, Math.round(backoff * 1.5));
         }
         await clock.sleep(delay, signal);
       }
@@ -142,6 +154,26 @@ export function createIngestClient(options: IngestClientOptions): IngestClient {
       return Readable.fromWeb(response.body);
     },
   };
+}
+
+/** The shortest wait between two polls of a job that is moving (a poll is one API call). */
+const MIN_POLL_MS = 200;
+
+/**
+ * When to poll a running job next, from the org's own pace: the rows it processed since the first answer that showed it
+ * processing (`started`), and the rows left, give when it should end; the poll is timed for then (between 200 ms and the
+ * longest wait). Answers null when there is no pace to go by yet (no row count, or no progress since): the caller backs off.
+ */
+export function nextPollDelay(
+  started: { at: number; processed: number } | null,
+  current: { at: number; processed: number },
+  rows: number | undefined,
+  poll: { initialMs: number; maxMs: number },
+): number | null {
+  if (rows === undefined || started === null || current.processed <= started.processed || current.at <= started.at) return null;
+  const perMs = (current.processed - started.processed) / (current.at - started.at);
+  const left = Math.max(0, rows - current.processed);
+  return Math.min(poll.maxMs, Math.max(MIN_POLL_MS, Math.ceil(left / perMs)));
 }
 
 const PIECE_BYTES = 256 * 1024;

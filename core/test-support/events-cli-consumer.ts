@@ -6,14 +6,11 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { generateKeyAndCertificate } from '../auth/certificate';
 import { createOrgProfileStore } from '../orgs/org-profile-store';
 import { openDatabase } from '../store/database';
 import { adminCall } from './local-org';
-
-/** The `orgdesk` bin (package.json "bin"). */
-const ORGDESK_BIN = fileURLToPath(new URL('../../cli/orgdesk.mjs', import.meta.url));
+import { SCHEDULE_ORGDESK_BIN } from './schedule-bin';
 
 /** One NDJSON line of the output file. */
 type OutLine = { channel: string; replayId: number; data: unknown };
@@ -35,12 +32,15 @@ export type CliConsumer = {
   stderr(): string;
 };
 
+/** One key pair for every schedule of this process: an RSA key takes a noticeable share of a CLI schedule's CPU to make. */
+let keyPair: ReturnType<typeof generateKeyAndCertificate> | null = null;
+
 /** Sets up a user-data folder in `folder` for the org at `url` (profile, key file, connected app) and returns its consumer. */
 export async function createCliConsumer(options: { url: string; username: string; folder: string; channel: string }): Promise<CliConsumer> {
   const userDataDir = join(options.folder, 'user-data');
   const keyFile = join(options.folder, 'server.key');
   const outFile = join(options.folder, 'events.ndjson');
-  const { privateKeyPem, certificatePem } = await generateKeyAndCertificate({ commonName: 'Fault schedules', now: new Date() });
+  const { privateKeyPem, certificatePem } = await (keyPair ??= generateKeyAndCertificate({ commonName: 'Fault schedules', now: new Date() }));
   writeFileSync(keyFile, privateKeyPem, { mode: 0o600 });
   const consumerKey = `CKsched${Math.random().toString(36).slice(2)}`;
   const app = await adminCall(options.url, 'connected-apps', 'POST', { consumerKey, certificate: certificatePem, preAuthorizedUsernames: [options.username] });
@@ -55,7 +55,7 @@ export async function createCliConsumer(options: { url: string; username: string
     database.close();
   }
   // No Secret Service (D-Bus points nowhere): the key comes from --key-file, as on a bare CI runner.
-  const env: NodeJS.ProcessEnv = { ...process.env, DBUS_SESSION_BUS_ADDRESS: 'unix:path=/nonexistent/orgdesk-no-bus', DISPLAY: '', ORGDESK_USER_DATA: userDataDir };
+  const env: NodeJS.ProcessEnv = { ...process.env, DBUS_SESSION_BUS_ADDRESS: 'unix:path=/nonexistent/orgdesk-no-bus', DISPLAY: '', ORGDESK_USER_DATA: userDataDir, ORGDESK_FROM_SOURCE: '1' };
   delete env['ORGDESK_PRIVATE_KEY'];
   let child: ChildProcess | null = null;
   let exited: Promise<void> = Promise.resolve();
@@ -73,7 +73,7 @@ export async function createCliConsumer(options: { url: string; username: string
   return {
     async start({ replayId, waitSubscribed }) {
       const args = ['events', options.channel, '--out', outFile, '--key-file', keyFile, ...(replayId === undefined ? [] : ['--replay', String(replayId)])];
-      const started = spawn(process.execPath, [ORGDESK_BIN, ...args], { env, stdio: ['ignore', 'ignore', 'pipe'] });
+      const started = spawn(process.execPath, [SCHEDULE_ORGDESK_BIN, ...args], { env, stdio: ['ignore', 'ignore', 'pipe'] });
       child = started;
       const mark = stderr.length;
       started.stderr?.setEncoding('utf8').on('data', (text: string) => (stderr += text));

@@ -8,7 +8,6 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
-import { fileURLToPath } from 'node:url';
 import { startEmulator, type RunningEmulator } from '../../emulator/index';
 import { generateKeyAndCertificate } from '../auth/certificate';
 import { createLoadService } from '../load';
@@ -17,11 +16,10 @@ import { createSystemClock } from '../salesforce';
 import { openDatabase, type OrgDeskDatabase } from '../store';
 import { createEmulatorConnections } from './emulator-connections';
 import type { ChildLoad, LoadScheduleEnv } from './load-schedule-run';
+import { SCHEDULE_ORGDESK_BIN } from './schedule-bin';
 import type { LoadSchedule } from './load-schedules';
 
 const ADMIN = 'admin@orgdesk.example';
-/** The orgdesk a kill schedule starts: the soak's fresh bundle (`ORGDESK_SCHEDULE_BIN`), else the bin from source. */
-const ORGDESK_BIN = process.env['ORGDESK_SCHEDULE_BIN'] ?? fileURLToPath(new URL('../../cli/orgdesk.mjs', import.meta.url));
 /** About the bytes of one schedule row in a job CSV, so `--max-job-bytes` splits the file like `maxJobRows` does in process. */
 const BYTES_PER_ROW = 24;
 /**
@@ -52,7 +50,7 @@ export async function openLoadScheduleWorld(options: { kills?: boolean } = {}): 
     // The sources, not a bundle that may be older than them (as the CLI's own tests run it); no Secret Service: --key-file.
     const env: NodeJS.ProcessEnv = { ...process.env, ORGDESK_FROM_SOURCE: '1', DBUS_SESSION_BUS_ADDRESS: 'unix:path=/nonexistent/orgdesk-no-bus', ORGDESK_USER_DATA: userData };
     delete env['ORGDESK_PRIVATE_KEY'];
-    const child = spawn(process.execPath, [ORGDESK_BIN, ...args], { env, stdio: ['ignore', 'ignore', 'pipe'] });
+    const child = spawn(process.execPath, [SCHEDULE_ORGDESK_BIN, ...args], { env, stdio: ['ignore', 'ignore', 'pipe'] });
     if (process.env['ORGDESK_SCHEDULE_DEBUG'] === '1') child.stderr.on('data', (d: Buffer) => process.stdout.write(d));
     const ended = new Promise<void>((resolve) => child.once('close', () => resolve()));
     const started = new Promise<string | null>((resolve) => {

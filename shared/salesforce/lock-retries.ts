@@ -24,3 +24,22 @@ export type LoadRetries = {
   /** Those jobs' unprocessed rows, sent once more in new jobs. */
   failedJobRows: number;
 };
+
+const count = (n: number, one: string, many = `${one}s`): string => `${n.toLocaleString('en-US')} ${n === 1 ? one : many}`;
+
+/** What a load retried on its own, in sentences (the CLI's summary and the Load area's result say the same). */
+export function retrySentences(retries: LoadRetries): string[] {
+  const lines: string[] = [];
+  if (retries.lockFailures > 0 || retries.lockRetried > 0) {
+    const left = retries.lockFailuresLeft === 0 ? 'none still fails' : `${count(retries.lockFailuresLeft, 'row')} still failing are in the failure file`;
+    lines.push(
+      `${count(retries.lockFailures, 'row')} could not lock their parent record (UNABLE_TO_LOCK_ROW) and ${retries.lockRetried === 1 ? 'was' : 'were'} sent again after the other jobs, ` +
+        `in ${count(retries.lockRounds, 'round')} (at most ${MAX_LOCK_RETRY_ROUNDS}); ${left}.`,
+    );
+  }
+  if (retries.failedJobs > 0) {
+    const whose = retries.failedJobs === 1 ? 'its' : 'their';
+    lines.push(`Salesforce failed ${count(retries.failedJobs, 'job')} with a retryable error: ${whose} ${count(retries.failedJobRows, 'unprocessed row')} ${retries.failedJobRows === 1 ? 'was' : 'were'} sent once more in a new job.`);
+  }
+  return lines;
+}

@@ -45,15 +45,15 @@ export function missingTime(): string | null {
   return existsSync(TIME) ? null : `${TIME} is missing: apt-get install -y time`;
 }
 
-/** One measured process: wall seconds and peak RSS (MB) from GNU time, its exit code and what it printed. */
-export type Timed = { seconds: number; rssMb: number; code: number | null; stdout: string; stderr: string };
+/** One measured process: wall seconds, CPU seconds (user + system) and peak RSS (MB) from GNU time, its exit code and what it printed. */
+export type Timed = { seconds: number; cpuSeconds: number; rssMb: number; code: number | null; stdout: string; stderr: string };
 
 /** Runs `command args` as its own process under GNU time and resolves with its figures once it ends. */
 export function timed(command: string, args: string[], options: { env?: NodeJS.ProcessEnv; cwd?: string } = {}): Promise<Timed> {
   const folder = mkdtempSync(join(tmpdir(), 'orgdesk-bench-time-'));
   const figures = join(folder, 'time.txt');
   return new Promise((resolve, reject) => {
-    const child = spawn(TIME, ['-o', figures, '-f', '%e %M', command, ...args], { env: options.env ?? process.env, cwd: options.cwd, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(TIME, ['-o', figures, '-f', '%e %M %U %S', command, ...args], { env: options.env ?? process.env, cwd: options.cwd, stdio: ['ignore', 'pipe', 'pipe'] });
     let stdout = '';
     let stderr = '';
     child.stdout.setEncoding('utf8').on('data', (text: string) => (stdout += text));
@@ -62,8 +62,8 @@ export function timed(command: string, args: string[], options: { env?: NodeJS.P
     child.once('close', (code) => {
       try {
         // GNU time says "Command exited with non-zero status N" on a line before the figures when the tool failed.
-        const [wall = 'NaN', kb = 'NaN'] = readFileSync(figures, 'utf8').trim().split('\n').pop()?.split(' ') ?? [];
-        resolve({ seconds: Number(wall), rssMb: Number(kb) / 1024, code, stdout, stderr });
+        const [wall = 'NaN', kb = 'NaN', user = 'NaN', system = 'NaN'] = readFileSync(figures, 'utf8').trim().split('\n').pop()?.split(' ') ?? [];
+        resolve({ seconds: Number(wall), cpuSeconds: Number(user) + Number(system), rssMb: Number(kb) / 1024, code, stdout, stderr });
       } catch (error) {
         reject(error instanceof Error ? error : new Error(String(error)));
       } finally {

@@ -330,6 +330,19 @@ describe('LoadArea', () => {
     expect(JSON.stringify(argsOf(fake, 'load:start'))).not.toContain('/home/ada/results');
   });
 
+  it('groups rows by parent record unless the switch is turned off, and then says so to main', async () => {
+    const fake = setup();
+    renderArea();
+    await dropFile(fake);
+    await chooseContact();
+    await checkFile(fake);
+    const grouping = await screen.findByRole('checkbox', { name: 'Group rows by parent record' });
+    expect(grouping).toBeChecked();
+    fireEvent.click(grouping);
+    fireEvent.click(screen.getByRole('button', { name: /^Load anyway/ }));
+    await waitFor(() => expect(argsOf(fake, 'load:start')).toMatchObject({ options: { excludeInvalid: true, groupByParent: false } }));
+  });
+
   it('asks for a new check once the plan changed after the report', async () => {
     const fake = setup();
     renderArea();

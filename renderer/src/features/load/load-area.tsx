@@ -60,13 +60,20 @@ export function LoadArea(): ReactNode {
   const file = useLoadFile((fileId) => running && fileId === runningFile.current);
   const plan = useLoadPlan(activeOrgId, file.file);
   const [concurrency, setConcurrency] = useState(2);
+  const [groupByParent, setGroupByParent] = useState(true);
   const [beforeImage, setBeforeImage] = useState(true);
   const [undoing, setUndoing] = useState<LoadSummary | null>(null);
   const resultFolder = useResultFolder();
   const outputFolder = resultFolder.folder?.ref;
   const options = useMemo<LoadOptions>(
-    () => ({ excludeInvalid: true, concurrency, ...(outputFolder === undefined ? {} : { outputFolder }), ...(beforeImage ? {} : { beforeImage: false }) }),
-    [concurrency, outputFolder, beforeImage],
+    () => ({
+      excludeInvalid: true,
+      concurrency,
+      ...(groupByParent ? {} : { groupByParent: false }),
+      ...(outputFolder === undefined ? {} : { outputFolder }),
+      ...(beforeImage ? {} : { beforeImage: false }),
+    }),
+    [concurrency, groupByParent, outputFolder, beforeImage],
   );
   const ready = planOf(plan);
   // The plan is rebuilt each render; its JSON says when it really changed (the pre-flight report is for one plan).
@@ -218,6 +225,23 @@ export function LoadArea(): ReactNode {
                         disabled={running}
                         onChange={(event) => setConcurrency(Math.min(10, Math.max(1, Number(event.target.value) || 1)))}
                       />
+                    </div>
+                  </div>
+                  <div className="slds-form-element">
+                    <div className="slds-form-element__control">
+                      <div className="slds-checkbox">
+                        <input
+                          type="checkbox"
+                          id="orgdesk-load-group-by-parent"
+                          checked={groupByParent}
+                          disabled={running}
+                          onChange={(event) => setGroupByParent(event.target.checked)}
+                        />
+                        <label className="slds-checkbox__label" htmlFor="orgdesk-load-group-by-parent" title="Rows of one parent record (a Contact's Account, a master-detail's master) go in the same job, so parallel jobs don't fail rows with UNABLE_TO_LOCK_ROW">
+                          <span className="slds-checkbox_faux" />
+                          <span className="slds-form-element__label">Group rows by parent record</span>
+                        </label>
+                      </div>
                     </div>
                   </div>
                   {stablePlan !== null && stablePlan.operation !== 'insert' ? (

@@ -1,5 +1,6 @@
 import type { ReactNode } from 'react';
 import type { LoadSummary } from '../../../../shared/ipc/contract';
+import { retrySentences } from '../../../../shared/salesforce/lock-retries';
 import { JobTable } from './load-progress';
 import { agree, countOf, countsAddUp, formatCount, operationLabel } from './load-text';
 import { StateBadge } from './state-badge';
@@ -80,6 +81,15 @@ export function LoadResults({
           </tr>
         </tfoot>
       </table>
+      {summary.retries === undefined ? null : (
+        <ul className="slds-m-top_small orgdesk-load-results__retries" aria-label="Retried automatically">
+          {retrySentences(summary.retries).map((line) => (
+            <li key={line} className="slds-text-body_small">
+              {line}
+            </li>
+          ))}
+        </ul>
+      )}
       <div className="slds-m-top_small orgdesk-load-row">
         {counts.failed > 0 ? (
           <button type="button" className="slds-button slds-button_brand" disabled={busy} onClick={onRetryFailed}>
