@@ -6,7 +6,7 @@
  * `/resultPages` vs in turn with the locator loop (target ≥ 3× faster). The emulator runs in a child process so its memory
  * is not counted. Every figure is printed with the 1-minute load average at the time. Printed, never asserted.
  *
- *   npx tsx bench/query/bulk-query.ts [--rows 2000000] [--latency-rows 200000] [--page 5000] [--jsforce-timeout 900] [--latency-only]
+ *   npx tsx bench/query/bulk-query.ts [--rows 2000000] [--latency-rows 200000] [--page 5000] [--jsforce-timeout 900] [--latency-only] [--no-jsforce]
  *   node --expose-gc --import tsx bench/query/bulk-query.ts   (collects garbage between runs for cleaner peaks)
  */
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -29,6 +29,7 @@ const { values } = parseArgs({
     page: { type: 'string', default: '5000' },
     'jsforce-timeout': { type: 'string', default: '900' },
     'latency-only': { type: 'boolean', default: false },
+    'no-jsforce': { type: 'boolean', default: false },
   },
 });
 const ROWS = Number(values.rows);
@@ -142,6 +143,7 @@ async function main(): Promise<void> {
     const filtered = await measure(() => ours.rows({ runId: run.value.runId, offset: 0, limit: 100, sort, filter: 'son' }));
     process.stdout.write(`  filter "son" + same sort (first): ${seconds(filtered.ms)} for ${filtered.value.matched} matches, longest stall ${filtered.stallMs.toFixed(0)} ms (${filtered.load})\n`);
     await ours.dispose();
+    if (values['no-jsforce']) return;
 
     gc();
     const session = (await emulatorAdmin(url, 'POST', 'sessions', { username: USERNAME })) as { access_token: string; instance_url: string };
