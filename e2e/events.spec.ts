@@ -73,13 +73,15 @@ test.describe('the event viewer', () => {
     const firstId = String(first?.['Id']);
     const secondId = String(second?.['Id']);
 
-    // Subscribe to Contact changes, new events only.
+    // Subscribe to Contact changes, new events only, over the Pub/Sub API (the default).
     await panel.getByLabel('Channel').fill('/data/ContactChangeEvent');
+    await expect(panel.getByLabel('API')).toHaveValue('pubsub');
     await expect(panel.getByLabel('Replay')).toHaveValue('new');
     await panel.getByRole('button', { name: 'Subscribe' }).click();
     const subscriptions = panel.getByRole('list', { name: 'Subscriptions' });
     await expect(subscriptions.getByText('live')).toBeVisible({ timeout: 15_000 });
     await expect(subscriptions).toContainText('/data/ContactChangeEvent');
+    await expect(subscriptions).toContainText('Pub/Sub');
 
     // A change in the org appears with its changed field marked.
     await rest.update('Contact', firstId, { Title: 'Chief Event Officer' });
@@ -212,7 +214,25 @@ test.describe('the event viewer', () => {
     await expect(eventRows(panel)).toHaveCount(0);
   });
 
-  test('refuses a replay id the org does not know and starts again from every retained event', async ({ eventsPage: page, demo }) => {
+  test('shows a field set to null as nulled (∅) in the table and the detail, over Pub/Sub', async ({ eventsPage: page, demo }) => {
+    const panel = areaPanel(page, 'Events');
+    const rest = orgRest(demo.emulator());
+    const [contact] = await rest.query('SELECT Id FROM Contact ORDER BY LastName DESC LIMIT 1');
+    const contactId = String(contact?.['Id']);
+    await panel.getByLabel('Channel').fill('/data/ContactChangeEvent');
+    await panel.getByRole('button', { name: 'Subscribe' }).click();
+    await expect(panel.getByRole('list', { name: 'Subscriptions' }).getByText('live')).toBeVisible({ timeout: 15_000 });
+    await rest.update('Contact', contactId, { Title: 'Temporary' });
+    await rest.update('Contact', contactId, { Title: null });
+    await expect(rowOf(panel, contactId)).toHaveCount(2, { timeout: 15_000 });
+    const nulled = rowOf(panel, contactId).last();
+    await expect(nulled.locator('.orgdesk-events__field_nulled', { hasText: '∅ Title' })).toBeVisible();
+    await nulled.click();
+    await expect(panel.getByRole('complementary', { name: 'Event detail' }).getByLabel('Nulled (∅) fields')).toHaveText('Title');
+  });
+
+  // The CometD case: the same refusal and fall-back over the Streaming API.
+  test('refuses a replay id the org does not know and starts again from every retained event, over CometD', async ({ eventsPage: page, demo }) => {
     const panel = areaPanel(page, 'Events');
     const rest = orgRest(demo.emulator());
     const [contact] = await rest.query('SELECT Id FROM Contact ORDER BY LastName LIMIT 1');
@@ -221,6 +241,7 @@ test.describe('the event viewer', () => {
     await rest.update('Contact', contactId, { Title: 'Retained' });
 
     await panel.getByLabel('Channel').fill('/data/ContactChangeEvent');
+    await panel.getByLabel('API').selectOption('cometd');
     await panel.getByLabel('Replay', { exact: true }).selectOption('id');
     await panel.getByLabel('Replay id').fill('987654');
     await panel.getByRole('button', { name: 'Subscribe' }).click();
@@ -230,7 +251,7 @@ test.describe('the event viewer', () => {
 
     await subscriptions.getByRole('button', { name: 'Replay all retained (-2)' }).click();
     await expect(subscriptions.getByText('live')).toBeVisible({ timeout: 15_000 });
-    await expect(subscriptions).toContainText('all retained (-2)');
+    await expect(subscriptions).toContainText('CometD · all retained (-2)');
     // The local org hands over the replayed backlog with the next delivery (its held long-poll is not woken by a
     // subscribe), so a second change brings both: the retained one first.
     await rest.update('Contact', contactId, { Title: 'Live again' });

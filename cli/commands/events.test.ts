@@ -124,7 +124,7 @@ describe('orgdesk events against the local org', () => {
   });
 
   it('flags a gap event on stderr and says so when it reconnects after the org forgot it, losing and repeating nothing', async () => {
-    const listener = listen([CONTACTS, '--replay', '-1']);
+    const listener = listen([CONTACTS, '--api', 'cometd', '--replay', '-1']);
     await listener.waitFor(/Subscribed to \/data\/ContactChangeEvent/);
     const noether = await createContact('Noether');
     await listener.waitForOutput(/"LastName":"Noether"/);
@@ -146,14 +146,14 @@ describe('orgdesk events against the local org', () => {
   });
 
   it('refuses a replay id the org does not keep with the engine’s message, the -1/-2 choice and exit 2', async () => {
-    const run = await runOrgdesk(['events', CONTACTS, '--replay', '987654321', '--key-file', org.keyFile], { env: noKeychainEnv(org.userDataDir) });
+    const run = await runOrgdesk(['events', CONTACTS, '--api', 'cometd', '--replay', '987654321', '--key-file', org.keyFile], { env: noKeychainEnv(org.userDataDir) });
     expect(run.stderr).toMatch(/The org refused the replay id for \/data\/ContactChangeEvent/);
     expect(run.stderr).toMatch(/--replay -1 .*--replay -2/);
     expect(run.code).toBe(2);
   });
 
   it('names a channel the org does not have (exit 8) and an --out folder that does not exist (exit 9)', async () => {
-    const unknown = await runOrgdesk(['events', '/data/NoSuchThingChangeEvent', '--key-file', org.keyFile], { env: noKeychainEnv(org.userDataDir) });
+    const unknown = await runOrgdesk(['events', '/data/NoSuchThingChangeEvent', '--api', 'cometd', '--key-file', org.keyFile], { env: noKeychainEnv(org.userDataDir) });
     expect(unknown.stderr).toMatch(/The org has no channel \/data\/NoSuchThingChangeEvent/);
     expect(unknown.stderr).toMatch(/channels are case-sensitive/);
     expect(unknown.code).toBe(8);

@@ -53,6 +53,7 @@ type AddOptions = {
   env?: string;
   myDomainUrl?: string;
   apiVersion?: string;
+  pubsubEndpoint?: string;
   color: string;
   importKey?: string;
   certificateOut?: string;
@@ -67,6 +68,7 @@ const FLAG_OF: Record<string, string> = {
   consumerKey: '--consumer-key',
   username: '--username',
   apiVersion: '--api-version',
+  pubsubEndpoint: '--pubsub-endpoint',
   color: '--color',
 };
 
@@ -80,6 +82,7 @@ function registerAdd(orgs: Command, shell: CliShell): void {
     .addOption(new Option('--env <environment>', 'where it logs in (default: mydomain with --my-domain-url, else production)').choices(ORG_ENVIRONMENTS))
     .option('--my-domain-url <url>', 'the My Domain URL, such as https://acme.my.salesforce.com')
     .option('--api-version <version>', 'pin an API version such as 62.0 (default: the newest the org offers)')
+    .option('--pubsub-endpoint <host:port>', "the org's Pub/Sub API endpoint (default: api.pubsub.salesforce.com:7443)")
     .option('--color <hex>', 'the badge colour', '#0176d3')
     .option('--import-key <path>', `import this PEM key into the keychain instead of generating one (passphrase in $${KEY_PASSPHRASE_ENV})`)
     .option('--certificate-out <path>', 'where to save the certificate (default: ./orgdesk-<label>.crt)')
@@ -188,6 +191,7 @@ async function profileInput(options: AddOptions): Promise<OrgProfileInput> {
     consumerKey: options.consumerKey,
     username: options.username,
     apiVersion: options.apiVersion ?? null,
+    pubsubEndpoint: options.pubsubEndpoint ?? null,
     color: options.color,
   };
   const parsed = orgsSchemas['orgs:create'].safeParse(raw);

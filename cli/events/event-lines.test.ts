@@ -15,6 +15,8 @@ const row = (seq: number): EventRow => ({
   changeType: 'CREATE',
   recordIds: [],
   changedFields: [],
+  nulledFields: [],
+  diffFields: [],
   commitUser: null,
   changeOrigin: null,
   transactionKey: null,

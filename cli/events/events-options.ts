@@ -1,4 +1,4 @@
-import type { ReplayFrom } from '../../shared/ipc/domains/events';
+import type { EventsApi, ReplayFrom } from '../../shared/ipc/domains/events';
 
 /** The options of `orgdesk events` as commander parses them. */
-export type EventsOptions = { replay?: ReplayFrom; out?: string; json?: boolean };
+export type EventsOptions = { replay?: ReplayFrom; api?: EventsApi; out?: string; json?: boolean };

@@ -56,7 +56,7 @@ export async function listen(shell: CliShell, channel: string, options: EventsOp
   let subscription: EventSubscription | null = null;
   try {
     progress(startLine(profile.label, channel, replay, events.capture.checkpoint(profile.id, channel, 'cli')));
-    subscription = await events.service.subscribe(profile.id, channel, replay);
+    subscription = await events.service.subscribe(profile.id, channel, replay, options.api ?? 'pubsub');
     if (subscription.state === 'failed') throw failureError(subscription);
     progress(`Subscribed to ${channel} on ${profile.label}; Ctrl+C stops.`);
     shell.json.set({ state: 'running' });

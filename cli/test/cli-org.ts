@@ -70,6 +70,7 @@ export function addProfile(org: CliOrg, label: string, options: { active?: boole
       consumerKey: org.consumerKey,
       username: LOCAL_ADMIN,
       apiVersion: null,
+      pubsubEndpoint: org.emulator.pubsubUrl,
       color: '#0176d3',
     });
     if (options.active !== false) profiles.setActive(id);

@@ -90,12 +90,19 @@ export function createDemoOrg(options: DemoOrgOptions): DemoOrg {
     return username;
   };
 
-  /** Creates or re-points the demo profile at this launch's URL (the loopback port changes every launch). */
+  /** The local org's own Pub/Sub endpoint (`127.0.0.1:<port>`, from its admin API), or null when it reports none. */
+  const pubsubEndpointOf = async (url: string): Promise<string | null> => {
+    const answer = (await admin(url, 'pubsub', { method: 'GET' })) as { url?: unknown } | undefined;
+    return typeof answer?.url === 'string' && answer.url !== '' ? answer.url : null;
+  };
+
+  /** Creates or re-points the demo profile at this launch's URLs (the loopback ports change every launch). */
   const ensureProfile = async (url: string): Promise<string> => {
+    const pubsubEndpoint = await pubsubEndpointOf(url);
     const existing = orgs.profiles.find((profile) => profile.isDemo);
     if (existing !== undefined) {
       secrets.claim(existing.id);
-      if (existing.myDomainUrl !== url) orgs.update(existing.id, { environment: 'mydomain', myDomainUrl: url });
+      if (existing.myDomainUrl !== url || existing.pubsubEndpoint !== pubsubEndpoint) orgs.update(existing.id, { environment: 'mydomain', myDomainUrl: url, pubsubEndpoint });
       return existing.id;
     }
     const username = await demoUsername(url);
@@ -107,6 +114,7 @@ export function createDemoOrg(options: DemoOrgOptions): DemoOrg {
         consumerKey: `OrgDeskDemo${randomBytes(12).toString('hex')}`,
         username,
         apiVersion: null,
+        pubsubEndpoint,
         color: DEMO_ORG_COLOR,
       },
       { isDemo: true },

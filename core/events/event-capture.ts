@@ -22,10 +22,12 @@ export type EventCapture = {
    * fails (a full disk): then nothing of the batch is stored and no checkpoint moved.
    */
   append(drafts: EventDraft[], consumer?: EventConsumer | null): EventRow[];
-  /** Moves a consumer's checkpoint of a channel forward to `replayId` (never back). */
-  advance(consumer: EventConsumer, orgId: string, channel: string, replayId: number): void;
+  /** Moves a consumer's checkpoint of a channel forward to `replayId` (never back), with its Pub/Sub bytes when known. */
+  advance(consumer: EventConsumer, orgId: string, channel: string, replayId: number, replayBytes?: Buffer | null): void;
   /** Sets a consumer's checkpoint, back or forward (a run told to replay after an id starts over from there). */
-  setCheckpoint(consumer: EventConsumer, orgId: string, channel: string, replayId: number): void;
+  setCheckpoint(consumer: EventConsumer, orgId: string, channel: string, replayId: number, replayBytes?: Buffer | null): void;
+  /** The Pub/Sub bytes of a replay id on a channel (the consumer's checkpoint's, else the captured event's), or null. */
+  replayBytes(orgId: string, channel: string, replayId: number, consumer?: EventConsumer): Buffer | null;
   stats(): CaptureStats;
   /** Sets the size limit in bytes and trims at once. */
   setLimit(maxBytes: number): CaptureStats;
@@ -61,6 +63,8 @@ type Row = {
   change_type: string | null;
   record_ids: string;
   changed_fields: string;
+  nulled_fields: string;
+  diff_fields: string;
   commit_user: string | null;
   change_origin: string | null;
   transaction_key: string | null;
@@ -71,7 +75,7 @@ type Row = {
 };
 
 const ROW_COLUMNS =
-  'e.seq, e.org_id, e.channel, e.replay_id, e.received_at, e.event_time, e.kind, e.entity, e.change_type, e.record_ids, e.changed_fields, e.commit_user, e.change_origin, e.transaction_key, e.sequence_number, e.note, e.discontinuity';
+  'e.seq, e.org_id, e.channel, e.replay_id, e.received_at, e.event_time, e.kind, e.entity, e.change_type, e.record_ids, e.changed_fields, e.nulled_fields, e.diff_fields, e.commit_user, e.change_origin, e.transaction_key, e.sequence_number, e.note, e.discontinuity';
 /** The capture's default limit: 200 MB of payloads. */
 const DEFAULT_CAPTURE_BYTES = 200_000_000;
 const LIMIT_SETTING = 'events.captureMaxBytes';
@@ -85,19 +89,20 @@ export function createEventCapture(options: { db: SqliteDatabase; now?: () => Da
   const { db } = options;
   const now = options.now ?? (() => new Date());
   const insert = db.prepare(
-    `INSERT INTO captured_events (org_id, channel, replay_id, received_at, event_time, kind, entity, change_type, record_ids, changed_fields, commit_user, change_origin, transaction_key, sequence_number, note, discontinuity, data, bytes)
-     VALUES (@orgId, @channel, @replayId, @receivedAt, @eventTime, @kind, @entity, @changeType, @recordIds, @changedFields, @commitUser, @changeOrigin, @transactionKey, @sequenceNumber, @note, @discontinuity, @data, @bytes)
+    `INSERT INTO captured_events (org_id, channel, replay_id, replay_bytes, received_at, event_time, kind, entity, change_type, record_ids, changed_fields, nulled_fields, diff_fields, commit_user, change_origin, transaction_key, sequence_number, note, discontinuity, data, bytes)
+     VALUES (@orgId, @channel, @replayId, @replayBytes, @receivedAt, @eventTime, @kind, @entity, @changeType, @recordIds, @changedFields, @nulledFields, @diffFields, @commitUser, @changeOrigin, @transactionKey, @sequenceNumber, @note, @discontinuity, @data, @bytes)
      ON CONFLICT (org_id, channel, replay_id) DO NOTHING`,
   );
   const existing = db.prepare<[string, string, number], Row>(`SELECT ${ROW_COLUMNS} FROM captured_events e WHERE e.org_id = ? AND e.channel = ? AND e.replay_id = ?`);
+  const storedBytes = db.prepare<[string, string, number], { replay_bytes: Buffer | null }>('SELECT replay_bytes FROM captured_events WHERE org_id = ? AND channel = ? AND replay_id = ?');
   const insertRecord = db.prepare('INSERT OR IGNORE INTO captured_event_records (record_id, seq) VALUES (?, ?)');
   const upsertCheckpoint = db.prepare(
-    `INSERT INTO event_consumer_checkpoints (consumer, org_id, channel, replay_id, updated_at) VALUES (?, ?, ?, ?, ?)
-     ON CONFLICT (consumer, org_id, channel) DO UPDATE SET replay_id = excluded.replay_id, updated_at = excluded.updated_at WHERE excluded.replay_id > replay_id`,
+    `INSERT INTO event_consumer_checkpoints (consumer, org_id, channel, replay_id, replay_bytes, updated_at) VALUES (?, ?, ?, ?, ?, ?)
+     ON CONFLICT (consumer, org_id, channel) DO UPDATE SET replay_id = excluded.replay_id, replay_bytes = excluded.replay_bytes, updated_at = excluded.updated_at WHERE excluded.replay_id > replay_id`,
   );
   const setCheckpoint = db.prepare(
-    `INSERT INTO event_consumer_checkpoints (consumer, org_id, channel, replay_id, updated_at) VALUES (?, ?, ?, ?, ?)
-     ON CONFLICT (consumer, org_id, channel) DO UPDATE SET replay_id = excluded.replay_id, updated_at = excluded.updated_at`,
+    `INSERT INTO event_consumer_checkpoints (consumer, org_id, channel, replay_id, replay_bytes, updated_at) VALUES (?, ?, ?, ?, ?, ?)
+     ON CONFLICT (consumer, org_id, channel) DO UPDATE SET replay_id = excluded.replay_id, replay_bytes = excluded.replay_bytes, updated_at = excluded.updated_at`,
   );
   const dropOldest = db.prepare<[number], { bytes: number }>('DELETE FROM captured_events WHERE seq IN (SELECT seq FROM captured_events ORDER BY seq LIMIT ?) RETURNING bytes');
   const readSetting = db.prepare<[string], { value: string }>('SELECT value FROM app_settings WHERE key = ?');
@@ -123,7 +128,7 @@ export function createEventCapture(options: { db: SqliteDatabase; now?: () => Da
 
   const appendAll = db.transaction((drafts: EventDraft[], consumer: EventConsumer | null): EventRow[] => {
     const rows: EventRow[] = [];
-    const last = new Map<string, { orgId: string; channel: string; replayId: number }>();
+    const last = new Map<string, { orgId: string; channel: string; replayId: number; replayBytes: Buffer | null }>();
     let added = 0;
     let addedBytes = 0;
     for (const draft of drafts) {
@@ -132,10 +137,13 @@ export function createEventCapture(options: { db: SqliteDatabase; now?: () => Da
         ...draft,
         recordIds: JSON.stringify(draft.recordIds),
         changedFields: JSON.stringify(draft.changedFields),
+        nulledFields: JSON.stringify(draft.nulledFields),
+        diffFields: JSON.stringify(draft.diffFields),
+        replayBytes: draft.replayBytes ?? null,
         discontinuity: draft.discontinuity === null ? null : JSON.stringify(draft.discontinuity),
         bytes: size,
       });
-      last.set(`${draft.orgId}\n${draft.channel}`, { orgId: draft.orgId, channel: draft.channel, replayId: draft.replayId });
+      last.set(`${draft.orgId}\n${draft.channel}`, { orgId: draft.orgId, channel: draft.channel, replayId: draft.replayId, replayBytes: draft.replayBytes ?? null });
       if (result.changes === 0) {
         // Already captured (by the other consumer, or before a restart): shown with the row stored first.
         const stored = existing.get(draft.orgId, draft.channel, draft.replayId);
@@ -146,11 +154,11 @@ export function createEventCapture(options: { db: SqliteDatabase; now?: () => Da
       for (const recordId of draft.recordIds) insertRecord.run(recordId, seq);
       added += 1;
       addedBytes += size;
-      const { data: _data, ...row } = draft;
+      const { data: _data, replayBytes: _bytes, ...row } = draft;
       rows.push({ seq, ...row });
     }
     const at = now().toISOString();
-    if (consumer !== null) for (const c of last.values()) upsertCheckpoint.run(consumer, c.orgId, c.channel, c.replayId, at);
+    if (consumer !== null) for (const c of last.values()) upsertCheckpoint.run(consumer, c.orgId, c.channel, c.replayId, c.replayBytes, at);
     // Counted only once the transaction's writes went through (a throw above rolls everything back).
     events += added;
     bytes += addedBytes;
@@ -206,11 +214,17 @@ export function createEventCapture(options: { db: SqliteDatabase; now?: () => Da
 
   return {
     append: (drafts, consumer = 'app') => (drafts.length === 0 ? [] : appendAll(drafts, consumer)),
-    advance(consumer, orgId, channel, replayId) {
-      upsertCheckpoint.run(consumer, orgId, channel, replayId, now().toISOString());
+    advance(consumer, orgId, channel, replayId, replayBytes = null) {
+      upsertCheckpoint.run(consumer, orgId, channel, replayId, replayBytes ?? storedBytes.get(orgId, channel, replayId)?.replay_bytes ?? null, now().toISOString());
     },
-    setCheckpoint(consumer, orgId, channel, replayId) {
-      setCheckpoint.run(consumer, orgId, channel, replayId, now().toISOString());
+    setCheckpoint(consumer, orgId, channel, replayId, replayBytes = null) {
+      setCheckpoint.run(consumer, orgId, channel, replayId, replayBytes ?? storedBytes.get(orgId, channel, replayId)?.replay_bytes ?? null, now().toISOString());
+    },
+    replayBytes(orgId, channel, replayId, consumer = 'app') {
+      const checkpoint = db
+        .prepare<[string, string, string, number], { replay_bytes: Buffer | null }>('SELECT replay_bytes FROM event_consumer_checkpoints WHERE consumer = ? AND org_id = ? AND channel = ? AND replay_id = ?')
+        .get(consumer, orgId, channel, replayId)?.replay_bytes;
+      return checkpoint ?? storedBytes.get(orgId, channel, replayId)?.replay_bytes ?? null;
     },
     stats,
     setLimit(limit) {
@@ -336,6 +350,8 @@ function toRow(r: Row): EventRow {
     changeType: r.change_type,
     recordIds: JSON.parse(r.record_ids) as string[],
     changedFields: JSON.parse(r.changed_fields) as string[],
+    nulledFields: JSON.parse(r.nulled_fields) as string[],
+    diffFields: JSON.parse(r.diff_fields) as string[],
     commitUser: r.commit_user,
     changeOrigin: r.change_origin,
     transactionKey: r.transaction_key,

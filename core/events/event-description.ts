@@ -1,7 +1,7 @@
 import type { CapturedEventKind, EventRow, ReplayDiscontinuity } from '../../shared/ipc/domains/events';
 
 /** An event as the capture stores it, before it gets its `seq`: the table's columns and the message's `data` as JSON. */
-export type EventDraft = Omit<EventRow, 'seq'> & { data: string };
+export type EventDraft = Omit<EventRow, 'seq'> & { data: string; replayBytes?: Buffer | null | undefined };
 
 /** The CDC header fields the viewer reads (salesforce-api.md 6.4; any may be absent on an unusual event). */
 type ChangeEventHeader = {
@@ -9,6 +9,8 @@ type ChangeEventHeader = {
   changeType?: unknown;
   recordIds?: unknown;
   changedFields?: unknown;
+  nulledFields?: unknown;
+  diffFields?: unknown;
   commitUser?: unknown;
   changeOrigin?: unknown;
   transactionKey?: unknown;
@@ -31,6 +33,8 @@ export function describeEvent(input: {
   data: Record<string, unknown>;
   receivedAt: Date;
   discontinuity: ReplayDiscontinuity | null;
+  /** Pub/Sub's replay id bytes, stored for a resume. */
+  replayBytes?: Buffer | undefined;
 }): EventDraft {
   const payload = asObject(input.data.payload);
   const header = asObject(payload?.ChangeEventHeader) as ChangeEventHeader | null;
@@ -41,6 +45,7 @@ export function describeEvent(input: {
     receivedAt: input.receivedAt.toISOString(),
     discontinuity: input.discontinuity,
     data: JSON.stringify(input.data),
+    replayBytes: input.replayBytes ?? null,
   };
   if (header !== null) {
     const changeType = text(header.changeType);
@@ -56,6 +61,8 @@ export function describeEvent(input: {
       changeType,
       recordIds,
       changedFields: changeType === 'UPDATE' ? changedFieldsOf(header, payload ?? {}) : [],
+      nulledFields: strings(header.nulledFields),
+      diffFields: strings(header.diffFields),
       commitUser: text(header.commitUser),
       changeOrigin: text(header.changeOrigin),
       transactionKey: text(header.transactionKey),
@@ -72,6 +79,8 @@ export function describeEvent(input: {
     changeType: null,
     recordIds: [],
     changedFields: [],
+    nulledFields: [],
+    diffFields: [],
     commitUser: text(payload?.CreatedById),
     changeOrigin: null,
     transactionKey: null,

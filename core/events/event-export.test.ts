@@ -29,6 +29,8 @@ function formulaEvent(): CapturedEvent {
     changeType: null,
     recordIds: ['=HYPERLINK("http://evil.example")'],
     changedFields: [],
+    nulledFields: [],
+    diffFields: [],
     commitUser: '@admin',
     changeOrigin: '-cmd',
     transactionKey: null,

@@ -44,6 +44,7 @@ beforeEach(() => {
   batches = [];
   savedFormats = [];
   service = createEventsService({
+    defaultApi: 'cometd',
     connections,
     capture: createEventCapture({ db: database.db }),
     emitBatch: (batch) => {
@@ -201,6 +202,7 @@ describe('subscriptions against the local org', () => {
     const smallConnections = createEmulatorEventsConnections({ url: small.url, username: ADMIN });
     const smallRows: EventRow[] = [];
     const smallService = createEventsService({
+    defaultApi: 'cometd',
       connections: smallConnections,
       capture: createEventCapture({ db: database.db }),
       emitBatch: (batch) => smallRows.push(...batch.rows),
@@ -236,6 +238,7 @@ describe('subscriptions against the local org', () => {
     const secondConnections = createEmulatorEventsConnections({ url: second.url, username: ADMIN });
     const secondRows: EventRow[] = [];
     const secondService = createEventsService({
+    defaultApi: 'cometd',
       connections: secondConnections,
       capture: createEventCapture({ db: database.db }),
       emitBatch: (batch) => secondRows.push(...batch.rows),
@@ -294,6 +297,7 @@ describe('subscriptions against the local org', () => {
     let refuse = true;
     const real = connections.connection.session;
     const flaky = createEventsService({
+    defaultApi: 'cometd',
       connections: {
         connectionFor: () =>
           Promise.resolve({
@@ -377,6 +381,7 @@ describe('the captured events', () => {
     await waitForRows(3);
     await service.dispose();
     const reopened = createEventsService({
+    defaultApi: 'cometd',
       connections,
       capture: createEventCapture({ db: database.db }),
       emitBatch: () => undefined,
@@ -427,6 +432,7 @@ describe('the captured events', () => {
 
   it('turns an unwritable export path into a FILE error naming it', async () => {
     const failing = createEventsService({
+    defaultApi: 'cometd',
       connections,
       capture: createEventCapture({ db: database.db }),
       emitBatch: () => undefined,

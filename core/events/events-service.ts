@@ -8,6 +8,7 @@ import type {
   EventFilter,
   EventSubscription,
   EventWindow,
+  EventsApi,
   JsonValue,
   PublishValue,
   RecordSnapshot,
@@ -23,9 +24,15 @@ import { describeEvent, type EventDraft } from './event-description';
 import { exportEvents } from './event-export';
 import { fieldChanges, PREVIOUS_LOOKBACK, requerySoql } from './field-changes';
 import { createOrgStream, type ChannelStatus, type OrgStream, type OrgStreamOptions } from './org-stream';
+import { publishOverPubSub } from './pubsub-publish';
+import { createPubSubStream } from './pubsub-stream';
+import { DEFAULT_PUBSUB_ENDPOINT } from './pubsub-wire';
 
-/** A connected org as the events service uses it: the Salesforce client, its session (for the stream's re-login) and the API version. */
-export type EventsConnection = { client: SalesforceClient; session: SalesforceSession; apiVersion: string };
+/**
+ * A connected org as the events service uses it: the Salesforce client, its session (for the stream's re-login), the API
+ * version, and its Pub/Sub endpoint (`host:port`, Salesforce's when absent).
+ */
+export type EventsConnection = { client: SalesforceClient; session: SalesforceSession; apiVersion: string; pubsubEndpoint?: string | null | undefined };
 
 /** Gives the connection of an org profile (throws NOT_FOUND/AUTH ServiceErrors when it can't). */
 export interface EventsConnections {
@@ -47,6 +54,8 @@ export type EventsServiceOptions = {
   batchMs?: number;
   /** Back-off of the streams (tests shorten it). */
   stream?: Pick<OrgStreamOptions, 'backoffMs' | 'maxBackoffMs'>;
+  /** The event API a subscribe uses when it names none (`pubsub`). */
+  defaultApi?: EventsApi;
   now?: () => Date;
   /**
    * Told of a batch the capture could not store (a full disk). The batch is kept in memory and retried every
@@ -67,14 +76,14 @@ export type EventsServiceOptions = {
 /** The events domain: subscriptions with replay, capture, the table's windows, detail, export and publish. */
 export type EventsService = {
   channels(orgId: string, refresh?: boolean): Promise<EventChannelInfo[]>;
-  subscribe(orgId: string, channel: string, replay: ReplayFrom): Promise<EventSubscription>;
+  subscribe(orgId: string, channel: string, replay: ReplayFrom, api?: EventsApi): Promise<EventSubscription>;
   unsubscribe(subscriptionId: string): Promise<{ unsubscribed: boolean }>;
   subscriptions(): EventSubscription[];
   rows(filter: EventFilter, offset: number, limit: number, order: 'asc' | 'desc'): EventWindow;
   get(seq: number): EventDetail;
   fetchRecord(orgId: string, entity: string, recordId: string): Promise<RecordSnapshot>;
   exportEvents(selection: EventExportSelection, format: 'ndjson' | 'csv', options?: { formulaSafe?: boolean }): Promise<{ file: string; events: number; protectedCells: number }>;
-  publish(orgId: string, eventName: string, fields: Record<string, PublishValue>): Promise<{ id: string }>;
+  publish(orgId: string, eventName: string, fields: Record<string, PublishValue>, api?: EventsApi): Promise<{ id: string }>;
   capture(): CaptureStats;
   setCaptureLimit(maxBytes: number): CaptureStats;
   clear(orgId: string, channel?: string): CaptureStats;
@@ -98,6 +107,7 @@ export function createEventsService(options: EventsServiceOptions): EventsServic
   const consumer = options.consumer ?? 'app';
   const captureRetryMs = options.captureRetryMs ?? 1000;
   const maxHeldEvents = options.maxHeldEvents ?? 50_000;
+  const defaultApi = options.defaultApi ?? 'pubsub';
   let pending: EventDraft[] = [];
   /** Set while the capture refuses writes: `pending` is then held for a retry, not dropped. */
   let captureFailure: unknown = null;
@@ -106,6 +116,7 @@ export function createEventsService(options: EventsServiceOptions): EventsServic
   let disposed = false;
 
   const key = (orgId: string, channel: string): string => `${orgId}\n${channel}`;
+  const streamKey = (orgId: string, api: EventsApi): string => `${orgId}\n${api}`;
   const subscriptionOf = (orgId: string, channel: string): Subscription | undefined => {
     const id = byChannel.get(key(orgId, channel));
     return id === undefined ? undefined : subscriptions.get(id);
@@ -150,7 +161,7 @@ export function createEventsService(options: EventsServiceOptions): EventsServic
       s.view.state = 'failed';
       s.view.failure = failure;
       options.emitStatus({ ...s.view });
-      void streams.get(s.view.orgId)?.unsubscribe(s.view.channel);
+      void streams.get(streamKey(s.view.orgId, s.view.api))?.unsubscribe(s.view.channel);
     }
   };
 
@@ -162,7 +173,7 @@ export function createEventsService(options: EventsServiceOptions): EventsServic
         s.view.lastReplayId = event.replayId;
         s.dirty = true;
       }
-      pending.push(describeEvent({ orgId, channel: event.channel, replayId: event.replayId, data: event.data, receivedAt: now(), discontinuity: event.discontinuity }));
+      pending.push(describeEvent({ orgId, channel: event.channel, replayId: event.replayId, replayBytes: event.replayBytes, data: event.data, receivedAt: now(), discontinuity: event.discontinuity }));
       // Throttled, not delayed: the first event after a quiet spell goes out at once, then at most one batch per `batchMs`
       // (while the capture refuses writes, the retry timer is already set).
       timer ??= setTimeout(flush, Math.max(0, lastFlushAt + batchMs - Date.now()));
@@ -175,11 +186,18 @@ export function createEventsService(options: EventsServiceOptions): EventsServic
     },
   });
 
-  const streamFor = (orgId: string, connection: EventsConnection): OrgStream => {
-    let stream = streams.get(orgId);
+  /** How many more events the service can hold: none while the capture refuses writes (Pub/Sub then asks for none). */
+  const room = (): number => (captureFailure === null ? Math.max(0, maxHeldEvents - pending.length) : 0);
+
+  const streamFor = (orgId: string, connection: EventsConnection, api: EventsApi): OrgStream => {
+    let stream = streams.get(streamKey(orgId, api));
     if (stream === undefined) {
-      stream = createOrgStream({ session: connection.session, apiVersion: connection.apiVersion, listener: listenerFor(orgId), now, ...options.stream });
-      streams.set(orgId, stream);
+      const common = { session: connection.session, listener: listenerFor(orgId), now, ...options.stream };
+      stream =
+        api === 'pubsub'
+          ? createPubSubStream({ ...common, endpoint: connection.pubsubEndpoint ?? DEFAULT_PUBSUB_ENDPOINT, room })
+          : createOrgStream({ ...common, apiVersion: connection.apiVersion });
+      streams.set(streamKey(orgId, api), stream);
     }
     return stream;
   };
@@ -229,7 +247,7 @@ export function createEventsService(options: EventsServiceOptions): EventsServic
       return found.map((c) => ({ ...c, checkpoint: captured.get(c.channel)?.checkpoint ?? null, captured: captured.get(c.channel)?.captured ?? 0 }));
     },
 
-    async subscribe(orgId, channel, replay) {
+    async subscribe(orgId, channel, replay, api = defaultApi) {
       if (disposed) throw new ServiceError('INTERNAL', 'OrgDesk is shutting down.', 'Start OrgDesk again.');
       const existing = subscriptionOf(orgId, channel);
       if (existing !== undefined && existing.view.state !== 'failed' && existing.view.state !== 'stopped') return { ...existing.view };
@@ -241,6 +259,7 @@ export function createEventsService(options: EventsServiceOptions): EventsServic
         orgId,
         channel,
         replay,
+        api,
         state: 'connecting',
         lastReplayId: null,
         received: 0,
@@ -253,7 +272,8 @@ export function createEventsService(options: EventsServiceOptions): EventsServic
       byChannel.set(key(orgId, channel), subscriptionId);
       let status: ChannelStatus;
       try {
-        status = await streamFor(orgId, connection).subscribe(channel, replayFrom);
+        const bytes = replayFrom >= 0 && api === 'pubsub' ? capture.replayBytes(orgId, channel, replayFrom, consumer) : null;
+        status = await streamFor(orgId, connection, api).subscribe(channel, replayFrom, bytes);
       } catch (error) {
         subscriptions.delete(subscriptionId);
         if (byChannel.get(key(orgId, channel)) === subscriptionId) byChannel.delete(key(orgId, channel));
@@ -266,15 +286,15 @@ export function createEventsService(options: EventsServiceOptions): EventsServic
     async unsubscribe(subscriptionId) {
       const s = subscriptions.get(subscriptionId);
       if (s === undefined) return { unsubscribed: false };
-      const { orgId, channel } = s.view;
+      const { orgId, channel, api } = s.view;
       flush();
       subscriptions.delete(subscriptionId);
       if (byChannel.get(key(orgId, channel)) === subscriptionId) byChannel.delete(key(orgId, channel));
-      const stream = streams.get(orgId);
+      const stream = streams.get(streamKey(orgId, api));
       if (stream !== undefined) {
         await stream.unsubscribe(channel);
-        if (![...subscriptions.values()].some((other) => other.view.orgId === orgId)) {
-          streams.delete(orgId);
+        if (![...subscriptions.values()].some((other) => other.view.orgId === orgId && other.view.api === api)) {
+          streams.delete(streamKey(orgId, api));
           await stream.close();
         }
       }
@@ -323,8 +343,9 @@ export function createEventsService(options: EventsServiceOptions): EventsServic
       return { file: path, ...(await exportEvents(events, path, format, exportOptions)) };
     },
 
-    async publish(orgId, eventName, fields) {
+    async publish(orgId, eventName, fields, api = defaultApi) {
       const connection = await connections.connectionFor(orgId);
+      if (api === 'pubsub') return publishOverPubSub({ endpoint: connection.pubsubEndpoint ?? DEFAULT_PUBSUB_ENDPOINT, session: connection.session, eventName, fields });
       const result = await connection.client.json<{ id?: unknown; success?: unknown }>(
         'POST',
         `/services/data/v${connection.apiVersion}/sobjects/${encodeURIComponent(eventName)}`,

@@ -10,11 +10,14 @@ import type { ReplayDiscontinuity, SubscriptionFailure, SubscriptionState } from
 import type { SalesforceSession, SessionAccess } from '../salesforce/salesforce-session';
 import { ServiceError, toAppError } from '../errors';
 import { createBayeuxClient, type BayeuxClient, type BayeuxMessage, type MetaResult } from './bayeux-client';
+import { changeState, channelStatus, delay, jittered } from './stream-channels';
 
 /** One event as received on a channel (the message's `data`), after the duplicate check. */
 type StreamEvent = {
   channel: string;
   replayId: number;
+  /** The replay id's own bytes (Pub/Sub's opaque `replay_id`, what a resume sends); absent over CometD. */
+  replayBytes?: Buffer | undefined;
   data: Record<string, unknown>;
   /** Set on the first event after a resume that could not start where the channel left off. */
   discontinuity: ReplayDiscontinuity | null;
@@ -56,9 +59,10 @@ export type OrgStreamOptions = {
 export type OrgStream = {
   /**
    * Subscribes a channel from a replay value (-1 new, -2 all retained, or after a replay id); resolves with the channel's
-   * status once the org acknowledged or refused, or once the connection is retrying.
+   * status once the org acknowledged or refused, or once the connection is retrying. `replayBytes` are the stored bytes of
+   * that id (Pub/Sub resumes with them; CometD ignores them).
    */
-  subscribe(channel: string, replayFrom: number): Promise<ChannelStatus>;
+  subscribe(channel: string, replayFrom: number, replayBytes?: Uint8Array | null): Promise<ChannelStatus>;
   /** Stops a channel; the connection closes with its last channel. */
   unsubscribe(channel: string): Promise<void>;
   /** The last replay id received on a channel. */
@@ -109,24 +113,11 @@ export function createOrgStream(options: OrgStreamOptions): OrgStream {
   let reconnects = 0;
   let duplicates = 0;
 
-  const statusOf = (c: Channel): ChannelStatus => ({
-    channel: c.channel,
-    state: c.state,
-    lastReplayId: c.last ?? c.highest,
-    reconnects,
-    nextRetryAt: c.state === 'reconnecting' && cometd !== null ? new Date(now().getTime() + cometd.backoffPeriod() + backoffMs) : null,
-    ...(c.failure === undefined ? {} : { failure: c.failure }),
-    ...(c.pendingDiscontinuity === null ? {} : { discontinuity: c.pendingDiscontinuity }),
-  });
+  const statusOf = (c: Channel): ChannelStatus => channelStatus(c, reconnects, cometd === null ? null : new Date(now().getTime() + cometd.backoffPeriod() + backoffMs));
 
   const setState = (c: Channel, state: SubscriptionState, failure?: SubscriptionFailure): void => {
     if (closed || !channels.has(c.channel)) return;
-    const changed = c.state !== state || failure !== undefined || c.pendingDiscontinuity !== null;
-    c.state = state;
-    c.failure = failure;
-    const status = statusOf(c);
-    if (state !== 'connecting') for (const resolve of c.waiters.splice(0)) resolve(status);
-    if (changed) listener.onStatus(status);
+    changeState(c, state, failure, () => statusOf(c), (status) => listener.onStatus(status), c.pendingDiscontinuity !== null);
   };
 
   const subscribeOnServer = (client: BayeuxClient, c: Channel): void => {
@@ -398,14 +389,4 @@ function failureText(message: BayeuxMessage): string {
   const reason = ext?.sfdc?.failureReason;
   if (typeof reason === 'string' && reason !== '') return reason;
   return typeof message.error === 'string' ? message.error : '';
-}
-
-function jittered(ms: number): number {
-  return Math.round(ms * (0.5 + Math.random()));
-}
-
-function delay(ms: number): Promise<void> {
-  return new Promise((resolve) => {
-    setTimeout(resolve, ms).unref();
-  });
 }

@@ -36,6 +36,7 @@ type Row = {
   consumer_key: string;
   username: string;
   api_version: string | null;
+  pubsub_endpoint: string | null;
   color: string;
   is_demo: number;
   certificate_pem: string | null;
@@ -51,12 +52,12 @@ export function createOrgProfileStore(db: SqliteDatabase, now: () => Date = () =
   const selectAll = db.prepare<[], Row>('SELECT * FROM org_profiles ORDER BY is_demo DESC, label COLLATE NOCASE, created_at');
   const selectOne = db.prepare<[string], Row>('SELECT * FROM org_profiles WHERE id = ?');
   const insert = db.prepare(
-    `INSERT INTO org_profiles (id, label, environment, my_domain_url, consumer_key, username, api_version, color, is_demo, certificate_pem, created_at, updated_at)
-     VALUES (@id, @label, @environment, @my_domain_url, @consumer_key, @username, @api_version, @color, @is_demo, @certificate_pem, @created_at, @updated_at)`,
+    `INSERT INTO org_profiles (id, label, environment, my_domain_url, consumer_key, username, api_version, pubsub_endpoint, color, is_demo, certificate_pem, created_at, updated_at)
+     VALUES (@id, @label, @environment, @my_domain_url, @consumer_key, @username, @api_version, @pubsub_endpoint, @color, @is_demo, @certificate_pem, @created_at, @updated_at)`,
   );
   const replace = db.prepare(
     `UPDATE org_profiles SET label = @label, environment = @environment, my_domain_url = @my_domain_url, consumer_key = @consumer_key,
-       username = @username, api_version = @api_version, color = @color, certificate_pem = @certificate_pem, updated_at = @updated_at
+       username = @username, api_version = @api_version, pubsub_endpoint = @pubsub_endpoint, color = @color, certificate_pem = @certificate_pem, updated_at = @updated_at
      WHERE id = @id`,
   );
   const remove = db.prepare('DELETE FROM org_profiles WHERE id = ?');
@@ -129,6 +130,7 @@ function fromRow(row: Row): StoredOrgProfile {
     consumerKey: row.consumer_key,
     username: row.username,
     apiVersion: row.api_version,
+    pubsubEndpoint: row.pubsub_endpoint,
     color: row.color,
     isDemo: row.is_demo === 1,
     certificatePem: row.certificate_pem,
@@ -146,6 +148,7 @@ function toRow(profile: StoredOrgProfile): Row {
     consumer_key: profile.consumerKey,
     username: profile.username,
     api_version: profile.apiVersion,
+    pubsub_endpoint: profile.pubsubEndpoint ?? null,
     color: profile.color,
     is_demo: profile.isDemo ? 1 : 0,
     certificate_pem: profile.certificatePem,

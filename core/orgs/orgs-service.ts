@@ -109,6 +109,7 @@ export function createOrgsService(options: OrgsServiceOptions): OrgsService {
     consumerKey: stored.consumerKey,
     username: stored.username,
     apiVersion: stored.apiVersion,
+    pubsubEndpoint: stored.pubsubEndpoint ?? null,
     color: stored.color,
     isDemo: stored.isDemo,
     certificate: stored.certificatePem === null ? null : describeCertificate(stored.certificatePem, new Date(clock.now())),

@@ -178,4 +178,11 @@ export const MIGRATIONS: readonly string[] = [
   // time) and, for a follow-up job, what it retries (`{ round, reason: 'lock' | 'job-failed', sources: [seq] }`).
   `ALTER TABLE load_jobs ADD COLUMN lane INTEGER;
    ALTER TABLE load_jobs ADD COLUMN retry_json TEXT;`,
+  // 9: Pub/Sub: each org profile's endpoint (null: api.pubsub.salesforce.com:7443); each captured event's opaque replay id
+  // bytes (what a resume sends; null over CometD) and its nulled and diff fields; the bytes of each checkpoint.
+  `ALTER TABLE org_profiles ADD COLUMN pubsub_endpoint TEXT;
+   ALTER TABLE captured_events ADD COLUMN replay_bytes BLOB;
+   ALTER TABLE captured_events ADD COLUMN nulled_fields TEXT NOT NULL DEFAULT '[]';
+   ALTER TABLE captured_events ADD COLUMN diff_fields TEXT NOT NULL DEFAULT '[]';
+   ALTER TABLE event_consumer_checkpoints ADD COLUMN replay_bytes BLOB;`,
 ];

@@ -8,7 +8,7 @@ import type { QueryConnection } from '../query/ports';
  * goes through the client's own re-login, which calls `renew` here; `logins` counts the sessions minted. A test may pass
  * its own `transport` (wrapping the fetch one) to watch the requests, and shorter `busy` and `retry` policies than the real ones.
  */
-export function createEmulatorConnections(options: { url: string; username: string; apiVersion?: string; transport?: HttpTransport; busy?: BusyRetryPolicy; retry?: RetryPolicy }): {
+export function createEmulatorConnections(options: { url: string; username: string; apiVersion?: string; pubsubEndpoint?: string; transport?: HttpTransport; busy?: BusyRetryPolicy; retry?: RetryPolicy }): {
   readonly logins: number;
   connection: EmulatorConnection;
   connectionFor: (orgId: string) => Promise<EmulatorConnection>;
@@ -43,7 +43,7 @@ export function createEmulatorConnections(options: { url: string; username: stri
     ...(options.busy === undefined ? {} : { busy: options.busy }),
     ...(options.retry === undefined ? {} : { retry: options.retry }),
   });
-  const connection: EmulatorConnection = { client, session, apiVersion: options.apiVersion ?? '62.0' };
+  const connection: EmulatorConnection = { client, session, apiVersion: options.apiVersion ?? '62.0', pubsubEndpoint: options.pubsubEndpoint ?? null };
   return {
     get logins() {
       return logins;
@@ -56,8 +56,8 @@ export function createEmulatorConnections(options: { url: string; username: stri
 /** A connection to the emulator that serves the query and load services and, with its session, the events service. */
 export type EmulatorConnection = QueryConnection & EventsConnection;
 
-/** Events connections to a running emulator: the same sessions, at the newest API version the streaming tests use. */
-export function createEmulatorEventsConnections(options: { url: string; username: string; apiVersion?: string }): EventsConnections & {
+/** Events connections to a running emulator: the same sessions, at the newest API version the streaming tests use, and its Pub/Sub endpoint. */
+export function createEmulatorEventsConnections(options: { url: string; username: string; apiVersion?: string; pubsubEndpoint?: string }): EventsConnections & {
   readonly logins: number;
   connection: EventsConnection;
 } {

@@ -72,7 +72,7 @@ export async function createCliConsumer(options: { url: string; username: string
 
   return {
     async start({ replayId, waitSubscribed }) {
-      const args = ['events', options.channel, '--out', outFile, '--key-file', keyFile, ...(replayId === undefined ? [] : ['--replay', String(replayId)])];
+      const args = ['events', options.channel, '--api', 'cometd', '--out', outFile, '--key-file', keyFile, ...(replayId === undefined ? [] : ['--replay', String(replayId)])];
       const started = spawn(process.execPath, [SCHEDULE_ORGDESK_BIN, ...args], { env, stdio: ['ignore', 'ignore', 'pipe'] });
       child = started;
       const mark = stderr.length;

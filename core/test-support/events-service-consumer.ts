@@ -42,6 +42,8 @@ export function createServiceConsumer(options: { url: string; username: string; 
   let diskFull = false;
   const open = (): EventsService =>
     createEventsService({
+      // The fault schedules arm CometD faults: this harness exercises the CometD path (pubsub-stream.test.ts the other).
+      defaultApi: 'cometd',
       connections: createEmulatorEventsConnections({ url: options.url, username: options.username }),
       capture: createEventCapture({ db: database.db }),
       emitBatch: (batch) => shown.push(...batch.rows),

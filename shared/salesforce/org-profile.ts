@@ -37,6 +37,8 @@ export type OrgProfile = {
   username: string;
   /** `62.0`; null means "the newest the org offers", resolved at connect time. */
   apiVersion: string | null;
+  /** The Pub/Sub API endpoint, `host:port`; null or absent means Salesforce's, `api.pubsub.salesforce.com:7443`. */
+  pubsubEndpoint?: string | null | undefined;
   /** A CSS colour for the org badge (`#0176d3`). */
   color: string;
   /** True for the built-in local demo org. */
@@ -57,6 +59,8 @@ export type OrgProfileInput = {
   consumerKey: string;
   username: string;
   apiVersion: string | null;
+  /** The Pub/Sub endpoint (`host:port`); null or absent: Salesforce's. */
+  pubsubEndpoint?: string | null | undefined;
   color: string;
 };
 

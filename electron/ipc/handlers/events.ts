@@ -13,14 +13,14 @@ export type EventsHandlerPorts = { events: EventsService };
 export function createEventsHandlers({ events }: EventsHandlerPorts): HandlersFor<EventsInvoke> {
   return {
     'events:channels': ({ orgId, refresh }) => events.channels(orgId, refresh),
-    'events:subscribe': ({ orgId, channel, replay }) => events.subscribe(orgId, channel, replay),
+    'events:subscribe': ({ orgId, channel, replay, api }) => events.subscribe(orgId, channel, replay, api),
     'events:unsubscribe': ({ subscriptionId }) => events.unsubscribe(subscriptionId),
     'events:subscriptions': () => events.subscriptions(),
     'events:rows': ({ filter, offset, limit, order }) => events.rows(filter, offset, limit, order),
     'events:get': ({ seq }) => events.get(seq),
     'events:fetch-record': ({ orgId, entity, recordId }) => events.fetchRecord(orgId, entity, recordId),
     'events:export': ({ selection, format, formulaSafe }) => events.exportEvents(selection, format, { formulaSafe: formulaSafe === true }),
-    'events:publish': ({ orgId, eventName, fields }) => events.publish(orgId, eventName, fields),
+    'events:publish': ({ orgId, eventName, fields, api }) => events.publish(orgId, eventName, fields, api),
     'events:capture': () => events.capture(),
     'events:set-capture-limit': ({ maxBytes }) => events.setCaptureLimit(maxBytes),
     'events:clear': ({ orgId, channel }) => events.clear(orgId, channel),

@@ -37,6 +37,9 @@ export type EventChannelInfo = {
   captured: number;
 };
 
+/** The event API a subscription speaks: the Pub/Sub API (gRPC, the default) or CometD (the Streaming API). */
+export type EventsApi = 'pubsub' | 'cometd';
+
 /** The state of a subscription. */
 export type SubscriptionState = 'connecting' | 'live' | 'reconnecting' | 'failed' | 'stopped';
 
@@ -57,6 +60,8 @@ export type EventSubscription = {
   channel: string;
   /** The replay choice it was started with. */
   replay: ReplayFrom;
+  /** The event API it speaks. */
+  api: EventsApi;
   state: SubscriptionState;
   /** The last replay id received on this subscription (what a reconnect resumes after). */
   lastReplayId: number | null;
@@ -105,6 +110,10 @@ export type EventRow = {
   recordIds: string[];
   /** Changed fields of an UPDATE (`changedFields` of the header, compound parts dotted: `Name.LastName`); empty otherwise. */
   changedFields: string[];
+  /** Fields the change set to null (`nulledFields`, decoded from Pub/Sub's bitmaps); always empty over CometD. */
+  nulledFields: string[];
+  /** Long text fields sent as a diff rather than whole (`diffFields`, Pub/Sub only); always empty over CometD. */
+  diffFields: string[];
   commitUser: string | null;
   changeOrigin: string | null;
   transactionKey: string | null;
@@ -182,8 +191,9 @@ export type EventsInvoke = {
   /**
    * Subscribes (several at once are fine); answers once the org acknowledged or refused, as the subscription's status. An
    * invalid replay id gives `state: 'failed'` with `failure.reason: 'invalid-replay'`; subscribe again with `new` or `retained`.
+   * `api` picks the Pub/Sub API (the default) or CometD.
    */
-  'events:subscribe': { args: { orgId: string; channel: string; replay: ReplayFrom }; result: EventSubscription };
+  'events:subscribe': { args: { orgId: string; channel: string; replay: ReplayFrom; api?: EventsApi | undefined }; result: EventSubscription };
   'events:unsubscribe': { args: { subscriptionId: string }; result: { unsubscribed: boolean } };
   /** The subscriptions main runs (after a reload the renderer picks them up from here). */
   'events:subscriptions': { args: Record<string, never>; result: EventSubscription[] };
@@ -203,8 +213,8 @@ export type EventsInvoke = {
     args: { selection: EventExportSelection; format: 'ndjson' | 'csv'; formulaSafe?: boolean | undefined };
     result: { file: string; events: number; protectedCells: number };
   };
-  /** Publishes a platform event (REST create of `X__e`); fields as `query:describe` of the event lists them. */
-  'events:publish': { args: { orgId: string; eventName: string; fields: Record<string, PublishValue> }; result: { id: string } };
+  /** Publishes a platform event (Pub/Sub `Publish` by default; `api: 'cometd'` uses the REST create of `X__e`); fields as `query:describe` of the event lists them. */
+  'events:publish': { args: { orgId: string; eventName: string; fields: Record<string, PublishValue>; api?: EventsApi | undefined }; result: { id: string } };
   'events:capture': { args: Record<string, never>; result: CaptureStats };
   /** Sets the capture's size limit (dropping the oldest events at once when over it). */
   'events:set-capture-limit': { args: { maxBytes: number }; result: CaptureStats };
@@ -249,7 +259,7 @@ const publishValue = z.union([z.string().max(131_072), z.number(), z.boolean(), 
 /** Argument schemas of the events domain's channels. */
 export const eventsSchemas = {
   'events:channels': z.object({ orgId: id, refresh: z.boolean().optional() }).strict(),
-  'events:subscribe': z.object({ orgId: id, channel, replay }).strict(),
+  'events:subscribe': z.object({ orgId: id, channel, replay, api: z.enum(['pubsub', 'cometd']).optional() }).strict(),
   'events:unsubscribe': z.object({ subscriptionId: id }).strict(),
   'events:subscriptions': z.object({}).strict(),
   'events:rows': z
@@ -259,7 +269,7 @@ export const eventsSchemas = {
   'events:fetch-record': z.object({ orgId: id, entity, recordId }).strict(),
   'events:export': z.object({ selection, format: z.enum(['ndjson', 'csv']), formulaSafe: z.boolean().optional() }).strict(),
   'events:publish': z
-    .object({ orgId: id, eventName: z.string().regex(/^[A-Za-z][A-Za-z0-9_]*__e$/, 'A platform event name ends with __e'), fields: z.record(z.string().min(1).max(255), publishValue) })
+    .object({ orgId: id, eventName: z.string().regex(/^[A-Za-z][A-Za-z0-9_]*__e$/, 'A platform event name ends with __e'), fields: z.record(z.string().min(1).max(255), publishValue), api: z.enum(['pubsub', 'cometd']).optional() })
     .strict(),
   'events:capture': z.object({}).strict(),
   'events:set-capture-limit': z.object({ maxBytes: z.number().int().min(1_000_000).max(100_000_000_000) }).strict(),
@@ -284,6 +294,8 @@ const row = z.object({
   changeType: z.string().nullable(),
   recordIds: z.array(z.string()),
   changedFields: z.array(z.string()),
+  nulledFields: z.array(z.string()),
+  diffFields: z.array(z.string()),
   commitUser: z.string().nullable(),
   changeOrigin: z.string().nullable(),
   transactionKey: z.string().nullable(),
@@ -301,6 +313,7 @@ export const eventsEventSchemas = {
     orgId: z.string(),
     channel: z.string(),
     replay: replayOut,
+    api: z.enum(['pubsub', 'cometd']),
     state: z.enum(['connecting', 'live', 'reconnecting', 'failed', 'stopped']),
     lastReplayId: z.number().nullable(),
     received: z.number(),

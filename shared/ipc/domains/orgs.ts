@@ -66,6 +66,11 @@ const httpsUrl = z
     'Enter the My Domain URL with https://, such as https://acme.my.salesforce.com',
   );
 const apiVersion = z.string().regex(/^\d{2,3}\.0$/, 'An API version looks like 62.0');
+const pubsubEndpoint = z
+  .string()
+  .trim()
+  .max(300)
+  .regex(/^[a-zA-Z0-9.-]+:\d{1,5}$|^\[::1\]:\d{1,5}$/, 'A Pub/Sub endpoint is host:port, such as api.pubsub.salesforce.com:7443');
 const filePath = z.string().min(1).max(4096);
 
 const profileFields = {
@@ -75,6 +80,7 @@ const profileFields = {
   consumerKey: z.string().trim().min(1).max(256),
   username: z.string().trim().min(1).max(256),
   apiVersion: apiVersion.nullable(),
+  pubsubEndpoint: pubsubEndpoint.nullable().optional(),
   color: z.string().regex(/^#[0-9a-fA-F]{6}$/, 'A colour looks like #0176d3'),
 };
 

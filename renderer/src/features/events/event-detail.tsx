@@ -13,10 +13,12 @@ export type EventDetailPanelProps = {
   /** Opens SOQL in the workbench (a gap's re-query); null when there is no workbench to open. */
   onRequery: ((soql: string) => void) | null;
   onGroupTransaction: (transactionKey: string) => void;
+  /** Shows only the events of one record (an event may carry several record ids). */
+  onFilterRecord?: (recordId: string) => void;
 };
 
 /** One event in full (`events:get`): what it means, its changed fields with previous values, and its payload as a tree. */
-export function EventDetailPanel({ seq, onClose, onError, onRequery, onGroupTransaction }: EventDetailPanelProps): ReactNode {
+export function EventDetailPanel({ seq, onClose, onError, onRequery, onGroupTransaction, onFilterRecord }: EventDetailPanelProps): ReactNode {
   const [detail, setDetail] = useState<EventDetail | null>(null);
   const [fetching, setFetching] = useState(false);
   const [fetchedAt, setFetchedAt] = useState<string | null>(null);
@@ -42,7 +44,8 @@ export function EventDetailPanel({ seq, onClose, onError, onRequery, onGroupTran
   }
   const { row } = detail;
   const note = alertText(row);
-  const recordId = row.recordIds[0];
+  // One change event may stand for several records changed alike (recordIds): fetching applies to a single record only.
+  const recordId = row.recordIds.length === 1 ? row.recordIds[0] : undefined;
   const fetchRecord = async (): Promise<void> => {
     if (row.entity === null || recordId === undefined) return;
     setFetching(true);
@@ -73,8 +76,29 @@ export function EventDetailPanel({ seq, onClose, onError, onRequery, onGroupTran
         <dd>{row.eventTime === null ? 'unknown' : `${new Date(row.eventTime).toLocaleDateString()} ${timeOfDay(row.eventTime)}`}</dd>
         <dt>Received</dt>
         <dd>{timeOfDay(row.receivedAt)}</dd>
-        <dt>Records</dt>
-        <dd className="orgdesk-events__mono">{row.recordIds.join(', ') || '—'}</dd>
+        <dt>{row.recordIds.length > 1 ? `Records (${row.recordIds.length})` : 'Records'}</dt>
+        <dd className="orgdesk-events__mono">
+          {row.recordIds.length === 0 ? (
+            '—'
+          ) : (
+            <ul className="orgdesk-events__record-ids" aria-label="Records of this event">
+              {row.recordIds.map((id) => (
+                <li key={id}>
+                  {onFilterRecord === undefined || row.recordIds.length === 1 ? (
+                    id
+                  ) : (
+                    <button type="button" className="slds-button orgdesk-events__link" title={`Show only the events of ${id}`} onClick={() => onFilterRecord(id)}>
+                      {id}
+                    </button>
+                  )}
+                </li>
+              ))}
+            </ul>
+          )}
+        </dd>
+        <FieldFacts label="Changed" fields={row.changedFields} />
+        <FieldFacts label="Nulled (∅)" fields={row.nulledFields} />
+        <FieldFacts label="Diff (Δ)" fields={row.diffFields} />
         <dt>Commit user</dt>
         <dd className="orgdesk-events__mono">{row.commitUser ?? '—'}</dd>
         <dt>Change origin</dt>
@@ -161,5 +185,18 @@ function ChangesTable({ changes, update }: { changes: FieldChange[]; update: boo
         ))}
       </tbody>
     </table>
+  );
+}
+
+/** One of the change header's field lists as a fact of the detail panel (left out when empty). */
+function FieldFacts({ label, fields }: { label: string; fields: readonly string[] }): ReactNode {
+  if (fields.length === 0) return null;
+  return (
+    <>
+      <dt>{label}</dt>
+      <dd className="orgdesk-events__mono" aria-label={`${label} fields`}>
+        {fields.join(', ')}
+      </dd>
+    </>
   );
 }

@@ -182,11 +182,7 @@ function EventCells({ row, onGroupTransaction }: { row: EventRow; onGroupTransac
         <span title={row.recordIds.join(', ')}>{recordIdsText(row.recordIds)}</span>
       </Cell>
       <Cell width={w(5)}>
-        {row.changedFields.map((field) => (
-          <span key={field} className="orgdesk-events__field">
-            {field}
-          </span>
-        ))}
+        <FieldLists row={row} />
       </Cell>
       <Cell width={w(6)} className="orgdesk-events__mono orgdesk-events__number">{row.replayId}</Cell>
       <Cell width={w(7)} className="orgdesk-events__mono">{row.commitUser ?? ''}</Cell>
@@ -208,6 +204,32 @@ function EventCells({ row, onGroupTransaction }: { row: EventRow; onGroupTransac
           </button>
         )}
       </Cell>
+    </>
+  );
+}
+
+/** Changed fields, then nulled (∅) and diff (Δ) fields, each kind styled apart and titled for screen readers and hovers. */
+function FieldLists({ row }: { row: EventRow }): ReactNode {
+  const nulled = new Set(row.nulledFields);
+  const diff = new Set(row.diffFields);
+  const changed = row.changedFields.filter((f) => !nulled.has(f) && !diff.has(f));
+  return (
+    <>
+      {changed.map((field) => (
+        <span key={`c:${field}`} className="orgdesk-events__field" title={`${field}: changed`}>
+          {field}
+        </span>
+      ))}
+      {row.nulledFields.map((field) => (
+        <span key={`n:${field}`} className="orgdesk-events__field orgdesk-events__field_nulled" title={`${field}: set to null`}>
+          ∅ {field}
+        </span>
+      ))}
+      {row.diffFields.map((field) => (
+        <span key={`d:${field}`} className="orgdesk-events__field orgdesk-events__field_diff" title={`${field}: sent as a diff`}>
+          Δ {field}
+        </span>
+      ))}
     </>
   );
 }

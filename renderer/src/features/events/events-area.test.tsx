@@ -27,6 +27,8 @@ function eventRow(seq: number, changes: Partial<EventRow> = {}): EventRow {
     changeType: 'UPDATE',
     recordIds: [contactId(seq)],
     changedFields: ['Title', 'LastModifiedDate'],
+    nulledFields: [],
+    diffFields: [],
     commitUser: '005000000000001AAA',
     changeOrigin: 'com/salesforce/api/rest/62.0',
     transactionKey: `tx-${seq}`,
@@ -51,6 +53,7 @@ const subscription: EventSubscription = {
   orgId: 'org1',
   channel: '/data/ContactChangeEvent',
   replay: { kind: 'new' },
+  api: 'pubsub',
   state: 'live',
   lastReplayId: null,
   received: 0,
@@ -75,7 +78,7 @@ function setup(captured: EventRow[], onOpen = vi.fn()): { fake: FakeBridge; capt
       const all = captured.filter((row) => matches(row, filter));
       return { offset, rows: all.slice(offset, offset + limit), matched: all.length, total: captured.length };
     },
-    'events:subscribe': ({ channel, replay }) => ({ ...subscription, channel, replay }),
+    'events:subscribe': ({ channel, replay, api }) => ({ ...subscription, channel, replay, api: api ?? 'pubsub' }),
   });
   render(
     <AppErrorProvider>
@@ -118,8 +121,45 @@ describe('the Events area', () => {
     fireEvent.change(screen.getByLabelText('Replay id'), { target: { value: '42' } });
     fireEvent.click(screen.getByRole('button', { name: 'Subscribe' }));
     await waitFor(() => expect(within(screen.getByRole('list', { name: 'Subscriptions' })).getByText('live')).toBeInTheDocument());
-    expect(fake.calls.find((c) => c.channel === 'events:subscribe')?.args).toEqual({ orgId: 'org1', channel: '/data/ContactChangeEvent', replay: { kind: 'id', replayId: 42 } });
-    expect(screen.getByText(/after 42/)).toBeInTheDocument();
+    expect(fake.calls.find((c) => c.channel === 'events:subscribe')?.args).toEqual({ orgId: 'org1', channel: '/data/ContactChangeEvent', replay: { kind: 'id', replayId: 42 }, api: 'pubsub' });
+    expect(screen.getByText(/Pub\/Sub · after 42/)).toBeInTheDocument();
+  });
+
+  it('subscribes over the Pub/Sub API by default and over CometD when chosen, naming the replay choices for each', async () => {
+    const { fake } = setup([]);
+    await waitFor(() => expect(fake.calls.some((c) => c.channel === 'events:channels')).toBe(true));
+    expect(screen.getByLabelText('API')).toHaveValue('pubsub');
+    expect(screen.getByRole('option', { name: 'New events only (LATEST)' })).toBeInTheDocument();
+    fireEvent.change(screen.getByLabelText('API'), { target: { value: 'cometd' } });
+    expect(screen.getByRole('option', { name: 'All retained events (-2)' })).toBeInTheDocument();
+    fireEvent.click(screen.getByRole('button', { name: 'Subscribe' }));
+    await waitFor(() => expect(fake.calls.find((c) => c.channel === 'events:subscribe')?.args).toMatchObject({ channel: '/data/ChangeEvents', replay: { kind: 'new' }, api: 'cometd' }));
+    expect(await screen.findByText(/CometD · new only/)).toBeInTheDocument();
+  });
+
+  it('marks changed, nulled (∅) and diff (Δ) fields apart in the table and the detail panel, and lists every record id', async () => {
+    const ids = [contactId(1), contactId(2), contactId(3)];
+    const row = eventRow(1, { recordIds: ids, changedFields: ['Title', 'Phone', 'Description'], nulledFields: ['Phone'], diffFields: ['Description'] });
+    const { fake } = setup([row]);
+    fake.answer('events:get', { row, data: { payload: {} }, changes: [], requerySoql: null });
+    await waitFor(() => expect(bodyRows()).toHaveLength(1));
+    const cells = within(bodyRows()[0] as HTMLElement);
+    expect(cells.getByText('Title')).toHaveAttribute('title', 'Title: changed');
+    expect(cells.getByText('∅ Phone')).toHaveClass('orgdesk-events__field_nulled');
+    expect(cells.getByText('Δ Description')).toHaveClass('orgdesk-events__field_diff');
+    expect(cells.queryByText('Phone')).toBeNull();
+    fireEvent.click(bodyRows()[0] as HTMLElement);
+    const panel = await screen.findByRole('complementary', { name: 'Event detail' });
+    expect(await within(panel).findByLabelText('Changed fields')).toHaveTextContent('Title, Phone, Description');
+    expect(within(panel).getByLabelText('Nulled (∅) fields')).toHaveTextContent('Phone');
+    expect(within(panel).getByLabelText('Diff (Δ) fields')).toHaveTextContent('Description');
+    expect(within(panel).getByText('Records (3)')).toBeInTheDocument();
+    const listed = within(within(panel).getByRole('list', { name: 'Records of this event' })).getAllByRole('listitem');
+    expect(listed.map((item) => item.textContent)).toEqual(ids);
+    expect(within(panel).queryByRole('button', { name: 'Fetch the record' })).toBeNull();
+    const second = contactId(2);
+    fireEvent.click(within(panel).getByRole('button', { name: second }));
+    await waitFor(() => expect(screen.getByLabelText('Record id')).toHaveValue(second));
   });
 
   it('offers new-only or all-retained when the org refuses the replay id', async () => {
@@ -128,13 +168,14 @@ describe('the Events area', () => {
     act(() =>
       fake.emit('events:status', {
         ...subscription,
+        api: 'cometd',
         replay: { kind: 'id', replayId: 7 },
         state: 'failed',
         failure: { reason: 'invalid-replay', code: 'VALIDATION', message: 'The replay id 7 is no longer retained.', hint: 'Start from -1 or -2.' },
       }),
     );
     fireEvent.click(await screen.findByRole('button', { name: 'Replay all retained (-2)' }));
-    await waitFor(() => expect(fake.calls.find((c) => c.channel === 'events:subscribe')?.args).toEqual({ orgId: 'org1', channel: '/data/ContactChangeEvent', replay: { kind: 'retained' } }));
+    await waitFor(() => expect(fake.calls.find((c) => c.channel === 'events:subscribe')?.args).toEqual({ orgId: 'org1', channel: '/data/ContactChangeEvent', replay: { kind: 'retained' }, api: 'cometd' }));
   });
 
   it('adds live events as batches arrive, holds them while paused with a count, and shows them on resume', async () => {

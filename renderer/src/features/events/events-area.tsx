@@ -1,5 +1,5 @@
 import { useCallback, useEffect, useMemo, useState, type ReactNode } from 'react';
-import type { EventExportSelection, EventRow, EventSubscription } from '../../../../shared/ipc/contract';
+import type { EventExportSelection, EventRow, EventSubscription, EventsApi } from '../../../../shared/ipc/contract';
 import { FormulaSafeOption, protectedCellsText, useFormulaSafeExport } from '../../components/formula-safe-option';
 import { invoke } from '../../lib/api';
 import { useActiveOrg } from '../../lib/active-org';
@@ -131,10 +131,10 @@ export function EventsArea(): ReactNode {
           channels={subs.channels}
           disabled={activeOrg === null}
           busy={subs.subscribing}
-          onSubscribe={(channel, replay) => void subs.subscribe(channel, replay)}
+          onSubscribe={(channel, replay, api) => void subs.subscribe(channel, replay, api)}
           onRefreshChannels={() => void subs.refreshChannels()}
         />
-        <SubscriptionList subscriptions={subs.subscriptions} onStop={(id) => void subs.unsubscribe(id)} onRetry={(channel, replay) => void subs.subscribe(channel, replay)} />
+        <SubscriptionList subscriptions={subs.subscriptions} onStop={(id) => void subs.unsubscribe(id)} onRetry={(channel, replay, api) => void subs.subscribe(channel, replay, api)} />
       </div>
       <div className="orgdesk-events__toolbar" role="toolbar" aria-label="Event view">
         <button
@@ -227,7 +227,14 @@ export function EventsArea(): ReactNode {
           onGroupTransaction={setTransactionKey}
         />
         {selectedSeq === null ? null : (
-          <EventDetailPanel seq={selectedSeq} onClose={() => setSelectedSeq(null)} onError={showError} onRequery={openInWorkbench} onGroupTransaction={setTransactionKey} />
+          <EventDetailPanel
+            seq={selectedSeq}
+            onClose={() => setSelectedSeq(null)}
+            onError={showError}
+            onRequery={openInWorkbench}
+            onGroupTransaction={setTransactionKey}
+            onFilterRecord={setRecordIdText}
+          />
         )}
       </div>
       <div className="orgdesk-events__footer slds-text-body_small slds-text-color_weak">
@@ -264,7 +271,7 @@ function SubscriptionList({
 }: {
   subscriptions: EventSubscription[];
   onStop: (subscriptionId: string) => void;
-  onRetry: (channel: string, replay: { kind: 'new' } | { kind: 'retained' }) => void;
+  onRetry: (channel: string, replay: { kind: 'new' } | { kind: 'retained' }, api: EventsApi) => void;
 }): ReactNode {
   const shown = subscriptions.filter((s) => s.state !== 'stopped');
   if (shown.length === 0) return null;
@@ -275,6 +282,7 @@ function SubscriptionList({
           <span className={stateBadgeClass(s.state)}>{s.state}</span>
           <code className="orgdesk-events__sub-channel">{s.channel}</code>
           <span className="slds-text-body_small slds-text-color_weak">
+            {s.api === 'pubsub' ? 'Pub/Sub · ' : 'CometD · '}
             {replayLabel(s.replay)}
             {s.lastReplayId === null ? '' : ` · last ${s.lastReplayId}`}
             {s.reconnects > 0 ? ` · ${s.reconnects} reconnect${s.reconnects === 1 ? '' : 's'}` : ''}
@@ -286,11 +294,11 @@ function SubscriptionList({
               {s.failure.hint === undefined ? '' : ` ${s.failure.hint}`}
               {s.failure.reason === 'invalid-replay' ? (
                 <>
-                  <button type="button" className="slds-button slds-m-left_x-small" onClick={() => onRetry(s.channel, { kind: 'new' })}>
-                    Start with new events (-1)
+                  <button type="button" className="slds-button slds-m-left_x-small" onClick={() => onRetry(s.channel, { kind: 'new' }, s.api)}>
+                    {s.api === 'pubsub' ? 'Start with new events (LATEST)' : 'Start with new events (-1)'}
                   </button>
-                  <button type="button" className="slds-button slds-m-left_x-small" onClick={() => onRetry(s.channel, { kind: 'retained' })}>
-                    Replay all retained (-2)
+                  <button type="button" className="slds-button slds-m-left_x-small" onClick={() => onRetry(s.channel, { kind: 'retained' }, s.api)}>
+                    {s.api === 'pubsub' ? 'Replay all retained (EARLIEST)' : 'Replay all retained (-2)'}
                   </button>
                 </>
               ) : null}

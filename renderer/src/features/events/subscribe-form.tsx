@@ -1,5 +1,5 @@
 import { useState, type FormEvent, type ReactNode } from 'react';
-import type { EventChannelInfo, ReplayFrom } from '../../../../shared/ipc/contract';
+import type { EventChannelInfo, EventsApi, ReplayFrom } from '../../../../shared/ipc/contract';
 import { parseReplayId, replayFromId } from './event-text';
 
 /** The replay choices of the picker: the contract's kinds, with `id` for a stored (checkpoint) or typed replay id. */
@@ -10,7 +10,7 @@ export type SubscribeFormProps = {
   channels: EventChannelInfo[];
   disabled: boolean;
   busy: boolean;
-  onSubscribe: (channel: string, replay: ReplayFrom) => void;
+  onSubscribe: (channel: string, replay: ReplayFrom, api: EventsApi) => void;
   onRefreshChannels: () => void;
 };
 
@@ -18,12 +18,14 @@ const CHANNEL_PATTERN = /^\/[A-Za-z0-9_/]+$/;
 
 /**
  * Channel picker (discovered channels, or any typed one) and replay choice: new only (-1), all retained (-2), after the last
- * captured replay id of the channel, or after a typed id.
+ * captured replay id of the channel, or after a typed id; and the event API, Pub/Sub (the default) or CometD.
  */
 export function SubscribeForm({ channels, disabled, busy, onSubscribe, onRefreshChannels }: SubscribeFormProps): ReactNode {
   const [channel, setChannel] = useState('/data/ChangeEvents');
   const [choice, setChoice] = useState<ReplayChoice>('new');
   const [typedId, setTypedId] = useState('');
+  const [api, setApi] = useState<EventsApi>('pubsub');
+  const pubsub = api === 'pubsub';
   const known = channels.find((c) => c.channel === channel) ?? null;
   const replayId = parseReplayId(typedId);
   const channelOk = CHANNEL_PATTERN.test(channel.trim());
@@ -34,7 +36,7 @@ export function SubscribeForm({ channels, disabled, busy, onSubscribe, onRefresh
     if (!channelOk || !replayOk) return;
     const replay: ReplayFrom =
       choice === 'id' && replayId !== null ? replayFromId(replayId) : choice === 'retained' ? { kind: 'retained' } : choice === 'checkpoint' ? { kind: 'checkpoint' } : { kind: 'new' };
-    onSubscribe(channel.trim(), replay);
+    onSubscribe(channel.trim(), replay, api);
   };
 
   return (
@@ -65,14 +67,27 @@ export function SubscribeForm({ channels, disabled, busy, onSubscribe, onRefresh
         </div>
       </div>
       <div className="slds-form-element">
+        <label className="slds-form-element__label" htmlFor="orgdesk-events-api">
+          API
+        </label>
+        <div className="slds-form-element__control">
+          <div className="slds-select_container">
+            <select id="orgdesk-events-api" className="slds-select" value={api} onChange={(e) => setApi(e.target.value as EventsApi)} title="Pub/Sub (gRPC) also says which fields were nulled or sent as a diff">
+              <option value="pubsub">Pub/Sub API</option>
+              <option value="cometd">CometD (Streaming API)</option>
+            </select>
+          </div>
+        </div>
+      </div>
+      <div className="slds-form-element">
         <label className="slds-form-element__label" htmlFor="orgdesk-events-replay">
           Replay
         </label>
         <div className="slds-form-element__control">
           <div className="slds-select_container">
             <select id="orgdesk-events-replay" className="slds-select" value={choice} onChange={(e) => setChoice(e.target.value as ReplayChoice)}>
-              <option value="new">New events only (-1)</option>
-              <option value="retained">All retained events (-2)</option>
+              <option value="new">{pubsub ? 'New events only (LATEST)' : 'New events only (-1)'}</option>
+              <option value="retained">{pubsub ? 'All retained events (EARLIEST)' : 'All retained events (-2)'}</option>
               <option value="checkpoint">
                 {known?.checkpoint == null ? 'After the last captured (none yet: new only)' : `After the last captured (${known.checkpoint})`}
               </option>

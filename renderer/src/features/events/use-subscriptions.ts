@@ -1,5 +1,5 @@
 import { useCallback, useEffect, useState } from 'react';
-import type { EventChannelInfo, EventSubscription, ReplayFrom } from '../../../../shared/ipc/contract';
+import type { EventChannelInfo, EventSubscription, EventsApi, ReplayFrom } from '../../../../shared/ipc/contract';
 import type { AppError } from '../../../../shared/ipc/result';
 import { invoke, on } from '../../lib/api';
 
@@ -8,7 +8,7 @@ export type SubscriptionsState = {
   channels: EventChannelInfo[];
   subscriptions: EventSubscription[];
   subscribing: boolean;
-  subscribe: (channel: string, replay: ReplayFrom) => Promise<EventSubscription | null>;
+  subscribe: (channel: string, replay: ReplayFrom, api?: EventsApi) => Promise<EventSubscription | null>;
   unsubscribe: (subscriptionId: string) => Promise<void>;
   /** Asks the org for its channels again (after a new object or platform event was enabled). */
   refreshChannels: () => Promise<void>;
@@ -50,10 +50,10 @@ export function useSubscriptions(orgId: string | null, onError: (error: AppError
   }, [onError]);
 
   const subscribe = useCallback(
-    async (channel: string, replay: ReplayFrom) => {
+    async (channel: string, replay: ReplayFrom, api: EventsApi = 'pubsub') => {
       if (orgId === null) return null;
       setSubscribing(true);
-      const result = await invoke('events:subscribe', { orgId, channel, replay });
+      const result = await invoke('events:subscribe', { orgId, channel, replay, api });
       setSubscribing(false);
       if (!result.ok) {
         onError(result.error);

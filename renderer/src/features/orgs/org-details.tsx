@@ -76,6 +76,8 @@ export function OrgDetails({
             </dd>
             <dt className="slds-item_label slds-text-color_weak">API version</dt>
             <dd className="slds-item_detail">{org.apiVersion ?? 'Newest the org offers'}</dd>
+            <dt className="slds-item_label slds-text-color_weak">Pub/Sub endpoint</dt>
+            <dd className="slds-item_detail">{org.pubsubEndpoint ?? 'api.pubsub.salesforce.com:7443'}</dd>
           </dl>
         </div>
       </article>

@@ -7,7 +7,7 @@ const filled = { ...EMPTY_ORG_FORM, label: ' Acme ', consumerKey: ' 3MVG9 ', use
 describe('readOrgForm', () => {
   it('trims the fields and reads a blank API version as the newest the org offers', () => {
     expect(readOrgForm(filled)).toEqual({
-      input: { label: 'Acme', environment: 'production', myDomainUrl: null, consumerKey: '3MVG9', username: 'ada@acme.com', apiVersion: null, color: '#0176d3' },
+      input: { label: 'Acme', environment: 'production', myDomainUrl: null, consumerKey: '3MVG9', username: 'ada@acme.com', apiVersion: null, pubsubEndpoint: null, color: '#0176d3' },
     });
   });
 
@@ -25,6 +25,11 @@ describe('readOrgForm', () => {
     expect(readOrgForm({ ...filled, environment: 'mydomain', myDomainUrl: 'http://127.0.0.1:4444' })).toHaveProperty('input');
     expect(readOrgForm({ ...filled, apiVersion: 'v62' })).toHaveProperty('errors.apiVersion');
     expect(readOrgForm({ ...filled, apiVersion: '62.0' })).toMatchObject({ input: { apiVersion: '62.0' } });
+  });
+
+  it('reads a blank Pub/Sub endpoint as Salesforce’s and refuses one that is not host:port', () => {
+    expect(readOrgForm({ ...filled, pubsubEndpoint: ' 127.0.0.1:7443 ' })).toMatchObject({ input: { pubsubEndpoint: '127.0.0.1:7443' } });
+    expect(readOrgForm({ ...filled, pubsubEndpoint: 'https://api.pubsub.salesforce.com' })).toHaveProperty('errors.pubsubEndpoint');
   });
 
   it('names every missing required field', () => {

@@ -10,6 +10,8 @@ export type OrgFormValues = {
   consumerKey: string;
   username: string;
   apiVersion: string;
+  /** The Pub/Sub endpoint, `host:port`; blank = Salesforce's. */
+  pubsubEndpoint: string;
   color: string;
 };
 
@@ -23,6 +25,7 @@ const ENVIRONMENT_CHOICES: readonly { value: OrgEnvironment; label: string; help
 
 const MY_DOMAIN_URL = /^(https:\/\/[a-zA-Z0-9.-]+(:\d+)?|http:\/\/(127\.0\.0\.1|localhost|\[::1\]):\d+)\/?$/;
 const API_VERSION = /^\d{2,3}\.0$/;
+const PUBSUB_ENDPOINT = /^[a-zA-Z0-9.-]+:\d{1,5}$|^\[::1\]:\d{1,5}$/;
 const COLOR = /^#[0-9a-fA-F]{6}$/;
 
 /** The values a new profile starts with. */
@@ -33,6 +36,7 @@ export const EMPTY_ORG_FORM: OrgFormValues = {
   consumerKey: '',
   username: '',
   apiVersion: '',
+  pubsubEndpoint: '',
   color: '#0176d3',
 };
 
@@ -45,6 +49,7 @@ export function formValuesOf(org: OrgSummary): OrgFormValues {
     consumerKey: org.consumerKey,
     username: org.username,
     apiVersion: org.apiVersion ?? '',
+    pubsubEndpoint: org.pubsubEndpoint ?? '',
     color: org.color,
   };
 }
@@ -57,6 +62,7 @@ export function readOrgForm(values: OrgFormValues): { input: OrgProfileInput } |
   const username = values.username.trim();
   const url = values.myDomainUrl.trim().replace(/\/$/, '');
   const apiVersion = values.apiVersion.trim();
+  const pubsubEndpoint = values.pubsubEndpoint.trim();
   if (label === '') errors.label = 'Give the org a name you will recognise, such as “Acme Production”.';
   if (consumerKey === '') errors.consumerKey = 'Paste the connected app’s consumer key.';
   if (username === '') errors.username = 'Enter the Salesforce username to log in as.';
@@ -64,6 +70,7 @@ export function readOrgForm(values: OrgFormValues): { input: OrgProfileInput } |
     errors.myDomainUrl = 'Enter the My Domain URL with https://, such as https://acme.my.salesforce.com';
   }
   if (apiVersion !== '' && !API_VERSION.test(apiVersion)) errors.apiVersion = 'An API version looks like 62.0 (or leave it blank).';
+  if (pubsubEndpoint !== '' && !PUBSUB_ENDPOINT.test(pubsubEndpoint)) errors.pubsubEndpoint = 'A Pub/Sub endpoint is host:port, such as api.pubsub.salesforce.com:7443 (or leave it blank).';
   if (!COLOR.test(values.color)) errors.color = 'A colour looks like #0176d3.';
   if (Object.keys(errors).length > 0) return { errors };
   return {
@@ -74,6 +81,7 @@ export function readOrgForm(values: OrgFormValues): { input: OrgProfileInput } |
       consumerKey,
       username,
       apiVersion: apiVersion === '' ? null : apiVersion,
+      pubsubEndpoint: pubsubEndpoint === '' ? null : pubsubEndpoint,
       color: values.color,
     },
   };
@@ -111,7 +119,7 @@ export function OrgForm({
     else onSubmit(read.input);
   };
 
-  const text = (key: 'label' | 'myDomainUrl' | 'consumerKey' | 'username' | 'apiVersion', label: string, options: { placeholder?: string; help?: string; required?: boolean } = {}): ReactNode => {
+  const text = (key: 'label' | 'myDomainUrl' | 'consumerKey' | 'username' | 'apiVersion' | 'pubsubEndpoint', label: string, options: { placeholder?: string; help?: string; required?: boolean } = {}): ReactNode => {
     const error = errors[key];
     return (
       <div className={`slds-form-element slds-m-bottom_small${error === undefined ? '' : ' slds-has-error'}`}>
@@ -175,6 +183,7 @@ export function OrgForm({
       {text('consumerKey', 'Consumer key', { required: true, help: 'From the connected app: Setup → App Manager → View → Manage Consumer Details.' })}
       {text('username', 'Username', { required: true, placeholder: 'admin@acme.com' })}
       {text('apiVersion', 'API version', { placeholder: 'Newest the org offers', help: 'Leave blank to use the newest version the org offers.' })}
+      {text('pubsubEndpoint', 'Pub/Sub endpoint', { placeholder: 'api.pubsub.salesforce.com:7443', help: 'Where the Events area subscribes over the Pub/Sub API; leave blank for Salesforce’s.' })}
       <div className={`slds-form-element slds-m-bottom_small${errors.color === undefined ? '' : ' slds-has-error'}`}>
         <label className="slds-form-element__label" htmlFor={`${id}-color`}>
           Colour
