@@ -9,7 +9,7 @@ import type { FromParser, ToParser } from './bulk-page-protocol';
 import { createPageRows } from './bulk-page-rows';
 
 /** Who takes a page's parse: its header (the caller keeps the first page's) and its row batches, each awaited in order. */
-export type PageHandlers = { onHeader(columns: string[]): void; onRows(rows: CellValue[][]): Promise<void> | void };
+type PageHandlers = { onHeader(columns: string[]): void; onRows(rows: CellValue[][]): Promise<void> | void };
 
 /** Parses Bulk results pages one after another, in a worker thread or (when none could start) on main. */
 export type BulkPageParser = {

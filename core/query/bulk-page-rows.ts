@@ -3,7 +3,7 @@ import type { CellValue } from '../../shared/ipc/domains/query';
 import { createCsvScanner } from '../csv/csv-scanner';
 
 /** Rows handed over at once: the disk store writes each batch as one prepared transaction. */
-export const PAGE_BATCH_ROWS = 5000;
+const PAGE_BATCH_ROWS = 5000;
 /** The longest record of a results page: far past any row Salesforce returns, so only a runaway quote stops here. */
 const MAX_RECORD_CHARS = 64 * 1024 * 1024;
 

@@ -134,9 +134,10 @@ async function* resultUrls(run: BulkQueryRun, first: ResultPages): AsyncGenerato
 
 /**
  * Reads a body into memory as it arrives (so its connection is free for the next page) while handing the chunks read so
- * far to one reader: the page whose turn it is parses as it streams, the pages after it wait in memory.
+ * far to one reader: the page whose turn it is parses as it streams, the pages after it wait in memory. A cancel ends
+ * both sides at once, whatever the connection does.
  */
-function eagerBody(body: ReadableStream<Uint8Array> | null): AsyncIterable<Uint8Array> {
+function eagerBody(body: ReadableStream<Uint8Array> | null, signal: AbortSignal): AsyncIterable<Uint8Array> {
   const chunks: Uint8Array[] = [];
   let done = body === null;
   let failure: { error: unknown } | null = null;
@@ -147,15 +148,23 @@ function eagerBody(body: ReadableStream<Uint8Array> | null): AsyncIterable<Uint8
     resume?.();
   };
   if (body !== null) {
+    const reader = body.getReader();
+    const onAbort = (): void => {
+      failure ??= { error: signal.reason };
+      reader.cancel(signal.reason).catch(() => undefined);
+      notify();
+    };
+    signal.addEventListener('abort', onAbort, { once: true });
     void (async () => {
       try {
-        for await (const chunk of body) {
-          chunks.push(chunk);
+        for (let read = await reader.read(); !read.done; read = await reader.read()) {
+          chunks.push(read.value);
           notify();
         }
       } catch (error) {
-        failure = { error };
+        failure ??= { error };
       } finally {
+        signal.removeEventListener('abort', onAbort);
         done = true;
         notify();
       }
@@ -164,6 +173,7 @@ function eagerBody(body: ReadableStream<Uint8Array> | null): AsyncIterable<Uint8
   return {
     async *[Symbol.asyncIterator]() {
       for (;;) {
+        if (signal.aborted) throw signal.reason;
         const chunk = chunks.shift();
         if (chunk !== undefined) yield chunk;
         else if (failure !== null) throw failure.error;
@@ -187,7 +197,7 @@ async function readPagesInParallel(run: BulkQueryRun, parser: BulkPageParser, fi
   const signal = AbortSignal.any([run.signal, stop.signal]);
   const download = async (url: string): Promise<AsyncIterable<Uint8Array>> => {
     const response = await run.client.request('GET', url, { headers: { Accept: 'text/csv' }, signal });
-    return eagerBody(response.body);
+    return eagerBody(response.body, signal);
   };
   const fill = async (): Promise<void> => {
     while (downloads.length < parallel) {
@@ -220,7 +230,7 @@ async function readPagesInTurn(run: BulkQueryRun, parser: BulkPageParser, path: 
   for (let page = 0; ; page += 1) {
     const query: Record<string, string | number | undefined> = { locator: locator ?? undefined, maxRecords: run.maxRecordsPerPage };
     const response = await run.client.request('GET', path, { query, headers: { Accept: 'text/csv' }, signal: run.signal });
-    total += await readPage(run, parser, response.body ?? eagerBody(null), page === 0);
+    total += await readPage(run, parser, eagerBody(response.body, run.signal), page === 0);
     // The last page carries the literal string "null"; a missing header also ends the loop rather than spinning.
     locator = response.headers.get('sforce-locator');
     if (locator === null || locator === '' || locator === 'null') break;

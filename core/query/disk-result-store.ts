@@ -3,7 +3,7 @@ import Database from 'better-sqlite3';
 import type { CellValue, ResultColumn } from '../../shared/ipc/domains/query';
 import { toFileError } from '../files/file-errors';
 import { childRows, childSpecs, flattenRecords, type ChildRecordsOf } from './record-cells';
-import { columnPosition, notChildrenColumn, rowAtView, type ResultStore } from './result-store';
+import { columnPosition, notChildrenColumn, rowAtView, viewWindow, type ResultStore } from './result-store';
 import { createViewCache, type ViewOptions } from './result-views';
 import { columnsFromRecords, type ColumnSpec } from './soql-columns';
 
@@ -41,6 +41,9 @@ export function createDiskResultStore(file: string, options: ViewOptions = {}): 
   const casing = new Map<string, string>();
   let insertRow: Database.Statement | null = null;
   let insertMany: Database.Statement | null = null;
+  let insertSearch: Database.Statement | null = null;
+  let insertSearchMany: Database.Statement | null = null;
+  let searchRange: Database.Statement | null = null;
   let rowsPerInsert = 1;
   let insertChild: Database.Statement | null = null;
   let readRange: Database.Statement | null = null;
@@ -72,7 +75,9 @@ export function createDiskResultStore(file: string, options: ViewOptions = {}): 
 
   const setColumns = (columns: ColumnSpec[]): void => {
     guarded(() => {
-      db.exec('DROP TABLE IF EXISTS rows; DROP TABLE IF EXISTS children;');
+      db.exec('DROP TABLE IF EXISTS rows; DROP TABLE IF EXISTS children; DROP TABLE IF EXISTS search;');
+      // What a filter searches, one lower-cased text per row (its searchable cells joined by U+0001), scanned with instr().
+      db.exec('CREATE TABLE search (text TEXT NOT NULL)');
       const names = columns.map((_, i) => `c${i}`);
       db.exec(`CREATE TABLE rows (${names.length === 0 ? 'c0' : names.join(', ')})`);
       db.exec('CREATE TABLE children (row INTEGER NOT NULL, col INTEGER NOT NULL, records TEXT NOT NULL, PRIMARY KEY (row, col)) WITHOUT ROWID');
@@ -87,6 +92,9 @@ export function createDiskResultStore(file: string, options: ViewOptions = {}): 
       rowsPerInsert = Math.max(1, Math.min(ROWS_PER_INSERT, Math.floor(32_000 / (names.length + 1))));
       insertMany = names.length === 0 || rowsPerInsert === 1 ? null : db.prepare(`INSERT INTO rows (rowid, ${names.join(', ')}) VALUES ${Array.from({ length: rowsPerInsert }, () => values).join(', ')}`);
       insertChild = db.prepare('INSERT INTO children (row, col, records) VALUES (?, ?, ?)');
+      insertSearch = db.prepare('INSERT INTO search (rowid, text) VALUES (?, ?)');
+      insertSearchMany = db.prepare(`INSERT INTO search (rowid, text) VALUES ${Array.from({ length: ROWS_PER_INSERT }, () => '(?, ?)').join(', ')}`);
+      searchRange = db.prepare('SELECT rowid FROM search WHERE rowid > ? AND rowid <= ? AND instr(text, ?) > 0').pluck();
       readRange = db.prepare('SELECT * FROM rows WHERE rowid > ? AND rowid <= ? ORDER BY rowid').raw();
       readColumn = names.map((name) => db.prepare(`SELECT ${name} FROM rows WHERE rowid > ? AND rowid <= ? ORDER BY rowid`).pluck());
       readChild = db.prepare('SELECT records FROM children WHERE row = ? AND col = ?').pluck();
@@ -117,9 +125,39 @@ export function createDiskResultStore(file: string, options: ViewOptions = {}): 
       searchableRows(start, end) {
         return slice(start, end).map((cells) => cells.filter((_, i) => specs[i]?.kind !== 'children'));
       },
+      matchingRows(needle, start, end) {
+        const statement = searchRange;
+        if (statement === null) return [];
+        return guarded(() => (statement.all(start, end, needle) as number[]).map((rowid) => rowid - 1));
+      },
     },
     options,
   );
+
+  /** The lower-cased text a filter searches in a row: every cell but child subqueries and nulls, as the memory store matches them. */
+  const searchText = (cells: readonly CellValue[]): string => {
+    let text = '';
+    for (let c = 0; c < specs.length; c += 1) {
+      const cell = cells[c] ?? null;
+      if (cell !== null && typeof cell !== 'object' && specs[c]?.kind !== 'children') text += `${String(cell)}\u0001`;
+    }
+    return text.toLowerCase();
+  };
+  /** Writes the search texts of rows stored from rowid `first` + 1 on (inside the caller's transaction). */
+  const appendSearch = (rows: readonly CellValue[][], first: number): void => {
+    const one = insertSearch as Database.Statement;
+    const many = insertSearchMany as Database.Statement;
+    const whole = rows.length - (rows.length % ROWS_PER_INSERT);
+    const params: unknown[] = new Array<unknown>(ROWS_PER_INSERT * 2);
+    for (let start = 0; start < whole; start += ROWS_PER_INSERT) {
+      for (let r = 0; r < ROWS_PER_INSERT; r += 1) {
+        params[r * 2] = first + start + r + 1;
+        params[r * 2 + 1] = searchText(rows[start + r] as CellValue[]);
+      }
+      many.run(params);
+    }
+    for (let r = whole; r < rows.length; r += 1) one.run(first + r + 1, searchText(rows[r] as CellValue[]));
+  };
 
   /** Rows without children columns: a flat parameter list, many rows per statement, one transaction. */
   const appendPlainRows = (rows: readonly CellValue[][], many: Database.Statement, one: Database.Statement): void => {
@@ -141,6 +179,7 @@ export function createDiskResultStore(file: string, options: ViewOptions = {}): 
           const cells = rows[r] as CellValue[];
           one.run(size + r + 1, ...specs.map((_, c) => encode(cells[c] ?? null)));
         }
+        appendSearch(rows, size);
       })(),
     );
     size += rows.length;
@@ -168,6 +207,7 @@ export function createDiskResultStore(file: string, options: ViewOptions = {}): 
           }
           statement.run(rowid, ...values);
         }
+        appendSearch(rows, size);
       })(),
     );
     size += rows.length;
@@ -206,15 +246,8 @@ export function createDiskResultStore(file: string, options: ViewOptions = {}): 
     seal() {
       sealed = true;
     },
-    async window({ offset, limit, sort, filter }) {
-      const indexes = await views.view(sort, filter);
-      if (indexes === null) {
-        const rows = slice(offset, Math.min(size, offset + limit));
-        return { rows, matched: size, rowIndexes: rows.map((_, i) => offset + i) };
-      }
-      const rowIndexes = Array.from(indexes.subarray(offset, Math.min(indexes.length, offset + limit)));
-      return { rows: rowsAt(rowIndexes), matched: indexes.length, rowIndexes };
-    },
+    window: (request) =>
+      viewWindow(views, request, size, (rowIndexes, inOrder) => (inOrder ? slice(rowIndexes[0] ?? 0, (rowIndexes.at(-1) ?? -1) + 1) : rowsAt(rowIndexes))),
     rowIndexAt: async (viewIndex, sort, filter) => rowAtView(await views.view(sort, filter), viewIndex, size),
     children(rowIndex, name) {
       const { spec, index } = columnNamed(name);

@@ -187,7 +187,8 @@ export function createQueryService(options: QueryServiceOptions): QueryService {
     async rows({ runId, offset, limit, sort, filter }) {
       const run = runs.named(runId);
       const window = await run.store.window({ offset, limit, sort, filter });
-      return { offset, rows: window.rows, matched: window.matched, fetched: run.fetched, totalSize: Math.max(run.totalSize, run.fetched) };
+      const answer = { offset, rows: window.rows, matched: window.matched, fetched: run.fetched, totalSize: Math.max(run.totalSize, run.fetched) };
+      return window.counting === true ? { ...answer, counting: true } : answer;
     },
     async children({ runId, rowIndex, sort, filter, column }) {
       const run = runs.named(runId);

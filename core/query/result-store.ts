@@ -1,13 +1,13 @@
 import type { CellValue, QuerySort, ResultColumn } from '../../shared/ipc/domains/query';
 import { ServiceError } from '../errors';
 import { childRows, childSpecs, readPath, toCell, type ChildRecordsOf, type ChildRows } from './record-cells';
-import { createViewCache, type ViewOptions } from './result-views';
+import { createViewCache, type ViewCache, type ViewOptions } from './result-views';
 import { columnsFromRecords, isChildResult, type ColumnSpec } from './soql-columns';
 
 export { readPath } from './record-cells';
 
 /** A window of a result as the store answers it: the rows in view order, how many rows match, and their row numbers. */
-export type StoreWindow = { rows: CellValue[][]; matched: number; rowIndexes: number[] };
+export type StoreWindow = { rows: CellValue[][]; matched: number; rowIndexes: number[]; counting?: boolean };
 
 /**
  * The full result of a run, in memory (`createResultStore`) or in a SQLite file (`createDiskResultStore`); both answer
@@ -205,19 +205,7 @@ export function createResultStore(options: ViewOptions = {}): ResultStore {
     seal() {
       sealed = true;
     },
-    async window({ offset, limit, sort, filter }) {
-      const indexes = await views.view(sort, filter);
-      const matched = indexes === null ? size : indexes.length;
-      const end = Math.min(matched, offset + limit);
-      const rows: CellValue[][] = [];
-      const rowIndexes: number[] = [];
-      for (let i = offset; i < end; i += 1) {
-        const index = indexes === null ? i : (indexes[i] ?? 0);
-        rows.push(row(index));
-        rowIndexes.push(index);
-      }
-      return { rows, matched, rowIndexes };
-    },
+    window: (request) => viewWindow(views, request, size, (rowIndexes) => rowIndexes.map(row)),
     rowIndexAt: async (viewIndex, sort, filter) => rowAtView(await views.view(sort, filter), viewIndex, size),
     children(rowIndex, name) {
       const column = columnNamed(name);
@@ -242,4 +230,23 @@ export function createResultStore(options: ViewOptions = {}): ResultStore {
       setColumns([]);
     },
   };
+}
+
+/**
+ * Answers a window from a store's views: the rows at the view's row numbers (`inOrder` when they are stored order), and
+ * `counting` while an unsorted filter still scans (`matched` is then the matches found so far).
+ */
+export async function viewWindow(
+  views: ViewCache,
+  request: { offset: number; limit: number; sort: readonly QuerySort[]; filter: string },
+  size: number,
+  rowsAt: (rowIndexes: number[], inOrder: boolean) => CellValue[][],
+): Promise<StoreWindow> {
+  const { offset, limit } = request;
+  const { indexes, complete } = await views.window(request.sort, request.filter, offset + limit);
+  const matched = indexes === null ? size : indexes.length;
+  const rowIndexes: number[] = [];
+  for (let i = offset; i < Math.min(matched, offset + limit); i += 1) rowIndexes.push(indexes === null ? i : (indexes[i] as number));
+  const answer = { rows: rowsAt(rowIndexes, indexes === null), matched, rowIndexes };
+  return complete ? answer : { ...answer, counting: true };
 }

@@ -11,7 +11,7 @@ import { Transform } from 'node:stream';
 
 /** The rates of the model. */
 export type OrgModel = {
-  /** Body bytes per second on one connection, each way. */
+  /** Body bytes per second on one connection (uploads and downloads share it). */
   connectionBytesPerSec: number;
   /** Rows per second one Bulk ingest job processes. */
   ingestRowsPerSec: number;

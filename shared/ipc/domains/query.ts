@@ -79,8 +79,11 @@ export type QueryProgress = {
  */
 export type QuerySort = { column: string; descending: boolean };
 
-/** A run's row window, sorted and filtered in main so the renderer holds only what it shows. */
-export type RowWindow = { offset: number; rows: CellValue[][]; matched: number; fetched: number; totalSize: number };
+/**
+ * A run's row window, sorted and filtered in main so the renderer holds only what it shows. `counting` says a filter is
+ * still scanning: `matched` is the matches found so far and the renderer asks again until it is gone.
+ */
+export type RowWindow = { offset: number; rows: CellValue[][]; matched: number; fetched: number; totalSize: number; counting?: boolean };
 
 /** One line of the explain plan. */
 export type ExplainPlan = {

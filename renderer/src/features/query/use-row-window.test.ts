@@ -17,4 +17,21 @@ describe('useRowWindow', () => {
     await waitFor(() => expect(result.current.rowCount).toBe(1000));
     expect(fake.calls.filter((c) => c.channel === 'query:rows').length).toBeGreaterThan(before);
   });
+
+  it('asks again for a window main answered while its filter was still counting, until the count is done', async () => {
+    let asked = 0;
+    installFakeBridge({
+      'query:rows': (args) => {
+        asked += 1;
+        return asked < 3
+          ? { offset: args.offset, rows: [['a']], matched: 100 * asked, fetched: 5000, totalSize: 5000, counting: true }
+          : { offset: args.offset, rows: [['a']], matched: 4321, fetched: 5000, totalSize: 5000 };
+      },
+    });
+    const { result } = renderHook(() => useRowWindow('run1', 5000, [], 'son', true));
+    await waitFor(() => expect(result.current.rowCount).toBe(4321));
+    const settledAt = asked;
+    await new Promise((resolve) => setTimeout(resolve, 400));
+    expect(asked).toBe(settledAt);
+  });
 });

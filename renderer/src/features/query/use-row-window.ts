@@ -6,6 +6,8 @@ import { invoke } from '../../lib/api';
 const BLOCK_SIZE = 100;
 /** Rows kept beyond the visible window on each side; everything further away is dropped. */
 const WINDOW_MARGIN = 200;
+/** How soon a window answered while its filter was still counting is asked for again. */
+const COUNTING_POLL_MS = 150;
 
 /** What the grid needs from a run's rows: how many match, the loaded ones, and a way to say what is on screen. */
 export type RowWindowState = {
@@ -33,6 +35,7 @@ export function useRowWindow(runId: string | null, fetched: number, sort: QueryS
   const [matched, setMatched] = useState(0);
   const [version, setVersion] = useState(0);
   const sortKey = JSON.stringify(sort);
+  const reload = useRef<() => void>(() => undefined);
 
   const load = useCallback(() => {
     if (runId === null) return;
@@ -66,10 +69,19 @@ export function useRowWindow(runId: string | null, fetched: number, sort: QueryS
           }
           setMatched(result.value.matched);
           setVersion((v) => v + 1);
+          // The filter is still scanning: its first rows are here, the count fills in as the same window is asked again.
+          if (result.value.counting === true) {
+            setTimeout(() => {
+              if (gen !== generation.current) return;
+              for (let k = a; k <= b; k += 1) stale.current.add(k);
+              reload.current();
+            }, COUNTING_POLL_MS);
+          }
         },
       );
     }
   }, [runId, sortKey, filter]);
+  reload.current = load;
 
   // A new run, sort or filter: forget everything.
   useEffect(() => {
