@@ -8,11 +8,12 @@ import process from 'node:process';
 import { URL } from 'node:url';
 import v8 from 'node:v8';
 
-// A run of the command line is a batch: its heap peak is short-lived garbage (rows parsed, checked and written), which V8's
-// default growth keeps around as resident memory. Sizing the heap for memory, set before anything is allocated, takes the
-// peak RSS of a 200k-row load from about 250 MB to about 145 MB for some 15–30 % more CPU (bench/peers). The local org
-// (`orgdesk emulator`) is a server and keeps V8's defaults; `ORGDESK_V8_FLAGS` replaces the flags ('' for none).
-const v8Flags = process.env.ORGDESK_V8_FLAGS ?? (process.argv[2] === 'emulator' ? '' : '--optimize-for-size');
+// A load is a batch whose heap peak is short-lived garbage (rows parsed, checked and written), which V8's default growth
+// keeps around as resident memory. Sizing the heap for memory, set before anything is allocated, takes the peak RSS of a
+// 200k-row insert from about 250 MB to about 150 MB for little CPU (the load mostly waits on the org). A Bulk export is
+// CPU-bound (its CPU doubles with it) and the local org is a server: both keep V8's defaults (bench/peers measures both).
+// `ORGDESK_V8_FLAGS` replaces the flags ('' for none).
+const v8Flags = process.env.ORGDESK_V8_FLAGS ?? (process.argv[2] === 'load' ? '--optimize-for-size' : '');
 if (v8Flags.trim() !== '') v8.setFlagsFromString(v8Flags);
 
 const bundle = new URL('../dist/cli/orgdesk.mjs', import.meta.url);

@@ -9,7 +9,8 @@
  * never asserts. A missing peer (sf, its Node 22, GNU time) is said and skipped.
  *
  * Run: `npx tsx bench/peers/jobs.ts [export rows] [load rows]` (defaults 300,000 and 200,000). For profiling:
- * `BENCH_PEERS_TOOLS=orgdesk` runs only the tools named (comma-separated), `BENCH_CPU_PROF=<folder>` writes a V8 CPU profile
+ * `BENCH_PEERS_TOOLS=orgdesk` runs only the tools named (comma-separated), `BENCH_ORGDESK_LOAD_ARGS` adds options to
+ * OrgDesk's loads (`--no-before-image` compares like for like: by default OrgDesk also keeps what undo needs), `BENCH_CPU_PROF=<folder>` writes a V8 CPU profile
  * of each OrgDesk run there, `BENCH_ORGDESK_NODE_ARGS='--flag …'` passes Node flags to OrgDesk's runs.
  */
 import { createWriteStream, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -86,6 +87,8 @@ function orgdeskTool(userData: string, keyFile: string): Tool {
   const env = orgdeskEnv(userData);
   const common = ['--key-file', keyFile, '--quiet'];
   const profile = process.env['BENCH_CPU_PROF'];
+  // BENCH_ORGDESK_LOAD_ARGS adds options to OrgDesk's loads (`--no-before-image`: like for like, no undo kept).
+  const loadArgs = process.env['BENCH_ORGDESK_LOAD_ARGS']?.split(' ').filter((arg) => arg !== '') ?? [];
   const nodeArgs = process.env['BENCH_ORGDESK_NODE_ARGS']?.split(' ').filter((arg) => arg !== '') ?? [];
   const node = [...nodeArgs, ...(profile === undefined ? [] : ['--cpu-prof', `--cpu-prof-dir=${profile}`]), bin];
   return {
@@ -93,7 +96,7 @@ function orgdeskTool(userData: string, keyFile: string): Tool {
     run(job, files) {
       if (job === 'export') return timed(process.execPath, [...node, 'query', EXPORT_SOQL, '--bulk', '--out', files.exported, ...common], { env });
       const file = job === 'delete' ? files.ids : files.load;
-      const extra = job === 'upsert' ? ['--external-id', 'External_Id__c'] : [];
+      const extra = [...(job === 'upsert' ? ['--external-id', 'External_Id__c'] : []), ...loadArgs];
       return timed(process.execPath, [...node, 'load', file, '--object', 'Contact', '--operation', job, ...extra, '--out-dir', files.outDir, '--json', ...common], { env });
     },
     rows(job, out, files) {
