@@ -92,12 +92,33 @@ export type FaultyOrg = {
 /** The channel every schedule commits to and subscribes to. */
 export const SCHEDULE_CHANNEL = '/data/ContactChangeEvent';
 
+/** Whether an error is the harness's own connection failing (undici's "fetch failed"), not an answer of the org. */
+function isTransportFailure(error: unknown): boolean {
+  return error instanceof TypeError && error.message === 'fetch failed';
+}
+
+/**
+ * The harness's calls to the local org's admin API, tried again when the harness's own connection fails before an answer
+ * (the soak once lost a schedule to that at load average 13). Admin calls arm faults, read the log and mint sessions;
+ * an arming that landed before its answer was lost would only arm the same fault twice, which the schedules tolerate.
+ */
+async function harnessFetch(input: string, init: RequestInit): Promise<Response> {
+  for (let attempt = 1; ; attempt += 1) {
+    try {
+      return await fetch(input, init);
+    } catch (error) {
+      if (!isTransportFailure(error) || attempt >= 3) throw error;
+      await new Promise((resolve) => setTimeout(resolve, 50 * attempt));
+    }
+  }
+}
+
 /** Drives the org at `url` over HTTP; `username` is the user the commits are made as. */
 export function faultyOrg(url: string, username: string): FaultyOrg {
   let token: string | null = null;
   let sequence = 0;
   const admin = async (path: string, method: string, body?: unknown): Promise<unknown> => {
-    const response = await fetch(`${url}/__emulator/${path}`, { method, headers: { 'Content-Type': 'application/json' }, ...(body === undefined ? {} : { body: JSON.stringify(body) }) });
+    const response = await harnessFetch(`${url}/__emulator/${path}`, { method, headers: { 'Content-Type': 'application/json' }, ...(body === undefined ? {} : { body: JSON.stringify(body) }) });
     const text = await response.text();
     if (!response.ok) throw new Error(`The local org refused ${method} ${path}: ${response.status} ${text}`);
     return text === '' ? undefined : (JSON.parse(text) as unknown);
@@ -107,7 +128,17 @@ export function faultyOrg(url: string, username: string): FaultyOrg {
   const createContact = async (lastName: string): Promise<void> => {
     for (let attempt = 0; attempt < 3; attempt += 1) {
       token ??= await login();
-      const response = await fetch(`${url}/services/data/v66.0/sobjects/Contact`, { method: 'POST', headers: { Authorization: `Bearer ${token}`, 'Content-Type': 'application/json' }, body: JSON.stringify({ LastName: lastName }) });
+      const before = await latestReplayId();
+      let response: Response;
+      try {
+        response = await fetch(`${url}/services/data/v66.0/sobjects/Contact`, { method: 'POST', headers: { Authorization: `Bearer ${token}`, 'Content-Type': 'application/json' }, body: JSON.stringify({ LastName: lastName }) });
+      } catch (error) {
+        // The harness's own socket failed (a keep-alive connection the org had just closed, under load): the log says
+        // whether the commit landed, so it is neither lost nor made twice.
+        if (!isTransportFailure(error)) throw error;
+        if ((await latestReplayId()) > before) return;
+        continue;
+      }
       await response.text();
       if (response.status === 201) return;
       if (response.status !== 401) throw new Error(`The local org refused a contact: ${response.status}`);
