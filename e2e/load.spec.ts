@@ -124,7 +124,12 @@ test.describe('a CSV load', () => {
     await expect(dates.getByRole('cell', { name: String(BAD_DATE_ROW), exact: true })).toBeVisible();
     await expect(area.getByText(/API calls of [\d,]+ left/)).toBeVisible();
 
-    // Hold the org's job after 10 rows, so the progress can be watched before it finishes.
+    // One job for the 27 rows (grouping by parent record would spread them over parallel lanes), held by the org after
+    // 10 rows, so the progress can be watched before it finishes.
+    const grouping = area.getByRole('checkbox', { name: 'Group rows by parent record' });
+    await expect(grouping).toBeChecked();
+    await area.getByText('Group rows by parent record', { exact: true }).click();
+    await expect(grouping).not.toBeChecked();
     demo.org().admin.addFault({ kind: 'bulk-stall-ingest', afterRows: 10 });
     await area.getByRole('button', { name: 'Load anyway: 27 valid rows (exclude 3 invalid)' }).click();
     const loading = area.getByRole('article', { name: 'Loading' });
